@@ -1,0 +1,1 @@
+"""Maillage: analysis package."""

@@ -1,0 +1,208 @@
+"""Every Cypher statement of Maillage, in one module.
+
+Values are always ``$parameters``. Labels and relationship types cannot be parameters, so they
+come only from the enums (:class:`graph.model.EntityKind`, :class:`graph.model.LinkType`) through
+the small builders below; nothing a user typed ever reaches a query's text.
+"""
+
+from __future__ import annotations
+
+from graph.model import EntityKind, LinkType
+
+LABELS: dict[EntityKind, str] = {
+    EntityKind.actor: "Actor",
+    EntityKind.activity: "Activity",
+    EntityKind.referral: "Referral",
+    EntityKind.neighbourhood: "Neighbourhood",
+}
+
+LINK_TYPES: tuple[str, ...] = tuple(t.value for t in LinkType)
+_ALL_TYPES = "|".join(LINK_TYPES)
+
+
+def label(entity: EntityKind) -> str:
+    return LABELS[entity]
+
+
+def rel_type(link_type: str) -> str:
+    return LinkType(link_type).value
+
+
+# --------------------------------------------------------------------------- schema
+
+
+def schema_statements() -> list[str]:
+    """Constraints and indexes, idempotent (``IF NOT EXISTS``)."""
+    out = [
+        "CREATE CONSTRAINT actor_id IF NOT EXISTS FOR (n:Actor) REQUIRE n.id IS UNIQUE",
+        "CREATE CONSTRAINT actor_natural_key IF NOT EXISTS "
+        "FOR (n:Actor) REQUIRE n.natural_key IS UNIQUE",
+        "CREATE CONSTRAINT activity_id IF NOT EXISTS FOR (n:Activity) REQUIRE n.id IS UNIQUE",
+        "CREATE CONSTRAINT referral_id IF NOT EXISTS FOR (n:Referral) REQUIRE n.id IS UNIQUE",
+        "CREATE CONSTRAINT neighbourhood_id IF NOT EXISTS "
+        "FOR (n:Neighbourhood) REQUIRE n.id IS UNIQUE",
+        "CREATE CONSTRAINT neighbourhood_natural_key IF NOT EXISTS "
+        "FOR (n:Neighbourhood) REQUIRE n.natural_key IS UNIQUE",
+        "CREATE CONSTRAINT event_id IF NOT EXISTS FOR (e:Event) REQUIRE e.id IS UNIQUE",
+        "CREATE CONSTRAINT event_seq IF NOT EXISTS FOR (e:Event) REQUIRE e.seq IS UNIQUE",
+        "CREATE CONSTRAINT counter_name IF NOT EXISTS FOR (c:Counter) REQUIRE c.name IS UNIQUE",
+        "CREATE INDEX actor_name IF NOT EXISTS FOR (n:Actor) ON (n.name_norm)",
+        "CREATE INDEX actor_kind IF NOT EXISTS FOR (n:Actor) ON (n.kind)",
+        "CREATE INDEX actor_neighbourhood IF NOT EXISTS FOR (n:Actor) ON (n.neighbourhood_norm)",
+        "CREATE INDEX referral_to IF NOT EXISTS FOR (n:Referral) ON (n.to_actor)",
+        "CREATE INDEX event_entity IF NOT EXISTS FOR (e:Event) ON (e.entity_id)",
+        "CREATE INDEX event_user IF NOT EXISTS FOR (e:Event) ON (e.user)",
+    ]
+    for t in LINK_TYPES:
+        low = t.lower()
+        out.append(
+            f"CREATE CONSTRAINT link_id_{low} IF NOT EXISTS "
+            f"FOR ()-[r:{t}]-() REQUIRE r.id IS UNIQUE"
+        )
+        out.append(
+            f"CREATE CONSTRAINT link_open_{low} IF NOT EXISTS "
+            f"FOR ()-[r:{t}]-() REQUIRE r.active_key IS UNIQUE"
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- nodes
+
+VALID = "({v}.since IS NULL OR {v}.since <= $day) AND ({v}.until IS NULL OR {v}.until > $day)"
+
+
+def valid(var: str) -> str:
+    return VALID.format(v=var)
+
+
+def get_node(entity: EntityKind) -> str:
+    return f"MATCH (n:{label(entity)} {{id: $id}}) RETURN n.data AS data"
+
+
+def get_nodes(entity: EntityKind) -> str:
+    return f"UNWIND $ids AS i MATCH (n:{label(entity)} {{id: i}}) RETURN n.data AS data"
+
+
+def existing_nodes(entity: EntityKind) -> str:
+    return f"UNWIND $ids AS i MATCH (n:{label(entity)} {{id: i}}) RETURN n.id AS id"
+
+
+def find_node_by_key(entity: EntityKind) -> str:
+    return f"MATCH (n:{label(entity)} {{natural_key: $key}}) RETURN n.data AS data"
+
+
+def insert_nodes(entity: EntityKind) -> str:
+    return f"UNWIND $rows AS row CREATE (n:{label(entity)}) SET n = row RETURN count(n) AS n"
+
+
+def replace_node(entity: EntityKind) -> str:
+    return f"MATCH (n:{label(entity)} {{id: $id}}) SET n = $props RETURN count(n) AS n"
+
+
+def list_nodes(entity: EntityKind, where: str, order: str) -> tuple[str, str]:
+    base = f"MATCH (n:{label(entity)}) WHERE {where}"
+    return (
+        f"{base} RETURN count(n) AS total",
+        f"{base} RETURN n.data AS data ORDER BY {order} SKIP $offset LIMIT $limit",
+    )
+
+
+def all_nodes(entity: EntityKind) -> str:
+    return f"MATCH (n:{label(entity)}) WHERE {valid('n')} RETURN n.data AS data ORDER BY n.id"
+
+
+# --------------------------------------------------------------------------- links
+
+GET_LINK = (
+    "CALL () { "
+    + " UNION ".join(f"MATCH ()-[r:{t} {{id: $id}}]->() RETURN r" for t in LINK_TYPES)
+    + " } RETURN r.data AS data, type(r) AS type"
+)
+
+FIND_OPEN_LINK = (
+    "CALL () { "
+    + " UNION ".join(f"MATCH ()-[r:{t} {{active_key: $key}}]->() RETURN r" for t in LINK_TYPES)
+    + " } RETURN r.data AS data"
+)
+
+GET_LINKS = (
+    "UNWIND $ids AS i CALL (i) { "
+    + " UNION ".join(f"MATCH ()-[r:{t} {{id: i}}]->() RETURN r" for t in LINK_TYPES)
+    + " } RETURN r.data AS data"
+)
+
+
+def insert_links(link_type: str) -> str:
+    t = rel_type(link_type)
+    return (
+        "UNWIND $rows AS row "
+        "MATCH (s:Actor {id: row.source}) MATCH (e:Actor {id: row.target}) "
+        f"CREATE (s)-[r:{t}]->(e) SET r = row.props RETURN count(r) AS n"
+    )
+
+
+def delete_link(link_type: str) -> str:
+    return f"MATCH ()-[r:{rel_type(link_type)} {{id: $id}}]->() DELETE r"
+
+
+def replace_link(link_type: str) -> str:
+    t = rel_type(link_type)
+    return f"MATCH ()-[r:{t} {{id: $id}}]->() SET r = $props RETURN count(r) AS n"
+
+
+OPEN_LINKS_OF = (
+    f"MATCH (a:Actor {{id: $id}})-[r:{_ALL_TYPES}]-() WHERE r.until IS NULL "
+    "RETURN DISTINCT r.data AS data"
+)
+
+LINKS_TOUCHING = (
+    f"UNWIND $ids AS i MATCH (a:Actor {{id: i}})-[r:{_ALL_TYPES}]-() WHERE {valid('r')} "
+    "RETURN DISTINCT r.data AS data"
+)
+
+ALL_LINKS = (
+    f"MATCH (:Actor)-[r:{_ALL_TYPES}]->(:Actor) WHERE {valid('r')} RETURN r.data AS data "
+    "ORDER BY r.id"
+)
+
+
+def list_links(where: str, by_actor: bool) -> tuple[str, str]:
+    if by_actor:
+        base = (
+            f"MATCH (a:Actor {{id: $actor}})-[r:{_ALL_TYPES}]-() WITH DISTINCT r "
+            f"MATCH (s)-[r]->(e) WHERE {where}"
+        )
+    else:
+        base = f"MATCH (s:Actor)-[r:{_ALL_TYPES}]->(e:Actor) WHERE {where}"
+    return (
+        f"{base} RETURN count(r) AS total",
+        f"{base} RETURN r.data AS data ORDER BY r.since, r.id SKIP $offset LIMIT $limit",
+    )
+
+
+# --------------------------------------------------------------------------- events
+
+NEXT_EVENT_SEQ = (
+    "MERGE (c:Counter {name: 'event'}) ON CREATE SET c.value = 0 "
+    "SET c.value = c.value + $n RETURN c.value AS last"
+)
+
+INSERT_EVENTS = "UNWIND $rows AS row CREATE (e:Event) SET e = row"
+
+
+def list_events(where: str) -> tuple[str, str]:
+    base = f"MATCH (e:Event) WHERE {where}"
+    return (
+        f"{base} RETURN count(e) AS total",
+        f"{base} RETURN e {{.*}} AS event ORDER BY e.seq SKIP $offset LIMIT $limit",
+    )
+
+
+# --------------------------------------------------------------------------- housekeeping
+
+COUNT_LABEL = {entity: f"MATCH (n:{lbl}) RETURN count(n) AS n" for entity, lbl in LABELS.items()}
+COUNT_LINKS = f"MATCH (:Actor)-[r:{_ALL_TYPES}]->(:Actor) RETURN count(r) AS n"
+COUNT_EVENTS = "MATCH (e:Event) RETURN count(e) AS n"
+
+# Tests only: empty the database in batches, keeping constraints and indexes.
+WIPE_BATCH = "MATCH (n) WITH n LIMIT 5000 DETACH DELETE n RETURN count(n) AS n"

@@ -1,0 +1,532 @@
+"""The domain of Maillage as pydantic v2 models and enums (see DESIGN.md, "Domain").
+
+Inputs (``*Create``, ``*Update``) are validated here, with messages a person understands;
+records (``Actor``, ``Link``, …) are what the stores give back. People helped by the BAR never
+appear: individuals exist only as ``key_resident`` actors, under a pseudonym, with a consent date,
+and a referral is an anonymous count with no free text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Annotated, Any, Generic, Self, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+# --------------------------------------------------------------------------- enums
+
+
+class ActorKind(StrEnum):
+    resident_group = "resident_group"
+    association = "association"
+    trader = "trader"
+    public_service = "public_service"
+    health_actor = "health_actor"
+    place_of_worship = "place_of_worship"
+    school = "school"
+    external_partner = "external_partner"
+    bar_team = "bar_team"
+    key_resident = "key_resident"
+    other = "other"
+
+
+class ActorStatus(StrEnum):
+    active = "active"
+    dormant = "dormant"
+    closed = "closed"
+
+
+class LinkType(StrEnum):
+    KNOWS = "KNOWS"
+    COLLABORATES_WITH = "COLLABORATES_WITH"
+    REFERS_TO = "REFERS_TO"
+    PARTNER_OF = "PARTNER_OF"
+    HOSTS = "HOSTS"
+    MEMBER_OF = "MEMBER_OF"
+    INFORMS = "INFORMS"
+
+    @property
+    def directed(self) -> bool:
+        return self in DIRECTED_LINK_TYPES
+
+
+DIRECTED_LINK_TYPES = frozenset(
+    {LinkType.REFERS_TO, LinkType.HOSTS, LinkType.MEMBER_OF, LinkType.INFORMS}
+)
+
+
+class Mission(StrEnum):
+    networking = "networking"
+    referral = "referral"
+    collective = "collective"
+    community = "community"
+
+
+class ActivityMission(StrEnum):
+    """Activities are mission 3 (collective health information) or mission 4 (community)."""
+
+    collective = "collective"
+    community = "community"
+
+
+class ReferralOutcome(StrEnum):
+    pending = "pending"
+    reached = "reached"
+    not_reached = "not_reached"
+    unknown = "unknown"
+
+
+class EntityKind(StrEnum):
+    actor = "actor"
+    link = "link"
+    activity = "activity"
+    referral = "referral"
+    neighbourhood = "neighbourhood"
+
+
+class EventAction(StrEnum):
+    create = "create"
+    update = "update"
+    end = "end"
+    delete = "delete"
+
+
+# --------------------------------------------------------------------------- helpers
+
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def normalise_name(text: str) -> str:
+    """The comparable form of a name: case, accents, punctuation and spacing ignored.
+
+    >>> normalise_name("  Maison  Médicale  du Midi ")
+    'maison medicale du midi'
+    >>> normalise_name("CAFÉ-Ça Va!")
+    'cafe ca va'
+    >>> normalise_name("مسجد الخليل")
+    'مسجد الخليل'
+    """
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
+    stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    words = _NON_WORD.sub(" ", stripped.casefold()).split()
+    if words:
+        return " ".join(words)
+    # A name of symbols only (an emoji, say) keeps its symbols.
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def natural_key(name: str, neighbourhood: str) -> str:
+    """The natural key of an actor: normalised name and neighbourhood."""
+    return f"{normalise_name(name)}|{normalise_name(neighbourhood)}"
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _not_future(value: date | None) -> date | None:
+    if value is not None and value > today():
+        raise ValueError(f"the date {value.isoformat()} is in the future")
+    return value
+
+
+def _clean_tags(values: Iterable[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for raw in values:
+        tag = " ".join(raw.split()).lower()
+        if tag:
+            seen.setdefault(tag, None)
+    return list(seen)
+
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+Tags = Annotated[list[Tag], Field(max_length=50), AfterValidator(_clean_tags)]
+PastDate = Annotated[date, AfterValidator(_not_future)]
+Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Slug = Annotated[
+    str,
+    BeforeValidator(lambda v: v.strip().lower() if isinstance(v, str) else v),
+    StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$"),
+]
+Strength = Annotated[int, Field(ge=1, le=3, description="1 weak, 2 regular, 3 strong")]
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def _check_interval(since: date | None, until: date | None) -> None:
+    if since is not None and until is not None and until < since:
+        raise ValueError(f"'until' ({until.isoformat()}) is before 'since' ({since.isoformat()})")
+
+
+# --------------------------------------------------------------------------- actors
+
+
+class ActorFields(_Input):
+    name: Name = Field(description="Name of the actor; for a key resident, a pseudonym.")
+    kind: ActorKind
+    neighbourhood: Name
+    subtype: ShortText | None = Field(
+        default=None, description="Free text: pharmacy, mosque, OCMW/CPAS, medical house…"
+    )
+    address: ShortText | None = None
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    themes: Tags = Field(default_factory=list)
+    languages: Tags = Field(default_factory=list)
+    target_groups: Tags = Field(default_factory=list)
+    description: LongText | None = None
+    status: ActorStatus = ActorStatus.active
+    since: PastDate | None = None
+    until: PastDate | None = None
+    consent_date: PastDate | None = Field(
+        default=None, description="Key residents only: the date they agreed to be recorded."
+    )
+
+    @model_validator(mode="after")
+    def _rules(self) -> Self:
+        _check_interval(self.since, self.until)
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValueError("give both latitude and longitude, or neither")
+        if self.kind is ActorKind.key_resident and self.consent_date is None:
+            raise ValueError(
+                "a key resident is recorded only with their consent: give 'consent_date'"
+            )
+        if self.kind is not ActorKind.key_resident and self.consent_date is not None:
+            raise ValueError("'consent_date' is only for key residents")
+        return self
+
+
+class ActorCreate(ActorFields):
+    """What it takes to record an actor: at least a name, a kind and a neighbourhood."""
+
+
+class ActorUpdate(_Input):
+    """Fields to change; absent fields stay as they are."""
+
+    name: Name | None = None
+    kind: ActorKind | None = None
+    neighbourhood: Name | None = None
+    subtype: ShortText | None = None
+    address: ShortText | None = None
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    themes: Tags | None = None
+    languages: Tags | None = None
+    target_groups: Tags | None = None
+    description: LongText | None = None
+    status: ActorStatus | None = None
+    since: PastDate | None = None
+    consent_date: PastDate | None = None
+
+
+class Recorded(BaseModel):
+    """Who wrote a record and when."""
+
+    id: str
+    recorded_by: str
+    recorded_at: datetime
+    updated_by: str | None = None
+    updated_at: datetime | None = None
+
+
+class Actor(ActorFields, Recorded):
+    model_config = ConfigDict(extra="ignore")
+    natural_key: str
+
+
+# --------------------------------------------------------------------------- links
+
+
+class LinkFields(_Input):
+    source: Id = Field(description="Actor id; the origin for directed types.")
+    target: Id = Field(description="Actor id; the end for directed types.")
+    type: LinkType
+    mission: Mission = Mission.networking
+    strength: Strength = 1
+    since: PastDate | None = None
+    until: PastDate | None = None
+    note: LongText | None = None
+
+    @model_validator(mode="after")
+    def _rules(self) -> Self:
+        if self.source == self.target:
+            raise ValueError("a link needs two different actors (source equals target)")
+        _check_interval(self.since, self.until)
+        return self
+
+
+class LinkCreate(LinkFields):
+    """A link as a BAR records it: two actors, a type, a mission; strength, date, note optional."""
+
+
+class LinkUpdate(_Input):
+    type: LinkType | None = None
+    mission: Mission | None = None
+    strength: Strength | None = None
+    since: PastDate | None = None
+    note: LongText | None = None
+
+
+class Link(LinkFields, Recorded):
+    model_config = ConfigDict(extra="ignore")
+    directed: bool
+
+
+# --------------------------------------------------------------------------- activities
+
+
+class ActivityFields(_Input):
+    name: Name
+    mission: ActivityMission
+    neighbourhood: Name
+    themes: Tags = Field(default_factory=list)
+    description: LongText | None = None
+    participants: list[Id] = Field(default_factory=list, max_length=500)
+    since: PastDate | None = None
+    until: PastDate | None = None
+
+    @field_validator("participants")
+    @classmethod
+    def _unique(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(value))
+
+    @model_validator(mode="after")
+    def _rules(self) -> Self:
+        _check_interval(self.since, self.until)
+        return self
+
+
+class ActivityCreate(ActivityFields):
+    """A collective (mission 3) or community (mission 4) action and its participating actors."""
+
+
+class ActivityUpdate(_Input):
+    name: Name | None = None
+    themes: Tags | None = None
+    description: LongText | None = None
+    participants: list[Id] | None = Field(default=None, max_length=500)
+    since: PastDate | None = None
+
+
+class Activity(ActivityFields, Recorded):
+    model_config = ConfigDict(extra="ignore")
+
+
+# --------------------------------------------------------------------------- referrals
+
+
+class ReferralFields(_Input):
+    """An anonymous count of people referred: no names and no free text, by design."""
+
+    date: PastDate
+    from_actor: Id
+    to_actor: Id
+    theme: Slug = Field(description="A short code such as 'housing' or 'mental-health'.")
+    count: int = Field(default=1, ge=1, le=1000)
+    outcome: ReferralOutcome = ReferralOutcome.pending
+
+    @model_validator(mode="after")
+    def _rules(self) -> Self:
+        if self.from_actor == self.to_actor:
+            raise ValueError("a referral goes from one actor to another one")
+        return self
+
+
+class ReferralCreate(ReferralFields):
+    pass
+
+
+class ReferralUpdate(_Input):
+    theme: Slug | None = None
+    count: int | None = Field(default=None, ge=1, le=1000)
+    outcome: ReferralOutcome | None = None
+
+
+class Referral(ReferralFields, Recorded):
+    model_config = ConfigDict(extra="ignore")
+    closed_on: date | None = None
+
+
+# --------------------------------------------------------------------------- neighbourhoods
+
+
+SectorCode = Annotated[
+    str,
+    BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v),
+    StringConstraints(pattern=r"^[0-9A-Z-]{3,12}$"),
+]
+
+
+class NeighbourhoodFields(_Input):
+    name: Name
+    municipality: Name
+    sector_codes: list[SectorCode] = Field(default_factory=list, max_length=200)
+    population: int | None = Field(default=None, ge=0, le=2_000_000)
+    since: PastDate | None = None
+    until: PastDate | None = None
+
+    @model_validator(mode="after")
+    def _rules(self) -> Self:
+        _check_interval(self.since, self.until)
+        return self
+
+
+class NeighbourhoodCreate(NeighbourhoodFields):
+    pass
+
+
+class NeighbourhoodUpdate(_Input):
+    name: Name | None = None
+    municipality: Name | None = None
+    sector_codes: list[SectorCode] | None = Field(default=None, max_length=200)
+    population: int | None = Field(default=None, ge=0, le=2_000_000)
+    since: PastDate | None = None
+
+
+class Neighbourhood(NeighbourhoodFields, Recorded):
+    model_config = ConfigDict(extra="ignore")
+
+
+# --------------------------------------------------------------------------- events
+
+
+class Event(BaseModel):
+    """One write: who, when, what, and the record before and after."""
+
+    id: str
+    seq: int
+    at: datetime
+    user: str
+    action: EventAction
+    entity: EntityKind
+    entity_id: str
+    actors: list[str] = Field(description="Ids of the actors the write touched.")
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+# --------------------------------------------------------------------------- filters and pages
+
+
+class ActorFilter(BaseModel):
+    kind: ActorKind | None = None
+    neighbourhood: str | None = None
+    theme: str | None = None
+    language: str | None = None
+    target_group: str | None = None
+    q: str | None = Field(default=None, description="Text search on names")
+    status: ActorStatus | None = None
+    as_of: date | None = None
+
+
+class LinkFilter(BaseModel):
+    actor: str | None = Field(default=None, description="Links touching this actor")
+    type: LinkType | None = None
+    mission: Mission | None = None
+    recorded_by: str | None = None
+    as_of: date | None = None
+
+
+class ActivityFilter(BaseModel):
+    neighbourhood: str | None = None
+    mission: ActivityMission | None = None
+    actor: str | None = Field(default=None, description="Activities this actor took part in")
+    as_of: date | None = None
+
+
+class ReferralFilter(BaseModel):
+    from_actor: str | None = None
+    to_actor: str | None = None
+    theme: str | None = None
+    outcome: ReferralOutcome | None = None
+    start: date | None = None
+    end: date | None = None
+
+
+class NeighbourhoodFilter(BaseModel):
+    municipality: str | None = None
+    as_of: date | None = None
+
+
+class EventFilter(BaseModel):
+    actor: str | None = Field(default=None, description="Events touching this actor")
+    entity_id: str | None = None
+    entity: EntityKind | None = None
+    user: str | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+# --------------------------------------------------------------------------- who knows whom
+
+
+class EgoNode(BaseModel):
+    actor: Actor
+    distance: int
+
+
+class EgoNetwork(BaseModel):
+    center: str
+    depth: int
+    as_of: date | None
+    nodes: list[EgoNode]
+    links: list[Link]
+
+
+class PathHop(BaseModel):
+    source: str
+    target: str
+    link_id: str
+    type: LinkType
+    strength: int
+    since: date | None
+    recorded_by: str
+
+
+class IntroductionPath(BaseModel):
+    actors: list[str]
+    names: list[str]
+    hops: list[PathHop]
+    length: int
+    weakest_strength: int
+
+
+def is_valid_on(since: date | None, until: date | None, as_of: date | None) -> bool:
+    """Whether a record with this interval was true on ``as_of`` (``until`` is exclusive)."""
+    if as_of is None:
+        return until is None or until > today()
+    if since is not None and since > as_of:
+        return False
+    return until is None or until > as_of

@@ -1,0 +1,370 @@
+"""Neo4jGraphStore: the port over Neo4j 5.26 (Bolt, the official ``neo4j`` driver).
+
+Actors, activities, referrals, neighbourhoods and events are nodes; links are relationships whose
+type is the link type (``KNOWS``, ``REFERS_TO``…), from source to target. Each node and
+relationship carries the fields that queries filter on plus the whole record as JSON (``data``),
+so both stores give back exactly the same records. All Cypher lives in :mod:`graph.cypher`.
+
+One driver per store (one store per process), managed transactions (``execute_read`` /
+``execute_write``, retried on transient errors, so the work functions are idempotent and consume
+their results inside the transaction), uniqueness constraints and indexes created idempotently,
+bulk writes as ``UNWIND $rows`` in batches.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j import GraphDatabase, ManagedTransaction
+from neo4j import exceptions as neo4j_errors
+from pydantic import BaseModel
+
+from graph import cypher
+from graph.base import BaseGraphStore, Record, index_fields, link_active_key, name_query
+from graph.errors import Conflict, InvalidInput, MaillageError, StoreUnavailable
+from graph.model import (
+    ActivityFilter,
+    ActorFilter,
+    EntityKind,
+    EventFilter,
+    LinkFilter,
+    NeighbourhoodFilter,
+    ReferralFilter,
+    normalise_name,
+    today,
+)
+
+R = TypeVar("R")
+PLURALS = {
+    EntityKind.actor: "actors",
+    EntityKind.activity: "activities",
+    EntityKind.referral: "referrals",
+    EntityKind.neighbourhood: "neighbourhoods",
+}
+BATCH = 1000
+
+
+def _props(entity: EntityKind, record: Record) -> dict[str, Any]:
+    props: dict[str, Any] = {"id": record["id"], **index_fields(entity, record)}
+    for tags in ("themes", "languages", "target_groups", "participants"):
+        if record.get(tags):
+            props[tags] = list(record[tags])
+    if entity is EntityKind.link:
+        props["strength"] = record["strength"]
+    props["data"] = json.dumps(record, ensure_ascii=False)
+    return {k: v for k, v in props.items() if v is not None}
+
+
+def _chunks(rows: Sequence[Any], size: int = BATCH) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def _tag(value: str) -> str:
+    return " ".join(value.split()).lower()
+
+
+def _node_where(f: BaseModel, params: dict[str, Any]) -> tuple[str, str]:
+    conds: list[str] = []
+
+    def add(cond: str, **values: Any) -> None:
+        conds.append(cond)
+        params.update(values)
+
+    order = "n.id"
+    if isinstance(f, ActorFilter):
+        if f.kind:
+            add("n.kind = $kind", kind=f.kind.value)
+        if f.neighbourhood:
+            add("n.neighbourhood_norm = $nb", nb=normalise_name(f.neighbourhood))
+        if f.theme:
+            add("$theme IN coalesce(n.themes, [])", theme=_tag(f.theme))
+        if f.language:
+            add("$language IN coalesce(n.languages, [])", language=_tag(f.language))
+        if f.target_group:
+            add("$tg IN coalesce(n.target_groups, [])", tg=_tag(f.target_group))
+        q = name_query(f.q)
+        if q:
+            add("n.name_norm CONTAINS $q", q=q)
+        if f.status:
+            add("n.status = $status", status=f.status.value)
+        add(cypher.valid("n"), day=(f.as_of or today()).isoformat())
+        order = "n.name_norm, n.id"
+    elif isinstance(f, ActivityFilter):
+        if f.neighbourhood:
+            add("n.neighbourhood_norm = $nb", nb=normalise_name(f.neighbourhood))
+        if f.mission:
+            add("n.mission = $mission", mission=f.mission.value)
+        if f.actor:
+            add("$actor IN coalesce(n.participants, [])", actor=f.actor)
+        add(cypher.valid("n"), day=(f.as_of or today()).isoformat())
+        order = "n.since DESC, n.id"
+    elif isinstance(f, ReferralFilter):
+        if f.from_actor:
+            add("n.from_actor = $from_actor", from_actor=f.from_actor)
+        if f.to_actor:
+            add("n.to_actor = $to_actor", to_actor=f.to_actor)
+        if f.theme:
+            add("n.theme = $theme", theme=f.theme.strip().lower())
+        if f.outcome:
+            add("n.outcome = $outcome", outcome=f.outcome.value)
+        if f.start:
+            add("n.date >= $start", start=f.start.isoformat())
+        if f.end:
+            add("n.date <= $end", end=f.end.isoformat())
+        order = "n.date DESC, n.id"
+    elif isinstance(f, NeighbourhoodFilter):
+        if f.municipality:
+            add("n.municipality_norm = $municipality", municipality=normalise_name(f.municipality))
+        add(cypher.valid("n"), day=(f.as_of or today()).isoformat())
+        order = "n.natural_key, n.id"
+    else:
+        raise InvalidInput(f"no filter of type {type(f).__name__}")
+    return " AND ".join(conds) or "true", order
+
+
+def _utc(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat()
+
+
+class _Tx:
+    """Read and write operations inside one managed Neo4j transaction."""
+
+    def __init__(self, tx: ManagedTransaction) -> None:
+        self.tx = tx
+
+    def _data(self, query: str, **params: Any) -> list[Record]:
+        return [json.loads(r["data"]) for r in self.tx.run(query, params)]
+
+    # reads
+    def get(self, entity: EntityKind, record_id: str) -> Record | None:
+        query = cypher.GET_LINK if entity is EntityKind.link else cypher.get_node(entity)
+        rows = self._data(query, id=record_id)
+        return rows[0] if rows else None
+
+    def get_many(self, entity: EntityKind, ids: Sequence[str]) -> list[Record]:
+        query = cypher.GET_LINKS if entity is EntityKind.link else cypher.get_nodes(entity)
+        return self._data(query, ids=list(ids))
+
+    def existing(self, entity: EntityKind, ids: Sequence[str]) -> set[str]:
+        result = self.tx.run(cypher.existing_nodes(entity), ids=list(ids))
+        return {r["id"] for r in result}
+
+    def find_by_key(self, entity: EntityKind, key: str) -> Record | None:
+        if entity is EntityKind.link:
+            rows = self._data(cypher.FIND_OPEN_LINK, key=key)
+        else:
+            rows = self._data(cypher.find_node_by_key(entity), key=key)
+        return rows[0] if rows else None
+
+    def query(
+        self, entity: EntityKind, filters: BaseModel, limit: int, offset: int
+    ) -> tuple[list[Record], int]:
+        params: dict[str, Any] = {"limit": limit, "offset": offset}
+        if isinstance(filters, LinkFilter):
+            conds = [cypher.valid("r")]
+            params["day"] = (filters.as_of or today()).isoformat()
+            if filters.type:
+                conds.append("type(r) = $type")
+                params["type"] = filters.type.value
+            if filters.mission:
+                conds.append("r.mission = $mission")
+                params["mission"] = filters.mission.value
+            if filters.recorded_by:
+                conds.append("r.recorded_by = $recorded_by")
+                params["recorded_by"] = filters.recorded_by
+            if filters.actor:
+                params["actor"] = filters.actor
+            count_q, rows_q = cypher.list_links(" AND ".join(conds), bool(filters.actor))
+        else:
+            where, order = _node_where(filters, params)
+            count_q, rows_q = cypher.list_nodes(entity, where, order)
+        total = self.tx.run(count_q, params).single(strict=True)["total"]
+        return self._data(rows_q, **params), int(total)
+
+    def links_touching(self, ids: Sequence[str], as_of: date | None) -> list[Record]:
+        day = (as_of or today()).isoformat()
+        return self._data(cypher.LINKS_TOUCHING, ids=list(ids), day=day)
+
+    def all(self, entity: EntityKind, as_of: date | None) -> list[Record]:
+        day = (as_of or today()).isoformat()
+        if entity is EntityKind.link:
+            return self._data(cypher.ALL_LINKS, day=day)
+        return self._data(cypher.all_nodes(entity), day=day)
+
+    def events(self, f: EventFilter, limit: int, offset: int) -> tuple[list[Record], int]:
+        conds: list[str] = []
+        params: dict[str, Any] = {"limit": limit, "offset": offset}
+        if f.actor:
+            conds.append("$actor IN e.actors")
+            params["actor"] = f.actor
+        if f.entity_id:
+            conds.append("e.entity_id = $entity_id")
+            params["entity_id"] = f.entity_id
+        if f.entity:
+            conds.append("e.entity = $entity")
+            params["entity"] = f.entity.value
+        if f.user:
+            conds.append("e.user = $user")
+            params["user"] = f.user
+        if f.start:
+            conds.append("e.at >= $start")
+            params["start"] = _utc(f.start)
+        if f.end:
+            conds.append("e.at < $end")
+            params["end"] = _utc(f.end)
+        count_q, rows_q = cypher.list_events(" AND ".join(conds) or "true")
+        total = self.tx.run(count_q, params).single(strict=True)["total"]
+        out = []
+        for row in self.tx.run(rows_q, params):
+            e = dict(row["event"])
+            e["before"] = json.loads(e["before"]) if e.get("before") else None
+            e["after"] = json.loads(e["after"]) if e.get("after") else None
+            e["actors"] = list(e.get("actors") or [])
+            out.append(e)
+        return out, int(total)
+
+    def counts(self) -> dict[str, int]:
+        out = {}
+        for entity, query in cypher.COUNT_LABEL.items():
+            out[PLURALS[entity]] = int(self.tx.run(query).single(strict=True)["n"])
+        out["links"] = int(self.tx.run(cypher.COUNT_LINKS).single(strict=True)["n"])
+        out["events"] = int(self.tx.run(cypher.COUNT_EVENTS).single(strict=True)["n"])
+        return out
+
+    # writes
+    def insert_many(self, entity: EntityKind, records: Sequence[Record]) -> None:
+        if entity is EntityKind.link:
+            by_type: dict[str, list[dict[str, Any]]] = {}
+            for r in records:
+                row = {"source": r["source"], "target": r["target"], "props": _props(entity, r)}
+                by_type.setdefault(r["type"], []).append(row)
+            for link_type, rows in by_type.items():
+                for chunk in _chunks(rows):
+                    self.tx.run(cypher.insert_links(link_type), rows=list(chunk)).consume()
+            return
+        for chunk in _chunks([_props(entity, r) for r in records]):
+            self.tx.run(cypher.insert_nodes(entity), rows=list(chunk)).consume()
+
+    def replace(self, entity: EntityKind, record: Record) -> None:
+        props = _props(entity, record)
+        if entity is not EntityKind.link:
+            self.tx.run(cypher.replace_node(entity), id=record["id"], props=props).consume()
+            return
+        found = self.tx.run(cypher.GET_LINK, id=record["id"]).single()
+        if found is None:
+            raise InvalidInput(f"no link has the id {record['id']!r}")
+        if found["type"] == record["type"]:
+            self.tx.run(cypher.replace_link(record["type"]), id=record["id"], props=props).consume()
+        else:
+            self.tx.run(cypher.delete_link(found["type"]), id=record["id"]).consume()
+            row = {"source": record["source"], "target": record["target"], "props": props}
+            self.tx.run(cypher.insert_links(record["type"]), rows=[row]).consume()
+
+    def open_links_of(self, actor_id: str) -> list[Record]:
+        return self._data(cypher.OPEN_LINKS_OF, id=actor_id)
+
+    def append_events(self, events: Sequence[Record]) -> None:
+        if not events:
+            return
+        last = self.tx.run(cypher.NEXT_EVENT_SEQ, n=len(events)).single(strict=True)["last"]
+        first = int(last) - len(events) + 1
+        rows = []
+        for offset, e in enumerate(events):
+            row = {**e, "seq": first + offset}
+            row["before"] = json.dumps(e["before"], ensure_ascii=False) if e["before"] else None
+            row["after"] = json.dumps(e["after"], ensure_ascii=False) if e["after"] else None
+            rows.append({k: v for k, v in row.items() if v is not None})
+        for chunk in _chunks(rows):
+            self.tx.run(cypher.INSERT_EVENTS, rows=list(chunk)).consume()
+
+
+def _translate(exc: Exception) -> MaillageError:
+    if isinstance(exc, neo4j_errors.ConstraintError):
+        return Conflict("this record already exists", details={"constraint": exc.message})
+    if isinstance(exc, neo4j_errors.ServiceUnavailable | neo4j_errors.SessionExpired):
+        return StoreUnavailable(f"Neo4j cannot be reached: {exc}")
+    if isinstance(exc, neo4j_errors.AuthError):
+        return StoreUnavailable("Neo4j refused the credentials (check NEO4J_USER/NEO4J_PASSWORD)")
+    if isinstance(exc, neo4j_errors.CypherSyntaxError):
+        return StoreUnavailable(f"a query of Maillage was refused by Neo4j: {exc.message}")
+    return StoreUnavailable(f"Neo4j failed: {exc}")
+
+
+class Neo4jGraphStore(BaseGraphStore):
+    """The port over a Neo4j 5.26 server."""
+
+    backend = "neo4j"
+
+    def __init__(
+        self,
+        uri: str,
+        user: str | None = None,
+        password: str | None = None,
+        database: str = "neo4j",
+        connect_timeout: float = 30.0,
+    ) -> None:
+        auth = (user or "neo4j", password) if password else None
+        self.database = database
+        try:
+            self.driver = GraphDatabase.driver(
+                uri,
+                auth=auth,
+                connection_timeout=connect_timeout,
+                max_connection_pool_size=50,
+                notifications_min_severity="OFF",
+            )
+            self.driver.verify_connectivity()
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, ValueError, OSError) as exc:
+            raise StoreUnavailable(f"cannot connect to Neo4j at {uri}: {exc}") from exc
+        self.ensure_schema()
+
+    def ensure_schema(self) -> None:
+        """Create constraints and indexes (idempotent), then wait until they are online."""
+        try:
+            for statement in cypher.schema_statements():
+                self.driver.execute_query(statement, database_=self.database)
+            self.driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
+        except neo4j_errors.Neo4jError as exc:
+            raise _translate(exc) from exc
+
+    def _run(self, access: str, work: Callable[[Any], R]) -> R:
+        def unit(tx: ManagedTransaction) -> R:
+            return work(_Tx(tx))
+
+        try:
+            with self.driver.session(database=self.database) as session:
+                if access == neo4j.WRITE_ACCESS:
+                    return session.execute_write(unit)
+                return session.execute_read(unit)
+        except MaillageError:
+            raise
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
+            raise _translate(exc) from exc
+
+    def _write(self, work: Callable[[Any], R]) -> R:
+        return self._run(neo4j.WRITE_ACCESS, work)
+
+    def _read(self, work: Callable[[Any], R]) -> R:
+        return self._run(neo4j.READ_ACCESS, work)
+
+    def erase_everything(self, *, confirm: str) -> None:
+        """Delete every node and relationship (tests and resets only); keeps the schema."""
+        if confirm != "erase everything":
+            raise InvalidInput("erase_everything needs confirm='erase everything'")
+        while True:
+            records, _, _ = self.driver.execute_query(cypher.WIPE_BATCH, database_=self.database)
+            if records[0]["n"] == 0:
+                break
+
+    def close(self) -> None:
+        self.driver.close()
+
+
+__all__ = ["Neo4jGraphStore", "link_active_key"]

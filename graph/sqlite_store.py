@@ -1,0 +1,520 @@
+"""SqliteGraphStore: the embedded default store, one file (``data/maillage.db``).
+
+stdlib ``sqlite3`` with WAL and foreign keys, versioned migrations (``PRAGMA user_version``),
+``?`` placeholders only. Each record is a row with the columns that filters need and the whole
+record as JSON; uniqueness (an actor's natural key, one open link of a type between two actors)
+is enforced by unique indexes, so concurrent writers cannot slip a duplicate in.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from graph.base import BaseGraphStore, Record, index_fields, name_query
+from graph.errors import Conflict, InvalidInput, StoreUnavailable
+from graph.model import (
+    ActivityFilter,
+    ActorFilter,
+    EntityKind,
+    EventFilter,
+    LinkFilter,
+    NeighbourhoodFilter,
+    ReferralFilter,
+    normalise_name,
+    today,
+)
+
+R = TypeVar("R")
+
+DEFAULT_PATH = Path("data/maillage.db")
+
+MIGRATIONS: list[str] = [
+    # 1: the first schema
+    """
+    CREATE TABLE actors (
+        id TEXT PRIMARY KEY,
+        natural_key TEXT NOT NULL UNIQUE,
+        name_norm TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        neighbourhood_norm TEXT NOT NULL,
+        status TEXT NOT NULL,
+        since TEXT,
+        until TEXT,
+        data TEXT NOT NULL
+    );
+    CREATE INDEX actors_kind ON actors(kind);
+    CREATE INDEX actors_neighbourhood ON actors(neighbourhood_norm);
+    CREATE INDEX actors_name ON actors(name_norm);
+    CREATE TABLE links (
+        id TEXT PRIMARY KEY,
+        source TEXT NOT NULL REFERENCES actors(id),
+        target TEXT NOT NULL REFERENCES actors(id),
+        type TEXT NOT NULL,
+        mission TEXT NOT NULL,
+        recorded_by TEXT NOT NULL,
+        since TEXT,
+        until TEXT,
+        active_key TEXT UNIQUE,
+        data TEXT NOT NULL
+    );
+    CREATE INDEX links_source ON links(source);
+    CREATE INDEX links_target ON links(target);
+    CREATE TABLE activities (
+        id TEXT PRIMARY KEY,
+        neighbourhood_norm TEXT NOT NULL,
+        mission TEXT NOT NULL,
+        since TEXT,
+        until TEXT,
+        data TEXT NOT NULL
+    );
+    CREATE TABLE referrals (
+        id TEXT PRIMARY KEY,
+        date TEXT NOT NULL,
+        from_actor TEXT NOT NULL REFERENCES actors(id),
+        to_actor TEXT NOT NULL REFERENCES actors(id),
+        theme TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        data TEXT NOT NULL
+    );
+    CREATE INDEX referrals_to ON referrals(to_actor, date);
+    CREATE TABLE neighbourhoods (
+        id TEXT PRIMARY KEY,
+        natural_key TEXT NOT NULL UNIQUE,
+        municipality_norm TEXT NOT NULL,
+        since TEXT,
+        until TEXT,
+        data TEXT NOT NULL
+    );
+    CREATE TABLE events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        at TEXT NOT NULL,
+        user TEXT NOT NULL,
+        action TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        entity_id TEXT NOT NULL,
+        before TEXT,
+        after TEXT
+    );
+    CREATE INDEX events_entity ON events(entity_id);
+    CREATE INDEX events_user ON events(user, at);
+    CREATE TABLE event_actors (
+        actor_id TEXT NOT NULL,
+        seq INTEGER NOT NULL REFERENCES events(seq),
+        PRIMARY KEY (actor_id, seq)
+    ) WITHOUT ROWID;
+    """,
+]
+
+TABLES = {
+    EntityKind.actor: "actors",
+    EntityKind.link: "links",
+    EntityKind.activity: "activities",
+    EntityKind.referral: "referrals",
+    EntityKind.neighbourhood: "neighbourhoods",
+}
+
+
+def _valid_sql(as_of: date | None) -> tuple[str, list[Any]]:
+    day = (as_of or today()).isoformat()
+    return "(since IS NULL OR since <= ?) AND (until IS NULL OR until > ?)", [day, day]
+
+
+def _has_tag(column: str) -> str:
+    return f"EXISTS (SELECT 1 FROM json_each(data, '$.{column}') WHERE value = ?)"  # noqa: S608
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _tag(value: str) -> str:
+    return " ".join(value.split()).lower()
+
+
+def _where(entity: EntityKind, f: BaseModel) -> tuple[str, list[Any], str]:
+    """SQL conditions, parameters and order for a filter."""
+    conds: list[str] = []
+    params: list[Any] = []
+
+    def add(cond: str, *values: Any) -> None:
+        conds.append(cond)
+        params.extend(values)
+
+    order = "id"
+    if isinstance(f, ActorFilter):
+        if f.kind:
+            add("kind = ?", f.kind.value)
+        if f.neighbourhood:
+            add("neighbourhood_norm = ?", normalise_name(f.neighbourhood))
+        if f.theme:
+            add(_has_tag("themes"), _tag(f.theme))
+        if f.language:
+            add(_has_tag("languages"), _tag(f.language))
+        if f.target_group:
+            add(_has_tag("target_groups"), _tag(f.target_group))
+        q = name_query(f.q)
+        if q:
+            add("name_norm LIKE ? ESCAPE '\\'", _like(q))
+        if f.status:
+            add("status = ?", f.status.value)
+        add(*_flat(_valid_sql(f.as_of)))
+        order = "name_norm, id"
+    elif isinstance(f, LinkFilter):
+        if f.actor:
+            add("(source = ? OR target = ?)", f.actor, f.actor)
+        if f.type:
+            add("type = ?", f.type.value)
+        if f.mission:
+            add("mission = ?", f.mission.value)
+        if f.recorded_by:
+            add("recorded_by = ?", f.recorded_by)
+        add(*_flat(_valid_sql(f.as_of)))
+        order = "since, id"
+    elif isinstance(f, ActivityFilter):
+        if f.neighbourhood:
+            add("neighbourhood_norm = ?", normalise_name(f.neighbourhood))
+        if f.mission:
+            add("mission = ?", f.mission.value)
+        if f.actor:
+            add(_has_tag("participants"), f.actor)
+        add(*_flat(_valid_sql(f.as_of)))
+        order = "since DESC, id"
+    elif isinstance(f, ReferralFilter):
+        if f.from_actor:
+            add("from_actor = ?", f.from_actor)
+        if f.to_actor:
+            add("to_actor = ?", f.to_actor)
+        if f.theme:
+            add("theme = ?", f.theme.strip().lower())
+        if f.outcome:
+            add("outcome = ?", f.outcome.value)
+        if f.start:
+            add("date >= ?", f.start.isoformat())
+        if f.end:
+            add("date <= ?", f.end.isoformat())
+        order = "date DESC, id"
+    elif isinstance(f, NeighbourhoodFilter):
+        if f.municipality:
+            add("municipality_norm = ?", normalise_name(f.municipality))
+        add(*_flat(_valid_sql(f.as_of)))
+        order = "natural_key, id"
+    else:  # pragma: no cover - guarded by the base store
+        raise InvalidInput(f"no filter of type {type(f).__name__} for {entity.value}")
+    return (" AND ".join(conds) or "1 = 1"), params, order
+
+
+def _flat(pair: tuple[str, list[Any]]) -> list[Any]:
+    return [pair[0], *pair[1]]
+
+
+class _Tx:
+    """One transaction on a connection; offers both the read and the write operations."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    # reads
+    def get(self, entity: EntityKind, record_id: str) -> Record | None:
+        row = self.conn.execute(
+            f"SELECT data FROM {TABLES[entity]} WHERE id = ?",  # noqa: S608 - table from enum
+            (record_id,),
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def get_many(self, entity: EntityKind, ids: Sequence[str]) -> list[Record]:
+        out: list[Record] = []
+        for chunk in _chunks(list(ids), 500):
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT data FROM {TABLES[entity]} WHERE id IN ({marks})",  # noqa: S608
+                chunk,
+            ).fetchall()
+            out.extend(json.loads(r[0]) for r in rows)
+        return out
+
+    def existing(self, entity: EntityKind, ids: Sequence[str]) -> set[str]:
+        return {r["id"] for r in self.get_many(entity, ids)}
+
+    def find_by_key(self, entity: EntityKind, key: str) -> Record | None:
+        column = "active_key" if entity is EntityKind.link else "natural_key"
+        row = self.conn.execute(
+            f"SELECT data FROM {TABLES[entity]} WHERE {column} = ?",  # noqa: S608
+            (key,),
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def query(
+        self, entity: EntityKind, filters: BaseModel, limit: int, offset: int
+    ) -> tuple[list[Record], int]:
+        where, params, order = _where(entity, filters)
+        table = TABLES[entity]
+        total = self.conn.execute(
+            f"SELECT count(*) FROM {table} WHERE {where}",  # noqa: S608
+            params,
+        ).fetchone()[0]
+        rows = self.conn.execute(
+            f"SELECT data FROM {table} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",  # noqa: S608
+            [*params, limit, offset],
+        ).fetchall()
+        return [json.loads(r[0]) for r in rows], int(total)
+
+    def links_touching(self, ids: Sequence[str], as_of: date | None) -> list[Record]:
+        valid, vparams = _valid_sql(as_of)
+        out: dict[str, Record] = {}
+        for chunk in _chunks(list(ids), 400):
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT data FROM links WHERE (source IN ({marks}) OR target IN ({marks}))"  # noqa: S608
+                f" AND {valid}",
+                [*chunk, *chunk, *vparams],
+            ).fetchall()
+            for r in rows:
+                record = json.loads(r[0])
+                out[record["id"]] = record
+        return list(out.values())
+
+    def all(self, entity: EntityKind, as_of: date | None) -> list[Record]:
+        valid, params = _valid_sql(as_of)
+        rows = self.conn.execute(
+            f"SELECT data FROM {TABLES[entity]} WHERE {valid} ORDER BY id",  # noqa: S608
+            params,
+        ).fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+    def events(self, f: EventFilter, limit: int, offset: int) -> tuple[list[Record], int]:
+        conds: list[str] = []
+        params: list[Any] = []
+        if f.actor:
+            conds.append("seq IN (SELECT seq FROM event_actors WHERE actor_id = ?)")
+            params.append(f.actor)
+        if f.entity_id:
+            conds.append("entity_id = ?")
+            params.append(f.entity_id)
+        if f.entity:
+            conds.append("entity = ?")
+            params.append(f.entity.value)
+        if f.user:
+            conds.append("user = ?")
+            params.append(f.user)
+        if f.start:
+            conds.append("at >= ?")
+            params.append(_utc(f.start))
+        if f.end:
+            conds.append("at < ?")
+            params.append(_utc(f.end))
+        where = " AND ".join(conds) or "1 = 1"
+        total = self.conn.execute(
+            f"SELECT count(*) FROM events WHERE {where}",  # noqa: S608
+            params,
+        ).fetchone()[0]
+        rows = self.conn.execute(
+            "SELECT seq, id, at, user, action, entity, entity_id, before, after FROM events"  # noqa: S608
+            f" WHERE {where} ORDER BY seq LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        ).fetchall()
+        out = []
+        for seq, eid, at, user, action, entity, entity_id, before, after in rows:
+            actors = [
+                a
+                for (a,) in self.conn.execute(
+                    "SELECT actor_id FROM event_actors WHERE seq = ? ORDER BY actor_id", (seq,)
+                )
+            ]
+            out.append(
+                {
+                    "seq": seq,
+                    "id": eid,
+                    "at": at,
+                    "user": user,
+                    "action": action,
+                    "entity": entity,
+                    "entity_id": entity_id,
+                    "actors": actors,
+                    "before": json.loads(before) if before else None,
+                    "after": json.loads(after) if after else None,
+                }
+            )
+        return out, int(total)
+
+    def counts(self) -> dict[str, int]:
+        out = {}
+        for table in [*TABLES.values(), "events"]:
+            count = self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+            out[table] = int(count)
+        return out
+
+    # writes
+    def insert_many(self, entity: EntityKind, records: Sequence[Record]) -> None:
+        if not records:
+            return
+        cols = ["id", *index_fields(entity, records[0]), "data"]
+        marks = ",".join("?" * len(cols))
+        sql = f"INSERT INTO {TABLES[entity]} ({','.join(cols)}) VALUES ({marks})"  # noqa: S608
+        rows = [
+            [r["id"], *index_fields(entity, r).values(), json.dumps(r, ensure_ascii=False)]
+            for r in records
+        ]
+        self.conn.executemany(sql, rows)
+
+    def replace(self, entity: EntityKind, record: Record) -> None:
+        cols = index_fields(entity, record)
+        sets = ", ".join(f"{c} = ?" for c in [*cols, "data"])
+        self.conn.execute(
+            f"UPDATE {TABLES[entity]} SET {sets} WHERE id = ?",  # noqa: S608
+            [*cols.values(), json.dumps(record, ensure_ascii=False), record["id"]],
+        )
+
+    def open_links_of(self, actor_id: str) -> list[Record]:
+        rows = self.conn.execute(
+            "SELECT data FROM links WHERE (source = ? OR target = ?) AND until IS NULL",
+            (actor_id, actor_id),
+        ).fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+    def append_events(self, events: Sequence[Record]) -> None:
+        for e in events:
+            cur = self.conn.execute(
+                "INSERT INTO events (id, at, user, action, entity, entity_id, before, after)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    e["id"],
+                    e["at"],
+                    e["user"],
+                    e["action"],
+                    e["entity"],
+                    e["entity_id"],
+                    json.dumps(e["before"], ensure_ascii=False) if e["before"] else None,
+                    json.dumps(e["after"], ensure_ascii=False) if e["after"] else None,
+                ),
+            )
+            self.conn.executemany(
+                "INSERT INTO event_actors (actor_id, seq) VALUES (?, ?)",
+                [(a, cur.lastrowid) for a in e["actors"]],
+            )
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _utc(moment: Any) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return str(moment.astimezone(UTC).isoformat())
+
+
+def _translate(exc: sqlite3.Error) -> Exception:
+    text = str(exc)
+    if isinstance(exc, sqlite3.IntegrityError):
+        if "UNIQUE" in text:
+            return Conflict("this record already exists", details={"constraint": text})
+        if "FOREIGN KEY" in text:
+            return InvalidInput("the record refers to an actor that does not exist")
+        return InvalidInput(f"the record breaks a rule of the database: {text}")
+    if isinstance(exc, sqlite3.OperationalError) and "locked" in text:
+        return StoreUnavailable("the database is busy (locked by another writer); try again")
+    return StoreUnavailable(f"the SQLite store failed: {text}")
+
+
+class SqliteGraphStore(BaseGraphStore):
+    """The embedded store: one SQLite file, one connection per thread."""
+
+    backend = "sqlite"
+
+    def __init__(self, path: str | Path = DEFAULT_PATH) -> None:
+        self.path = Path(path)
+        if str(path) == ":memory:":
+            raise InvalidInput("SqliteGraphStore needs a file path (WAL mode), not ':memory:'")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreUnavailable(f"cannot create the folder of {self.path}: {exc}") from exc
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._migrate()
+
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            try:
+                conn = sqlite3.connect(
+                    self.path, timeout=30, isolation_level=None, check_same_thread=False
+                )
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA foreign_keys = ON")
+                conn.execute("PRAGMA busy_timeout = 30000")
+                conn.execute("PRAGMA synchronous = NORMAL")
+            except sqlite3.Error as exc:
+                raise StoreUnavailable(f"cannot open the SQLite store {self.path}: {exc}") from exc
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    @contextmanager
+    def _transaction(self, mode: str) -> Iterator[_Tx]:
+        conn = self._conn()
+        try:
+            conn.execute(f"BEGIN {mode}")
+        except sqlite3.Error as exc:
+            raise _translate(exc) from exc
+        try:
+            yield _Tx(conn)
+        except sqlite3.Error as exc:
+            conn.execute("ROLLBACK")
+            raise _translate(exc) from exc
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            try:
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                conn.execute("ROLLBACK")
+                raise _translate(exc) from exc
+
+    def _write(self, work: Callable[[Any], R]) -> R:
+        with self._transaction("IMMEDIATE") as tx:
+            return work(tx)
+
+    def _read(self, work: Callable[[Any], R]) -> R:
+        with self._transaction("DEFERRED") as tx:
+            return work(tx)
+
+    def _migrate(self) -> None:
+        with self._transaction("IMMEDIATE") as tx:
+            version = tx.conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > len(MIGRATIONS):
+                raise StoreUnavailable(
+                    f"{self.path} has schema version {version}, newer than this Maillage "
+                    f"({len(MIGRATIONS)}): upgrade Maillage"
+                )
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                for statement in script.split(";"):
+                    if statement.strip():
+                        tx.conn.execute(statement)
+                tx.conn.execute(f"PRAGMA user_version = {number}")
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._conn().execute("PRAGMA user_version").fetchone()[0])
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+        self._local = threading.local()

@@ -1,0 +1,153 @@
+"""The GraphStore port: the only way into Maillage's data.
+
+Two adapters implement it: :class:`graph.sqlite_store.SqliteGraphStore` (embedded, the default)
+and :class:`graph.neo4j_store.Neo4jGraphStore` (Neo4j 5.26 over Bolt). Routes, the CLI, ingest and
+analysis talk to this protocol only; the contract tests in ``tests/contract`` run every operation
+against both adapters.
+
+Conventions shared by every operation:
+
+- inputs are pydantic models from :mod:`graph.model` or plain mappings, validated on the way in;
+  bad input raises :class:`graph.errors.InvalidInput` and writes nothing;
+- ``by`` is the user who writes; every write appends one :class:`graph.model.Event` per record
+  it changes, in the same transaction;
+- ``as_of`` (a date) asks what was true on that day: a record counts when ``since <= as_of`` and
+  ``until`` is empty or after ``as_of`` (``until`` is exclusive). Without ``as_of``, reads show what
+  is true today;
+- an actor's natural key is its normalised name plus neighbourhood. Recording the same actor
+  twice raises :class:`graph.errors.Conflict` whose ``details`` name the existing actor
+  (``existing_id``, ``existing_name``): duplicates are refused, never merged silently;
+- actors, links, activities and neighbourhoods are *ended* with a date, not deleted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any, Protocol, runtime_checkable
+
+import networkx as nx
+
+from graph.model import (
+    Activity,
+    ActivityCreate,
+    ActivityFilter,
+    ActivityUpdate,
+    Actor,
+    ActorCreate,
+    ActorFilter,
+    ActorUpdate,
+    EgoNetwork,
+    Event,
+    EventFilter,
+    IntroductionPath,
+    Link,
+    LinkCreate,
+    LinkFilter,
+    LinkUpdate,
+    Neighbourhood,
+    NeighbourhoodCreate,
+    NeighbourhoodFilter,
+    NeighbourhoodUpdate,
+    Page,
+    Referral,
+    ReferralCreate,
+    ReferralFilter,
+    ReferralUpdate,
+)
+
+Input = Mapping[str, Any]
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """What every store offers. See the module docstring for the shared conventions."""
+
+    backend: str
+
+    # actors
+    def create_actor(
+        self, data: ActorCreate | Input, *, by: str, at: datetime | None = None
+    ) -> Actor: ...
+    def create_actors(
+        self, rows: Sequence[ActorCreate | Input], *, by: str, at: datetime | None = None
+    ) -> list[Actor]: ...
+    def get_actor(self, actor_id: str, *, as_of: date | None = None) -> Actor: ...
+    def update_actor(self, actor_id: str, changes: ActorUpdate | Input, *, by: str) -> Actor: ...
+    def end_actor(self, actor_id: str, until: date, *, by: str) -> Actor: ...
+    def list_actors(
+        self, filters: ActorFilter | None = None, *, limit: int = 50, offset: int = 0
+    ) -> Page[Actor]: ...
+
+    # links
+    def create_link(
+        self, data: LinkCreate | Input, *, by: str, at: datetime | None = None
+    ) -> Link: ...
+    def create_links(
+        self, rows: Sequence[LinkCreate | Input], *, by: str, at: datetime | None = None
+    ) -> list[Link]: ...
+    def get_link(self, link_id: str, *, as_of: date | None = None) -> Link: ...
+    def update_link(self, link_id: str, changes: LinkUpdate | Input, *, by: str) -> Link: ...
+    def end_link(self, link_id: str, until: date, *, by: str) -> Link: ...
+    def list_links(
+        self, filters: LinkFilter | None = None, *, limit: int = 50, offset: int = 0
+    ) -> Page[Link]: ...
+
+    # activities
+    def create_activity(
+        self, data: ActivityCreate | Input, *, by: str, at: datetime | None = None
+    ) -> Activity: ...
+    def get_activity(self, activity_id: str, *, as_of: date | None = None) -> Activity: ...
+    def update_activity(
+        self, activity_id: str, changes: ActivityUpdate | Input, *, by: str
+    ) -> Activity: ...
+    def end_activity(self, activity_id: str, until: date, *, by: str) -> Activity: ...
+    def list_activities(
+        self, filters: ActivityFilter | None = None, *, limit: int = 50, offset: int = 0
+    ) -> Page[Activity]: ...
+
+    # referrals (anonymous counts)
+    def create_referral(
+        self, data: ReferralCreate | Input, *, by: str, at: datetime | None = None
+    ) -> Referral: ...
+    def get_referral(self, referral_id: str) -> Referral: ...
+    def update_referral(
+        self, referral_id: str, changes: ReferralUpdate | Input, *, by: str
+    ) -> Referral: ...
+    def end_referral(self, referral_id: str, closed_on: date, *, by: str) -> Referral: ...
+    def list_referrals(
+        self, filters: ReferralFilter | None = None, *, limit: int = 50, offset: int = 0
+    ) -> Page[Referral]: ...
+
+    # neighbourhoods
+    def create_neighbourhood(
+        self, data: NeighbourhoodCreate | Input, *, by: str, at: datetime | None = None
+    ) -> Neighbourhood: ...
+    def get_neighbourhood(
+        self, neighbourhood_id: str, *, as_of: date | None = None
+    ) -> Neighbourhood: ...
+    def update_neighbourhood(
+        self, neighbourhood_id: str, changes: NeighbourhoodUpdate | Input, *, by: str
+    ) -> Neighbourhood: ...
+    def end_neighbourhood(
+        self, neighbourhood_id: str, until: date, *, by: str
+    ) -> Neighbourhood: ...
+    def list_neighbourhoods(
+        self, filters: NeighbourhoodFilter | None = None, *, limit: int = 50, offset: int = 0
+    ) -> Page[Neighbourhood]: ...
+
+    # who knows whom
+    def ego_network(
+        self, actor_id: str, *, depth: int = 1, as_of: date | None = None
+    ) -> EgoNetwork: ...
+    def introduction_paths(
+        self, source: str, target: str, *, k: int = 3, as_of: date | None = None
+    ) -> list[IntroductionPath]: ...
+
+    # history and analysis
+    def list_events(
+        self, filters: EventFilter | None = None, *, limit: int = 100, offset: int = 0
+    ) -> Page[Event]: ...
+    def snapshot(self, as_of: date | None = None) -> nx.MultiDiGraph: ...
+    def counts(self) -> dict[str, int]: ...
+    def close(self) -> None: ...

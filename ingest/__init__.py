@@ -1,0 +1,1 @@
+"""Maillage: ingest package."""

@@ -1,0 +1,79 @@
+"""Shared fixtures: a store of each kind, for the contract suite and the API tests.
+
+The Neo4j store talks to a real Neo4j 5.26 server: the one at ``NEO4J_URI`` when set (``make
+test`` starts one with ``scripts/neo4j.sh``; docker compose gives another), otherwise this file
+starts one with the same script and stops it at the end. Under ``CI=true`` a Neo4j that cannot be
+reached fails the run; it is never skipped there.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from graph.errors import StoreUnavailable
+from graph.neo4j_store import Neo4jGraphStore
+from graph.sqlite_store import SqliteGraphStore
+from graph.store import GraphStore
+
+ROOT = Path(__file__).resolve().parents[1]
+BACKENDS = ["sqlite", "neo4j"]
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def _unavailable(reason: str) -> None:
+    if _in_ci():
+        pytest.fail(f"Neo4j is required in CI and is not available: {reason}")
+    pytest.skip(f"Neo4j not available: {reason}")
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri() -> Iterator[str]:
+    uri = os.environ.get("NEO4J_URI")
+    if uri:
+        yield uri
+        return
+    script = ROOT / "scripts" / "neo4j.sh"
+    started = subprocess.run(
+        ["bash", str(script), "start"], capture_output=True, text=True, timeout=600, check=False
+    )
+    if started.returncode != 0:
+        _unavailable(started.stderr.strip()[-2000:])
+    try:
+        yield started.stdout.strip().splitlines()[-1]
+    finally:
+        subprocess.run(["bash", str(script), "stop"], capture_output=True, timeout=120, check=False)
+
+
+@pytest.fixture(scope="session")
+def neo4j_store(neo4j_uri: str) -> Iterator[Neo4jGraphStore]:
+    try:
+        store = Neo4jGraphStore(
+            neo4j_uri,
+            user=os.environ.get("NEO4J_USER"),
+            password=os.environ.get("NEO4J_PASSWORD"),
+        )
+    except StoreUnavailable as exc:
+        _unavailable(exc.message)
+    yield store
+    store.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
+    """An empty store of each kind; the test id shows which ([sqlite], [neo4j])."""
+    if request.param == "sqlite":
+        sqlite = SqliteGraphStore(tmp_path / "maillage.db")
+        yield sqlite
+        sqlite.close()
+    else:
+        neo4j: Neo4jGraphStore = request.getfixturevalue("neo4j_store")
+        neo4j.erase_everything(confirm="erase everything")
+        yield neo4j

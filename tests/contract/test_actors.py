@@ -1,0 +1,194 @@
+"""Actors: create, read, update, end, list — on both stores."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from graph.errors import Conflict, InvalidInput, NotFound
+from graph.model import ActorFilter, ActorKind, ActorStatus, today
+from graph.store import GraphStore
+
+from .helpers import actor
+
+
+def test_create_and_get_keep_every_field(store: GraphStore) -> None:
+    created = store.create_actor(
+        {
+            "name": "  Maison médicale du Midi ",
+            "kind": "health_actor",
+            "subtype": "medical house",
+            "neighbourhood": "Cureghem",
+            "address": "Rue de la Clinique 12, 1070 Anderlecht",
+            "latitude": 50.8387,
+            "longitude": 4.3165,
+            "themes": ["Health", "mental health", "health"],
+            "languages": ["fr", "nl", "ar"],
+            "target_groups": ["families"],
+            "description": "Consultations without appointment on Tuesdays.",
+            "since": "2023-03-01",
+        },
+        by="ana",
+    )
+    assert created.name == "Maison médicale du Midi"
+    assert created.themes == ["health", "mental health"]
+    assert created.recorded_by == "ana"
+    assert created.natural_key == "maison medicale du midi|cureghem"
+    fetched = store.get_actor(created.id)
+    assert fetched == created
+    assert fetched.latitude == pytest.approx(50.8387)
+    assert fetched.since == date(2023, 3, 1)
+
+
+def test_since_defaults_to_the_day_of_recording(store: GraphStore) -> None:
+    created = store.create_actor(
+        {"name": "Pharmacie Clemenceau", "kind": "trader", "neighbourhood": "Cureghem"}, by="ana"
+    )
+    assert created.since == today()
+    assert created.status is ActorStatus.active
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Église Saint-François",
+        "Vereniging Brüsselse Buurt",
+        "Café Ça Va",
+        "مسجد الخليل",
+        "Русская община Брюсселя",
+        "Repair café 🔧🌍",
+    ],
+)
+def test_unicode_names_round_trip_and_are_searchable(store: GraphStore, name: str) -> None:
+    created = actor(store, name)
+    assert store.get_actor(created.id).name == name
+    word = name.split()[0]
+    found = store.list_actors(ActorFilter(q=word))
+    assert [a.id for a in found.items] == [created.id]
+
+
+def test_same_actor_twice_is_a_conflict_naming_the_first(store: GraphStore) -> None:
+    first = actor(store, "Maison de Quartier Bonnevie")
+    with pytest.raises(Conflict) as caught:
+        store.create_actor(
+            {"name": "MAISON  de quartier  bonnevie!", "kind": "other", "neighbourhood": "cureghem"},
+            by="bo",
+        )
+    assert caught.value.details["existing_id"] == first.id
+    assert "Maison de Quartier Bonnevie" in caught.value.message
+    assert store.list_actors().total == 1
+
+
+def test_same_name_in_another_neighbourhood_is_another_actor(store: GraphStore) -> None:
+    actor(store, "Pharmacie Centrale")
+    actor(store, "Pharmacie Centrale", neighbourhood="Molenbeek Historique")
+    assert store.list_actors().total == 2
+
+
+def test_update_changes_fields_and_records_who(store: GraphStore) -> None:
+    a = actor(store, "AMO Alhambra", kind="association")
+    updated = store.update_actor(a.id, {"subtype": "youth service (AMO)", "themes": ["youth"]}, by="bo")
+    assert updated.subtype == "youth service (AMO)"
+    assert updated.themes == ["youth"]
+    assert updated.updated_by == "bo"
+    assert updated.recorded_by == "ana"
+    assert store.get_actor(a.id) == updated
+
+
+def test_update_into_an_existing_name_is_a_conflict(store: GraphStore) -> None:
+    first = actor(store, "Épicerie Sociale")
+    second = actor(store, "Épicerie du Coin")
+    with pytest.raises(Conflict) as caught:
+        store.update_actor(second.id, {"name": "epicerie sociale"}, by="bo")
+    assert caught.value.details["existing_id"] == first.id
+    assert store.get_actor(second.id).name == "Épicerie du Coin"
+
+
+def test_update_is_validated_as_a_whole(store: GraphStore) -> None:
+    a = actor(store, "Conseil de quartier")
+    with pytest.raises(InvalidInput):
+        store.update_actor(a.id, {"latitude": 50.8}, by="bo")  # longitude missing
+    with pytest.raises(InvalidInput):
+        store.update_actor(a.id, {"since": "2099-01-01"}, by="bo")
+    assert store.get_actor(a.id) == a
+
+
+def test_end_actor_keeps_it_readable_and_hides_it_from_today(store: GraphStore) -> None:
+    a = actor(store, "Boulangerie Wayez")
+    ended = store.end_actor(a.id, today(), by="bo")
+    assert ended.until == today()
+    assert ended.status is ActorStatus.closed
+    assert store.get_actor(a.id).until == today()
+    assert store.list_actors().total == 0
+    assert store.list_actors(ActorFilter(as_of=today() - timedelta(days=1))).total == 1
+    with pytest.raises(NotFound):
+        store.get_actor(a.id, as_of=today())
+    with pytest.raises(Conflict):
+        store.end_actor(a.id, today(), by="bo")
+
+
+def test_end_before_since_or_in_the_future_is_refused(store: GraphStore) -> None:
+    a = actor(store, "Salle de sport", since="2024-05-01")
+    with pytest.raises(InvalidInput):
+        store.end_actor(a.id, date(2024, 4, 30), by="bo")
+    with pytest.raises(InvalidInput):
+        store.end_actor(a.id, today() + timedelta(days=1), by="bo")
+    assert store.get_actor(a.id).until is None
+
+
+def test_unknown_ids_are_not_found(store: GraphStore) -> None:
+    with pytest.raises(NotFound):
+        store.get_actor("no-such-actor")
+    with pytest.raises(NotFound):
+        store.update_actor("no-such-actor", {"name": "x"}, by="bo")
+    with pytest.raises(NotFound):
+        store.end_actor("no-such-actor", today(), by="bo")
+
+
+def test_list_filters_and_pages(store: GraphStore) -> None:
+    actor(store, "Mosquée Al Khalil", kind="place_of_worship", languages=["ar", "fr"])
+    actor(store, "Kerk Sint-Guido", kind="place_of_worship", languages=["nl"])
+    actor(store, "Asbl Le Pont", themes=["housing"], target_groups=["newcomers"])
+    actor(store, "CPAS Anderlecht", kind="public_service", themes=["Housing", "income"])
+    actor(store, "École n°8", kind="school", neighbourhood="Molenbeek Historique")
+
+    assert store.list_actors().total == 5
+    worship = store.list_actors(ActorFilter(kind=ActorKind.place_of_worship))
+    assert {a.name for a in worship.items} == {"Mosquée Al Khalil", "Kerk Sint-Guido"}
+    assert [a.name for a in store.list_actors(ActorFilter(language="AR")).items] == [
+        "Mosquée Al Khalil"
+    ]
+    housing = store.list_actors(ActorFilter(theme="housing"))
+    assert {a.name for a in housing.items} == {"Asbl Le Pont", "CPAS Anderlecht"}
+    assert store.list_actors(ActorFilter(target_group="newcomers")).total == 1
+    assert store.list_actors(ActorFilter(neighbourhood="molenbeek historique")).total == 1
+    assert store.list_actors(ActorFilter(q="ecole")).items[0].name == "École n°8"
+    assert store.list_actors(ActorFilter(status=ActorStatus.closed)).total == 0
+
+    page1 = store.list_actors(limit=2, offset=0)
+    page2 = store.list_actors(limit=2, offset=2)
+    page3 = store.list_actors(limit=2, offset=4)
+    names = [a.name for p in (page1, page2, page3) for a in p.items]
+    assert len(names) == 5 and len(set(names)) == 5
+    assert page1.total == 5 and len(page3.items) == 1
+    with pytest.raises(InvalidInput):
+        store.list_actors(limit=0)
+    with pytest.raises(InvalidInput):
+        store.list_actors(offset=-1)
+
+
+def test_key_residents_need_consent(store: GraphStore) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        store.create_actor({"name": "Tante M.", "kind": "key_resident", "neighbourhood": "Cureghem"}, by="ana")
+    assert "consent" in caught.value.message
+    resident = store.create_actor(
+        {
+            "name": "Tante M.",
+            "kind": "key_resident",
+            "neighbourhood": "Cureghem",
+            "consent_date": "2025-02-01",
+        },
+        by="ana",
+    )
+    assert resident.consent_date == date(2025, 2, 1)

@@ -1,0 +1,58 @@
+"""Events: every write appends who, when, what, before and after — on both stores."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from graph.model import EntityKind, EventAction, EventFilter
+from graph.store import GraphStore
+
+from .helpers import actor
+
+
+def test_every_write_appends_an_event(store: GraphStore) -> None:
+    a = actor(store, "Maison de la participation")
+    b = actor(store, "Wijkgezondheidscentrum", kind="health_actor")
+    link = store.create_link({"source": a.id, "target": b.id, "type": "KNOWS"}, by="bo")
+    store.update_link(link.id, {"strength": 2}, by="chris")
+    store.update_actor(a.id, {"description": "lieu ouvert"}, by="chris")
+    events = store.list_events().items
+    assert [(e.user, e.action, e.entity) for e in events] == [
+        ("ana", EventAction.create, EntityKind.actor),
+        ("ana", EventAction.create, EntityKind.actor),
+        ("bo", EventAction.create, EntityKind.link),
+        ("chris", EventAction.update, EntityKind.link),
+        ("chris", EventAction.update, EntityKind.actor),
+    ]
+    assert [e.seq for e in events] == sorted(e.seq for e in events)
+    update = events[3]
+    assert update.before is not None and update.after is not None
+    assert update.before["strength"] == 1 and update.after["strength"] == 2
+    assert events[0].before is None and events[0].after is not None
+    assert sorted(update.actors) == sorted([a.id, b.id])
+
+
+def test_events_filter_by_actor_user_entity_and_time(store: GraphStore) -> None:
+    a = actor(store, "Asbl Diversité")
+    b = actor(store, "Café Brussels", kind="trader")
+    c = actor(store, "Bibliothèque")
+    store.create_link({"source": a.id, "target": b.id, "type": "KNOWS"}, by="bo")
+    assert store.list_events(EventFilter(actor=a.id)).total == 2
+    assert store.list_events(EventFilter(actor=c.id)).total == 1
+    assert store.list_events(EventFilter(user="bo")).total == 1
+    assert store.list_events(EventFilter(entity=EntityKind.link)).total == 1
+    assert store.list_events(EventFilter(entity_id=b.id)).total == 1
+    now = datetime.now(UTC)
+    assert store.list_events(EventFilter(start=now - timedelta(minutes=5))).total == 4
+    assert store.list_events(EventFilter(end=now - timedelta(minutes=5))).total == 0
+    page = store.list_events(limit=3, offset=3)
+    assert page.total == 4 and len(page.items) == 1
+
+
+def test_events_keep_the_record_at_the_time(store: GraphStore) -> None:
+    a = actor(store, "Ancien nom")
+    store.update_actor(a.id, {"name": "Nouveau nom"}, by="bo")
+    history = store.list_events(EventFilter(entity_id=a.id)).items
+    assert history[0].after is not None and history[0].after["name"] == "Ancien nom"
+    assert history[1].before is not None and history[1].before["name"] == "Ancien nom"
+    assert history[1].after is not None and history[1].after["name"] == "Nouveau nom"

@@ -1,0 +1,131 @@
+"""Activities, anonymous referrals and neighbourhoods — on both stores."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from graph.errors import Conflict, InvalidInput, NotFound
+from graph.model import (
+    ActivityFilter,
+    ActivityMission,
+    NeighbourhoodFilter,
+    ReferralFilter,
+    ReferralOutcome,
+    today,
+)
+from graph.store import GraphStore
+
+from .helpers import actor, state
+
+
+def test_activities_with_participants(store: GraphStore) -> None:
+    a = actor(store, "Maison médicale", kind="health_actor")
+    b = actor(store, "Mosquée", kind="place_of_worship")
+    c = actor(store, "École 3", kind="school")
+    act = store.create_activity(
+        {
+            "name": "Séance d'information diabète",
+            "mission": "collective",
+            "neighbourhood": "Cureghem",
+            "themes": ["diabetes"],
+            "participants": [a.id, b.id, a.id],
+            "since": "2025-03-10",
+        },
+        by="ana",
+    )
+    assert act.participants == [a.id, b.id]
+    assert store.get_activity(act.id) == act
+    updated = store.update_activity(act.id, {"participants": [a.id, b.id, c.id]}, by="bo")
+    assert updated.participants == [a.id, b.id, c.id]
+    assert store.list_activities(ActivityFilter(actor=c.id)).total == 1
+    assert store.list_activities(ActivityFilter(mission=ActivityMission.community)).total == 0
+    ended = store.end_activity(act.id, date(2025, 3, 11), by="bo")
+    assert ended.until == date(2025, 3, 11)
+    assert store.list_activities().total == 0
+    assert store.list_activities(ActivityFilter(as_of=date(2025, 3, 10))).total == 1
+    before = state(store)
+    with pytest.raises(InvalidInput):
+        store.update_activity(act.id, {"participants": ["ghost"]}, by="bo")
+    with pytest.raises(InvalidInput):
+        store.create_activity(
+            {"name": "x", "mission": "networking", "neighbourhood": "Cureghem"}, by="ana"
+        )
+    assert state(store) == before
+
+
+def test_referrals_are_anonymous_counts(store: GraphStore) -> None:
+    bar = actor(store, "BAR Cureghem", kind="bar_team")
+    cpas = actor(store, "CPAS d'Anderlecht", kind="public_service")
+    ref = store.create_referral(
+        {
+            "date": "2025-04-02",
+            "from_actor": bar.id,
+            "to_actor": cpas.id,
+            "theme": "Housing",
+            "count": 3,
+        },
+        by="ana",
+    )
+    assert ref.theme == "housing"
+    assert ref.outcome is ReferralOutcome.pending
+    assert store.get_referral(ref.id) == ref
+    done = store.update_referral(ref.id, {"outcome": "reached"}, by="ana")
+    assert done.outcome is ReferralOutcome.reached
+    closed = store.end_referral(ref.id, date(2025, 5, 1), by="ana")
+    assert closed.closed_on == date(2025, 5, 1)
+    with pytest.raises(Conflict):
+        store.end_referral(ref.id, date(2025, 5, 2), by="ana")
+    assert store.list_referrals(ReferralFilter(to_actor=cpas.id)).total == 1
+    assert store.list_referrals(ReferralFilter(start=date(2025, 5, 1))).total == 0
+    assert store.list_referrals(ReferralFilter(theme="housing")).total == 1
+
+    before = state(store)
+    for bad in (
+        {"note": "Mme X., 3 enfants"},  # free text is refused
+        {"person": "Jan Peeters"},
+        {"theme": "housing for Mr Dupont, rue X"},  # themes are short codes
+        {"to_actor": bar.id},  # from and to are the same
+        {"date": "2099-01-01"},
+        {"count": 0},
+        {"to_actor": "ghost"},
+    ):
+        data = {
+            "date": "2025-04-02",
+            "from_actor": bar.id,
+            "to_actor": cpas.id,
+            "theme": "housing",
+            **bad,
+        }
+        with pytest.raises(InvalidInput):
+            store.create_referral(data, by="ana")
+    assert state(store) == before
+    with pytest.raises(NotFound):
+        store.get_referral("ghost")
+
+
+def test_neighbourhoods(store: GraphStore) -> None:
+    nb = store.create_neighbourhood(
+        {
+            "name": "Cureghem",
+            "municipality": "Anderlecht",
+            "sector_codes": ["21001a01-", "21001A02-"],
+            "population": 26000,
+            "since": "2020-01-01",
+        },
+        by="coord",
+    )
+    assert nb.sector_codes == ["21001A01-", "21001A02-"]
+    assert store.get_neighbourhood(nb.id) == nb
+    with pytest.raises(Conflict):
+        store.create_neighbourhood({"name": "CUREGHEM", "municipality": "anderlecht"}, by="coord")
+    updated = store.update_neighbourhood(nb.id, {"population": 27500}, by="coord")
+    assert updated.population == 27500
+    assert store.list_neighbourhoods(NeighbourhoodFilter(municipality="Anderlecht")).total == 1
+    store.end_neighbourhood(nb.id, today(), by="coord")
+    assert store.list_neighbourhoods().total == 0
+    with pytest.raises(InvalidInput):
+        store.create_neighbourhood(
+            {"name": "X", "municipality": "Y", "sector_codes": ["not a code!"]}, by="coord"
+        )
