@@ -72,7 +72,11 @@ def test_same_actor_twice_is_a_conflict_naming_the_first(store: GraphStore) -> N
     first = actor(store, "Maison de Quartier Bonnevie")
     with pytest.raises(Conflict) as caught:
         store.create_actor(
-            {"name": "MAISON  de quartier  bonnevie!", "kind": "other", "neighbourhood": "cureghem"},
+            {
+                "name": "MAISON  de quartier  bonnevie!",
+                "kind": "other",
+                "neighbourhood": "cureghem",
+            },
             by="bo",
         )
     assert caught.value.details["existing_id"] == first.id
@@ -88,7 +92,9 @@ def test_same_name_in_another_neighbourhood_is_another_actor(store: GraphStore) 
 
 def test_update_changes_fields_and_records_who(store: GraphStore) -> None:
     a = actor(store, "AMO Alhambra", kind="association")
-    updated = store.update_actor(a.id, {"subtype": "youth service (AMO)", "themes": ["youth"]}, by="bo")
+    updated = store.update_actor(
+        a.id, {"subtype": "youth service (AMO)", "themes": ["youth"]}, by="bo"
+    )
     assert updated.subtype == "youth service (AMO)"
     assert updated.themes == ["youth"]
     assert updated.updated_by == "bo"
@@ -180,7 +186,9 @@ def test_list_filters_and_pages(store: GraphStore) -> None:
 
 def test_key_residents_need_consent(store: GraphStore) -> None:
     with pytest.raises(InvalidInput) as caught:
-        store.create_actor({"name": "Tante M.", "kind": "key_resident", "neighbourhood": "Cureghem"}, by="ana")
+        store.create_actor(
+            {"name": "Tante M.", "kind": "key_resident", "neighbourhood": "Cureghem"}, by="ana"
+        )
     assert "consent" in caught.value.message
     resident = store.create_actor(
         {
