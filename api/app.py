@@ -1,0 +1,52 @@
+"""The FastAPI application, built by :func:`create_app`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+
+from api.errors import install_error_handlers
+from api.settings import Settings, open_store
+from graph.store import GraphStore
+
+DESCRIPTION = """
+Maillage is the living directory of a neighbourhood's actors, kept by the Buurtactierelais
+(BAR, *relais d'action de quartier*) of Brussels: who the actors are, how they are linked,
+and how that network grows. The HTTP API lives under `/api/v1`.
+"""
+
+
+def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
+    """Build the app. The store is opened in the lifespan (or given, for tests) and closed after."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        opened = store or open_store(settings)
+        app.state.store = opened
+        try:
+            yield
+        finally:
+            if store is None:
+                opened.close()
+
+    app = FastAPI(
+        title="Maillage",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+
+    @app.get("/health", tags=["health"], summary="Is the service up, and on which store")
+    def health(request: Request) -> dict[str, Any]:
+        current: GraphStore = request.app.state.store
+        return {"status": "ok", "store": current.backend, "counts": current.counts()}
+
+    return app

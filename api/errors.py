@@ -1,0 +1,45 @@
+"""Errors become HTTP answers here, in one place, with one JSON shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from graph.errors import Conflict, InvalidInput, MaillageError, NotFound, StoreUnavailable
+
+STATUS = {NotFound: 404, Conflict: 409, InvalidInput: 422, StoreUnavailable: 503}
+
+
+def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    return {"error": code, "message": message, "details": details}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(MaillageError)
+    async def maillage_error(_: Request, exc: MaillageError) -> JSONResponse:
+        status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
+        return JSONResponse(exc.to_dict(), status_code=status)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        details = []
+        for err in exc.errors():
+            loc = [str(p) for p in err.get("loc", ()) if p != "body"]
+            details.append({"field": ".".join(loc), "message": err.get("msg", "")})
+        message = "; ".join(f"{d['field']}: {d['message']}" for d in details[:5])
+        return JSONResponse(error_body("invalid_input", message, details), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "not_allowed"}
+        body = error_body(code.get(exc.status_code, "error"), str(exc.detail))
+        return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        body = error_body("internal", "something went wrong on the server; it has been logged")
+        return JSONResponse(body, status_code=500)

@@ -1,0 +1,58 @@
+"""Settings: one pydantic-settings class, environment prefix ``MAILLAGE_``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from graph.store import GraphStore
+
+
+class Settings(BaseSettings):
+    """Where the data lives and how the server listens.
+
+    ``MAILLAGE_STORE=sqlite|neo4j``, ``MAILLAGE_DB`` (the SQLite file), ``NEO4J_URI``,
+    ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``MAILLAGE_NEO4J_DATABASE``, ``MAILLAGE_HOST``,
+    ``MAILLAGE_PORT``.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="MAILLAGE_", populate_by_name=True)
+
+    store: Literal["sqlite", "neo4j"] = "sqlite"
+    db: Path = Path("data/maillage.db")
+    neo4j_uri: str = Field(
+        default="bolt://127.0.0.1:7687",
+        validation_alias=AliasChoices("NEO4J_URI", "MAILLAGE_NEO4J_URI", "neo4j_uri"),
+    )
+    neo4j_user: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("NEO4J_USER", "MAILLAGE_NEO4J_USER", "neo4j_user"),
+    )
+    neo4j_password: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices(
+            "NEO4J_PASSWORD", "MAILLAGE_NEO4J_PASSWORD", "neo4j_password"
+        ),
+    )
+    neo4j_database: str = "neo4j"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+
+
+def open_store(settings: Settings) -> GraphStore:
+    """The store the settings name, connected and with its schema in place."""
+    if settings.store == "neo4j":
+        from graph.neo4j_store import Neo4jGraphStore
+
+        return Neo4jGraphStore(
+            settings.neo4j_uri,
+            user=settings.neo4j_user,
+            password=settings.neo4j_password,
+            database=settings.neo4j_database,
+        )
+    from graph.sqlite_store import SqliteGraphStore
+
+    return SqliteGraphStore(settings.db)

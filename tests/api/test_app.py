@@ -1,0 +1,92 @@
+"""The app: health, OpenAPI, errors in one shape — through the real app on both stores."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.settings import Settings
+from graph.store import GraphStore
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_health_and_openapi(store: GraphStore) -> None:
+    with TestClient(create_app(store=store)) as client:
+        health = client.get("/health")
+        assert health.status_code == 200
+        assert health.json()["store"] == store.backend
+        assert health.json()["counts"]["actors"] == 0
+        spec = client.get("/api/v1/openapi.json").json()
+        assert spec["info"]["title"] == "Maillage"
+        assert client.get("/api/v1/docs").status_code == 200
+        missing = client.get("/nowhere")
+        assert missing.status_code == 404
+        assert set(missing.json()) == {"error", "message", "details"}
+
+
+def test_settings_from_the_environment(monkeypatch: object) -> None:
+    env = {
+        "MAILLAGE_STORE": "neo4j",
+        "NEO4J_URI": "bolt://example:7687",
+        "NEO4J_USER": "u",
+        "MAILLAGE_DB": "/tmp/x.db",
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)  # type: ignore[attr-defined]
+    settings = Settings()
+    assert settings.store == "neo4j"
+    assert settings.neo4j_uri == "bolt://example:7687"
+    assert settings.neo4j_user == "u"
+    assert str(settings.db) == "/tmp/x.db"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_demo_then_serve_like_make_run(tmp_path: Path) -> None:
+    """What `make run` does: load the demo if empty, then serve /health and the API docs."""
+    env = {**os.environ, "MAILLAGE_DB": str(tmp_path / "m.db"), "MAILLAGE_STORE": "sqlite"}
+    cli = [sys.executable, "-m", "api.cli"]
+    first = subprocess.run(
+        [*cli, "demo", "--if-empty"], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    assert first.returncode == 0, first.stderr
+    again = subprocess.run(
+        [*cli, "demo", "--if-empty"], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    assert again.returncode == 0 and "already holds data" in again.stderr
+    refused = subprocess.run([*cli, "demo"], env=env, cwd=ROOT, capture_output=True, text=True)
+    assert refused.returncode == 1 and "not empty" in refused.stderr
+
+    port = _free_port()
+    server = subprocess.Popen(
+        [*cli, "serve", "--port", str(port)], env=env, cwd=ROOT,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        health = None
+        for _ in range(100):
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        assert health is not None and health.status_code == 200
+        assert health.json()["counts"]["actors"] > 200
+        docs = httpx.get(f"http://127.0.0.1:{port}/api/v1/docs", timeout=5)
+        assert docs.status_code == 200 and "swagger" in docs.text.lower()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
