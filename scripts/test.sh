@@ -23,4 +23,4 @@ if [[ -z "${NEO4J_URI:-}" ]]; then
 fi
 
 echo "== pytest"
-$BIN/pytest "$@"
+$BIN/pytest -v "$@"

@@ -77,3 +77,18 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore
         neo4j: Neo4jGraphStore = request.getfixturevalue("neo4j_store")
         neo4j.erase_everything(confirm="erase everything")
         yield neo4j
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say how many store tests ran on each backend, so a skipped Neo4j cannot go unseen."""
+    counts: dict[str, dict[str, int]] = {b: {} for b in BACKENDS}
+    for outcome in ("passed", "failed", "skipped", "error"):
+        for report in terminalreporter.stats.get(outcome, []):
+            nodeid = getattr(report, "nodeid", "")
+            for backend in BACKENDS:
+                if f"[{backend}" in nodeid or f"-{backend}]" in nodeid:
+                    counts[backend][outcome] = counts[backend].get(outcome, 0) + 1
+    terminalreporter.section("store backends")
+    for backend, by_outcome in counts.items():
+        shown = ", ".join(f"{n} {o}" for o, n in sorted(by_outcome.items())) or "none"
+        terminalreporter.write_line(f"{backend}: {shown}")
