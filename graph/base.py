@@ -48,6 +48,8 @@ from graph.model import (
     ReferralCreate,
     ReferralFilter,
     ReferralUpdate,
+    User,
+    UserCreate,
     is_valid_on,
     natural_key,
     normalise_name,
@@ -179,6 +181,8 @@ def index_fields(entity: EntityKind, r: Record) -> dict[str, Any]:
             "theme": r["theme"],
             "outcome": r["outcome"],
         }
+    if entity in (EntityKind.user, EntityKind.token):
+        return {"natural_key": r["natural_key"], "since": None, "until": None}
     return {
         "natural_key": r["natural_key"],
         "municipality_norm": normalise_name(r["municipality"]),
@@ -837,6 +841,99 @@ class BaseGraphStore:
 
     def counts(self) -> dict[str, int]:
         return self._read(lambda tx: tx.counts())
+
+    # -- users and tokens (authentication data; hashes never leave the store's callers)
+
+    def create_user(
+        self, data: UserCreate | Mapping[str, Any], password_hash: str, *, by: str
+    ) -> User:
+        user = _check_user(by)
+        model = validate(UserCreate, data)
+        when = now()
+        record: Record = {
+            "id": model.name.casefold(),
+            "natural_key": model.name.casefold(),
+            "name": model.name,
+            "role": model.role.value,
+            "actor_id": model.actor_id,
+            "password_hash": password_hash,
+            "recorded_by": user,
+            "recorded_at": when.isoformat(),
+        }
+        public = {k: v for k, v in record.items() if k != "password_hash"}
+
+        def work(tx: WriteTx) -> None:
+            if model.actor_id and not tx.existing(EntityKind.actor, [model.actor_id]):
+                raise InvalidInput(
+                    f"actor_id: no actor has the id {model.actor_id!r}",
+                    details=[{"field": "actor_id", "message": "no such actor"}],
+                )
+            tx.insert_many(EntityKind.user, [record])
+            tx.append_events(
+                [_event(EventAction.create, EntityKind.user, user, when, None, public)]
+            )
+
+        try:
+            self._write(work)
+        except Conflict as exc:
+            raise Conflict(
+                f"a user named {model.name!r} already exists", details={"name": model.name}
+            ) from exc
+        return User.model_validate(public)
+
+    def user_record(self, name: str) -> Record:
+        """The stored user with its password hash (for authentication only)."""
+        record = self._read(lambda tx: tx.get(EntityKind.user, name.strip().casefold()))
+        if record is None:
+            raise NotFound(f"no user is named {name!r}", details={"name": name})
+        return record
+
+    def get_user(self, name: str) -> User:
+        return User.model_validate(self.user_record(name))
+
+    def list_users(self) -> list[User]:
+        records = self._read(lambda tx: tx.all(EntityKind.user, None))
+        return sorted((User.model_validate(r) for r in records), key=lambda u: u.name)
+
+    def add_token(self, token_hash: str, user: str, kind: str, expires_at: datetime) -> None:
+        record = {
+            "id": token_hash,
+            "natural_key": user.casefold(),
+            "user": user.casefold(),
+            "kind": kind,
+            "created_at": now().isoformat(),
+            "expires_at": expires_at.isoformat(),
+            "revoked": False,
+        }
+
+        def work(tx: WriteTx) -> None:
+            if tx.get(EntityKind.user, user.casefold()) is None:
+                raise NotFound(f"no user is named {user!r}")
+            tx.insert_many(EntityKind.token, [record])
+
+        self._write(work)
+
+    def user_for_token(self, token_hash: str) -> User | None:
+        """The user a token belongs to, if the token exists, is not revoked and not expired."""
+
+        def work(tx: ReadTx) -> Record | None:
+            token = tx.get(EntityKind.token, token_hash)
+            if token is None or token["revoked"]:
+                return None
+            if datetime.fromisoformat(token["expires_at"]) <= now():
+                return None
+            return tx.get(EntityKind.user, token["user"])
+
+        record = self._read(work)
+        return User.model_validate(record) if record else None
+
+    def revoke_token(self, token_hash: str) -> None:
+        def work(tx: WriteTx) -> None:
+            token = tx.get(EntityKind.token, token_hash)
+            if token is not None:
+                tx.replace(EntityKind.token, {**token, "revoked": True})
+
+        self._write(work)
 
 
 def _hop_score(data: Mapping[str, Any]) -> tuple[int, str]:

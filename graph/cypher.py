@@ -14,7 +14,15 @@ LABELS: dict[EntityKind, str] = {
     EntityKind.activity: "Activity",
     EntityKind.referral: "Referral",
     EntityKind.neighbourhood: "Neighbourhood",
+    EntityKind.user: "User",
+    EntityKind.token: "Token",
 }
+COUNTED = (
+    EntityKind.actor,
+    EntityKind.activity,
+    EntityKind.referral,
+    EntityKind.neighbourhood,
+)
 
 LINK_TYPES: tuple[str, ...] = tuple(t.value for t in LinkType)
 _ALL_TYPES = "|".join(LINK_TYPES)
@@ -45,6 +53,8 @@ def schema_statements() -> list[str]:
         "FOR (n:Neighbourhood) REQUIRE n.natural_key IS UNIQUE",
         "CREATE CONSTRAINT event_id IF NOT EXISTS FOR (e:Event) REQUIRE e.id IS UNIQUE",
         "CREATE CONSTRAINT event_seq IF NOT EXISTS FOR (e:Event) REQUIRE e.seq IS UNIQUE",
+        "CREATE CONSTRAINT user_id IF NOT EXISTS FOR (n:User) REQUIRE n.id IS UNIQUE",
+        "CREATE CONSTRAINT token_id IF NOT EXISTS FOR (n:Token) REQUIRE n.id IS UNIQUE",
         "CREATE CONSTRAINT counter_name IF NOT EXISTS FOR (c:Counter) REQUIRE c.name IS UNIQUE",
         "CREATE INDEX actor_name IF NOT EXISTS FOR (n:Actor) ON (n.name_norm)",
         "CREATE INDEX actor_kind IF NOT EXISTS FOR (n:Actor) ON (n.kind)",
@@ -200,7 +210,7 @@ def list_events(where: str) -> tuple[str, str]:
 
 # --------------------------------------------------------------------------- housekeeping
 
-COUNT_LABEL = {entity: f"MATCH (n:{lbl}) RETURN count(n) AS n" for entity, lbl in LABELS.items()}
+COUNT_LABEL = {e: f"MATCH (n:{LABELS[e]}) RETURN count(n) AS n" for e in COUNTED}
 COUNT_LINKS = f"MATCH (:Actor)-[r:{_ALL_TYPES}]->(:Actor) RETURN count(r) AS n"
 COUNT_EVENTS = "MATCH (e:Event) RETURN count(e) AS n"
 

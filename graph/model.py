@@ -95,6 +95,26 @@ class EntityKind(StrEnum):
     activity = "activity"
     referral = "referral"
     neighbourhood = "neighbourhood"
+    user = "user"
+    token = "token"  # noqa: S105 - the name of a kind of record
+
+
+class Role(StrEnum):
+    """bar records and reads; coordinator also sees every neighbourhood and manages users;
+    viewer only reads; admin does everything."""
+
+    bar = "bar"
+    coordinator = "coordinator"
+    viewer = "viewer"
+    admin = "admin"
+
+    @property
+    def can_write(self) -> bool:
+        return self is not Role.viewer
+
+    @property
+    def manages_users(self) -> bool:
+        return self in (Role.coordinator, Role.admin)
 
 
 class EventAction(StrEnum):
@@ -530,3 +550,29 @@ def is_valid_on(since: date | None, until: date | None, as_of: date | None) -> b
     if since is not None and since > as_of:
         return False
     return until is None or until > as_of
+
+
+# --------------------------------------------------------------------------- users
+
+UserName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{1,39}$"),
+]
+
+
+class UserCreate(_Input):
+    name: UserName = Field(description="Login name: letters, digits, '.', '_' or '-'.")
+    role: Role
+    actor_id: Id | None = Field(
+        default=None, description="The BAR team (actor) this user works in, if any."
+    )
+
+
+class User(BaseModel):
+    """A user as the API shows it (never the password hash)."""
+
+    name: str
+    role: Role
+    actor_id: str | None = None
+    recorded_by: str
+    recorded_at: datetime

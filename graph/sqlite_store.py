@@ -113,6 +113,24 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (actor_id, seq)
     ) WITHOUT ROWID;
     """,
+    # 2: users and their tokens
+    """
+    CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        natural_key TEXT NOT NULL UNIQUE,
+        since TEXT,
+        until TEXT,
+        data TEXT NOT NULL
+    );
+    CREATE TABLE tokens (
+        id TEXT PRIMARY KEY,
+        natural_key TEXT NOT NULL REFERENCES users(id),
+        since TEXT,
+        until TEXT,
+        data TEXT NOT NULL
+    );
+    CREATE INDEX tokens_user ON tokens(natural_key);
+    """,
 ]
 
 TABLES = {
@@ -121,7 +139,10 @@ TABLES = {
     EntityKind.activity: "activities",
     EntityKind.referral: "referrals",
     EntityKind.neighbourhood: "neighbourhoods",
+    EntityKind.user: "users",
+    EntityKind.token: "tokens",
 }
+COUNTED = ("actors", "links", "activities", "referrals", "neighbourhoods", "events")
 
 
 def _valid_sql(as_of: date | None) -> tuple[str, list[Any]]:
@@ -349,7 +370,7 @@ class _Tx:
 
     def counts(self) -> dict[str, int]:
         out = {}
-        for table in [*TABLES.values(), "events"]:
+        for table in COUNTED:
             count = self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
             out[table] = int(count)
         return out
