@@ -19,6 +19,7 @@ install: $(STAMP)
 run: install
 	$(BIN)/maillage demo --if-empty
 	@echo "Maillage on http://127.0.0.1:8000  (API docs: http://127.0.0.1:8000/api/v1/docs)"
+	@echo "Log in to the demo as amina (BAR), coordinator or partner (viewer), password maillage-demo"
 	$(BIN)/maillage serve
 
 test: install

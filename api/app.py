@@ -9,6 +9,17 @@ from typing import Any
 from fastapi import FastAPI, Request
 
 from api.errors import install_error_handlers
+from api.routes import (
+    activities,
+    actors,
+    auth,
+    events,
+    links,
+    neighbourhoods,
+    network,
+    referrals,
+    users,
+)
 from api.settings import Settings, open_store
 from graph.store import GraphStore
 
@@ -42,7 +53,21 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         docs_url="/api/v1/docs",
     )
     app.state.settings = settings
+    if store is not None:
+        app.state.store = store
     install_error_handlers(app)
+    for module in (
+        auth,
+        actors,
+        links,
+        activities,
+        referrals,
+        neighbourhoods,
+        network,
+        events,
+        users,
+    ):
+        app.include_router(module.router, prefix="/api/v1")
 
     @app.get("/health", tags=["health"], summary="Is the service up, and on which store")
     def health(request: Request) -> dict[str, Any]:

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import typer
 from rich.console import Console
 
+from api.security import hash_password, issue_token
 from api.settings import Settings, open_store
 from graph.errors import MaillageError
+from graph.model import Role
+from graph.store import GraphStore
 
 app = typer.Typer(
     help="Maillage: the living directory of a neighbourhood's actors.", no_args_is_help=True
@@ -48,7 +55,7 @@ def demo(
     seed: int = typer.Option(2026, help="Seed of the generator (same seed, same neighbourhood)"),
 ) -> None:
     """Load the fictional demo neighbourhood into the configured store."""
-    from ingest.demo import load
+    from ingest.demo import DEMO_PASSWORD, DEMO_USERS, add_demo_users, load
 
     settings = Settings()
     try:
@@ -66,9 +73,72 @@ def demo(
             raise typer.Exit(code=1)
         with console.status("Loading the demo neighbourhood…") as status:
             counts = load(store, seed=seed, progress=lambda text: status.update(f"Loading {text}…"))
+            password = os.environ.get("MAILLAGE_DEMO_PASSWORD", DEMO_PASSWORD)
+            add_demo_users(store, hash_password(password))
         console.print(f"Demo loaded into the {store.backend} store: {json.dumps(counts)}")
+        console.print(
+            f"Demo users: {', '.join(DEMO_USERS)} (password: {password!r}); "
+            "log in at /api/v1/docs (Authorize) or POST /api/v1/auth/token."
+        )
     except MaillageError as exc:
         raise _fail(exc) from exc
+    finally:
+        store.close()
+
+
+users_app = typer.Typer(help="Users and their API tokens.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("add")
+def users_add(
+    name: str = typer.Argument(..., help="Login name"),
+    role: Role = typer.Option(..., help="bar, coordinator, viewer or admin"),
+    actor: str = typer.Option(None, help="Id of the BAR team actor this user works in"),
+) -> None:
+    """Add a user; the password comes from MAILLAGE_PASSWORD or a prompt."""
+    password = os.environ.get("MAILLAGE_PASSWORD")
+    if not password:
+        if not sys.stdin.isatty():
+            console.print("[red]error:[/red] set MAILLAGE_PASSWORD (no terminal to ask on)")
+            raise typer.Exit(code=1)
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        hashed = hash_password(password)
+    except ValueError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(code=1) from exc
+    with _store() as store:
+        try:
+            user = store.create_user(
+                {"name": name, "role": role, "actor_id": actor}, hashed, by="cli"
+            )
+        except MaillageError as exc:
+            raise _fail(exc) from exc
+    console.print(f"User {user.name} added with the role {user.role.value}.")
+
+
+@users_app.command("token")
+def users_token(name: str = typer.Argument(..., help="Login name")) -> None:
+    """Print a new API token for a user (valid one year)."""
+    with _store() as store:
+        try:
+            user = store.get_user(name)
+            token, expires = issue_token(store, user.name, "api")
+        except MaillageError as exc:
+            raise _fail(exc) from exc
+    console.print(f"Token for {user.name}, valid until {expires:%Y-%m-%d}:")
+    typer.echo(token)
+
+
+@contextmanager
+def _store() -> Iterator[GraphStore]:
+    try:
+        store = open_store(Settings())
+    except MaillageError as exc:
+        raise _fail(exc) from exc
+    try:
+        yield store
     finally:
         store.close()
 

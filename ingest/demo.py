@@ -18,13 +18,23 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from graph.model import ActorKind, LinkType
+from graph.model import ActorFilter, ActorKind, LinkType
 from graph.store import GraphStore
 
 DEMO_END = date(2026, 11, 1)
 NEIGHBOURHOOD = "Cureghem-Lemmens"
 MUNICIPALITY = "Anderlecht"
 WORKERS = ("amina", "joris", "lucie")
+# Users of the local demo only (never a real deployment): the three BAR workers, a coordinator
+# and a partner with read-only access.
+DEMO_USERS = {
+    "amina": "bar",
+    "joris": "bar",
+    "lucie": "bar",
+    "coordinator": "coordinator",
+    "partner": "viewer",
+}
+DEMO_PASSWORD = "maillage-demo"  # noqa: S105 - the documented password of the local demo
 
 CLUSTERS: dict[str, dict[str, Any]] = {
     "clemenceau": {
@@ -543,3 +553,16 @@ def load(
         }
         store.create_referral(row, by="joris", at=at(date.fromisoformat(referral["date"])))
     return store.counts()
+
+
+def add_demo_users(store: GraphStore, password_hash: str) -> None:
+    """The demo's users, the BAR workers attached to the BAR team actor."""
+    team = store.list_actors(ActorFilter(kind=ActorKind.bar_team, q="BAR Cureghem-Lemmens"))
+    team_id = team.items[0].id if team.items else None
+    existing = {u.name for u in store.list_users()}
+    for name, role in DEMO_USERS.items():
+        if name not in existing:
+            actor_id = team_id if role == "bar" else None
+            store.create_user(
+                {"name": name, "role": role, "actor_id": actor_id}, password_hash, by="demo"
+            )

@@ -1,0 +1,87 @@
+"""Who reaches a public: the actors matching a theme, language, target group or neighbourhood,
+each with the shortest chain from the BAR team to it, and those nobody in the team reaches yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+
+from graph.model import normalise_name
+
+
+def _matches(data: dict[str, Any], criteria: dict[str, str | None]) -> bool:
+    for field, wanted in (
+        ("themes", criteria.get("theme")),
+        ("languages", criteria.get("language")),
+        ("target_groups", criteria.get("target_group")),
+    ):
+        if wanted and " ".join(wanted.split()).lower() not in (data.get(field) or []):
+            return False
+    neighbourhood = criteria.get("neighbourhood")
+    return not (
+        neighbourhood and normalise_name(data["neighbourhood"]) != normalise_name(neighbourhood)
+    )
+
+
+def reach(
+    graph: nx.MultiDiGraph,
+    team: Iterable[str],
+    *,
+    theme: str | None = None,
+    language: str | None = None,
+    target_group: str | None = None,
+    neighbourhood: str | None = None,
+) -> dict[str, Any]:
+    """Chains from ``team`` (actor ids) to every actor matching the criteria.
+
+    Links count in both directions. Returns plain data: ``reached`` (nearest first, each with
+    ``chain`` of ids and ``names``) and ``unreached`` (matching actors no chain leads to).
+
+    Examples
+    --------
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("bar", name="BAR", neighbourhood="C", languages=[])
+    >>> g.add_node("m", name="Mosque", neighbourhood="C", languages=["ar"])
+    >>> g.add_node("s", name="Shop", neighbourhood="C", languages=["ar"])
+    >>> g.add_node("x", name="Club", neighbourhood="C", languages=["ar"])
+    >>> _ = g.add_edge("bar", "s"); _ = g.add_edge("m", "s")
+    >>> result = reach(g, ["bar"], language="ar")
+    >>> [(r["id"], r["distance"]) for r in result["reached"]]
+    [('s', 1), ('m', 2)]
+    >>> [u["id"] for u in result["unreached"]]
+    ['x']
+    """
+    criteria = {
+        "theme": theme,
+        "language": language,
+        "target_group": target_group,
+        "neighbourhood": neighbourhood,
+    }
+    sources = [t for t in team if t in graph]
+    undirected = nx.Graph(graph.to_undirected(as_view=True))
+    paths: dict[str, list[str]] = {}
+    if sources:
+        _, paths = nx.multi_source_dijkstra(undirected, sources, weight=None)
+    reached, unreached = [], []
+    for node, data in graph.nodes(data=True):
+        if node in sources or not _matches(data, criteria):
+            continue
+        summary = {"id": node, "name": data["name"], "kind": str(data.get("kind", ""))}
+        if node in paths:
+            chain = paths[node]
+            reached.append(
+                {
+                    **summary,
+                    "distance": len(chain) - 1,
+                    "chain": chain,
+                    "names": [graph.nodes[n]["name"] for n in chain],
+                }
+            )
+        else:
+            unreached.append(summary)
+    reached.sort(key=lambda r: (r["distance"], r["name"]))
+    unreached.sort(key=lambda r: r["name"])
+    return {"team": sources, "reached": reached, "unreached": unreached}

@@ -1,0 +1,64 @@
+"""The dependencies of the routes, in one place: the store, the user, the role checks."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.security import token_hash
+from graph.model import User
+from graph.store import GraphStore
+
+SESSION_COOKIE = "maillage_session"
+_bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/token")
+
+
+def get_store(request: Request) -> GraphStore:
+    store: GraphStore = request.app.state.store
+    return store
+
+
+Store = Annotated[GraphStore, Depends(get_store)]
+
+
+def current_user(
+    request: Request,
+    store: Store,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User:
+    token = credentials.credentials if credentials else request.cookies.get(SESSION_COOKIE)
+    if not token:
+        raise HTTPException(
+            401,
+            "log in first: send 'Authorization: Bearer <token>'",
+            {"WWW-Authenticate": "Bearer"},
+        )
+    user = store.user_for_token(token_hash(token))
+    if user is None:
+        raise HTTPException(
+            401,
+            "this token is unknown, expired or revoked: log in again",
+            {"WWW-Authenticate": "Bearer"},
+        )
+    return user
+
+
+Reader = Annotated[User, Depends(current_user)]
+
+
+def writer(user: Reader) -> User:
+    if not user.role.can_write:
+        raise HTTPException(403, f"the role '{user.role.value}' can read but not write")
+    return user
+
+
+def manager(user: Reader) -> User:
+    if not user.role.manages_users:
+        raise HTTPException(403, "only coordinators and admins manage users")
+    return user
+
+
+Writer = Annotated[User, Depends(writer)]
+Manager = Annotated[User, Depends(manager)]

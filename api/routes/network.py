@@ -1,0 +1,119 @@
+"""Who knows whom: ego networks, introduction paths, and who reaches a public."""
+
+from datetime import date
+from typing import Annotated, Any
+
+import networkx as nx
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from analysis.reach import reach
+from api.deps import Reader, Store
+from api.routes.common import ERRORS, AsOf
+from graph.model import ActorKind, EgoNetwork, IntroductionPath, LinkType, User
+
+router = APIRouter(tags=["who knows whom"], responses=ERRORS)
+
+
+@router.get(
+    "/actors/{actor_id}/network",
+    response_model=EgoNetwork,
+    summary="The ego network of an actor",
+    description="Actors within `depth` links (1 to 3) of the actor, their distance, and the "
+    "links among them, as they were on `as_of` (default: today).",
+)
+def network(
+    user: Reader,
+    store: Store,
+    actor_id: str,
+    depth: Annotated[int, Query(ge=1, le=3, examples=[2])] = 1,
+    as_of: AsOf = None,
+) -> EgoNetwork:
+    return store.ego_network(actor_id, depth=depth, as_of=as_of)
+
+
+@router.get(
+    "/paths",
+    response_model=list[IntroductionPath],
+    summary="Chains of introduction between two actors",
+    description="Up to `k` chains, shortest first; chains of equal length are ranked by their "
+    "weakest link, then total strength, then how recent their stalest link is. Each hop gives "
+    "its link type and who recorded it.",
+)
+def paths(
+    user: Reader,
+    store: Store,
+    source: Annotated[str, Query(min_length=1, max_length=64, examples=["4f1c…"])],
+    target: Annotated[str, Query(min_length=1, max_length=64, examples=["9b2e…"])],
+    k: Annotated[int, Query(ge=1, le=20, examples=[3])] = 3,
+    as_of: AsOf = None,
+) -> list[IntroductionPath]:
+    return store.introduction_paths(source, target, k=k, as_of=as_of)
+
+
+class ReachedActor(BaseModel):
+    id: str
+    name: str
+    kind: str
+    distance: int
+    chain: list[str] = Field(description="Actor ids from the team member to this actor")
+    names: list[str]
+
+
+class UnreachedActor(BaseModel):
+    id: str
+    name: str
+    kind: str
+
+
+class Reach(BaseModel):
+    as_of: date | None
+    team: list[str] = Field(description="The BAR team's actors the chains start from")
+    reached: list[ReachedActor]
+    unreached: list[UnreachedActor]
+
+
+def team_of(user: User, graph: nx.MultiDiGraph, neighbourhood: str | None) -> list[str]:
+    """The caller's BAR team: their team actor and its members; else every BAR team actor."""
+    if user.actor_id and user.actor_id in graph:
+        members = [
+            u
+            for u, _, data in graph.in_edges(user.actor_id, data=True)
+            if data["type"] is LinkType.MEMBER_OF
+        ]
+        return [user.actor_id, *members]
+    return [
+        n
+        for n, data in graph.nodes(data=True)
+        if data["kind"] is ActorKind.bar_team
+        and (neighbourhood is None or data["neighbourhood"].casefold() == neighbourhood.casefold())
+    ]
+
+
+@router.get(
+    "/reach",
+    response_model=Reach,
+    summary="Who reaches a public",
+    description="The actors that match the theme, language, target group and neighbourhood "
+    "given, each with the shortest chain from the caller's BAR team, and those that nobody in "
+    "the team can reach yet.",
+)
+def reach_public(
+    user: Reader,
+    store: Store,
+    theme: Annotated[str | None, Query(max_length=80, examples=["health"])] = None,
+    language: Annotated[str | None, Query(max_length=80, examples=["ar"])] = None,
+    target_group: Annotated[str | None, Query(max_length=80, examples=["women"])] = None,
+    neighbourhood: Annotated[str | None, Query(max_length=200, examples=["Cureghem"])] = None,
+    as_of: AsOf = None,
+) -> Any:
+    graph = store.snapshot(as_of)
+    result = reach(
+        graph,
+        team_of(user, graph, neighbourhood),
+        theme=theme,
+        language=language,
+        target_group=target_group,
+        neighbourhood=neighbourhood,
+    )
+    return {"as_of": as_of, **result}

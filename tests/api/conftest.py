@@ -1,0 +1,36 @@
+"""An app over each store, and users of each role with their tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.security import hash_password, issue_token
+from graph.store import GraphStore
+
+PASSWORD = "correct horse battery"
+
+
+class Api:
+    """A client with one token per role."""
+
+    def __init__(self, client: TestClient, store: GraphStore) -> None:
+        self.client = client
+        self.store = store
+        self.tokens: dict[str, str] = {}
+        hashed = hash_password(PASSWORD)
+        for role in ("bar", "coordinator", "viewer", "admin"):
+            store.create_user({"name": role + "1", "role": role}, hashed, by="test")
+            self.tokens[role] = issue_token(store, role + "1", "api")[0]
+
+    def headers(self, role: str = "bar") -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[role]}"}
+
+
+@pytest.fixture
+def api(store: GraphStore) -> Iterator[Api]:
+    with TestClient(create_app(store=store), raise_server_exceptions=False) as client:
+        yield Api(client, store)
