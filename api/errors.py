@@ -35,6 +35,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:
+            # FastAPI's answer to a body it cannot parse: it is bad input like any other.
+            body = error_body("invalid_input", f"the request body cannot be read: {exc.detail}")
+            return JSONResponse(body, status_code=422)
         code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "not_allowed"}
         body = error_body(code.get(exc.status_code, "error"), str(exc.detail))
         return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)

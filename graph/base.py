@@ -62,6 +62,7 @@ M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R")
 
 MAX_PAGE = 1000
+MAX_OFFSET = 10_000_000
 MAX_PATHS = 20
 MAX_PATH_CANDIDATES = 500
 
@@ -247,6 +248,13 @@ _CREATE_MODELS: dict[EntityKind, type[BaseModel]] = {
 _RECORD_ONLY = ("id", "recorded_by", "recorded_at", "updated_by", "updated_at")
 
 
+def _check_record(entity: EntityKind, record: Record) -> None:
+    """Validate a whole record as it will be stored, before anything is written."""
+    model = _MODELS.get(entity)
+    if model is not None:
+        validate(model, record)
+
+
 def _involved_actors(entity: EntityKind, record: Record) -> list[str]:
     if entity is EntityKind.actor:
         return [record["id"]]
@@ -295,8 +303,8 @@ def _check_user(by: str) -> str:
 def _page_bounds(limit: int, offset: int) -> tuple[int, int]:
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidInput(f"'limit' must be between 1 and {MAX_PAGE}, not {limit}")
-    if offset < 0:
-        raise InvalidInput(f"'offset' must be 0 or more, not {offset}")
+    if not 0 <= offset <= MAX_OFFSET:
+        raise InvalidInput(f"'offset' must be between 0 and {MAX_OFFSET}, not {offset}")
     return limit, offset
 
 
@@ -329,7 +337,14 @@ class BaseGraphStore:
         record["updated_at"] = None
         if "since" in record and record["since"] is None:
             record["since"] = at.date().isoformat()
+            if record.get("until") is not None and record["until"] < record["since"]:
+                raise InvalidInput(
+                    f"until: 'until' ({record['until']}) is before 'since', which defaults to "
+                    f"the day of recording ({record['since']}): give 'since'",
+                    details=[{"field": "until", "message": "before 'since' (default: today)"}],
+                )
         self._derive(entity, record)
+        _check_record(entity, record)
         return record
 
     @staticmethod
@@ -499,6 +514,7 @@ class BaseGraphStore:
             after["updated_by"] = user
             after["updated_at"] = when.isoformat()
             self._derive(entity, after)
+            _check_record(entity, after)
             self._check_references(tx, entity, [after])
             attempted[:] = [after]
             tx.replace(entity, after)
@@ -529,6 +545,7 @@ class BaseGraphStore:
             if entity is EntityKind.actor:
                 after["status"] = ActorStatus.closed.value
             self._derive(entity, after)
+            _check_record(entity, after)
             events = [_event(EventAction.end, entity, user, when, before, after)]
             tx.replace(entity, after)
             if entity is EntityKind.actor:

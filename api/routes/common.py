@@ -53,7 +53,7 @@ AsOf = Annotated[
     Query(description="Read what was true on this day", examples=["2025-06-01"]),
 ]
 Limit = Annotated[int, Query(ge=1, le=1000, description="Page size", examples=[50])]
-Offset = Annotated[int, Query(ge=0, description="Items to skip", examples=[0])]
+Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip", examples=[0])]
 Id = Annotated[str, Query(min_length=1, max_length=64)]
 
 

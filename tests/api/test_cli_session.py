@@ -1,0 +1,143 @@
+"""A scripted session on a fresh server, as the issue asks: users and tokens from the CLI, then
+actors, links, paths, reach, ending a link, and the network as of dates — on both stores."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.settings import Settings
+from graph.neo4j_store import Neo4jGraphStore
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(params=["sqlite", "neo4j"])
+def env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("MAILLAGE_", "NEO4J_"))}
+    if request.param == "sqlite":
+        return {**base, "MAILLAGE_STORE": "sqlite", "MAILLAGE_DB": str(tmp_path / "m.db")}
+    store: Neo4jGraphStore = request.getfixturevalue("neo4j_store")
+    store.erase_everything(confirm="erase everything")
+    uri = request.getfixturevalue("neo4j_uri")
+    extra = {k: v for k, v in os.environ.items() if k in ("NEO4J_USER", "NEO4J_PASSWORD")}
+    return {**base, **extra, "MAILLAGE_STORE": "neo4j", "NEO4J_URI": uri}
+
+
+def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_scripted_session(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    added = cli(
+        {**env, "MAILLAGE_PASSWORD": "a good long password"},
+        "users",
+        "add",
+        "amina",
+        "--role",
+        "bar",
+    )
+    assert added.returncode == 0, added.stderr
+    assert (
+        cli({**env, "MAILLAGE_PASSWORD": "short"}, "users", "add", "x", "--role", "bar").returncode
+        == 1
+    )
+    again = cli(
+        {**env, "MAILLAGE_PASSWORD": "a good long password"},
+        "users",
+        "add",
+        "AMINA",
+        "--role",
+        "viewer",
+    )
+    assert again.returncode == 1 and "already exists" in again.stderr
+    viewer = cli(
+        {**env, "MAILLAGE_PASSWORD": "another long one"}, "users", "add", "eva", "--role", "viewer"
+    )
+    assert viewer.returncode == 0
+    token = cli(env, "users", "token", "amina").stdout.strip().splitlines()[-1]
+    viewer_token = cli(env, "users", "token", "eva").stdout.strip().splitlines()[-1]
+    assert cli(env, "users", "token", "nobody").returncode == 1
+
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    with TestClient(create_app(Settings()), raise_server_exceptions=False) as client:
+        h = {"Authorization": f"Bearer {token}"}
+
+        def post(path: str, body: dict[str, object]) -> dict[str, object]:
+            answer = client.post(f"/api/v1{path}", json=body, headers=h)
+            assert answer.status_code in (200, 201), answer.text
+            return dict(answer.json())
+
+        team = post(
+            "/actors",
+            {
+                "name": "BAR Midi",
+                "kind": "bar_team",
+                "neighbourhood": "Midi",
+                "since": "2024-01-01",
+            },
+        )
+        where = {"neighbourhood": "Midi", "since": "2024-01-01"}
+        school = post(
+            "/actors",
+            {
+                "name": "Basisschool De Vlieger",
+                "kind": "school",
+                "languages": ["nl", "ro"],
+                **where,
+            },
+        )
+        church = post(
+            "/actors",
+            {"name": "Biserica Ortodoxă", "kind": "place_of_worship", "languages": ["ro"], **where},
+        )
+        link1 = post(
+            "/links",
+            {"source": team["id"], "target": school["id"], "type": "KNOWS", "since": "2024-03-01"},
+        )
+        post("/links", {"source": school["id"], "target": church["id"], "type": "PARTNER_OF",
+                        "strength": 2, "since": "2024-04-01"})  # fmt: skip
+        assert link1["recorded_by"] == "amina"
+
+        paths = client.get(
+            "/api/v1/paths", params={"source": team["id"], "target": church["id"]}, headers=h
+        )
+        assert [p["names"] for p in paths.json()] == [
+            ["BAR Midi", "Basisschool De Vlieger", "Biserica Ortodoxă"]
+        ]
+        reach = client.get("/api/v1/reach", params={"language": "ro"}, headers=h).json()
+        assert [r["distance"] for r in reach["reached"]] == [1, 2] and reach["unreached"] == []
+
+        refused = client.post(
+            f"/api/v1/links/{link1['id']}/end",
+            json={},
+            headers={"Authorization": f"Bearer {viewer_token}"},
+        )
+        assert refused.status_code == 403
+        post(f"/links/{link1['id']}/end", {"until": "2025-01-01"})
+
+        def network(as_of: str | None) -> set[str]:
+            params = {"depth": 3, **({"as_of": as_of} if as_of else {})}
+            answer = client.get(f"/api/v1/actors/{team['id']}/network", params=params, headers=h)
+            return {n["actor"]["name"] for n in answer.json()["nodes"]}
+
+        assert network("2024-06-01") == {"BAR Midi", "Basisschool De Vlieger", "Biserica Ortodoxă"}
+        assert network("2024-03-15") == {"BAR Midi", "Basisschool De Vlieger"}
+        assert network(None) == {"BAR Midi"}
+        after = client.get("/api/v1/reach", params={"language": "ro"}, headers=h).json()
+        assert after["reached"] == [] and len(after["unreached"]) == 2
