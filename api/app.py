@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
+from pydantic import BaseModel, ConfigDict
 
 from api.errors import install_error_handlers
 from api.routes import (
@@ -22,6 +23,20 @@ from api.routes import (
 )
 from api.settings import Settings, open_store
 from graph.store import GraphStore
+
+
+class Health(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"status": "ok", "store": "sqlite", "counts": {"actors": 249, "links": 692}}
+            ]
+        }
+    )
+    status: str
+    store: str
+    counts: dict[str, int]
+
 
 DESCRIPTION = """
 Maillage is the living directory of a neighbourhood's actors, kept by the Buurtactierelais
@@ -69,7 +84,12 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     ):
         app.include_router(module.router, prefix="/api/v1")
 
-    @app.get("/health", tags=["health"], summary="Is the service up, and on which store")
+    @app.get(
+        "/health",
+        tags=["health"],
+        response_model=Health,
+        summary="Is the service up, and on which store",
+    )
     def health(request: Request) -> dict[str, Any]:
         current: GraphStore = request.app.state.store
         return {"status": "ok", "store": current.backend, "counts": current.counts()}

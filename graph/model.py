@@ -126,6 +126,7 @@ class EventAction(StrEnum):
 
 # --------------------------------------------------------------------------- helpers
 
+ExampleId = "4f1c2a9e8b7d4c3a9e1f2b3c4d5e6f70"  # an actor id, for the examples
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
 
@@ -241,9 +242,30 @@ class ActorFields(_Input):
 class ActorCreate(ActorFields):
     """What it takes to record an actor: at least a name, a kind and a neighbourhood."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Maison médicale Les Tilleuls",
+                    "kind": "health_actor",
+                    "neighbourhood": "Cureghem",
+                    "subtype": "medical house",
+                    "themes": ["health"],
+                    "languages": ["fr", "ar"],
+                }
+            ]
+        }
+    )
+
 
 class ActorUpdate(_Input):
     """Fields to change; absent fields stay as they are."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"themes": ["health", "mental health"], "status": "active"}]
+        }
+    )
 
     name: Name | None = None
     kind: ActorKind | None = None
@@ -300,8 +322,26 @@ class LinkFields(_Input):
 class LinkCreate(LinkFields):
     """A link as a BAR records it: two actors, a type, a mission; strength, date, note optional."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "source": ExampleId,
+                    "target": "9b2e7d1c5a3f4e8d9c0b1a2f3e4d5c6b",
+                    "type": "KNOWS",
+                    "mission": "networking",
+                    "strength": 2,
+                }
+            ]
+        }
+    )
+
 
 class LinkUpdate(_Input):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"strength": 3, "note": "Joint summer project"}]}
+    )
+
     type: LinkType | None = None
     mission: Mission | None = None
     strength: Strength | None = None
@@ -341,8 +381,25 @@ class ActivityFields(_Input):
 class ActivityCreate(ActivityFields):
     """A collective (mission 3) or community (mission 4) action and its participating actors."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Info session on diabetes",
+                    "mission": "collective",
+                    "neighbourhood": "Cureghem",
+                    "themes": ["health"],
+                    "participants": [ExampleId],
+                    "since": "2025-03-10",
+                }
+            ]
+        }
+    )
+
 
 class ActivityUpdate(_Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"participants": [ExampleId]}]})
+
     name: Name | None = None
     themes: Tags | None = None
     description: LongText | None = None
@@ -375,10 +432,26 @@ class ReferralFields(_Input):
 
 
 class ReferralCreate(ReferralFields):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "date": "2025-04-02",
+                    "from_actor": ExampleId,
+                    "to_actor": "9b2e7d1c5a3f4e8d9c0b1a2f3e4d5c6b",
+                    "theme": "housing",
+                    "count": 2,
+                }
+            ]
+        }
+    )
+
     pass
 
 
 class ReferralUpdate(_Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"outcome": "reached"}]})
+
     theme: Slug | None = None
     count: int | None = Field(default=None, ge=1, le=1000)
     outcome: ReferralOutcome | None = None
@@ -414,10 +487,25 @@ class NeighbourhoodFields(_Input):
 
 
 class NeighbourhoodCreate(NeighbourhoodFields):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Cureghem",
+                    "municipality": "Anderlecht",
+                    "sector_codes": ["21001A01-"],
+                    "population": 25000,
+                }
+            ]
+        }
+    )
+
     pass
 
 
 class NeighbourhoodUpdate(_Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"population": 26000}]})
+
     name: Name | None = None
     municipality: Name | None = None
     sector_codes: list[SectorCode] | None = Field(default=None, max_length=200)
@@ -450,53 +538,61 @@ class Event(BaseModel):
 # --------------------------------------------------------------------------- filters and pages
 
 
+def _q(example: Any, description: str = "") -> Any:
+    """A filter field: optional, bounded, with an example for the OpenAPI page."""
+    return Field(default=None, description=description or None, examples=[example])
+
+
+FilterText = Annotated[str, StringConstraints(max_length=200)]
+
+
 class ActorFilter(BaseModel):
-    kind: ActorKind | None = None
-    neighbourhood: str | None = None
-    theme: str | None = None
-    language: str | None = None
-    target_group: str | None = None
-    q: str | None = Field(default=None, description="Text search on names")
-    status: ActorStatus | None = None
-    as_of: date | None = None
+    kind: ActorKind | None = _q("place_of_worship")
+    neighbourhood: FilterText | None = _q("Cureghem")
+    theme: FilterText | None = _q("health")
+    language: FilterText | None = _q("ar")
+    target_group: FilterText | None = _q("women")
+    q: FilterText | None = _q("maison", "Text search on names (case and accents ignored)")
+    status: ActorStatus | None = _q("active")
+    as_of: date | None = _q("2025-06-01", "Actors that existed on this day")
 
 
 class LinkFilter(BaseModel):
-    actor: str | None = Field(default=None, description="Links touching this actor")
-    type: LinkType | None = None
-    mission: Mission | None = None
-    recorded_by: str | None = None
-    as_of: date | None = None
+    actor: FilterText | None = _q(ExampleId, "Links touching this actor")
+    type: LinkType | None = _q("KNOWS")
+    mission: Mission | None = _q("networking")
+    recorded_by: FilterText | None = _q("amina")
+    as_of: date | None = _q("2025-06-01", "Links that were true on this day")
 
 
 class ActivityFilter(BaseModel):
-    neighbourhood: str | None = None
-    mission: ActivityMission | None = None
-    actor: str | None = Field(default=None, description="Activities this actor took part in")
-    as_of: date | None = None
+    neighbourhood: FilterText | None = _q("Cureghem")
+    mission: ActivityMission | None = _q("collective")
+    actor: FilterText | None = _q(ExampleId, "Activities this actor took part in")
+    as_of: date | None = _q("2025-06-01")
 
 
 class ReferralFilter(BaseModel):
-    from_actor: str | None = None
-    to_actor: str | None = None
-    theme: str | None = None
-    outcome: ReferralOutcome | None = None
-    start: date | None = None
-    end: date | None = None
+    from_actor: FilterText | None = _q(ExampleId)
+    to_actor: FilterText | None = _q(ExampleId)
+    theme: FilterText | None = _q("housing")
+    outcome: ReferralOutcome | None = _q("reached")
+    start: date | None = _q("2025-01-01", "Referrals on or after this day")
+    end: date | None = _q("2025-12-31", "Referrals on or before this day")
 
 
 class NeighbourhoodFilter(BaseModel):
-    municipality: str | None = None
-    as_of: date | None = None
+    municipality: FilterText | None = _q("Anderlecht")
+    as_of: date | None = _q("2025-06-01")
 
 
 class EventFilter(BaseModel):
-    actor: str | None = Field(default=None, description="Events touching this actor")
-    entity_id: str | None = None
-    entity: EntityKind | None = None
-    user: str | None = None
-    start: datetime | None = None
-    end: datetime | None = None
+    actor: FilterText | None = _q(ExampleId, "Events touching this actor")
+    entity_id: FilterText | None = _q(ExampleId, "Events of this record")
+    entity: EntityKind | None = _q("link")
+    user: FilterText | None = _q("amina")
+    start: datetime | None = _q("2025-01-01T00:00:00Z")
+    end: datetime | None = _q("2025-02-01T00:00:00Z")
 
 
 T = TypeVar("T")
@@ -561,6 +657,8 @@ UserName = Annotated[
 
 
 class UserCreate(_Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"name": "joris", "role": "bar"}]})
+
     name: UserName = Field(description="Login name: letters, digits, '.', '_' or '-'.")
     role: Role
     actor_id: Id | None = Field(
@@ -570,6 +668,20 @@ class UserCreate(_Input):
 
 class User(BaseModel):
     """A user as the API shows it (never the password hash)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "amina",
+                    "role": "bar",
+                    "actor_id": ExampleId,
+                    "recorded_by": "coordinator",
+                    "recorded_at": "2025-01-06T09:30:00Z",
+                }
+            ]
+        }
+    )
 
     name: str
     role: Role

@@ -5,11 +5,11 @@
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import Reader, Store, Writer
-from graph.model import Page, PastDate, today
+from graph.model import ExampleId, Page, PastDate, today
 
 
 class ErrorBody(BaseModel):
@@ -54,7 +54,9 @@ AsOf = Annotated[
 ]
 Limit = Annotated[int, Query(ge=1, le=1000, description="Page size", examples=[50])]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip", examples=[0])]
-Id = Annotated[str, Query(min_length=1, max_length=64)]
+RecordId = Annotated[
+    str, Path(min_length=1, max_length=64, description="The record's id", examples=[ExampleId])
+]
 
 
 def crud_router(
@@ -98,20 +100,20 @@ def crud_router(
     if dated_get:
 
         @router.get("/{record_id}", response_model=read_model, summary=f"Read one {word}")
-        def get(user: Reader, store: Store, record_id: str, as_of: AsOf = None) -> Any:
+        def get(user: Reader, store: Store, record_id: RecordId, as_of: AsOf = None) -> Any:
             return getattr(store, f"get_{singular}")(record_id, as_of=as_of)
 
     else:
 
         @router.get("/{record_id}", response_model=read_model, summary=f"Read one {word}")
-        def get_undated(user: Reader, store: Store, record_id: str) -> Any:
+        def get_undated(user: Reader, store: Store, record_id: RecordId) -> Any:
             return getattr(store, f"get_{singular}")(record_id)
 
     @router.patch("/{record_id}", response_model=read_model, summary=f"Change a {word}")
     def update(
         user: Writer,
         store: Store,
-        record_id: str,
+        record_id: RecordId,
         changes: Annotated[update_model, Body()],  # type: ignore[valid-type]
     ) -> Any:
         return getattr(store, f"update_{singular}")(record_id, changes, by=user.name)
@@ -122,7 +124,7 @@ def crud_router(
         summary=f"End a {word} on a date",
         description=f"A {word} is ended with a date, not deleted: its history stays readable.",
     )
-    def end(user: Writer, store: Store, record_id: str, body: EndBody) -> Any:
+    def end(user: Writer, store: Store, record_id: RecordId, body: EndBody) -> Any:
         return getattr(store, f"end_{singular}")(record_id, body.until, by=user.name)
 
     return router

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from analysis.reach import reach
 from api.deps import Reader, Store
-from api.routes.common import ERRORS, AsOf
+from api.routes.common import ERRORS, AsOf, RecordId
 from graph.model import ActorKind, EgoNetwork, IntroductionPath, LinkType, User
 
 router = APIRouter(tags=["who knows whom"], responses=ERRORS)
@@ -25,7 +25,7 @@ router = APIRouter(tags=["who knows whom"], responses=ERRORS)
 def network(
     user: Reader,
     store: Store,
-    actor_id: str,
+    actor_id: RecordId,
     depth: Annotated[int, Query(ge=1, le=3, examples=[2])] = 1,
     as_of: AsOf = None,
 ) -> EgoNetwork:
