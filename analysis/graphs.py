@@ -32,7 +32,9 @@ def adjacency(graph: nx.Graph, weight: str | None = None) -> tuple[list[Any], sp
     """Node list and symmetric CSR adjacency (weights, or 1.0) of an undirected simple graph."""
     nodes = list(graph.nodes)
     index = {n: i for i, n in enumerate(nodes)}
-    rows, cols, vals = [], [], []
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
     for u, v, data in graph.edges(data=True):
         if u == v:
             continue

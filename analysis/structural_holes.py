@@ -4,7 +4,8 @@ networkx's ``constraint`` and ``effective_size`` recompute the same normalised w
 pair (472 s on a 5,000-node, 25,000-link graph here). The same values are a few products of
 sparse matrices: with ``M = A + Aᵀ`` (mutual weights) and ``P = M / rowsum(M)``,
 
-- local constraint ``l(u, v) = (P[u, v] + (P @ P)[u, v])²`` and ``constraint(u) = Σ_v∈N(u) l(u, v)``;
+- local constraint ``l(u, v) = (P[u, v] + (P @ P)[u, v])²``,
+  and ``constraint(u) = Σ_v∈N(u) l(u, v)``;
 - with ``Q = M / rowmax(M)``, ``effective_size(u) = |N(u)| − Σ_v∈N(u) (P @ Qᵀ)[u, v]``.
 
 Both equal networkx's values (checked to 1e-9 in the tests); isolated actors get NaN as there.
