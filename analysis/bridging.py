@@ -1,0 +1,258 @@
+"""Where the bridges are, and where they are missing.
+
+Brokers (Burt's structural holes, betweenness), communities (Louvain, seeded so results repeat),
+Gould–Fernandez brokerage roles, and the product's own answer: **bridging opportunities**,
+ranked introductions between two actors of different communities or kinds that share themes,
+target groups or languages and are not linked yet, each with the actor best placed to introduce
+them (linked to both) and a reason in plain words.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+
+from analysis.brokerage import ROLES, brokerage_census
+from analysis.centrality import betweenness
+from analysis.graphs import adjacency, simple_graph, size_label
+from analysis.structural_holes import constraint, effective_size
+
+STRENGTH_WORDS = {1: "a weak tie", 2: "a regular tie", 3: "a strong tie"}
+
+
+def communities(graph: nx.Graph, *, seed: int = 1, resolution: float = 1.0) -> dict[str, Any]:
+    """Louvain communities of the simple graph (weights: link strength), largest first.
+
+    Examples
+    --------
+    >>> result = communities(nx.karate_club_graph(), seed=1)
+    >>> len(result["communities"]) >= 2 and result["modularity"] > 0.35
+    True
+    """
+    simple = (
+        graph if isinstance(graph, nx.Graph) and not graph.is_multigraph() else simple_graph(graph)
+    )
+    found = nx.community.louvain_communities(
+        simple, weight="weight", resolution=resolution, seed=seed
+    )
+    ordered = sorted(found, key=lambda c: (-len(c), min(map(str, c))))
+    modularity = (
+        nx.community.modularity(simple, ordered, weight="weight")
+        if simple.number_of_edges()
+        else 0.0
+    )
+    out = []
+    for number, members in enumerate(ordered):
+        kinds = Counter(str(simple.nodes[m].get("kind", "")) for m in members)
+        out.append(
+            {
+                "community": number,
+                "size": len(members),
+                "kinds": dict(kinds.most_common()),
+                "members": sorted(members, key=str),
+            }
+        )
+    return {"seed": seed, "resolution": resolution, "modularity": modularity, "communities": out}
+
+
+def membership(found: dict[str, Any]) -> dict[Any, int]:
+    return {m: c["community"] for c in found["communities"] for m in c["members"]}
+
+
+def _incidence(graph: nx.Graph, nodes: list[Any], field: str) -> tuple[sp.csr_array, list[str]]:
+    vocabulary: dict[str, int] = {}
+    rows, cols = [], []
+    for i, v in enumerate(nodes):
+        for tag in graph.nodes[v].get(field) or []:
+            rows.append(i)
+            cols.append(vocabulary.setdefault(str(tag), len(vocabulary)))
+    matrix = sp.csr_array(
+        (np.ones(len(rows)), (np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64))),
+        shape=(len(nodes), max(len(vocabulary), 1)),
+    )
+    return matrix, list(vocabulary)
+
+
+def bridging_opportunities(
+    graph: nx.Graph,
+    community_of: dict[Any, int],
+    *,
+    limit: int = 20,
+) -> list[dict[str, Any]]:
+    """Ranked introductions worth making.
+
+    A candidate pair is two actors not linked, with a common contact, in different communities or
+    of different kinds, sharing at least one theme or target group (languages add to the score).
+    Score: shared themes and target groups count 2 each, shared languages 1, different
+    communities 3, different kinds 1, and the introducer's ties with both (weakest first).
+    """
+    simple = graph if not graph.is_multigraph() else simple_graph(graph)
+    nodes, a = adjacency(simple, weight="weight")
+    n = len(nodes)
+    if n < 3:
+        return []
+    binary = a.copy()
+    binary.data[:] = 1.0
+    two_step = (binary @ binary).tocoo()
+    u, v = two_step.row, two_step.col
+    keep = u < v
+    u, v = u[keep], v[keep]
+    linked = np.asarray(binary[u, v]).ravel() > 0
+    u, v = u[~linked], v[~linked]
+    community = np.array([community_of.get(x, -1) for x in nodes])
+    kind = np.array([str(simple.nodes[x].get("kind", "")) for x in nodes])
+    differs_c = community[u] != community[v]
+    differs_k = kind[u] != kind[v]
+    keep = differs_c | differs_k
+    u, v, differs_c, differs_k = u[keep], v[keep], differs_c[keep], differs_k[keep]
+    if len(u) == 0:
+        return []
+    shared: dict[str, np.ndarray] = {}
+    vocab: dict[str, tuple[sp.csr_array, list[str]]] = {}
+    for field in ("themes", "target_groups", "languages"):
+        matrix, words = _incidence(simple, nodes, field)
+        vocab[field] = (matrix, words)
+        shared[field] = np.asarray(matrix[u].multiply(matrix[v]).sum(axis=1)).ravel()
+    relevant = (shared["themes"] + shared["target_groups"]) > 0
+    u, v, differs_c, differs_k = u[relevant], v[relevant], differs_c[relevant], differs_k[relevant]
+    for field in shared:
+        shared[field] = shared[field][relevant]
+    if len(u) == 0:
+        return []
+    score = (
+        2 * shared["themes"]
+        + 2 * shared["target_groups"]
+        + shared["languages"]
+        + 3 * differs_c
+        + 1 * differs_k
+    )
+    order = np.lexsort((v, u, -score))[: limit * 5]
+    out = []
+    for k in order:
+        i, j = int(u[k]), int(v[k])
+        x, y = nodes[i], nodes[j]
+        brokers = set(simple[x]) & set(simple[y])
+
+        def tie(b: Any, x: Any = x, y: Any = y) -> tuple[int, int, str]:
+            s1, s2 = int(simple[x][b]["weight"]), int(simple[y][b]["weight"])
+            return (min(s1, s2), s1 + s2, str(b))
+
+        broker = max(brokers, key=tie)
+        common: dict[str, list[str]] = {}
+        for field, (matrix, words) in vocab.items():
+            row_x = set(matrix[[i]].indices.tolist())
+            row_y = set(matrix[[j]].indices.tolist())
+            common[field] = sorted(words[t] for t in row_x & row_y)
+        names = {z: simple.nodes[z].get("name", str(z)) for z in (x, y, broker)}
+        what = []
+        if common["themes"]:
+            what.append("work on " + ", ".join(common["themes"]))
+        if common["target_groups"]:
+            what.append("reach " + ", ".join(common["target_groups"]))
+        if common["languages"]:
+            what.append("speak " + ", ".join(common["languages"]))
+        apart = (
+            "sit in different parts of the network"
+            if differs_c[k]
+            else "are different kinds of actor"
+        )
+        s1 = int(simple[x][broker]["weight"])
+        s2 = int(simple[y][broker]["weight"])
+        reason = (
+            f"{names[x]} and {names[y]} both {' and '.join(what)}, but are not linked and "
+            f"{apart}. {names[broker]} knows both ({STRENGTH_WORDS.get(s1, 'a tie')} with "
+            f"{names[x]}, {STRENGTH_WORDS.get(s2, 'a tie')} with {names[y]})."
+        )
+        out.append(
+            {
+                "score": float(score[k]),
+                "actors": [
+                    {"id": x, "name": names[x], "kind": kind[i], "community": int(community[i])},
+                    {"id": y, "name": names[y], "kind": kind[j], "community": int(community[j])},
+                ],
+                "introducer": {
+                    "id": broker,
+                    "name": names[broker],
+                    "kind": str(simple.nodes[broker].get("kind", "")),
+                },
+                "shared": common,
+                "reason": reason,
+            }
+        )
+        if len(out) == limit:
+            break
+    return out
+
+
+def bridging(
+    graph: nx.MultiDiGraph,
+    *,
+    as_of: date,
+    seed: int = 1,
+    top: int = 10,
+    opportunities: int = 20,
+    groups: str = "kind",
+    exact_limit: int = 20_000,
+    samples: int = 1000,
+) -> dict[str, Any]:
+    """The whole bridging report of a snapshot: brokers, communities, roles and opportunities.
+
+    ``groups`` is ``kind`` (actor kinds) or ``community`` for the brokerage roles.
+    """
+    simple = simple_graph(graph)
+    names = {v: simple.nodes[v].get("name", str(v)) for v in simple}
+    found = communities(simple, seed=seed)
+    community_of = membership(found)
+    between = betweenness(simple, exact_limit=exact_limit, samples=samples, seed=seed)
+    cons = constraint(simple, weight="weight")
+    eff = effective_size(simple, weight="weight")
+    group_of = (
+        community_of
+        if groups == "community"
+        else {v: str(simple.nodes[v].get("kind", "")) for v in simple}
+    )
+    census = brokerage_census(simple, group_of)
+
+    def ranked(values: dict[Any, float], *, reverse: bool) -> list[dict[str, Any]]:
+        finite = [(k, x) for k, x in values.items() if x == x]  # drop NaN (isolated actors)
+        finite.sort(key=lambda kv: (-kv[1] if reverse else kv[1], str(kv[0])))
+        return [{"id": k, "name": names[k], "value": x} for k, x in finite[:top]]
+
+    role_leaders = {
+        role: [
+            {"id": k, "name": names[k], "count": c[role]}
+            for k, c in sorted(census.items(), key=lambda kv: (-kv[1][role], str(kv[0])))[:top]
+            if c[role] > 0
+        ]
+        for role in ROLES
+    }
+    return {
+        "as_of": as_of.isoformat(),
+        "parameters": {
+            "seed": seed,
+            "top": top,
+            "groups": groups,
+            "betweenness": {k: between[k] for k in between if k != "values"},
+        },
+        "graph": size_label(simple),
+        "brokers": {
+            "betweenness": ranked(between["values"], reverse=True),
+            "lowest_constraint": ranked(cons, reverse=False),
+            "largest_effective_size": ranked(eff, reverse=True),
+        },
+        "communities": {
+            "modularity": found["modularity"],
+            "count": len(found["communities"]),
+            "items": [
+                {**c, "members": [{"id": m, "name": names[m]} for m in c["members"]]}
+                for c in found["communities"]
+            ],
+        },
+        "brokerage": {"groups": groups, "leaders": role_leaders},
+        "opportunities": bridging_opportunities(simple, community_of, limit=opportunities),
+    }

@@ -1,0 +1,188 @@
+"""Who is isolated, and why: flags a BAR team reads at its weekly meeting."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import networkx as nx
+import numpy as np
+from scipy.sparse.csgraph import connected_components
+
+from analysis.graphs import adjacency, simple_graph, size_label
+
+GATEWAY_KINDS = {"bar_team": "BAR worker or team", "external_partner": "partner"}
+
+
+def _months_before(day: date, months: int) -> date:
+    year, month = day.year, day.month - months
+    while month <= 0:
+        month += 12
+        year -= 1
+    return date(year, month, min(day.day, 28))
+
+
+def _day(value: Any) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _who(graph: nx.Graph, node: Any) -> dict[str, Any]:
+    data = graph.nodes[node]
+    return {"id": node, "name": data.get("name", str(node)), "kind": str(data.get("kind", ""))}
+
+
+def isolated_actors(
+    graph: nx.MultiDiGraph, *, as_of: date, dormant_months: int = 6
+) -> dict[str, Any]:
+    """Isolated actors, single links, single points of failure, dormant actors, cut-off groups.
+
+    Parameters
+    ----------
+    graph
+        A store snapshot on ``as_of``.
+    as_of
+        The day the snapshot shows (dormancy is counted back from it).
+    dormant_months
+        An actor whose links were all recorded or renewed more than this many months ago is
+        dormant.
+
+    Examples
+    --------
+    >>> g = nx.MultiDiGraph()
+    >>> kinds = {"bar": "bar_team", "a": "association", "b": "trader", "c": "school"}
+    >>> for n, kind in kinds.items():
+    ...     g.add_node(n, name=n.upper(), kind=kind)
+    >>> _ = g.add_edge("bar", "a", strength=1, since=date(2025, 1, 1))
+    >>> _ = g.add_edge("a", "b", strength=1, since=date(2025, 1, 1))
+    >>> result = isolated_actors(g, as_of=date(2025, 3, 1))
+    >>> [x["id"] for x in result["isolated"]], [x["id"] for x in result["single_link"]]
+    (['c'], ['b', 'bar'])
+    >>> result["isolated"][0]["reason"]
+    'C has no link with anyone yet.'
+    """
+    simple = simple_graph(graph)
+    nodes, a = adjacency(simple)
+    n = len(nodes)
+    index = {v: i for i, v in enumerate(nodes)}
+    degree = np.asarray((a > 0).sum(axis=1)).ravel() if n else np.zeros(0)
+    name = {v: simple.nodes[v].get("name", str(v)) for v in nodes}
+
+    isolated = [
+        {**_who(simple, v), "reason": f"{name[v]} has no link with anyone yet."}
+        for v in nodes
+        if degree[index[v]] == 0
+    ]
+    single = []
+    for v in nodes:
+        if degree[index[v]] == 1:
+            (other,) = list(simple[v])
+            single.append(
+                {
+                    **_who(simple, v),
+                    "through": other,
+                    "reason": f"{name[v]} has a single link, with {name[other]}.",
+                }
+            )
+
+    # Components: the main one, and the groups cut off from it.
+    count, labels = connected_components(a, directed=False) if n else (0, np.zeros(0, int))
+    sizes = np.bincount(labels, minlength=count) if n else np.zeros(0, int)
+    main = int(np.argmax(sizes)) if n else -1
+    cut_off = []
+    for label in np.argsort(-sizes):
+        if label == main or sizes[label] < 2:
+            continue
+        members = [nodes[i] for i in np.flatnonzero(labels == label)]
+        names = sorted(name[m] for m in members)
+        cut_off.append(
+            {
+                "size": int(sizes[label]),
+                "members": [_who(simple, m) for m in members],
+                "reason": f"These {len(members)} actors know each other but nobody links them "
+                f"to the main network: {', '.join(names[:5])}{'…' if len(names) > 5 else ''}.",
+            }
+        )
+
+    # Single points of failure: actors that reach the main network only through one BAR worker
+    # or one partner (an articulation point of the main component of those kinds).
+    failure = []
+    main_nodes = set(np.flatnonzero(labels == main).tolist()) if n else set()
+    for gateway in nx.articulation_points(simple.subgraph([nodes[i] for i in main_nodes])):
+        kind = str(simple.nodes[gateway].get("kind", ""))
+        if kind not in GATEWAY_KINDS:
+            continue
+        g_index = index[gateway]
+        keep = np.array(sorted(main_nodes - {g_index}))
+        sub = a[keep][:, keep]
+        sub_count, sub_labels = connected_components(sub, directed=False)
+        biggest = int(np.argmax(np.bincount(sub_labels, minlength=sub_count)))
+        for pos in np.flatnonzero(sub_labels != biggest):
+            v = nodes[keep[pos]]
+            failure.append(
+                {
+                    **_who(simple, v),
+                    "through": gateway,
+                    "reason": f"{name[v]} reaches the network only through {name[gateway]} "
+                    f"({GATEWAY_KINDS[kind]}): if that contact goes, {name[v]} is cut off.",
+                }
+            )
+
+    # Dormant: no link recorded or renewed for `dormant_months` months.
+    cutoff = _months_before(as_of, dormant_months)
+    last: dict[Any, date] = {}
+    for u, v, data in graph.edges(data=True):
+        stamps = [_day(data.get(k)) for k in ("since", "recorded_at", "updated_at")]
+        latest = max((s for s in stamps if s is not None), default=None)
+        if latest is None:
+            continue
+        for end in (u, v):
+            if end not in last or latest > last[end]:
+                last[end] = latest
+    dormant = []
+    for v in nodes:
+        if v in last:
+            if last[v] < cutoff:
+                dormant.append(
+                    {
+                        **_who(simple, v),
+                        "last_activity": last[v].isoformat(),
+                        "reason": f"No link of {name[v]} recorded or renewed since "
+                        f"{last[v].isoformat()} (over {dormant_months} months).",
+                    }
+                )
+        else:
+            known = _day(simple.nodes[v].get("since"))
+            if known is not None and known < cutoff:
+                dormant.append(
+                    {
+                        **_who(simple, v),
+                        "last_activity": None,
+                        "reason": f"{name[v]} has been known since {known.isoformat()} and "
+                        "has never been linked.",
+                    }
+                )
+
+    return {
+        "as_of": as_of.isoformat(),
+        "parameters": {"dormant_months": dormant_months},
+        "graph": size_label(simple),
+        "summary": {
+            "isolated": len(isolated),
+            "single_link": len(single),
+            "single_point_of_failure": len(failure),
+            "dormant": len(dormant),
+            "cut_off_components": len(cut_off),
+            "main_component_share": round(float(sizes[main]) / n, 4) if n else 0.0,
+        },
+        "isolated": sorted(isolated, key=lambda x: x["name"]),
+        "single_link": sorted(single, key=lambda x: x["name"]),
+        "single_point_of_failure": sorted(failure, key=lambda x: x["name"]),
+        "dormant": sorted(dormant, key=lambda x: x["name"]),
+        "cut_off_components": cut_off,
+    }
