@@ -89,6 +89,7 @@ class ReadTx(Protocol):
     ) -> tuple[list[Record], int]: ...
     def links_touching(self, ids: Sequence[str], as_of: date | None) -> list[Record]: ...
     def all(self, entity: EntityKind, as_of: date | None) -> list[Record]: ...
+    def every(self, entity: EntityKind) -> list[Record]: ...
     def events(self, filters: EventFilter, limit: int, offset: int) -> tuple[list[Record], int]: ...
     def counts(self) -> dict[str, int]: ...
 
@@ -854,6 +855,25 @@ class BaseGraphStore:
             if record["source"] in graph and record["target"] in graph:
                 attrs = Link.model_validate(record).model_dump()
                 graph.add_edge(record["source"], record["target"], key=record["id"], **attrs)
+        return graph
+
+    def history(self) -> nx.MultiDiGraph:
+        """Every actor and link ever recorded, ended ones included, as one multigraph.
+
+        The same fields as :meth:`snapshot`; ``since``/``until`` tell when each was true, so
+        analysis can cut the network at any date without going back to the store.
+        """
+
+        def work(tx: ReadTx) -> tuple[list[Record], list[Record]]:
+            return tx.every(EntityKind.actor), tx.every(EntityKind.link)
+
+        actors, links = self._read(work)
+        graph = nx.MultiDiGraph(history=True, store=self.backend)
+        for record in actors:
+            graph.add_node(record["id"], **Actor.model_validate(record).model_dump())
+        for record in links:
+            attrs = Link.model_validate(record).model_dump()
+            graph.add_edge(record["source"], record["target"], key=record["id"], **attrs)
         return graph
 
     def counts(self) -> dict[str, int]:

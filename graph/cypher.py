@@ -121,6 +121,10 @@ def all_nodes(entity: EntityKind) -> str:
     return f"MATCH (n:{label(entity)}) WHERE {valid('n')} RETURN n.data AS data ORDER BY n.id"
 
 
+def every_node(entity: EntityKind) -> str:
+    return f"MATCH (n:{label(entity)}) RETURN n.data AS data ORDER BY n.id"
+
+
 # --------------------------------------------------------------------------- links
 
 GET_LINK = (
@@ -174,6 +178,9 @@ ALL_LINKS = (
     f"MATCH (:Actor)-[r:{_ALL_TYPES}]->(:Actor) WHERE {valid('r')} RETURN r.data AS data "
     "ORDER BY r.id"
 )
+
+
+EVERY_LINK = f"MATCH (:Actor)-[r:{_ALL_TYPES}]->(:Actor) RETURN r.data AS data ORDER BY r.id"
 
 
 def list_links(where: str, by_actor: bool) -> tuple[str, str]:

@@ -198,6 +198,11 @@ class _Tx:
             return self._data(cypher.ALL_LINKS, day=day)
         return self._data(cypher.all_nodes(entity), day=day)
 
+    def every(self, entity: EntityKind) -> list[Record]:
+        if entity is EntityKind.link:
+            return self._data(cypher.EVERY_LINK)
+        return self._data(cypher.every_node(entity))
+
     def events(self, f: EventFilter, limit: int, offset: int) -> tuple[list[Record], int]:
         conds: list[str] = []
         params: dict[str, Any] = {"limit": limit, "offset": offset}

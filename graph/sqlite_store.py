@@ -313,6 +313,12 @@ class _Tx:
         ).fetchall()
         return [json.loads(r[0]) for r in rows]
 
+    def every(self, entity: EntityKind) -> list[Record]:
+        rows = self.conn.execute(
+            f"SELECT data FROM {TABLES[entity]} ORDER BY id"  # noqa: S608
+        ).fetchall()
+        return [json.loads(r[0]) for r in rows]
+
     def events(self, f: EventFilter, limit: int, offset: int) -> tuple[list[Record], int]:
         conds: list[str] = []
         params: list[Any] = []

@@ -226,3 +226,18 @@ def test_snapshot_carries_domain_fields(store: GraphStore) -> None:
     assert past.graph["as_of"] == "2024-06-01"
     assert store.snapshot(as_of=date(2022, 6, 1)).number_of_nodes() == 0
     assert today() - timedelta(days=1) < today()
+
+
+def test_history_holds_ended_links_and_actors(store: GraphStore) -> None:
+    ids = _chain(store)
+    link = store.list_links(LinkFilter(actor=ids["f"])).items
+    assert link == []
+    first = store.list_links(LinkFilter(actor=ids["a"])).items[0]
+    store.end_link(first.id, today(), by="bo")
+    store.end_actor(ids["f"], today(), by="bo")
+    history = store.history()
+    assert history.number_of_nodes() == 6 and history.number_of_edges() == 5
+    ended = [d for _, _, d in history.edges(data=True) if d["until"] is not None]
+    assert [d["id"] for d in ended] == [first.id]
+    assert history.nodes[ids["f"]]["until"] == today()
+    assert store.snapshot().number_of_edges() == 4

@@ -1,0 +1,269 @@
+"""How the network grows: series between two dates, per neighbourhood and overall, and the
+comparison of two dates — for coordinators' reports.
+
+Works on :meth:`GraphStore.history` (every actor and link with its ``since``/``until``) and cuts
+it at each date in memory, as arrays and sparse matrices, so 24 monthly points cost little.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
+
+from graph.model import normalise_name
+
+INTERVALS = ("week", "month", "quarter", "year")
+NEVER = np.iinfo(np.int64).max
+ALWAYS = np.iinfo(np.int64).min
+
+
+def dates_between(start: date, end: date, interval: str = "month") -> list[date]:
+    """``start``, then one ``interval`` after another, up to ``end`` included.
+
+    >>> [d.isoformat() for d in dates_between(date(2025, 1, 31), date(2025, 4, 30))]
+    ['2025-01-31', '2025-02-28', '2025-03-31', '2025-04-30']
+    """
+    if interval not in INTERVALS:
+        raise ValueError(f"interval must be one of {', '.join(INTERVALS)}, not {interval!r}")
+    if end < start:
+        raise ValueError(f"end ({end.isoformat()}) is before start ({start.isoformat()})")
+    out = []
+    step = 0
+    while True:
+        if interval == "week":
+            day = date.fromordinal(start.toordinal() + 7 * step)
+        else:
+            months = {"month": 1, "quarter": 3, "year": 12}[interval] * step
+            year, month = (
+                start.year + (start.month - 1 + months) // 12,
+                (start.month - 1 + months) % 12 + 1,
+            )
+            last = [31, 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28,
+                    31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]  # fmt: skip
+            day = date(year, month, min(start.day, last))
+        if day > end:
+            break
+        out.append(day)
+        step += 1
+        if len(out) > 1000:
+            raise ValueError("more than 1000 points: choose a longer interval")
+    return out
+
+
+def _ordinal(value: Any, default: int) -> int:
+    return value.toordinal() if isinstance(value, date) else default
+
+
+@dataclass
+class _History:
+    nodes: list[Any]
+    names: list[str]
+    kind: np.ndarray
+    neighbourhood: np.ndarray
+    a_since: np.ndarray
+    a_until: np.ndarray
+    u: np.ndarray
+    v: np.ndarray
+    l_since: np.ndarray
+    l_until: np.ndarray
+    recorded_by: np.ndarray
+    mission: np.ndarray
+    link_ids: list[Any]
+
+
+def _arrays(history: nx.MultiDiGraph) -> _History:
+    nodes = list(history.nodes)
+    index = {n: i for i, n in enumerate(nodes)}
+    data = [history.nodes[n] for n in nodes]
+    edges = [(u, v, k, d) for u, v, k, d in history.edges(keys=True, data=True) if u != v]
+    return _History(
+        nodes=nodes,
+        names=[d.get("name", str(n)) for n, d in zip(nodes, data, strict=True)],
+        kind=np.array([str(d.get("kind", "")) for d in data], dtype=object),
+        neighbourhood=np.array(
+            [normalise_name(str(d.get("neighbourhood", ""))) for d in data], dtype=object
+        ),
+        a_since=np.array([_ordinal(d.get("since"), ALWAYS) for d in data], dtype=np.int64),
+        a_until=np.array([_ordinal(d.get("until"), NEVER) for d in data], dtype=np.int64),
+        u=np.array([index[e[0]] for e in edges], dtype=np.int64),
+        v=np.array([index[e[1]] for e in edges], dtype=np.int64),
+        l_since=np.array([_ordinal(e[3].get("since"), ALWAYS) for e in edges], dtype=np.int64),
+        l_until=np.array([_ordinal(e[3].get("until"), NEVER) for e in edges], dtype=np.int64),
+        recorded_by=np.array([str(e[3].get("recorded_by", "")) for e in edges], dtype=object),
+        mission=np.array([str(e[3].get("mission", "")) for e in edges], dtype=object),
+        link_ids=[e[2] for e in edges],
+    )
+
+
+@dataclass
+class _State:
+    actors: np.ndarray  # bool mask over nodes
+    links: np.ndarray  # bool mask over links
+    labels: np.ndarray  # component label per node (-1 when not active)
+    degree: np.ndarray
+    matrix: sp.csr_array
+
+
+def _state(h: _History, day: int, scope: np.ndarray) -> _State:
+    actors = scope & (h.a_since <= day) & (h.a_until > day)
+    links = (h.l_since <= day) & (h.l_until > day)
+    if len(h.u):
+        links &= actors[h.u] & actors[h.v]
+    n = len(h.nodes)
+    u, v = h.u[links], h.v[links]
+    matrix = sp.csr_array(
+        (np.ones(2 * len(u)), (np.concatenate([u, v]), np.concatenate([v, u]))), shape=(n, n)
+    )
+    matrix.sum_duplicates()
+    matrix.data[:] = 1.0
+    degree = np.asarray(matrix.sum(axis=1)).ravel()
+    labels = np.full(n, -1)
+    if actors.any():
+        keep = np.flatnonzero(actors)
+        _, sub = connected_components(matrix[keep][:, keep], directed=False)
+        labels[keep] = sub
+    return _State(actors, links, labels, degree, matrix)
+
+
+def _measures(h: _History, state: _State) -> dict[str, Any]:
+    keep = np.flatnonzero(state.actors)
+    n = len(keep)
+    sub = state.matrix[keep][:, keep]
+    pairs = int(sub.nnz // 2)
+    degree = state.degree[keep]
+    if n:
+        sizes = np.bincount(state.labels[keep])
+        components, largest = len(sizes), int(sizes.max())
+        triangles = np.asarray((sub @ sub).multiply(sub).sum(axis=1)).ravel() / 2
+        possible = degree * (degree - 1)
+        clustering = np.divide(2 * triangles, possible, out=np.zeros(n), where=possible > 0)
+        coo = sp.triu(sub).tocoo()
+        kinds = h.kind[keep]
+        external = int(np.sum(kinds[coo.row] != kinds[coo.col]))
+        internal = pairs - external
+    else:
+        components, largest, clustering, external, internal = 0, 0, np.zeros(0), 0, 0
+    return {
+        "actors": n,
+        "links": int(state.links.sum()),
+        "linked_pairs": pairs,
+        "density": round(2 * pairs / (n * (n - 1)), 6) if n > 1 else 0.0,
+        "components": components,
+        "largest_component_share": round(largest / n, 4) if n else 0.0,
+        "isolated": int(np.sum(degree == 0)),
+        "average_clustering": round(float(clustering.mean()), 6) if n else 0.0,
+        "ei_index_kinds": round((external - internal) / pairs, 4) if pairs else None,
+    }
+
+
+def _changes(h: _History, before: _State, after: _State, start: int, end: int) -> dict[str, Any]:
+    new = after.links & (h.l_since > start) & (h.l_since <= end)
+    u, v = h.u[new], h.v[new]
+    both_there = before.actors[u] & before.actors[v]
+    bridges = int(np.sum(both_there & (before.labels[u] != before.labels[v])))
+    reconnected = int(
+        np.sum(before.actors & (before.degree == 0) & after.actors & (after.degree > 0))
+    )
+    return {
+        "new_links": int(new.sum()),
+        "new_links_by_worker": dict(sorted(Counter(h.recorded_by[new].tolist()).items())),
+        "new_links_by_mission": dict(sorted(Counter(h.mission[new].tolist()).items())),
+        "bridges_created": bridges,
+        "isolated_reconnected": reconnected,
+    }
+
+
+def _series(h: _History, days: list[date], scope: np.ndarray) -> list[dict[str, Any]]:
+    out = []
+    previous: _State | None = None
+    previous_day = days[0].toordinal() - 1
+    for day in days:
+        state = _state(h, day.toordinal(), scope)
+        point = {"date": day.isoformat(), **_measures(h, state)}
+        if previous is not None:
+            point.update(_changes(h, previous, state, previous_day, day.toordinal()))
+        out.append(point)
+        previous, previous_day = state, day.toordinal()
+    return out
+
+
+def growth(
+    history: nx.MultiDiGraph,
+    *,
+    start: date,
+    end: date,
+    interval: str = "month",
+    by_neighbourhood: bool = True,
+) -> dict[str, Any]:
+    """Network measures at each date from ``start`` to ``end``, overall and per neighbourhood.
+
+    Each point has: actors, links, linked pairs, density, components, share of actors in the
+    largest component, isolated actors, average clustering, E–I index of ties across actor
+    kinds (−1: all ties within a kind, +1: all across); and from the second point on, what
+    changed since the previous one: new links per BAR worker and per mission, bridges created
+    (new links joining two parts not connected before), isolated actors reconnected.
+    A neighbourhood's series counts only the links among its own actors.
+    """
+    days = dates_between(start, end, interval)
+    h = _arrays(history)
+    everyone = np.ones(len(h.nodes), dtype=bool)
+    result: dict[str, Any] = {
+        "parameters": {"start": start.isoformat(), "end": end.isoformat(), "interval": interval},
+        "graph": {"actors_ever": len(h.nodes), "links_ever": len(h.u)},
+        "overall": _series(h, days, everyone),
+        "neighbourhoods": {},
+    }
+    if by_neighbourhood:
+        labels: dict[str, str] = {}
+        for i, code in enumerate(h.neighbourhood):
+            labels.setdefault(code, history.nodes[h.nodes[i]].get("neighbourhood", code))
+        for code, label in sorted(labels.items(), key=lambda kv: str(kv[1])):
+            result["neighbourhoods"][label] = _series(h, days, h.neighbourhood == code)
+    return result
+
+
+def compare(history: nx.MultiDiGraph, first: date, second: date) -> dict[str, Any]:
+    """What changed between two dates: who joined or left, which links appeared or ended,
+    which isolated actors were reached."""
+    if second < first:
+        raise ValueError("the second date is before the first")
+    h = _arrays(history)
+    everyone = np.ones(len(h.nodes), dtype=bool)
+    a = _state(h, first.toordinal(), everyone)
+    b = _state(h, second.toordinal(), everyone)
+
+    def people(mask: np.ndarray) -> list[dict[str, Any]]:
+        return sorted(
+            ({"id": h.nodes[i], "name": h.names[i]} for i in np.flatnonzero(mask)),
+            key=lambda x: x["name"],
+        )
+
+    def links(mask: np.ndarray) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": h.link_ids[i],
+                "between": [h.names[h.u[i]], h.names[h.v[i]]],
+                "recorded_by": h.recorded_by[i],
+                "mission": h.mission[i],
+            }
+            for i in np.flatnonzero(mask)
+        ]
+
+    reached = a.actors & (a.degree == 0) & b.actors & (b.degree > 0)
+    return {
+        "parameters": {"first": first.isoformat(), "second": second.isoformat()},
+        "joined": people(b.actors & ~a.actors),
+        "left": people(a.actors & ~b.actors),
+        "links_appeared": links(b.links & ~a.links),
+        "links_ended": links(a.links & ~b.links),
+        "isolated_reached": people(reached),
+        "before": _measures(h, a),
+        "after": _measures(h, b),
+    }
