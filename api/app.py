@@ -13,6 +13,7 @@ from api.errors import install_error_handlers
 from api.routes import (
     activities,
     actors,
+    analysis,
     auth,
     events,
     links,
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         neighbourhoods,
         network,
         events,
+        analysis,
         users,
     ):
         app.include_router(module.router, prefix="/api/v1")

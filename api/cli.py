@@ -7,6 +7,8 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
+from enum import StrEnum
 
 import typer
 from rich.console import Console
@@ -141,6 +143,60 @@ def _store() -> Iterator[GraphStore]:
         yield store
     finally:
         store.close()
+
+
+class Analysis(StrEnum):
+    isolation = "isolation"
+    bridging = "bridging"
+    brokerage = "brokerage"
+    communities = "communities"
+    growth = "growth"
+    compare = "compare"
+    referrals = "referrals"
+
+
+@app.command()
+def analyse(
+    what: Analysis = typer.Argument(..., help="Which analysis"),
+    as_of: datetime = typer.Option(None, "--as-of", formats=["%Y-%m-%d"], help="Day to analyse"),
+    start: datetime = typer.Option(None, formats=["%Y-%m-%d"], help="Growth/referrals: from"),
+    end: datetime = typer.Option(None, formats=["%Y-%m-%d"], help="Growth/referrals: to"),
+    interval: str = typer.Option("month", help="week, month, quarter or year"),
+    groups: str = typer.Option("kind", help="Brokerage groups: kind or community"),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables"),
+) -> None:
+    """Run an analysis on the configured store and print it (tables, or JSON with --json)."""
+    from api import analyses
+    from api.report import print_report
+
+    day = as_of.date() if as_of else None
+    first = start.date() if start else None
+    last = end.date() if end else None
+    with _store() as store:
+        try:
+            if what is Analysis.isolation:
+                result = analyses.run_isolation(store, day)
+            elif what is Analysis.bridging:
+                result = analyses.run_bridging(store, day, groups=groups)
+            elif what is Analysis.brokerage:
+                result = analyses.run_brokerage(store, day, groups=groups)
+            elif what is Analysis.communities:
+                result = analyses.run_communities(store, day)
+            elif what is Analysis.growth:
+                result = analyses.run_growth(store, first, last, interval)
+            elif what is Analysis.compare:
+                if first is None:
+                    console.print("[red]error:[/red] compare needs --start (and --end)")
+                    raise typer.Exit(code=1)
+                result = analyses.run_compare(store, first, last)
+            else:
+                result = analyses.run_referrals(store, first, last, interval)
+        except MaillageError as exc:
+            raise _fail(exc) from exc
+    if as_json:
+        typer.echo(json.dumps(result, indent=2, ensure_ascii=False, default=str))
+    else:
+        print_report(what.value, result, Console())
 
 
 @app.command()

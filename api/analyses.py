@@ -1,0 +1,154 @@
+"""The glue between the store and the pure analysis functions, shared by the routes and the CLI."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from analysis.bridging import bridging, communities, membership
+from analysis.brokerage import ROLES, brokerage_census
+from analysis.graphs import simple_graph, size_label
+from analysis.growth import compare, growth
+from analysis.isolation import isolated_actors
+from analysis.referrals import referral_flows
+from graph.errors import InvalidInput
+from graph.model import ReferralFilter, today
+from graph.store import GraphStore
+
+
+def _checked(fn: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    try:
+        result: dict[str, Any] = fn(*args, **kwargs)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from exc
+    return result
+
+
+def _not_future(day: date | None, field: str) -> date:
+    day = day or today()
+    if day > today():
+        raise InvalidInput(f"{field}: {day.isoformat()} is in the future")
+    return day
+
+
+def run_isolation(store: GraphStore, as_of: date | None, dormant_months: int = 6) -> dict[str, Any]:
+    day = _not_future(as_of, "as_of")
+    return _checked(isolated_actors, store.snapshot(day), as_of=day, dormant_months=dormant_months)
+
+
+def run_bridging(
+    store: GraphStore,
+    as_of: date | None,
+    *,
+    seed: int = 1,
+    top: int = 10,
+    opportunities: int = 20,
+    groups: str = "kind",
+) -> dict[str, Any]:
+    day = _not_future(as_of, "as_of")
+    return _checked(
+        bridging,
+        store.snapshot(day),
+        as_of=day,
+        seed=seed,
+        top=top,
+        opportunities=opportunities,
+        groups=groups,
+    )
+
+
+def run_communities(
+    store: GraphStore, as_of: date | None, *, seed: int = 1, resolution: float = 1.0
+) -> dict[str, Any]:
+    day = _not_future(as_of, "as_of")
+    simple = simple_graph(store.snapshot(day))
+    found = _checked(communities, simple, seed=seed, resolution=resolution)
+    names = {v: simple.nodes[v].get("name", str(v)) for v in simple}
+    return {
+        "as_of": day.isoformat(),
+        "parameters": {"seed": seed, "resolution": resolution},
+        "graph": size_label(simple),
+        "modularity": found["modularity"],
+        "communities": [
+            {**c, "members": [{"id": m, "name": names[m]} for m in c["members"]]}
+            for c in found["communities"]
+        ],
+    }
+
+
+def run_brokerage(
+    store: GraphStore, as_of: date | None, *, groups: str = "kind", seed: int = 1, top: int = 10
+) -> dict[str, Any]:
+    day = _not_future(as_of, "as_of")
+    simple = simple_graph(store.snapshot(day))
+    if groups == "community":
+        group_of: dict[Any, Any] = membership(communities(simple, seed=seed))
+    else:
+        group_of = {v: str(simple.nodes[v].get("kind", "")) for v in simple}
+    census = brokerage_census(simple, group_of)
+    names = {v: simple.nodes[v].get("name", str(v)) for v in simple}
+    totals = {role: sum(c[role] for c in census.values()) for role in ROLES}
+    actors = [
+        {"id": v, "name": names[v], "group": str(group_of[v]), **census[v]}
+        for v in sorted(census, key=lambda v: (-sum(census[v].values()), names[v]))
+        if sum(census[v].values()) > 0
+    ][:top]
+    return {
+        "as_of": day.isoformat(),
+        "parameters": {"groups": groups, "seed": seed, "top": top},
+        "graph": size_label(simple),
+        "convention": "undirected links: every two-path counted in both orders, as sna::brokerage",
+        "totals": totals,
+        "brokers": actors,
+    }
+
+
+def run_growth(
+    store: GraphStore,
+    start: date | None,
+    end: date | None,
+    interval: str = "month",
+    by_neighbourhood: bool = True,
+) -> dict[str, Any]:
+    last = _not_future(end, "end")
+    first = start or last - timedelta(days=365)
+    return _checked(
+        growth,
+        store.history(),
+        start=first,
+        end=last,
+        interval=interval,
+        by_neighbourhood=by_neighbourhood,
+    )
+
+
+def run_compare(store: GraphStore, first: date, second: date | None) -> dict[str, Any]:
+    return _checked(compare, store.history(), first, _not_future(second, "second"))
+
+
+def run_referrals(
+    store: GraphStore,
+    start: date | None,
+    end: date | None,
+    interval: str = "month",
+    window: int = 3,
+) -> dict[str, Any]:
+    last = _not_future(end, "end")
+    first = start or last - timedelta(days=365)
+    referrals: list[dict[str, Any]] = []
+    offset = 0
+    while True:
+        page = store.list_referrals(
+            ReferralFilter(start=first, end=last), limit=1000, offset=offset
+        )
+        referrals.extend(r.model_dump() for r in page.items)
+        offset += len(page.items)
+        if offset >= page.total or not page.items:
+            break
+    ids = sorted({r["to_actor"] for r in referrals})
+    names: dict[str, str] = {}
+    for actor_id in ids:
+        names[actor_id] = store.get_actor(actor_id).name
+    return _checked(
+        referral_flows, referrals, names, start=first, end=last, interval=interval, window=window
+    )
