@@ -219,7 +219,8 @@ def bridging(
     census = brokerage_census(simple, group_of)
 
     def ranked(values: dict[Any, float], *, reverse: bool) -> list[dict[str, Any]]:
-        finite = [(k, x) for k, x in values.items() if x == x]  # drop NaN (isolated actors)
+        # Rounded: parallel sums (rustworkx) may differ in the last bits from run to run.
+        finite = [(k, round(x, 10)) for k, x in values.items() if x == x]  # NaN: isolated
         finite.sort(key=lambda kv: (-kv[1] if reverse else kv[1], str(kv[0])))
         return [{"id": k, "name": names[k], "value": x} for k, x in finite[:top]]
 
