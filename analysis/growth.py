@@ -225,8 +225,34 @@ def growth(
         for i, code in enumerate(h.neighbourhood):
             labels.setdefault(code, history.nodes[h.nodes[i]].get("neighbourhood", code))
         for code, label in sorted(labels.items(), key=lambda kv: str(kv[1])):
-            result["neighbourhoods"][label] = _series(h, days, h.neighbourhood == code)
+            local = _restrict(h, h.neighbourhood == code)
+            result["neighbourhoods"][label] = _series(
+                local, days, np.ones(len(local.nodes), dtype=bool)
+            )
     return result
+
+
+def _restrict(h: _History, keep: np.ndarray) -> _History:
+    """The history of a subset of actors and the links among them, renumbered."""
+    position = np.full(len(h.nodes), -1, dtype=np.int64)
+    chosen = np.flatnonzero(keep)
+    position[chosen] = np.arange(len(chosen))
+    inside = keep[h.u] & keep[h.v] if len(h.u) else np.zeros(0, dtype=bool)
+    return _History(
+        nodes=[h.nodes[i] for i in chosen],
+        names=[h.names[i] for i in chosen],
+        kind=h.kind[chosen],
+        neighbourhood=h.neighbourhood[chosen],
+        a_since=h.a_since[chosen],
+        a_until=h.a_until[chosen],
+        u=position[h.u[inside]],
+        v=position[h.v[inside]],
+        l_since=h.l_since[inside],
+        l_until=h.l_until[inside],
+        recorded_by=h.recorded_by[inside],
+        mission=h.mission[inside],
+        link_ids=[h.link_ids[i] for i in np.flatnonzero(inside)],
+    )
 
 
 def compare(history: nx.MultiDiGraph, first: date, second: date) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import random
 import sys
 import time
 from collections.abc import Callable
@@ -50,7 +51,7 @@ def structural_holes(with_networkx: bool) -> None:
         te, _ = timed(lambda g=g: effective_size(g))
         theirs = "–"
         if with_networkx and n <= 5_000:
-            sample = list(g)[:250]
+            sample = random.Random(1).sample(list(g), 250)
             ts, _ = timed(lambda g=g, s=sample: nx.constraint(g, nodes=s))
             theirs = (
                 f"{ts * n / len(sample):.0f} s (per-node definition, extrapolated from 250 nodes)"
