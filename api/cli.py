@@ -59,33 +59,29 @@ def demo(
     """Load the fictional demo neighbourhood into the configured store."""
     from ingest.demo import DEMO_PASSWORD, DEMO_USERS, add_demo_users, load
 
-    settings = Settings()
-    try:
-        store = open_store(settings)
-    except MaillageError as exc:
-        raise _fail(exc) from exc
-    try:
-        if store.counts()["actors"] > 0:
-            if if_empty:
-                console.print("The store already holds data; demo not loaded.")
-                return
+    with _store() as store:
+        try:
+            if store.counts()["actors"] > 0:
+                if if_empty:
+                    console.print("The store already holds data; demo not loaded.")
+                    return
+                console.print(
+                    "[red]error:[/red] the store is not empty; the demo goes into an empty store"
+                )
+                raise typer.Exit(code=1)
+            with console.status("Loading the demo neighbourhood…") as status:
+                counts = load(
+                    store, seed=seed, progress=lambda text: status.update(f"Loading {text}…")
+                )
+                password = os.environ.get("MAILLAGE_DEMO_PASSWORD", DEMO_PASSWORD)
+                add_demo_users(store, hash_password(password))
+            console.print(f"Demo loaded into the {store.backend} store: {json.dumps(counts)}")
             console.print(
-                "[red]error:[/red] the store is not empty; the demo goes into an empty store"
+                f"Demo users: {', '.join(DEMO_USERS)} (password: {password!r}); "
+                "log in at /api/v1/docs (Authorize) or POST /api/v1/auth/token."
             )
-            raise typer.Exit(code=1)
-        with console.status("Loading the demo neighbourhood…") as status:
-            counts = load(store, seed=seed, progress=lambda text: status.update(f"Loading {text}…"))
-            password = os.environ.get("MAILLAGE_DEMO_PASSWORD", DEMO_PASSWORD)
-            add_demo_users(store, hash_password(password))
-        console.print(f"Demo loaded into the {store.backend} store: {json.dumps(counts)}")
-        console.print(
-            f"Demo users: {', '.join(DEMO_USERS)} (password: {password!r}); "
-            "log in at /api/v1/docs (Authorize) or POST /api/v1/auth/token."
-        )
-    except MaillageError as exc:
-        raise _fail(exc) from exc
-    finally:
-        store.close()
+        except MaillageError as exc:
+            raise _fail(exc) from exc
 
 
 users_app = typer.Typer(help="Users and their API tokens.", no_args_is_help=True)
@@ -202,15 +198,8 @@ def analyse(
 @app.command()
 def info() -> None:
     """Which store is configured and what it holds."""
-    settings = Settings()
-    try:
-        store = open_store(settings)
-    except MaillageError as exc:
-        raise _fail(exc) from exc
-    try:
+    with _store() as store:
         typer.echo(json.dumps({"store": store.backend, "counts": store.counts()}, indent=2))
-    finally:
-        store.close()
 
 
 def main() -> None:
