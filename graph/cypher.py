@@ -7,7 +7,25 @@ the small builders below; nothing a user typed ever reaches a query's text.
 
 from __future__ import annotations
 
-from graph.model import EntityKind, LinkType
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from graph.base import name_query
+from graph.errors import InvalidInput
+from graph.model import (
+    ActivityFilter,
+    ActorFilter,
+    EntityKind,
+    EventFilter,
+    LinkFilter,
+    LinkType,
+    NeighbourhoodFilter,
+    ReferralFilter,
+    normalise_name,
+    today,
+)
 
 LABELS: dict[EntityKind, str] = {
     EntityKind.actor: "Actor",
@@ -74,6 +92,121 @@ def schema_statements() -> list[str]:
             f"FOR ()-[r:{t}]-() REQUIRE r.active_key IS UNIQUE"
         )
     return out
+
+
+# --------------------------------------------------------------------------- filters
+# Filters become WHERE clauses with every value a $parameter (never in the text).
+
+
+def _tag(value: str) -> str:
+    return " ".join(value.split()).lower()
+
+
+def node_where(f: BaseModel, params: dict[str, Any]) -> tuple[str, str]:
+    conds: list[str] = []
+
+    def add(cond: str, **values: Any) -> None:
+        conds.append(cond)
+        params.update(values)
+
+    order = "n.id"
+    if isinstance(f, ActorFilter):
+        if f.kind:
+            add("n.kind = $kind", kind=f.kind.value)
+        if f.neighbourhood:
+            add("n.neighbourhood_norm = $nb", nb=normalise_name(f.neighbourhood))
+        if f.theme:
+            add("$theme IN coalesce(n.themes, [])", theme=_tag(f.theme))
+        if f.language:
+            add("$language IN coalesce(n.languages, [])", language=_tag(f.language))
+        if f.target_group:
+            add("$tg IN coalesce(n.target_groups, [])", tg=_tag(f.target_group))
+        q = name_query(f.q)
+        if q:
+            add("n.name_norm CONTAINS $q", q=q)
+        if f.status:
+            add("n.status = $status", status=f.status.value)
+        add(valid("n"), day=(f.as_of or today()).isoformat())
+        order = "n.name_norm, n.id"
+    elif isinstance(f, ActivityFilter):
+        if f.neighbourhood:
+            add("n.neighbourhood_norm = $nb", nb=normalise_name(f.neighbourhood))
+        if f.mission:
+            add("n.mission = $mission", mission=f.mission.value)
+        if f.actor:
+            add("$actor IN coalesce(n.participants, [])", actor=f.actor)
+        add(valid("n"), day=(f.as_of or today()).isoformat())
+        order = "n.since DESC, n.id"
+    elif isinstance(f, ReferralFilter):
+        if f.from_actor:
+            add("n.from_actor = $from_actor", from_actor=f.from_actor)
+        if f.to_actor:
+            add("n.to_actor = $to_actor", to_actor=f.to_actor)
+        if f.theme:
+            add("n.theme = $theme", theme=f.theme.strip().lower())
+        if f.outcome:
+            add("n.outcome = $outcome", outcome=f.outcome.value)
+        if f.start:
+            add("n.date >= $start", start=f.start.isoformat())
+        if f.end:
+            add("n.date <= $end", end=f.end.isoformat())
+        order = "n.date DESC, n.id"
+    elif isinstance(f, NeighbourhoodFilter):
+        if f.municipality:
+            add("n.municipality_norm = $municipality", municipality=normalise_name(f.municipality))
+        add(valid("n"), day=(f.as_of or today()).isoformat())
+        order = "n.natural_key, n.id"
+    else:
+        raise InvalidInput(f"no filter of type {type(f).__name__}")
+    return " AND ".join(conds) or "true", order
+
+
+def _utc(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat()
+
+
+def event_where(f: EventFilter, params: dict[str, Any]) -> str:
+    """The WHERE clause of an events query; fills ``params``."""
+    conds: list[str] = []
+    if f.actor:
+        conds.append("$actor IN e.actors")
+        params["actor"] = f.actor
+    if f.entity_id:
+        conds.append("e.entity_id = $entity_id")
+        params["entity_id"] = f.entity_id
+    if f.entity:
+        conds.append("e.entity = $entity")
+        params["entity"] = f.entity.value
+    if f.user:
+        conds.append("e.user = $user")
+        params["user"] = f.user
+    if f.start:
+        conds.append("e.at >= $start")
+        params["start"] = _utc(f.start)
+    if f.end:
+        conds.append("e.at < $end")
+        params["end"] = _utc(f.end)
+    return " AND ".join(conds) or "true"
+
+
+def link_where(f: LinkFilter, params: dict[str, Any]) -> str:
+    """The WHERE clause of a links query (relationship ``r``); fills ``params``."""
+    conds = [valid("r")]
+    params["day"] = (f.as_of or today()).isoformat()
+    if f.type:
+        conds.append("type(r) = $type")
+        params["type"] = f.type.value
+    if f.mission:
+        conds.append("r.mission = $mission")
+        params["mission"] = f.mission.value
+    if f.recorded_by:
+        conds.append("r.recorded_by = $recorded_by")
+        params["recorded_by"] = f.recorded_by
+    if f.actor:
+        params["actor"] = f.actor
+    return " AND ".join(conds)
 
 
 # --------------------------------------------------------------------------- nodes

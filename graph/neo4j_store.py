@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any, TypeVar
 
 import neo4j
@@ -24,17 +24,12 @@ from neo4j import exceptions as neo4j_errors
 from pydantic import BaseModel
 
 from graph import cypher
-from graph.base import BaseGraphStore, Record, index_fields, link_active_key, name_query
+from graph.base import BaseGraphStore, Record, index_fields, link_active_key
 from graph.errors import Conflict, InvalidInput, MaillageError, StoreUnavailable
 from graph.model import (
-    ActivityFilter,
-    ActorFilter,
     EntityKind,
     EventFilter,
     LinkFilter,
-    NeighbourhoodFilter,
-    ReferralFilter,
-    normalise_name,
     today,
 )
 
@@ -62,75 +57,6 @@ def _props(entity: EntityKind, record: Record) -> dict[str, Any]:
 def _chunks(rows: Sequence[Any], size: int = BATCH) -> Iterator[Sequence[Any]]:
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
-
-
-def _tag(value: str) -> str:
-    return " ".join(value.split()).lower()
-
-
-def _node_where(f: BaseModel, params: dict[str, Any]) -> tuple[str, str]:
-    conds: list[str] = []
-
-    def add(cond: str, **values: Any) -> None:
-        conds.append(cond)
-        params.update(values)
-
-    order = "n.id"
-    if isinstance(f, ActorFilter):
-        if f.kind:
-            add("n.kind = $kind", kind=f.kind.value)
-        if f.neighbourhood:
-            add("n.neighbourhood_norm = $nb", nb=normalise_name(f.neighbourhood))
-        if f.theme:
-            add("$theme IN coalesce(n.themes, [])", theme=_tag(f.theme))
-        if f.language:
-            add("$language IN coalesce(n.languages, [])", language=_tag(f.language))
-        if f.target_group:
-            add("$tg IN coalesce(n.target_groups, [])", tg=_tag(f.target_group))
-        q = name_query(f.q)
-        if q:
-            add("n.name_norm CONTAINS $q", q=q)
-        if f.status:
-            add("n.status = $status", status=f.status.value)
-        add(cypher.valid("n"), day=(f.as_of or today()).isoformat())
-        order = "n.name_norm, n.id"
-    elif isinstance(f, ActivityFilter):
-        if f.neighbourhood:
-            add("n.neighbourhood_norm = $nb", nb=normalise_name(f.neighbourhood))
-        if f.mission:
-            add("n.mission = $mission", mission=f.mission.value)
-        if f.actor:
-            add("$actor IN coalesce(n.participants, [])", actor=f.actor)
-        add(cypher.valid("n"), day=(f.as_of or today()).isoformat())
-        order = "n.since DESC, n.id"
-    elif isinstance(f, ReferralFilter):
-        if f.from_actor:
-            add("n.from_actor = $from_actor", from_actor=f.from_actor)
-        if f.to_actor:
-            add("n.to_actor = $to_actor", to_actor=f.to_actor)
-        if f.theme:
-            add("n.theme = $theme", theme=f.theme.strip().lower())
-        if f.outcome:
-            add("n.outcome = $outcome", outcome=f.outcome.value)
-        if f.start:
-            add("n.date >= $start", start=f.start.isoformat())
-        if f.end:
-            add("n.date <= $end", end=f.end.isoformat())
-        order = "n.date DESC, n.id"
-    elif isinstance(f, NeighbourhoodFilter):
-        if f.municipality:
-            add("n.municipality_norm = $municipality", municipality=normalise_name(f.municipality))
-        add(cypher.valid("n"), day=(f.as_of or today()).isoformat())
-        order = "n.natural_key, n.id"
-    else:
-        raise InvalidInput(f"no filter of type {type(f).__name__}")
-    return " AND ".join(conds) or "true", order
-
-
-def _utc(moment: datetime) -> str:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat()
 
 
 class _Tx:
@@ -168,22 +94,10 @@ class _Tx:
     ) -> tuple[list[Record], int]:
         params: dict[str, Any] = {"limit": limit, "offset": offset}
         if isinstance(filters, LinkFilter):
-            conds = [cypher.valid("r")]
-            params["day"] = (filters.as_of or today()).isoformat()
-            if filters.type:
-                conds.append("type(r) = $type")
-                params["type"] = filters.type.value
-            if filters.mission:
-                conds.append("r.mission = $mission")
-                params["mission"] = filters.mission.value
-            if filters.recorded_by:
-                conds.append("r.recorded_by = $recorded_by")
-                params["recorded_by"] = filters.recorded_by
-            if filters.actor:
-                params["actor"] = filters.actor
-            count_q, rows_q = cypher.list_links(" AND ".join(conds), bool(filters.actor))
+            where = cypher.link_where(filters, params)
+            count_q, rows_q = cypher.list_links(where, bool(filters.actor))
         else:
-            where, order = _node_where(filters, params)
+            where, order = cypher.node_where(filters, params)
             count_q, rows_q = cypher.list_nodes(entity, where, order)
         total = self.tx.run(count_q, params).single(strict=True)["total"]
         return self._data(rows_q, **params), int(total)
@@ -204,27 +118,8 @@ class _Tx:
         return self._data(cypher.every_node(entity))
 
     def events(self, f: EventFilter, limit: int, offset: int) -> tuple[list[Record], int]:
-        conds: list[str] = []
         params: dict[str, Any] = {"limit": limit, "offset": offset}
-        if f.actor:
-            conds.append("$actor IN e.actors")
-            params["actor"] = f.actor
-        if f.entity_id:
-            conds.append("e.entity_id = $entity_id")
-            params["entity_id"] = f.entity_id
-        if f.entity:
-            conds.append("e.entity = $entity")
-            params["entity"] = f.entity.value
-        if f.user:
-            conds.append("e.user = $user")
-            params["user"] = f.user
-        if f.start:
-            conds.append("e.at >= $start")
-            params["start"] = _utc(f.start)
-        if f.end:
-            conds.append("e.at < $end")
-            params["end"] = _utc(f.end)
-        count_q, rows_q = cypher.list_events(" AND ".join(conds) or "true")
+        count_q, rows_q = cypher.list_events(cypher.event_where(f, params))
         total = self.tx.run(count_q, params).single(strict=True)["total"]
         out = []
         for row in self.tx.run(rows_q, params):
