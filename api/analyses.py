@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+import networkx as nx
+
 from analysis.bridging import bridging, communities, membership
 from analysis.brokerage import ROLES, brokerage_census
 from analysis.graphs import simple_graph, size_label
@@ -12,7 +14,7 @@ from analysis.growth import compare, growth
 from analysis.isolation import isolated_actors
 from analysis.referrals import referral_flows
 from graph.errors import InvalidInput
-from graph.model import ReferralFilter, today
+from graph.model import ReferralFilter, normalise_name, today
 from graph.store import GraphStore
 
 
@@ -24,16 +26,52 @@ def _checked(fn: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
     return result
 
 
+EARLIEST = date(1900, 1, 1)
+
+
 def _not_future(day: date | None, field: str) -> date:
     day = day or today()
     if day > today():
         raise InvalidInput(f"{field}: {day.isoformat()} is in the future")
+    if day < EARLIEST:
+        raise InvalidInput(f"{field}: dates before {EARLIEST.isoformat()} are not analysed")
     return day
 
 
-def run_isolation(store: GraphStore, as_of: date | None, dormant_months: int = 6) -> dict[str, Any]:
+def _span(start: date | None, end: date | None) -> tuple[date, date]:
+    """The period asked for; by default the year up to today."""
+    last = _not_future(end, "end")
+    first = _not_future(start, "start") if start else max(EARLIEST, last - timedelta(days=365))
+    return first, last
+
+
+def _in(graph: nx.MultiDiGraph, neighbourhood: str | None) -> nx.MultiDiGraph:
+    """The part of a graph in one neighbourhood (actors there and the links among them)."""
+    if neighbourhood is None:
+        return graph
+    wanted = normalise_name(neighbourhood)
+    keep = [n for n, d in graph.nodes(data=True) if normalise_name(d["neighbourhood"]) == wanted]
+    part: nx.MultiDiGraph = graph.subgraph(keep).copy()
+    part.graph["neighbourhood"] = neighbourhood
+    return part
+
+
+def _scoped(result: dict[str, Any], neighbourhood: str | None) -> dict[str, Any]:
+    result.setdefault("parameters", {})["neighbourhood"] = neighbourhood
+    return result
+
+
+def run_isolation(
+    store: GraphStore,
+    as_of: date | None,
+    dormant_months: int = 6,
+    *,
+    neighbourhood: str | None = None,
+) -> dict[str, Any]:
     day = _not_future(as_of, "as_of")
-    return _checked(isolated_actors, store.snapshot(day), as_of=day, dormant_months=dormant_months)
+    graph = _in(store.snapshot(day), neighbourhood)
+    result = _checked(isolated_actors, graph, as_of=day, dormant_months=dormant_months)
+    return _scoped(result, neighbourhood)
 
 
 def run_bridging(
@@ -44,29 +82,36 @@ def run_bridging(
     top: int = 10,
     opportunities: int = 20,
     groups: str = "kind",
+    neighbourhood: str | None = None,
 ) -> dict[str, Any]:
     day = _not_future(as_of, "as_of")
-    return _checked(
+    result = _checked(
         bridging,
-        store.snapshot(day),
+        _in(store.snapshot(day), neighbourhood),
         as_of=day,
         seed=seed,
         top=top,
         opportunities=opportunities,
         groups=groups,
     )
+    return _scoped(result, neighbourhood)
 
 
 def run_communities(
-    store: GraphStore, as_of: date | None, *, seed: int = 1, resolution: float = 1.0
+    store: GraphStore,
+    as_of: date | None,
+    *,
+    seed: int = 1,
+    resolution: float = 1.0,
+    neighbourhood: str | None = None,
 ) -> dict[str, Any]:
     day = _not_future(as_of, "as_of")
-    simple = simple_graph(store.snapshot(day))
+    simple = simple_graph(_in(store.snapshot(day), neighbourhood))
     found = _checked(communities, simple, seed=seed, resolution=resolution)
     names = {v: simple.nodes[v].get("name", str(v)) for v in simple}
     return {
         "as_of": day.isoformat(),
-        "parameters": {"seed": seed, "resolution": resolution},
+        "parameters": {"seed": seed, "resolution": resolution, "neighbourhood": neighbourhood},
         "graph": size_label(simple),
         "modularity": found["modularity"],
         "communities": [
@@ -77,10 +122,16 @@ def run_communities(
 
 
 def run_brokerage(
-    store: GraphStore, as_of: date | None, *, groups: str = "kind", seed: int = 1, top: int = 10
+    store: GraphStore,
+    as_of: date | None,
+    *,
+    groups: str = "kind",
+    seed: int = 1,
+    top: int = 10,
+    neighbourhood: str | None = None,
 ) -> dict[str, Any]:
     day = _not_future(as_of, "as_of")
-    simple = simple_graph(store.snapshot(day))
+    simple = simple_graph(_in(store.snapshot(day), neighbourhood))
     if groups == "community":
         group_of: dict[Any, Any] = membership(communities(simple, seed=seed))
     else:
@@ -95,7 +146,7 @@ def run_brokerage(
     ][:top]
     return {
         "as_of": day.isoformat(),
-        "parameters": {"groups": groups, "seed": seed, "top": top},
+        "parameters": {"groups": groups, "seed": seed, "top": top, "neighbourhood": neighbourhood},
         "graph": size_label(simple),
         "convention": "undirected links: every two-path counted in both orders, as sna::brokerage",
         "totals": totals,
@@ -109,21 +160,28 @@ def run_growth(
     end: date | None,
     interval: str = "month",
     by_neighbourhood: bool = True,
+    *,
+    neighbourhood: str | None = None,
 ) -> dict[str, Any]:
-    last = _not_future(end, "end")
-    first = start or last - timedelta(days=365)
-    return _checked(
+    first, last = _span(start, end)
+    result = _checked(
         growth,
-        store.history(),
+        _in(store.history(), neighbourhood),
         start=first,
         end=last,
         interval=interval,
         by_neighbourhood=by_neighbourhood,
     )
+    return _scoped(result, neighbourhood)
 
 
-def run_compare(store: GraphStore, first: date, second: date | None) -> dict[str, Any]:
-    return _checked(compare, store.history(), first, _not_future(second, "second"))
+def run_compare(
+    store: GraphStore, first: date, second: date | None, *, neighbourhood: str | None = None
+) -> dict[str, Any]:
+    history = _in(store.history(), neighbourhood)
+    earlier = _not_future(first, "first")
+    later = _not_future(second, "second")
+    return _scoped(_checked(compare, history, earlier, later), neighbourhood)
 
 
 def run_referrals(
@@ -132,9 +190,10 @@ def run_referrals(
     end: date | None,
     interval: str = "month",
     window: int = 3,
+    *,
+    neighbourhood: str | None = None,
 ) -> dict[str, Any]:
-    last = _not_future(end, "end")
-    first = start or last - timedelta(days=365)
+    first, last = _span(start, end)
     referrals: list[dict[str, Any]] = []
     offset = 0
     while True:
@@ -145,10 +204,14 @@ def run_referrals(
         offset += len(page.items)
         if offset >= page.total or not page.items:
             break
+    if neighbourhood is not None:
+        local = set(_in(store.history(), neighbourhood).nodes)
+        referrals = [r for r in referrals if r["from_actor"] in local or r["to_actor"] in local]
     ids = sorted({r["to_actor"] for r in referrals})
     names: dict[str, str] = {}
     for actor_id in ids:
         names[actor_id] = store.get_actor(actor_id).name
-    return _checked(
+    result = _checked(
         referral_flows, referrals, names, start=first, end=last, interval=interval, window=window
     )
+    return _scoped(result, neighbourhood)

@@ -159,34 +159,36 @@ def analyse(
     end: datetime = typer.Option(None, formats=["%Y-%m-%d"], help="Growth/referrals: to"),
     interval: str = typer.Option("month", help="week, month, quarter or year"),
     groups: str = typer.Option("kind", help="Brokerage groups: kind or community"),
+    neighbourhood: str = typer.Option(None, help="Only this neighbourhood"),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables"),
 ) -> None:
     """Run an analysis on the configured store and print it (tables, or JSON with --json)."""
     from api import analyses
     from api.report import print_report
 
+    nb = neighbourhood
     day = as_of.date() if as_of else None
     first = start.date() if start else None
     last = end.date() if end else None
     with _store() as store:
         try:
             if what is Analysis.isolation:
-                result = analyses.run_isolation(store, day)
+                result = analyses.run_isolation(store, day, neighbourhood=nb)
             elif what is Analysis.bridging:
-                result = analyses.run_bridging(store, day, groups=groups)
+                result = analyses.run_bridging(store, day, groups=groups, neighbourhood=nb)
             elif what is Analysis.brokerage:
-                result = analyses.run_brokerage(store, day, groups=groups)
+                result = analyses.run_brokerage(store, day, groups=groups, neighbourhood=nb)
             elif what is Analysis.communities:
-                result = analyses.run_communities(store, day)
+                result = analyses.run_communities(store, day, neighbourhood=nb)
             elif what is Analysis.growth:
-                result = analyses.run_growth(store, first, last, interval)
+                result = analyses.run_growth(store, first, last, interval, neighbourhood=nb)
             elif what is Analysis.compare:
                 if first is None:
                     console.print("[red]error:[/red] compare needs --start (and --end)")
                     raise typer.Exit(code=1)
-                result = analyses.run_compare(store, first, last)
+                result = analyses.run_compare(store, first, last, neighbourhood=nb)
             else:
-                result = analyses.run_referrals(store, first, last, interval)
+                result = analyses.run_referrals(store, first, last, interval, neighbourhood=nb)
         except MaillageError as exc:
             raise _fail(exc) from exc
     if as_json:

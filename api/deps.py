@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.security import token_hash
-from graph.model import User
+from graph.errors import NotFound
+from graph.model import User, normalise_name
 from graph.store import GraphStore
 
 SESSION_COOKIE = "maillage_session"
@@ -60,5 +61,43 @@ def manager(user: Reader) -> User:
     return user
 
 
+def figures_scope(
+    user: Reader,
+    store: Store,
+    neighbourhood: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="Only this neighbourhood. Coordinators and admins see every "
+            "neighbourhood; other users see their own BAR team's.",
+            examples=["Cureghem-Lemmens"],
+        ),
+    ] = None,
+) -> str | None:
+    """Which neighbourhood's figures the user may see (None: all of them)."""
+    if user.role.manages_users:
+        return neighbourhood
+    team = None
+    if user.actor_id:
+        try:
+            team = store.get_actor(user.actor_id)
+        except NotFound:
+            team = None
+    if team is None:
+        raise HTTPException(
+            403,
+            "your user is not attached to a BAR team, so it sees no neighbourhood's figures: "
+            "ask a coordinator to attach it",
+        )
+    if neighbourhood and normalise_name(neighbourhood) != normalise_name(team.neighbourhood):
+        raise HTTPException(
+            403,
+            f"you see the figures of your own neighbourhood ({team.neighbourhood}); "
+            "coordinators see every neighbourhood",
+        )
+    return team.neighbourhood
+
+
 Writer = Annotated[User, Depends(writer)]
+Scope = Annotated[str | None, Depends(figures_scope)]
 Manager = Annotated[User, Depends(manager)]

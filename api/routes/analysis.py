@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 
 from api import analyses
-from api.deps import Reader, Store
+from api.deps import Reader, Scope, Store
 from api.routes.common import ERRORS
 
 router = APIRouter(prefix="/analysis", tags=["analysis"], responses=ERRORS)
@@ -41,10 +41,11 @@ Result = dict[str, Any]
 def isolation(
     user: Reader,
     store: Store,
+    scope: Scope,
     as_of: AsOf = None,
     dormant_months: Annotated[int, Query(ge=1, le=120, examples=[6])] = 6,
 ) -> Result:
-    return analyses.run_isolation(store, as_of, dormant_months)
+    return analyses.run_isolation(store, as_of, dormant_months, neighbourhood=scope)
 
 
 @router.get(
@@ -58,6 +59,7 @@ def isolation(
 def bridging(
     user: Reader,
     store: Store,
+    scope: Scope,
     as_of: AsOf = None,
     seed: Seed = 1,
     top: Top = 10,
@@ -65,7 +67,13 @@ def bridging(
     groups: Groups = "kind",
 ) -> Result:
     return analyses.run_bridging(
-        store, as_of, seed=seed, top=top, opportunities=opportunities, groups=groups
+        store,
+        as_of,
+        seed=seed,
+        top=top,
+        opportunities=opportunities,
+        groups=groups,
+        neighbourhood=scope,
     )
 
 
@@ -78,23 +86,29 @@ def bridging(
 def brokerage(
     user: Reader,
     store: Store,
+    scope: Scope,
     as_of: AsOf = None,
     groups: Groups = "kind",
     seed: Seed = 1,
     top: Top = 10,
 ) -> Result:
-    return analyses.run_brokerage(store, as_of, groups=groups, seed=seed, top=top)
+    return analyses.run_brokerage(
+        store, as_of, groups=groups, seed=seed, top=top, neighbourhood=scope
+    )
 
 
 @router.get("/communities", response_model=Result, summary="Communities (Louvain, seeded)")
 def communities(
     user: Reader,
     store: Store,
+    scope: Scope,
     as_of: AsOf = None,
     seed: Seed = 1,
     resolution: Annotated[float, Query(gt=0, le=10, examples=[1.0])] = 1.0,
 ) -> Result:
-    return analyses.run_communities(store, as_of, seed=seed, resolution=resolution)
+    return analyses.run_communities(
+        store, as_of, seed=seed, resolution=resolution, neighbourhood=scope
+    )
 
 
 @router.get(
@@ -106,22 +120,24 @@ def communities(
 def growth(
     user: Reader,
     store: Store,
+    scope: Scope,
     start: Start = None,
     end: End = None,
     interval: Interval = "month",
     by_neighbourhood: Annotated[bool, Query(examples=[True])] = True,
 ) -> Result:
-    return analyses.run_growth(store, start, end, interval, by_neighbourhood)
+    return analyses.run_growth(store, start, end, interval, by_neighbourhood, neighbourhood=scope)
 
 
 @router.get("/compare", response_model=Result, summary="What changed between two dates")
 def compare(
     user: Reader,
     store: Store,
+    scope: Scope,
     first: Annotated[date, Query(examples=["2025-11-01"])],
     second: Annotated[date | None, Query(examples=["2026-11-01"])] = None,
 ) -> Result:
-    return analyses.run_compare(store, first, second)
+    return analyses.run_compare(store, first, second, neighbourhood=scope)
 
 
 @router.get(
@@ -134,9 +150,10 @@ def compare(
 def referrals(
     user: Reader,
     store: Store,
+    scope: Scope,
     start: Start = None,
     end: End = None,
     interval: Interval = "month",
     window: Annotated[int, Query(ge=1, le=24, examples=[3])] = 3,
 ) -> Result:
-    return analyses.run_referrals(store, start, end, interval, window)
+    return analyses.run_referrals(store, start, end, interval, window, neighbourhood=scope)

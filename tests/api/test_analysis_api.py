@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_every_analysis_route_is_labelled_and_answers(api: Api) -> None:
     load(api.store)
-    h = api.headers("viewer")
+    h = api.headers("coordinator")
     as_of = DEMO_END.isoformat()
 
     def get(path: str, **params: object) -> dict[str, object]:
@@ -26,7 +26,8 @@ def test_every_analysis_route_is_labelled_and_answers(api: Api) -> None:
         return dict(answer.json())
 
     isolation = get("isolation", as_of=as_of, dormant_months=6)
-    assert isolation["as_of"] == as_of and isolation["parameters"] == {"dormant_months": 6}
+    assert isolation["as_of"] == as_of
+    assert isolation["parameters"] == {"dormant_months": 6, "neighbourhood": None}
     assert isolation["graph"]["actors"] > 200  # type: ignore[index]
     assert isolation["summary"]["isolated"] >= 6  # type: ignore[index]
 
@@ -59,6 +60,52 @@ def test_every_analysis_route_is_labelled_and_answers(api: Api) -> None:
     future = api.client.get("/api/v1/analysis/isolation", params={"as_of": "2999-01-01"}, headers=h)
     assert future.status_code == 422
     assert api.client.get("/api/v1/analysis/isolation").status_code == 401
+
+
+def test_figures_are_scoped_to_the_users_neighbourhood(api: Api) -> None:
+    h = api.headers("coordinator")
+    ids = {}
+    for name, where, kind in [
+        ("BAR Midi", "Midi", "bar_team"),
+        ("Asbl Midi", "Midi", "association"),
+        ("BAR Nord", "Nord", "bar_team"),
+        ("Asbl Nord", "Nord", "association"),
+    ]:
+        body = {"name": name, "kind": kind, "neighbourhood": where}
+        ids[name] = api.client.post("/api/v1/actors", json=body, headers=h).json()["id"]
+    users = {
+        "midi-bar": {"role": "bar", "actor_id": ids["BAR Midi"]},
+        "nord-partner": {"role": "viewer", "actor_id": ids["BAR Nord"]},
+        "loose-bar": {"role": "bar"},
+    }
+    tokens = {}
+    for name, fields in users.items():
+        body = {"name": name, "password": "a long password", **fields}
+        assert api.client.post("/api/v1/users", json=body, headers=h).status_code == 201
+        login = {"username": name, "password": "a long password"}
+        tokens[name] = api.client.post("/api/v1/auth/token", data=login).json()["access_token"]
+
+    def isolated(token: str, **params: str) -> tuple[int, set[str]]:
+        answer = api.client.get(
+            "/api/v1/analysis/isolation",
+            params=params,
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        if answer.status_code != 200:
+            return answer.status_code, set()
+        return 200, {x["name"] for x in answer.json()["isolated"]}
+
+    assert isolated(tokens["midi-bar"]) == (200, {"BAR Midi", "Asbl Midi"})
+    assert isolated(tokens["midi-bar"], neighbourhood="midi") == (200, {"BAR Midi", "Asbl Midi"})
+    assert isolated(tokens["midi-bar"], neighbourhood="Nord")[0] == 403
+    assert isolated(tokens["nord-partner"]) == (200, {"BAR Nord", "Asbl Nord"})
+    assert isolated(tokens["loose-bar"])[0] == 403
+    everything = isolated(api.tokens["coordinator"])
+    assert everything == (200, {"BAR Midi", "Asbl Midi", "BAR Nord", "Asbl Nord"})
+    assert isolated(api.tokens["coordinator"], neighbourhood="Nord") == (
+        200,
+        {"BAR Nord", "Asbl Nord"},
+    )
 
 
 def test_cli_analyse_prints_json_and_tables(tmp_path: Path) -> None:
