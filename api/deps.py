@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Query, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import OAuth2PasswordBearer
 
 from api.security import token_hash
 from graph.errors import NotFound
@@ -13,7 +13,13 @@ from graph.model import User, normalise_name
 from graph.store import GraphStore
 
 SESSION_COOKIE = "maillage_session"
-_bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/token")
+# The OAuth2 password flow: the docs page's "Authorize" asks for a user name and password and
+# gets a bearer token from /api/v1/auth/token; API clients send 'Authorization: Bearer <token>'.
+_bearer = OAuth2PasswordBearer(
+    tokenUrl="/api/v1/auth/token",
+    auto_error=False,
+    description="A token from POST /api/v1/auth/token or `maillage users token NAME`",
+)
 
 
 def get_store(request: Request) -> GraphStore:
@@ -27,9 +33,9 @@ Store = Annotated[GraphStore, Depends(get_store)]
 def current_user(
     request: Request,
     store: Store,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    bearer: Annotated[str | None, Depends(_bearer)],
 ) -> User:
-    token = credentials.credentials if credentials else request.cookies.get(SESSION_COOKIE)
+    token = bearer or request.cookies.get(SESSION_COOKIE)
     if not token:
         raise HTTPException(
             401,

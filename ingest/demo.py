@@ -562,7 +562,9 @@ def add_demo_users(store: GraphStore, password_hash: str) -> None:
     existing = {u.name for u in store.list_users()}
     for name, role in DEMO_USERS.items():
         if name not in existing:
-            actor_id = team_id if role == "bar" else None
+            # BAR workers and the hosting partner (viewer) belong to the team's neighbourhood;
+            # the coordinator sees every neighbourhood.
+            actor_id = team_id if role in ("bar", "viewer") else None
             store.create_user(
                 {"name": name, "role": role, "actor_id": actor_id}, password_hash, by="demo"
             )
