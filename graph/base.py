@@ -64,6 +64,7 @@ R = TypeVar("R")
 MAX_PAGE = 1000
 MAX_OFFSET = 10_000_000
 MAX_PATHS = 20
+MAX_HOPS = 6  # longer chains of introductions are not proposed
 MAX_PATH_CANDIDATES = 500
 
 
@@ -824,8 +825,77 @@ class BaseGraphStore:
             raise InvalidInput("source and target are the same actor")
         self._get(EntityKind.actor, source, as_of)
         self._get(EntityKind.actor, target, as_of)
-        graph = self.snapshot(as_of)
-        return rank_introduction_paths(graph, source, target, k)
+        return self._read(lambda tx: self._paths_around(tx, source, target, k, as_of))
+
+    def _paths_around(
+        self, tx: ReadTx, source: str, target: str, k: int, as_of: date | None
+    ) -> list[IntroductionPath]:
+        """Introduction paths from the neighbourhoods of the two actors only.
+
+        Grows a ball around each end, level by level, loading only the links of the actors
+        reached (bidirectional search). Every actor on a chain of ``L`` hops lies within
+        ``L // 2`` hops of one end, so once both balls reach that radius the local graph holds
+        every chain of up to ``L`` hops, and ranking them there is exact. ``L`` grows from the
+        shortest distance until ``k`` chains are found or ``MAX_HOPS`` is reached.
+        """
+        local = nx.MultiDiGraph()
+        dist = {source: {source: 0}, target: {target: 0}}
+        expanded = {source: 0, target: 0}  # radius whose actors' links are loaded, per side
+        loaded: set[str] = set()
+        for end in (source, target):
+            record = tx.get(EntityKind.actor, end)
+            assert record is not None
+            local.add_node(end, **Actor.model_validate(record).model_dump())
+
+        def expand(side: str) -> None:
+            radius = expanded[side]
+            ring = [n for n, d in dist[side].items() if d == radius]
+            fresh = [n for n in ring if n not in loaded]
+            loaded.update(fresh)
+            links = tx.links_touching(sorted(fresh), as_of) if fresh else []
+            unknown = sorted(
+                {e for link in links for e in (link["source"], link["target"])} - set(local)
+            )
+            for record in tx.get_many(EntityKind.actor, unknown):
+                if record_valid_on(record, as_of):
+                    local.add_node(record["id"], **Actor.model_validate(record).model_dump())
+            for link in links:
+                u, v = link["source"], link["target"]
+                if u in local and v in local and not local.has_edge(u, v, key=link["id"]):
+                    local.add_edge(u, v, key=link["id"], **Link.model_validate(link).model_dump())
+            for node in ring:
+                for neighbour in nx.all_neighbors(local, node):
+                    dist[side].setdefault(neighbour, radius + 1)
+            expanded[side] = radius + 1
+
+        def shortest() -> int | None:
+            meet = [dist[source][n] + dist[target][n] for n in dist[source] if n in dist[target]]
+            return min(meet) if meet else None
+
+        # Meet in the middle: grow the smaller ball until the two touch (or cannot grow).
+        while shortest() is None:
+            if expanded[source] + expanded[target] >= MAX_HOPS:
+                return []
+            growable = [
+                side
+                for side in (source, target)
+                if any(d == expanded[side] for d in dist[side].values())
+            ]
+            if not growable:
+                return []  # one ball is a whole component without the other end
+            expand(min(growable, key=lambda side: len(dist[side])))
+        first = shortest()
+        if first is None:
+            return []
+        found: list[IntroductionPath] = []
+        for hops in range(first, MAX_HOPS + 1):
+            for side in (source, target):
+                while expanded[side] <= hops // 2:
+                    expand(side)
+            found = rank_introduction_paths(local, source, target, k, max_hops=hops)
+            if len(found) >= k:
+                break
+        return found
 
     # -- history, snapshot
 
@@ -979,9 +1049,10 @@ def _hop_score(data: Mapping[str, Any]) -> tuple[int, str]:
 
 
 def rank_introduction_paths(
-    graph: nx.MultiDiGraph, source: str, target: str, k: int
+    graph: nx.MultiDiGraph, source: str, target: str, k: int, max_hops: int | None = None
 ) -> list[IntroductionPath]:
-    """Rank the chains between two actors of a snapshot (see ``introduction_paths``)."""
+    """Rank the chains between two actors of a graph (see ``introduction_paths``), keeping
+    only chains of at most ``max_hops`` links when it is given."""
     best: dict[tuple[str, str], dict[str, Any]] = {}
     for u, v, data in graph.edges(data=True):
         pair = (u, v) if u <= v else (v, u)
@@ -998,6 +1069,8 @@ def rank_introduction_paths(
         nx.shortest_simple_paths(simple, source, target), MAX_PATH_CANDIDATES
     ):
         if kth_length is not None and len(path) > kth_length:
+            break
+        if max_hops is not None and len(path) - 1 > max_hops:
             break
         edges = [best[(a, b) if a <= b else (b, a)] for a, b in itertools.pairwise(path)]
         strengths = [int(h["strength"]) for h in edges]

@@ -24,6 +24,12 @@ public class Launcher {
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
                 .setConfig(HttpConnector.enabled, false)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(512))
+                // Large imports are written in one transaction (all or nothing): keep their
+                // state off the 1 GB heap, in native memory.
+                .setConfig(GraphDatabaseSettings.tx_state_memory_allocation,
+                        GraphDatabaseSettings.TransactionStateMemoryAllocation.OFF_HEAP)
+                .setConfig(GraphDatabaseSettings.tx_state_max_off_heap_memory, ByteUnit.gibiBytes(2))
+                .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, ByteUnit.gibiBytes(3))
                 .build();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

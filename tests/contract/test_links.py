@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
+import random
 from datetime import date, timedelta
 
+import networkx as nx
 import pytest
 
+from graph.base import MAX_HOPS, rank_introduction_paths
 from graph.errors import Conflict, InvalidInput, NotFound
 from graph.model import LinkFilter, LinkType, Mission, today
 from graph.store import GraphStore
@@ -241,3 +245,46 @@ def test_history_holds_ended_links_and_actors(store: GraphStore) -> None:
     assert [d["id"] for d in ended] == [first.id]
     assert history.nodes[ids["f"]]["until"] == today()
     assert store.snapshot().number_of_edges() == 4
+
+
+def test_local_path_search_equals_ranking_the_whole_snapshot(store: GraphStore) -> None:
+    """Paths are searched around the two ends only; the answer must be the global one."""
+    rng = random.Random(7)
+    shape = nx.powerlaw_cluster_graph(120, 2, 0.3, seed=7)
+    actors = store.create_actors(
+        [
+            {"name": f"Actor {i}", "kind": "other", "neighbourhood": "C", "since": "2024-01-01"}
+            for i in shape
+        ],
+        by="ana",
+    )  # fmt: skip
+    store.create_links(
+        [
+            {
+                "source": actors[u].id,
+                "target": actors[v].id,
+                "type": rng.choice(["KNOWS", "INFORMS"]),
+                "strength": rng.randint(1, 3),
+                "since": f"2024-0{rng.randint(1, 9)}-01",
+            }
+            for u, v in shape.edges
+        ],
+        by="ana",
+    )
+    snapshot = store.snapshot()
+    for _ in range(6):
+        s, t = rng.sample(range(120), 2)
+        for k in (1, 3, 8):
+            local = store.introduction_paths(actors[s].id, actors[t].id, k=k)
+            expected = rank_introduction_paths(
+                snapshot, actors[s].id, actors[t].id, k, max_hops=MAX_HOPS
+            )
+            assert local == expected
+
+
+def test_chains_longer_than_the_limit_are_not_proposed(store: GraphStore) -> None:
+    chain = [actor(store, f"Link {i}").id for i in range(MAX_HOPS + 2)]
+    for a, b in itertools.pairwise(chain):
+        store.create_link({"source": a, "target": b, "type": "KNOWS"}, by="ana")
+    assert store.introduction_paths(chain[0], chain[MAX_HOPS])[0].length == MAX_HOPS
+    assert store.introduction_paths(chain[0], chain[MAX_HOPS + 1]) == []
