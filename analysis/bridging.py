@@ -64,6 +64,26 @@ def membership(found: dict[str, Any]) -> dict[Any, int]:
     return {m: c["community"] for c in found["communities"] for m in c["members"]}
 
 
+def named_communities(simple: nx.Graph, found: dict[str, Any]) -> list[dict[str, Any]]:
+    """The communities of ``communities()`` with each member's id and name."""
+    return [
+        {
+            **c,
+            "members": [
+                {"id": m, "name": simple.nodes[m].get("name", str(m))} for m in c["members"]
+            ],
+        }
+        for c in found["communities"]
+    ]
+
+
+def brokerage_groups(simple: nx.Graph, groups: str, community_of: dict[Any, int]) -> dict[Any, Any]:
+    """The group of each actor for brokerage roles: its community, or its kind."""
+    if groups == "community":
+        return community_of
+    return {v: str(simple.nodes[v].get("kind", "")) for v in simple}
+
+
 def _incidence(graph: nx.Graph, nodes: list[Any], field: str) -> tuple[sp.csr_array, list[str]]:
     vocabulary: dict[str, int] = {}
     rows, cols = [], []
@@ -211,12 +231,7 @@ def bridging(
     between = betweenness(simple, exact_limit=exact_limit, samples=samples, seed=seed)
     cons = constraint(simple, weight="weight")
     eff = effective_size(simple, weight="weight")
-    group_of = (
-        community_of
-        if groups == "community"
-        else {v: str(simple.nodes[v].get("kind", "")) for v in simple}
-    )
-    census = brokerage_census(simple, group_of)
+    census = brokerage_census(simple, brokerage_groups(simple, groups, community_of))
 
     def ranked(values: dict[Any, float], *, reverse: bool) -> list[dict[str, Any]]:
         # Rounded: parallel sums (rustworkx) may differ in the last bits from run to run.
@@ -249,10 +264,7 @@ def bridging(
         "communities": {
             "modularity": found["modularity"],
             "count": len(found["communities"]),
-            "items": [
-                {**c, "members": [{"id": m, "name": names[m]} for m in c["members"]]}
-                for c in found["communities"]
-            ],
+            "items": named_communities(simple, found),
         },
         "brokerage": {"groups": groups, "leaders": role_leaders},
         "opportunities": bridging_opportunities(simple, community_of, limit=opportunities),

@@ -9,7 +9,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.model import normalise_name
+from graph.model import normalise_name, normalise_tag
 
 
 def _matches(data: dict[str, Any], criteria: dict[str, str | None]) -> bool:
@@ -18,7 +18,7 @@ def _matches(data: dict[str, Any], criteria: dict[str, str | None]) -> bool:
         ("languages", criteria.get("language")),
         ("target_groups", criteria.get("target_group")),
     ):
-        if wanted and " ".join(wanted.split()).lower() not in (data.get(field) or []):
+        if wanted and normalise_tag(wanted) not in (data.get(field) or []):
             return False
     neighbourhood = criteria.get("neighbourhood")
     return not (

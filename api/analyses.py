@@ -7,7 +7,13 @@ from typing import Any
 
 import networkx as nx
 
-from analysis.bridging import bridging, communities, membership
+from analysis.bridging import (
+    bridging,
+    brokerage_groups,
+    communities,
+    membership,
+    named_communities,
+)
 from analysis.brokerage import ROLES, brokerage_census
 from analysis.graphs import simple_graph, size_label
 from analysis.growth import compare, growth
@@ -56,6 +62,10 @@ def _in(graph: nx.MultiDiGraph, neighbourhood: str | None) -> nx.MultiDiGraph:
     return part
 
 
+def _snapshot(store: GraphStore, day: date, neighbourhood: str | None) -> nx.MultiDiGraph:
+    return _in(store.snapshot(day), neighbourhood)
+
+
 def _scoped(result: dict[str, Any], neighbourhood: str | None) -> dict[str, Any]:
     result.setdefault("parameters", {})["neighbourhood"] = neighbourhood
     return result
@@ -69,7 +79,7 @@ def run_isolation(
     neighbourhood: str | None = None,
 ) -> dict[str, Any]:
     day = _not_future(as_of, "as_of")
-    graph = _in(store.snapshot(day), neighbourhood)
+    graph = _snapshot(store, day, neighbourhood)
     result = _checked(isolated_actors, graph, as_of=day, dormant_months=dormant_months)
     return _scoped(result, neighbourhood)
 
@@ -87,7 +97,7 @@ def run_bridging(
     day = _not_future(as_of, "as_of")
     result = _checked(
         bridging,
-        _in(store.snapshot(day), neighbourhood),
+        _snapshot(store, day, neighbourhood),
         as_of=day,
         seed=seed,
         top=top,
@@ -106,18 +116,14 @@ def run_communities(
     neighbourhood: str | None = None,
 ) -> dict[str, Any]:
     day = _not_future(as_of, "as_of")
-    simple = simple_graph(_in(store.snapshot(day), neighbourhood))
+    simple = simple_graph(_snapshot(store, day, neighbourhood))
     found = _checked(communities, simple, seed=seed, resolution=resolution)
-    names = {v: simple.nodes[v].get("name", str(v)) for v in simple}
     return {
         "as_of": day.isoformat(),
         "parameters": {"seed": seed, "resolution": resolution, "neighbourhood": neighbourhood},
         "graph": size_label(simple),
         "modularity": found["modularity"],
-        "communities": [
-            {**c, "members": [{"id": m, "name": names[m]} for m in c["members"]]}
-            for c in found["communities"]
-        ],
+        "communities": named_communities(simple, found),
     }
 
 
@@ -131,11 +137,9 @@ def run_brokerage(
     neighbourhood: str | None = None,
 ) -> dict[str, Any]:
     day = _not_future(as_of, "as_of")
-    simple = simple_graph(_in(store.snapshot(day), neighbourhood))
-    if groups == "community":
-        group_of: dict[Any, Any] = membership(communities(simple, seed=seed))
-    else:
-        group_of = {v: str(simple.nodes[v].get("kind", "")) for v in simple}
+    simple = simple_graph(_snapshot(store, day, neighbourhood))
+    community_of = membership(communities(simple, seed=seed)) if groups == "community" else {}
+    group_of = brokerage_groups(simple, groups, community_of)
     census = brokerage_census(simple, group_of)
     names = {v: simple.nodes[v].get("name", str(v)) for v in simple}
     totals = {role: sum(c[role] for c in census.values()) for role in ROLES}

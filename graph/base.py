@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Protocol, TypeVar
 
@@ -60,6 +60,7 @@ from graph.model import (
 Record = dict[str, Any]
 M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R")
+T = TypeVar("T")
 
 MAX_PAGE = 1000
 MAX_OFFSET = 10_000_000
@@ -192,6 +193,12 @@ def index_fields(entity: EntityKind, r: Record) -> dict[str, Any]:
         "since": r.get("since"),
         "until": r.get("until"),
     }
+
+
+def chunks(rows: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    """Consecutive slices of at most ``size`` rows (for bulk statements)."""
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
 
 
 def _as_date(value: Any) -> date | None:
@@ -823,12 +830,14 @@ class BaseGraphStore:
             raise InvalidInput(f"'k' must be between 1 and {MAX_PATHS}, not {k}")
         if source == target:
             raise InvalidInput("source and target are the same actor")
-        self._get(EntityKind.actor, source, as_of)
-        self._get(EntityKind.actor, target, as_of)
-        return self._read(lambda tx: self._paths_around(tx, source, target, k, as_of))
+        ends = [
+            self._get(EntityKind.actor, source, as_of),
+            self._get(EntityKind.actor, target, as_of),
+        ]
+        return self._read(lambda tx: self._paths_around(tx, ends, k, as_of))
 
     def _paths_around(
-        self, tx: ReadTx, source: str, target: str, k: int, as_of: date | None
+        self, tx: ReadTx, ends: list[Record], k: int, as_of: date | None
     ) -> list[IntroductionPath]:
         """Introduction paths from the neighbourhoods of the two actors only.
 
@@ -838,14 +847,13 @@ class BaseGraphStore:
         every chain of up to ``L`` hops, and ranking them there is exact. ``L`` grows from the
         shortest distance until ``k`` chains are found or ``MAX_HOPS`` is reached.
         """
+        source, target = ends[0]["id"], ends[1]["id"]
         local = nx.MultiDiGraph()
+        for record in ends:
+            local.add_node(record["id"], **Actor.model_validate(record).model_dump())
         dist = {source: {source: 0}, target: {target: 0}}
         expanded = {source: 0, target: 0}  # radius whose actors' links are loaded, per side
         loaded: set[str] = set()
-        for end in (source, target):
-            record = tx.get(EntityKind.actor, end)
-            assert record is not None
-            local.add_node(end, **Actor.model_validate(record).model_dump())
 
         def expand(side: str) -> None:
             radius = expanded[side]

@@ -7,7 +7,6 @@ the small builders below; nothing a user typed ever reaches a query's text.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
@@ -24,7 +23,9 @@ from graph.model import (
     NeighbourhoodFilter,
     ReferralFilter,
     normalise_name,
+    normalise_tag,
     today,
+    utc_iso,
 )
 
 LABELS: dict[EntityKind, str] = {
@@ -98,10 +99,6 @@ def schema_statements() -> list[str]:
 # Filters become WHERE clauses with every value a $parameter (never in the text).
 
 
-def _tag(value: str) -> str:
-    return " ".join(value.split()).lower()
-
-
 def node_where(f: BaseModel, params: dict[str, Any]) -> tuple[str, str]:
     conds: list[str] = []
 
@@ -116,11 +113,11 @@ def node_where(f: BaseModel, params: dict[str, Any]) -> tuple[str, str]:
         if f.neighbourhood:
             add("n.neighbourhood_norm = $nb", nb=normalise_name(f.neighbourhood))
         if f.theme:
-            add("$theme IN coalesce(n.themes, [])", theme=_tag(f.theme))
+            add("$theme IN coalesce(n.themes, [])", theme=normalise_tag(f.theme))
         if f.language:
-            add("$language IN coalesce(n.languages, [])", language=_tag(f.language))
+            add("$language IN coalesce(n.languages, [])", language=normalise_tag(f.language))
         if f.target_group:
-            add("$tg IN coalesce(n.target_groups, [])", tg=_tag(f.target_group))
+            add("$tg IN coalesce(n.target_groups, [])", tg=normalise_tag(f.target_group))
         q = name_query(f.q)
         if q:
             add("n.name_norm CONTAINS $q", q=q)
@@ -161,12 +158,6 @@ def node_where(f: BaseModel, params: dict[str, Any]) -> tuple[str, str]:
     return " AND ".join(conds) or "true", order
 
 
-def _utc(moment: datetime) -> str:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat()
-
-
 def event_where(f: EventFilter, params: dict[str, Any]) -> str:
     """The WHERE clause of an events query; fills ``params``."""
     conds: list[str] = []
@@ -184,10 +175,10 @@ def event_where(f: EventFilter, params: dict[str, Any]) -> str:
         params["user"] = f.user
     if f.start:
         conds.append("e.at >= $start")
-        params["start"] = _utc(f.start)
+        params["start"] = utc_iso(f.start)
     if f.end:
         conds.append("e.at < $end")
-        params["end"] = _utc(f.end)
+        params["end"] = utc_iso(f.end)
     return " AND ".join(conds) or "true"
 
 

@@ -168,10 +168,26 @@ def _not_future(value: date | None) -> date | None:
     return value
 
 
+def normalise_tag(value: str) -> str:
+    """Themes, languages and target groups compare lower-cased with single spaces.
+
+    >>> normalise_tag("  Mental   Health ")
+    'mental health'
+    """
+    return " ".join(value.split()).lower()
+
+
+def utc_iso(moment: datetime) -> str:
+    """A moment as an ISO string in UTC (naive moments are taken as UTC), as events store it."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat()
+
+
 def _clean_tags(values: Iterable[str]) -> list[str]:
     seen: dict[str, None] = {}
     for raw in values:
-        tag = " ".join(raw.split()).lower()
+        tag = normalise_tag(raw)
         if tag:
             seen.setdefault(tag, None)
     return list(seen)

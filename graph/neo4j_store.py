@@ -14,7 +14,7 @@ bulk writes as ``UNWIND $rows`` in batches.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
@@ -24,7 +24,7 @@ from neo4j import exceptions as neo4j_errors
 from pydantic import BaseModel
 
 from graph import cypher
-from graph.base import BaseGraphStore, Record, index_fields, link_active_key
+from graph.base import BaseGraphStore, Record, chunks, index_fields, link_active_key
 from graph.errors import Conflict, InvalidInput, MaillageError, StoreUnavailable
 from graph.model import (
     EntityKind,
@@ -52,11 +52,6 @@ def _props(entity: EntityKind, record: Record) -> dict[str, Any]:
         props["strength"] = record["strength"]
     props["data"] = json.dumps(record, ensure_ascii=False)
     return {k: v for k, v in props.items() if v is not None}
-
-
-def _chunks(rows: Sequence[Any], size: int = BATCH) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
 
 
 class _Tx:
@@ -146,10 +141,10 @@ class _Tx:
                 row = {"source": r["source"], "target": r["target"], "props": _props(entity, r)}
                 by_type.setdefault(r["type"], []).append(row)
             for link_type, rows in by_type.items():
-                for chunk in _chunks(rows):
+                for chunk in chunks(rows, BATCH):
                     self.tx.run(cypher.insert_links(link_type), rows=list(chunk)).consume()
             return
-        for chunk in _chunks([_props(entity, r) for r in records]):
+        for chunk in chunks([_props(entity, r) for r in records], BATCH):
             self.tx.run(cypher.insert_nodes(entity), rows=list(chunk)).consume()
 
     def replace(self, entity: EntityKind, record: Record) -> None:
@@ -181,7 +176,7 @@ class _Tx:
             row["before"] = json.dumps(e["before"], ensure_ascii=False) if e["before"] else None
             row["after"] = json.dumps(e["after"], ensure_ascii=False) if e["after"] else None
             rows.append({k: v for k, v in row.items() if v is not None})
-        for chunk in _chunks(rows):
+        for chunk in chunks(rows, BATCH):
             self.tx.run(cypher.INSERT_EVENTS, rows=list(chunk)).consume()
 
 

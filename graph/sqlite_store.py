@@ -13,13 +13,13 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from graph.base import BaseGraphStore, Record, index_fields, name_query
+from graph.base import BaseGraphStore, Record, chunks, index_fields, name_query
 from graph.errors import Conflict, InvalidInput, StoreUnavailable
 from graph.model import (
     ActivityFilter,
@@ -30,7 +30,9 @@ from graph.model import (
     NeighbourhoodFilter,
     ReferralFilter,
     normalise_name,
+    normalise_tag,
     today,
+    utc_iso,
 )
 
 R = TypeVar("R")
@@ -159,10 +161,6 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _tag(value: str) -> str:
-    return " ".join(value.split()).lower()
-
-
 def _where(entity: EntityKind, f: BaseModel) -> tuple[str, list[Any], str]:
     """SQL conditions, parameters and order for a filter."""
     conds: list[str] = []
@@ -179,11 +177,11 @@ def _where(entity: EntityKind, f: BaseModel) -> tuple[str, list[Any], str]:
         if f.neighbourhood:
             add("neighbourhood_norm = ?", normalise_name(f.neighbourhood))
         if f.theme:
-            add(_has_tag("themes"), _tag(f.theme))
+            add(_has_tag("themes"), normalise_tag(f.theme))
         if f.language:
-            add(_has_tag("languages"), _tag(f.language))
+            add(_has_tag("languages"), normalise_tag(f.language))
         if f.target_group:
-            add(_has_tag("target_groups"), _tag(f.target_group))
+            add(_has_tag("target_groups"), normalise_tag(f.target_group))
         q = name_query(f.q)
         if q:
             add("name_norm LIKE ? ESCAPE '\\'", _like(q))
@@ -255,7 +253,7 @@ class _Tx:
 
     def get_many(self, entity: EntityKind, ids: Sequence[str]) -> list[Record]:
         out: list[Record] = []
-        for chunk in _chunks(list(ids), 500):
+        for chunk in chunks(list(ids), 500):
             marks = ",".join("?" * len(chunk))
             rows = self.conn.execute(
                 f"SELECT data FROM {TABLES[entity]} WHERE id IN ({marks})",  # noqa: S608
@@ -293,7 +291,7 @@ class _Tx:
     def links_touching(self, ids: Sequence[str], as_of: date | None) -> list[Record]:
         valid, vparams = _valid_sql(as_of)
         out: dict[str, Record] = {}
-        for chunk in _chunks(list(ids), 400):
+        for chunk in chunks(list(ids), 400):
             marks = ",".join("?" * len(chunk))
             rows = self.conn.execute(
                 f"SELECT data FROM links WHERE (source IN ({marks}) OR target IN ({marks}))"  # noqa: S608
@@ -336,10 +334,10 @@ class _Tx:
             params.append(f.user)
         if f.start:
             conds.append("at >= ?")
-            params.append(_utc(f.start))
+            params.append(utc_iso(f.start))
         if f.end:
             conds.append("at < ?")
-            params.append(_utc(f.end))
+            params.append(utc_iso(f.end))
         where = " AND ".join(conds) or "1 = 1"
         total = self.conn.execute(
             f"SELECT count(*) FROM events WHERE {where}",  # noqa: S608
@@ -429,17 +427,6 @@ class _Tx:
                 "INSERT INTO event_actors (actor_id, seq) VALUES (?, ?)",
                 [(a, cur.lastrowid) for a in e["actors"]],
             )
-
-
-def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _utc(moment: Any) -> str:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return str(moment.astimezone(UTC).isoformat())
 
 
 def _translate(exc: sqlite3.Error) -> Exception:
