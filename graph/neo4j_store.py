@@ -180,7 +180,26 @@ class _Tx:
             self.tx.run(cypher.INSERT_EVENTS, rows=list(chunk)).consume()
 
 
+def _root_cause(exc: BaseException) -> BaseException:
+    """The driver error that started it all.
+
+    When a statement fails inside a managed transaction, the driver may report the rollback's
+    ``ResultFailedError`` with the real cause (a ``ConstraintError``…) chained behind it.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, neo4j_errors.ConstraintError):
+            return current
+        current = current.__cause__ or current.__context__
+    return exc
+
+
 def _translate(exc: Exception) -> MaillageError:
+    cause = _root_cause(exc)
+    if isinstance(cause, neo4j_errors.ConstraintError):
+        exc = cause
     if isinstance(exc, neo4j_errors.ConstraintError):
         return Conflict("this record already exists", details={"constraint": exc.message})
     if isinstance(exc, neo4j_errors.ServiceUnavailable | neo4j_errors.SessionExpired):

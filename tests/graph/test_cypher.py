@@ -66,3 +66,19 @@ def test_filters_keep_values_out_of_the_query_text() -> None:
     assert hostile.lower() in params.values()
     events = cypher.event_where(EventFilter(user=hostile), params)
     assert hostile not in events
+
+
+def test_a_constraint_failure_behind_a_failed_result_is_a_conflict() -> None:
+    """Under concurrency the driver may raise ResultFailedError with the ConstraintError behind."""
+    from neo4j import exceptions as neo4j_errors
+
+    from graph.errors import Conflict
+    from graph.neo4j_store import _translate
+
+    try:
+        try:
+            raise neo4j_errors.ConstraintError()
+        except neo4j_errors.ConstraintError as cause:
+            raise neo4j_errors.ResultFailedError(None, "the result has failed") from cause
+    except neo4j_errors.ResultFailedError as exc:
+        assert isinstance(_translate(exc), Conflict)
