@@ -17,6 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
+from graph.dates import add_months
 from graph.model import normalise_name
 
 INTERVALS = ("week", "month", "quarter", "year")
@@ -41,13 +42,7 @@ def dates_between(start: date, end: date, interval: str = "month") -> list[date]
             day = date.fromordinal(start.toordinal() + 7 * step)
         else:
             months = {"month": 1, "quarter": 3, "year": 12}[interval] * step
-            year, month = (
-                start.year + (start.month - 1 + months) // 12,
-                (start.month - 1 + months) % 12 + 1,
-            )
-            last = [31, 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28,
-                    31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]  # fmt: skip
-            day = date(year, month, min(start.day, last))
+            day = add_months(start, months)
         if day > end:
             break
         out.append(day)

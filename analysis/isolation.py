@@ -10,16 +10,9 @@ import numpy as np
 from scipy.sparse.csgraph import connected_components
 
 from analysis.graphs import adjacency, simple_graph, size_label
+from graph.dates import add_months
 
 GATEWAY_KINDS = {"bar_team": "BAR worker or team", "external_partner": "partner"}
-
-
-def _months_before(day: date, months: int) -> date:
-    year, month = day.year, day.month - months
-    while month <= 0:
-        month += 12
-        year -= 1
-    return date(year, month, min(day.day, 28))
 
 
 def _day(value: Any) -> date | None:
@@ -134,7 +127,7 @@ def isolated_actors(
             )
 
     # Dormant: no link recorded or renewed for `dormant_months` months.
-    cutoff = _months_before(as_of, dormant_months)
+    cutoff = add_months(as_of, -dormant_months)
     last: dict[Any, date] = {}
     for u, v, data in graph.edges(data=True):
         stamps = [_day(data.get(k)) for k in ("since", "recorded_at", "updated_at")]

@@ -118,3 +118,21 @@ def test_brokerage_equals_enumeration(seed: int) -> None:
         closed = sum(1 for a in g[node] for c in g[node] if a != c and g.has_edge(a, c))
         assert sum(roles.values()) == d * (d - 1) - closed
         assert roles["gatekeeper"] == roles["representative"]
+
+
+def test_dormancy_counts_back_whole_months() -> None:
+    """31 May minus six months is 30 November (it was capped at the 28th): a link last recorded
+    on 29 November is dormant on 31 May."""
+    from datetime import date
+
+    import networkx as nx
+
+    from analysis.isolation import isolated_actors
+
+    g = nx.MultiDiGraph()
+    for n in ("a", "b"):
+        g.add_node(n, name=n, kind="association")
+    day = date(2025, 11, 29)
+    g.add_edge("a", "b", key="l", type="KNOWS", strength=1, since=day, recorded_at=day)
+    result = isolated_actors(g, as_of=date(2026, 5, 31), dormant_months=6)
+    assert sorted(d["id"] for d in result["dormant"]) == ["a", "b"]
