@@ -106,8 +106,9 @@ def bridging_opportunities(
 ) -> list[dict[str, Any]]:
     """Ranked introductions worth making.
 
-    A candidate pair is two actors not linked, with a common contact, in different communities or
-    of different kinds, sharing at least one theme or target group (languages add to the score).
+    A candidate pair is two actors not linked (neither of them a BAR team or worker, who meet whom
+    they want), with a common contact, in different communities or of different kinds, sharing
+    at least one theme or target group (languages add to the score).
     Score: shared themes and target groups count 2 each, shared languages 1, different
     communities 3, different kinds 1, and the introducer's ties with both (weakest first).
     """
@@ -128,7 +129,8 @@ def bridging_opportunities(
     kind = np.array([str(simple.nodes[x].get("kind", "")) for x in nodes])
     differs_c = community[u] != community[v]
     differs_k = kind[u] != kind[v]
-    keep = differs_c | differs_k
+    # The BAR team meets whom it wants: introductions are between other actors.
+    keep = (differs_c | differs_k) & (kind[u] != "bar_team") & (kind[v] != "bar_team")
     u, v, differs_c, differs_k = u[keep], v[keep], differs_c[keep], differs_k[keep]
     if len(u) == 0:
         return []

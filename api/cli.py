@@ -16,7 +16,7 @@ from rich.console import Console
 from api.security import hash_password, issue_token
 from api.settings import Settings, open_store
 from graph.errors import MaillageError
-from graph.model import Role
+from graph.model import Role, today
 from graph.store import GraphStore
 
 app = typer.Typer(
@@ -70,14 +70,20 @@ def demo(
                 )
                 raise typer.Exit(code=1)
             with console.status("Loading the demo neighbourhood…") as status:
+                # the story's last month is this month: its figures are today's
                 counts = load(
-                    store, seed=seed, progress=lambda text: status.update(f"Loading {text}…")
+                    store,
+                    seed=seed,
+                    end=today(),
+                    progress=lambda text: status.update(f"Loading {text}…"),
                 )
-                password = os.environ.get("MAILLAGE_DEMO_PASSWORD", DEMO_PASSWORD)
-                add_demo_users(store, hash_password(password))
+                chosen = os.environ.get("MAILLAGE_DEMO_PASSWORD")
+                add_demo_users(store, hash_password(chosen or DEMO_PASSWORD))
             console.print(f"Demo loaded into the {store.backend} store: {json.dumps(counts)}")
+            # a password the user chose is never printed
+            said = "from MAILLAGE_DEMO_PASSWORD" if chosen else f"password: {DEMO_PASSWORD!r}"
             console.print(
-                f"Demo users: {', '.join(DEMO_USERS)} (password: {password!r}); "
+                f"Demo users: {', '.join(DEMO_USERS)} ({said}); "
                 "log in at /api/v1/docs (Authorize) or POST /api/v1/auth/token."
             )
         except MaillageError as exc:

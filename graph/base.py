@@ -679,6 +679,17 @@ class BaseGraphStore:
     ) -> Referral:
         return Referral.model_validate(self._create_many(EntityKind.referral, [data], by, at)[0])
 
+    def create_referrals(
+        self,
+        rows: Sequence[ReferralCreate | Mapping[str, Any]],
+        *,
+        by: str,
+        at: datetime | None = None,
+    ) -> list[Referral]:
+        """Several referrals in one transaction: all are written or none."""
+        records = self._create_many(EntityKind.referral, rows, by, at)
+        return [Referral.model_validate(r) for r in records]
+
     def get_referral(self, referral_id: str) -> Referral:
         return Referral.model_validate(self._get(EntityKind.referral, referral_id))
 

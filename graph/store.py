@@ -112,6 +112,9 @@ class GraphStore(Protocol):
     def create_referral(
         self, data: ReferralCreate | Input, *, by: str, at: datetime | None = None
     ) -> Referral: ...
+    def create_referrals(
+        self, rows: Sequence[ReferralCreate | Input], *, by: str, at: datetime | None = None
+    ) -> list[Referral]: ...
     def get_referral(self, referral_id: str) -> Referral: ...
     def update_referral(
         self, referral_id: str, changes: ReferralUpdate | Input, *, by: str

@@ -1,27 +1,45 @@
-"""A deterministic, fictional demo neighbourhood: "Cureghem-Lemmens" in Anderlecht.
+"""A deterministic, fictional demo neighbourhood: "Cureghem-Lemmens" in Anderlecht (1070).
 
-About 250 actors of every kind with plausible Brussels names in French, Dutch and community
-languages (organisations and places only; no real person, no one the BAR help), a BAR team of
-three hosted by an external partner, 24 months of links recorded by the three BAR workers (so
-growth shows), a few isolated actors, three clusters with few bridges between them (the
-francophone associative scene around Clemenceau, the traders and places of worship along the
-canal, the Dutch-speaking network around Peterbos), activities and anonymous referrals.
+The actors come from coherent templates (``ingest/data/demo.toml``): each kind has its subtypes,
+each subtype the themes, target groups and languages that fit it, and names are made of the
+area's own streets and squares in French or Dutch — never numbered. Links follow the ties a BAR
+team would expect (a pharmacy with the medical house, a mosque with a food-aid association, the
+street workers with the CPAS…), and 24 months of fieldwork tell a story that the analyses tell
+back:
 
-The same ``seed`` and ``end`` always give the same neighbourhood.
+1. the team arrives hosted by its partner, meets the associations and services first, then the
+   traders and places of worship, each worker in one part of the neighbourhood;
+2. two groups known only by name are reached in the second year (``compare`` lists them);
+3. the ONE consultation and a mothers' group are a bridging opportunity in the first year, are
+   introduced in month 15 and run a health-information action with four other actors in month 17;
+4. the street workers and the Dutch-speaking youth house are today's open opportunity;
+5. referrals to the CPAS antenna double in the last three months while fewer people are
+   reached (the saturation warning);
+6. a newly opened shop, a small prayer room and a youth collective nobody has met yet stay
+   isolated, and a phone shop closes.
+
+Organisations and places only; no real person, no one the BAR help. The same ``seed`` and ``end``
+always give the same neighbourhood.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+import tomllib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from pathlib import Path
 from typing import Any
 
-from graph.model import ActorFilter, ActorKind, LinkType
+from graph.dates import month_start
+from graph.model import ActorFilter, ActorKind, LinkType, normalise_name
 from graph.store import GraphStore
 
-DEMO_END = date(2026, 11, 1)
+DATA_FILE = Path(__file__).parent / "data" / "demo.toml"
+DEMO_END = date(2026, 11, 28)
+MONTHS = 24
 NEIGHBOURHOOD = "Cureghem-Lemmens"
 MUNICIPALITY = "Anderlecht"
 WORKERS = ("amina", "joris", "lucie")
@@ -35,465 +53,601 @@ DEMO_USERS = {
     "partner": "viewer",
 }
 DEMO_PASSWORD = "maillage-demo"  # noqa: S105 - the documented password of the local demo
+HOST_NAME = "Maison de quartier La Rosée"
 
-CLUSTERS: dict[str, dict[str, Any]] = {
-    "clemenceau": {
-        "languages": ["fr", "ar", "es"],
-        "themes": ["health", "housing", "parenting", "social rights", "french classes"],
-        "targets": ["families", "women", "newcomers", "elderly"],
-    },
-    "canal": {
-        "languages": ["ar", "tr", "fr", "ber"],
-        "themes": ["employment", "trade", "religion", "youth", "food aid"],
-        "targets": ["youth", "men", "shopkeepers", "families"],
-    },
-    "peterbos": {
-        "languages": ["nl", "fr", "ro", "pl"],
-        "themes": ["education", "youth", "sport", "mental health", "dutch classes"],
-        "targets": ["children", "youth", "parents", "newcomers"],
-    },
-}
 
-NAMES: dict[ActorKind, list[str]] = {
-    ActorKind.association: [
-        "Asbl Le Pont",
-        "Asbl Sésame",
-        "Asbl Lire et Écrire antenne",
-        "Asbl Femmes du Canal",
-        "Asbl Les Ateliers du Midi",
-        "Asbl Entraide Clemenceau",
-        "Asbl Amitiés Méditerranée",
-        "Asbl Droit au Logement",
-        "Asbl La Ruche",
-        "Asbl Solidarité Cureghem",
-        "Vzw Buurtwerk De Brug",
-        "Vzw Samen Sterk",
-        "Vzw Kind en Gezin-punt",
-        "Vzw Jeugdhuis Peterbos",
-        "Vzw Nieuwe Buren",
-        "Association Al Amal",
-        "Association Anadolu Dayanışma",
-        "Association Tamazight Culture",
-        "Association Dacia Bruxelles",
-        "Club de boxe Cureghem",
-        "Club de foot Lemmens",
-        "Restos du cœur antenne",
-        "Maison des femmes",
-        "Ludothèque Les Dés",
-        "Atelier vélo Roue Libre",
-        "Potager collectif Lemmens",
-        "Repair café Clemenceau",
-        "Épicerie sociale La Dignité",
-        "Groupe d'alphabétisation Midi",
-        "Maison des jeunes Le Phare",
-    ],
-    ActorKind.trader: [
-        "Pharmacie du Canal",
-        "Pharmacie Clemenceau",
-        "Boulangerie Wayez",
-        "Boucherie Al Baraka",
-        "Épicerie Istanbul",
-        "Snack Le Palmier",
-        "Café Anatolia",
-        "Café Le Rallye",
-        "Salon de coiffure Yasmine",
-        "Librairie Papeterie du Midi",
-        "Téléphonie Lemmens",
-        "Supermarché Marrakech",
-        "Friterie de la Gare",
-        "Garage du Canal",
-        "Tailleur Ayoub",
-        "Bakkerij Van Lint",
-        "Pâtisserie Bab Al Yemen",
-        "Lavoir du Quai",
-        "Agence de voyages Atlas",
-        "Marché du dimanche",
-    ],
-    ActorKind.public_service: [
-        "CPAS d'Anderlecht — antenne Clemenceau",
-        "Maison de l'emploi d'Anderlecht",
-        "Service de prévention — éducateurs de rue",
-        "Commissariat de quartier",
-        "Bibliothèque communale Clemenceau",
-        "Bibliotheek Anderlecht",
-        "Service logement communal",
-        "Guichet énergie",
-        "Huis van het Nederlands",
-        "Actiris antenne",
-        "Service des sports communal",
-        "Mission locale d'Anderlecht",
-    ],
-    ActorKind.health_actor: [
-        "Maison médicale Les Tilleuls",
-        "Maison médicale du Canal",
-        "Planning familial Midi",
-        "Wijkgezondheidscentrum Peterbos",
-        "Consultation ONE Clemenceau",
-        "Centre de santé mentale",
-        "Service de médiation de dettes",
-        "Kinesithérapie Lemmens",
-        "Cabinet dentaire du Midi",
-        "Centre de dépistage mobile",
-    ],
-    ActorKind.place_of_worship: [
-        "Mosquée Al-Nour",
-        "Mosquée Attaqwa",
-        "Église Saint-François-Xavier",
-        "Sint-Guidokerk",
-        "Église évangélique Béthel",
-        "Église orthodoxe roumaine",
-        "Mosquée Yunus Emre",
-    ],
-    ActorKind.school: [
-        "École communale n°8",
-        "École fondamentale Les Marronniers",
-        "Basisschool De Vlieger",
-        "Athénée Léonard de Vinci",
-        "Institut Saint-Joseph",
-        "Basisschool Sint-Guido",
-        "École de devoirs Le Cartable",
-        "Promotion sociale du Midi",
-    ],
-    ActorKind.resident_group: [
-        "Comité de quartier Lemmens",
-        "Comité des locataires Peterbos",
-        "Contrat de quartier Midi",
-        "Groupe des mamans de l'école 8",
-        "Bewonersgroep Sint-Guido",
-        "Collectif Place Clemenceau",
-        "Comité Rue Brogniez",
-        "Groupe des aînés du Canal",
-        "Collectif Jardin partagé",
-    ],
-    ActorKind.external_partner: [
-        "Maison de quartier Bonnevie",
-        "Centre culturel Escale du Nord",
-        "Vzw Sociaal Huis",
-    ],
-    ActorKind.other: [
-        "Radio Panik (émission de quartier)",
-        "Salle de sport Titan",
-        "Agence immobilière sociale",
-        "Coworking Le Quai",
-        "Fanfare du Midi",
-    ],
-    ActorKind.key_resident: ["Tante Rachida (pseudonyme)", "Meneer Jef (pseudoniem)"],
-}
+@dataclass(frozen=True)
+class Template:
+    """How to draw actors of one kind and subtype (a ``[[templates]]`` entry of the data file)."""
 
-SUBTYPES: dict[ActorKind, list[str]] = {
-    ActorKind.trader: ["pharmacy", "bakery", "butcher", "grocery", "café", "hairdresser"],
-    ActorKind.public_service: ["OCMW/CPAS", "employment", "prevention", "library", "police"],
-    ActorKind.health_actor: ["medical house", "family planning", "mental health", "ONE/K&G"],
-    ActorKind.place_of_worship: ["mosque", "church", "evangelical church"],
-    ActorKind.school: ["primary school", "secondary school", "homework school"],
-    ActorKind.association: ["youth service (AMO)", "literacy", "women's association", "sport"],
-}
+    role: str
+    kind: str
+    subtype: str
+    lang: str
+    count: int
+    names: tuple[str, ...]
+    clusters: tuple[str, ...]
+    themes: tuple[str, ...]
+    target_groups: tuple[str, ...]
+    languages: tuple[str, ...]
+    met: tuple[int, int]
+    more_themes: tuple[str, ...] = ()
+    more_target_groups: tuple[str, ...] = ()
+    more_languages: tuple[str, ...] = ()
 
-STREETS = [
-    "Rue Brogniez",
-    "Rue Clemenceau",
-    "Chaussée de Mons",
-    "Rue Wayez",
-    "Quai de l'Industrie",
-    "Rue de la Clinique",
-    "Boulevard de la Révision",
-    "Rue Lemmens",
-    "Rue Eloy",
-    "Rue Rossini",
-    "Square Albert Ier",
-    "Rue Heyvaert",
-    "Rue Sergent De Bruyne",
-    "Goujonsstraat",
-]
+    @classmethod
+    def read(cls, raw: dict[str, Any]) -> Template:
+        values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()}
+        return cls(**values)
 
-KIND_CLUSTER: dict[ActorKind, list[str]] = {
-    ActorKind.association: ["clemenceau", "clemenceau", "canal", "peterbos"],
-    ActorKind.trader: ["canal", "canal", "canal", "clemenceau"],
-    ActorKind.public_service: ["clemenceau", "peterbos"],
-    ActorKind.health_actor: ["clemenceau", "peterbos", "canal"],
-    ActorKind.place_of_worship: ["canal", "canal", "peterbos"],
-    ActorKind.school: ["peterbos", "clemenceau"],
-    ActorKind.resident_group: ["clemenceau", "peterbos", "canal"],
-    ActorKind.external_partner: ["clemenceau", "peterbos", "canal"],
-    ActorKind.other: ["clemenceau", "canal", "peterbos"],
-    ActorKind.key_resident: ["canal", "peterbos"],
-}
+    def allows(self, field_name: str) -> set[str]:
+        """Every value an actor of this template may have in ``field_name``."""
+        return set(getattr(self, field_name)) | set(getattr(self, f"more_{field_name}"))
+
+
+@dataclass(frozen=True)
+class Place:
+    cluster: str
+    fr: str
+    nl: str
+    street_fr: str
+    street_nl: str
+    at: tuple[float, float]
+
+
+@dataclass(frozen=True)
+class DemoSpec:
+    """Everything the data file says."""
+
+    area: dict[str, Any]
+    clusters: dict[str, dict[str, Any]]
+    places: tuple[Place, ...]
+    subtypes: dict[str, list[str]]
+    templates: tuple[Template, ...]
+    ties: tuple[dict[str, Any], ...]
+    activities: tuple[dict[str, Any], ...]
+    referrals: tuple[dict[str, Any], ...]
+
+
+@cache
+def spec() -> DemoSpec:
+    """The demo's data file, read once."""
+    with DATA_FILE.open("rb") as handle:
+        raw = tomllib.load(handle)
+    places = tuple(Place(**{**p, "at": tuple(p["at"])}) for p in raw["places"])
+    return DemoSpec(
+        area=raw["area"],
+        clusters=raw["clusters"],
+        places=places,
+        subtypes=raw["subtypes"],
+        templates=tuple(Template.read(t) for t in raw["templates"]),
+        ties=tuple(raw["ties"]),
+        activities=tuple(raw["activities"]),
+        referrals=tuple(raw["referrals"]),
+    )
+
+
+@dataclass
+class Story:
+    """The actors the story is about (indexes into ``DemoData.actors``)."""
+
+    team: int = -1
+    host: int = -1
+    workers: dict[str, int] = field(default_factory=dict)
+    reached: list[int] = field(default_factory=list)  # isolated, then reached in year two
+    isolated: list[int] = field(default_factory=list)  # still isolated at the end
+    realised: tuple[int, int, int] = (-1, -1, -1)  # the two actors and their introducer
+    realised_month: int = 15
+    open: tuple[int, int, int] = (-1, -1, -1)
+    saturated: int = -1
+    closed: int = -1
+    health_action: int = -1  # index into DemoData.activities
 
 
 @dataclass
 class DemoData:
     """The generated neighbourhood, before it is written to a store."""
 
+    end: date
     actors: list[dict[str, Any]] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
     clusters: list[str] = field(default_factory=list)
-    # (month index 0..23, worker, link row with source/target as actor indexes)
+    # the month each actor is met by the BAR team (None: never)
+    met: list[int | None] = field(default_factory=list)
+    # (month 0..23, worker, link row with source/target as actor indexes)
     links: list[tuple[int, str, dict[str, Any]]] = field(default_factory=list)
     endings: list[tuple[int, date]] = field(default_factory=list)
+    actor_endings: list[tuple[int, date]] = field(default_factory=list)
     activities: list[dict[str, Any]] = field(default_factory=list)
     referrals: list[dict[str, Any]] = field(default_factory=list)
-    isolated: list[int] = field(default_factory=list)
+    story: Story = field(default_factory=Story)
+    _pairs: set[tuple[int, int, str]] = field(default_factory=set, repr=False)
+
+    @property
+    def isolated(self) -> list[int]:
+        return self.story.isolated
+
+    def first_day(self, month: int) -> date:
+        """The first day of the story's month ``month`` (month 23 holds ``end``)."""
+        return month_start(self.end, month - (MONTHS - 1))
+
+    def day_in(self, rng: random.Random, month: int, not_before: date | None = None) -> date:
+        first = self.first_day(month)
+        day = min(first + timedelta(days=rng.randrange(28)), self.end)
+        return max(day, not_before) if not_before else day
+
+    def month_of(self, day: date) -> int:
+        """The story's month holding ``day`` (0 for anything earlier)."""
+        start = self.first_day(0)
+        return max(0, (day.year - start.year) * 12 + day.month - start.month)
+
+    def meet(self, rng: random.Random, index: int, month: int) -> None:
+        """The team meets actor ``index`` in ``month``, and records it that day."""
+        self.met[index] = month
+        self.actors[index]["since"] = self.day_in(rng, month).isoformat()
+
+    def since(self, index: int) -> date:
+        return date.fromisoformat(self.actors[index]["since"])
+
+    def of_role(self, role: str) -> list[int]:
+        return [i for i, r in enumerate(self.roles) if r == role]
+
+    def worker_of(self, index: int) -> str:
+        return str(spec().clusters[self.clusters[index]]["worker"])
 
 
-def _month_start(end: date, months_back: int) -> date:
-    year, month = end.year, end.month - months_back
-    while month <= 0:
-        month += 12
-        year -= 1
-    return date(year, month, 1)
+# --------------------------------------------------------------------------- actors
 
 
-def _day_in_month(rng: random.Random, first: date, end: date) -> date:
-    day = first + timedelta(days=rng.randrange(28))
-    return min(day, end)
+def _sample(rng: random.Random, values: Iterable[str]) -> list[str]:
+    pool = list(values)
+    return rng.sample(pool, k=rng.randint(0, 1)) if pool else []
 
 
-def generate(seed: int = 2026, end: date = DEMO_END, size: int = 250) -> DemoData:
-    """Generate the demo neighbourhood (pure: no store involved)."""
-    rng = random.Random(seed)
-    data = DemoData()
-    start = _month_start(end, 24)
-
-    def add_actor(name: str, kind: ActorKind, cluster: str, since: date, **extra: Any) -> int:
-        profile = CLUSTERS[cluster]
-        row: dict[str, Any] = {
-            "name": name,
-            "kind": kind.value,
-            "neighbourhood": NEIGHBOURHOOD,
-            "subtype": rng.choice(SUBTYPES[kind]) if kind in SUBTYPES else None,
-            "address": f"{rng.choice(STREETS)} {rng.randint(1, 180)}, 1070 Anderlecht",
-            "latitude": round(50.835 + rng.uniform(-0.008, 0.008), 5),
-            "longitude": round(4.318 + rng.uniform(-0.012, 0.012), 5),
-            "themes": rng.sample(profile["themes"], k=rng.randint(1, 3)),
-            "languages": rng.sample(profile["languages"], k=rng.randint(1, 3)),
-            "target_groups": rng.sample(profile["targets"], k=rng.randint(1, 2)),
-            "since": since.isoformat(),
-        }
-        row.update(extra)
-        data.actors.append(row)
-        data.clusters.append(cluster)
-        return len(data.actors) - 1
-
-    # The BAR team, its three workers and the external partner that hosts it.
-    team = add_actor(
-        "BAR Cureghem-Lemmens",
-        ActorKind.bar_team,
-        "clemenceau",
-        start,
-        languages=["fr", "nl", "ar"],
-        themes=["health", "social rights"],
-        description="Buurtactierelais / relais d'action de quartier, outside the walls.",
-    )
-    workers = [
-        add_actor(f"BAR worker {w.capitalize()}", ActorKind.bar_team, c, start)
-        for w, c in zip(WORKERS, ("clemenceau", "canal", "peterbos"), strict=True)
-    ]
-    host = add_actor(
-        "Maison de quartier Bonnevie (partenaire hôte)",
-        ActorKind.external_partner,
-        "clemenceau",
-        start - timedelta(days=800),
-    )
-
-    # Everybody else: kind by kind, numbered where the list runs out so names stay unique.
-    weights = {
-        ActorKind.association: 62,
-        ActorKind.trader: 48,
-        ActorKind.public_service: 20,
-        ActorKind.health_actor: 22,
-        ActorKind.place_of_worship: 12,
-        ActorKind.school: 18,
-        ActorKind.resident_group: 30,
-        ActorKind.external_partner: 6,
-        ActorKind.other: 22,
-        ActorKind.key_resident: 4,
+def _fields(rng: random.Random, t: Template) -> dict[str, Any]:
+    return {
+        "kind": t.kind,
+        "subtype": t.subtype,
+        "neighbourhood": NEIGHBOURHOOD,
+        "themes": [*t.themes, *_sample(rng, t.more_themes)],
+        "target_groups": [*t.target_groups, *_sample(rng, t.more_target_groups)],
+        "languages": [*t.languages, *_sample(rng, t.more_languages)],
     }
-    total_weight = sum(weights.values())
-    remaining = size - len(data.actors)
-    for kind, weight in weights.items():
-        count = max(1, round(remaining * weight / total_weight))
-        base = NAMES[kind]
-        for i in range(count):
-            name = base[i % len(base)]
-            if i >= len(base):
-                name = f"{name} {['II', 'III', 'IV', 'V', 'VI'][i // len(base) - 1]}"
-            cluster = rng.choice(KIND_CLUSTER[kind])
-            known_from = _month_start(end, 24 - rng.choice([0, 0, 0, 2, 5, 8, 11, 14, 17, 20]))
-            extra: dict[str, Any] = {}
-            if kind is ActorKind.key_resident:
-                extra["consent_date"] = known_from.isoformat()
-                name = f"{name}{'' if i < len(base) else f' {i}'}"
-            add_actor(name, kind, cluster, known_from, **extra)
-    n = len(data.actors)
 
-    # Isolated actors: known to the BAR but linked to nobody yet.
-    others = [i for i in range(n) if i not in (team, host, *workers)]
-    data.isolated = sorted(rng.sample(others, k=6))
-    linkable = [i for i in others if i not in data.isolated]
-    by_cluster = {c: [i for i in linkable if data.clusters[i] == c] for c in CLUSTERS}
-    seen: set[tuple[int, int, str]] = set()
 
-    def add_link(
-        month: int, worker: str, a: int, b: int, link_type: LinkType, **extra: Any
-    ) -> bool:
-        if a == b:
-            return False
-        key = (
-            (min(a, b), max(a, b), link_type.value)
-            if not link_type.directed
-            else (a, b, link_type.value)
-        )
-        if key in seen:
-            return False
-        first = _month_start(end, 24 - month)
-        since = max(
-            _day_in_month(rng, first, end),
-            date.fromisoformat(data.actors[a]["since"]),
-            date.fromisoformat(data.actors[b]["since"]),
-        )
-        seen.add(key)
-        mission = extra.pop(
-            "mission", rng.choice(["networking", "networking", "collective", "community"])
-        )
-        data.links.append(
-            (
-                month,
-                worker,
-                {
-                    "source": a,
-                    "target": b,
-                    "type": link_type.value,
-                    "mission": mission,
-                    "strength": extra.pop("strength", rng.choice([1, 1, 2, 2, 3])),
-                    "since": since.isoformat(),
-                    **extra,
-                },
-            )
-        )
-        return True
+def _address(rng: random.Random, place: Place, lang: str) -> dict[str, Any]:
+    street = place.street_nl if lang == "nl" else place.street_fr
+    return {
+        "address": f"{street} {rng.randint(1, 160)}, 1070 Anderlecht",
+        "latitude": round(place.at[0] + rng.uniform(-0.0006, 0.0006), 5),
+        "longitude": round(place.at[1] + rng.uniform(-0.0008, 0.0008), 5),
+    }
 
-    add_link(0, "amina", host, team, LinkType.HOSTS, strength=3, mission="networking")
-    for w in workers:
-        add_link(0, "amina", w, team, LinkType.MEMBER_OF, strength=3, mission="networking")
 
-    # 24 months of fieldwork: each month each worker records links, more as the network grows.
-    for month in range(24):
-        active = [
-            i
-            for i in linkable
-            if date.fromisoformat(data.actors[i]["since"]) <= _month_start(end, 24 - month)
-        ]
-        for w_index, worker in enumerate(WORKERS):
-            home = list(CLUSTERS)[w_index]
-            for _ in range(2 + month // 3):
-                pool = [i for i in active if data.clusters[i] == home] or active
-                if not pool:
+def _name(
+    rng: random.Random, t: Template, cluster: str, used: set[str], fixed: list[str]
+) -> tuple[str, Place]:
+    """A name never used before: the template's next fixed name, or a pattern and a place
+    word of the actor's part of the neighbourhood."""
+    places = [p for p in spec().places if p.cluster == cluster]
+    if fixed:
+        name = fixed.pop(0)
+        named = [p for p in spec().places if name.endswith((f" {p.fr}", f" {p.nl}"))]
+        return name, named[0] if named else rng.choice(places)
+    options = [(pattern, p) for pattern in t.names for p in places]
+    rng.shuffle(options)
+    for pattern, place in options:
+        name = pattern.format(fr=place.fr, nl=place.nl)
+        if normalise_name(name) not in used:
+            return name, place
+    raise ValueError(f"the data file has too few place words for {t.count} x {t.role}")
+
+
+def _add(data: DemoData, row: dict[str, Any], role: str, cluster: str, met: int | None) -> int:
+    data.actors.append(row)
+    data.roles.append(role)
+    data.clusters.append(cluster)
+    data.met.append(met)
+    return len(data.actors) - 1
+
+
+def draw_actors(rng: random.Random, data: DemoData) -> None:
+    """Every template's actors, each met by the team in a month of the template's range; its
+    ``since`` is the day it is met (later moved for those the story records earlier)."""
+    used: set[str] = set()
+    for t in spec().templates:
+        fixed = [n for n in t.names if "{" not in n]
+        for k in range(t.count):
+            cluster = t.clusters[k % len(t.clusters)]
+            name, place = _name(rng, t, cluster, used, fixed)
+            used.add(normalise_name(name))
+            met = rng.randint(*t.met)
+            row = {"name": name, **_fields(rng, t), **_address(rng, place, t.lang)}
+            row["since"] = data.day_in(rng, met).isoformat()
+            if t.kind == "key_resident":
+                row["consent_date"] = row["since"]
+            _add(data, row, t.role, cluster, met)
+
+
+def add_team(rng: random.Random, data: DemoData) -> None:
+    """The BAR team, its three workers (one per part of the neighbourhood) and the partner that
+    hosts it, all there from month 0."""
+    area, start = spec().area, data.first_day(0).isoformat()
+    host_place = next(p for p in spec().places if p.fr == "de la Rosée")
+    team_place = next(p for p in spec().places if p.fr == "Lemmens")
+    base = {"neighbourhood": NEIGHBOURHOOD, "target_groups": ["residents"]}
+    data.story.team = _add(
+        data,
+        {
+            **base,
+            "name": area["team"],
+            "kind": "bar_team",
+            "subtype": "BAR team",
+            "themes": ["social rights", "health", "community"],
+            "languages": ["fr", "nl", "ar", "ro"],
+            "description": area["team_description"],
+            "since": start,
+            **_address(rng, team_place, "fr"),
+        },
+        "team",
+        "lemmens",
+        0,
+    )
+    for cluster, about in spec().clusters.items():
+        data.story.workers[about["worker"]] = _add(
+            data,
+            {
+                **base,
+                "name": about["worker_name"],
+                "kind": "bar_team",
+                "subtype": "BAR worker",
+                "themes": ["social rights", "health", "community"],
+                "languages": list(about["languages"]),
+                "description": f"Walks {about['about']}.",
+                "since": start,
+            },
+            "worker",
+            cluster,
+            0,
+        )
+    data.story.host = _add(
+        data,
+        {
+            **base,
+            "name": HOST_NAME,
+            "kind": "external_partner",
+            "subtype": "neighbourhood house",
+            "themes": ["community", "social rights"],
+            "target_groups": ["residents", "families"],
+            "languages": ["fr", "nl", "ar"],
+            "description": "Hosts the BAR team (a fifth of its time) and lends it a desk.",
+            "since": (data.first_day(0) - timedelta(days=3 * 365)).isoformat(),
+            **_address(rng, host_place, "fr"),
+        },
+        "host",
+        "abattoirs",
+        0,
+    )
+
+
+# --------------------------------------------------------------------------- links
+
+
+def add_link(
+    data: DemoData,
+    rng: random.Random,
+    month: int,
+    a: int,
+    b: int,
+    link_type: str,
+    *,
+    worker: str | None = None,
+    mission: str = "networking",
+    strength: int = 1,
+) -> bool:
+    """Record one link in ``month`` (never before both actors exist, never twice)."""
+    directed = LinkType(link_type).directed
+    month = max(month, data.month_of(data.since(a)), data.month_of(data.since(b)))
+    key = (a, b, link_type) if directed else (min(a, b), max(a, b), link_type)
+    if a == b or key in data._pairs:
+        return False
+    data._pairs.add(key)
+    since = data.day_in(rng, month, not_before=max(data.since(a), data.since(b)))
+    row = {
+        "source": a,
+        "target": b,
+        "type": link_type,
+        "mission": mission,
+        "strength": strength,
+        "since": since.isoformat(),
+    }
+    data.links.append((month, worker or data.worker_of(a), row))
+    return True
+
+
+def hold_back(data: DemoData) -> set[int]:
+    """The story's actors whose links only the story writes."""
+    s = data.story
+    return {*s.reached, *s.isolated, s.closed, *s.realised[:2], *s.open[:2]}
+
+
+def cast_story(rng: random.Random, data: DemoData) -> None:
+    """Choose the actors of the story and set what makes them so."""
+    s = data.story
+
+    def first(role: str, cluster: str) -> int:
+        return next(i for i in data.of_role(role) if data.clusters[i] == cluster)
+
+    # Two groups recorded by name early on, met only in the second year.
+    for role, recorded, met in (("tenants", 3, 14), ("seniors", 5, 19)):
+        i = data.of_role(role)[0]
+        data.actors[i]["since"] = data.day_in(rng, recorded).isoformat()
+        data.met[i] = met
+        s.reached.append(i)
+    # Still isolated at the end: a shop opened last month, a small prayer room, a youth
+    # collective known from a flyer.
+    for role, recorded in (("grocery_bg", 22), ("prayer_room", 16), ("youth_collective", 9)):
+        i = data.of_role(role)[0]
+        data.actors[i]["since"] = data.day_in(rng, recorded).isoformat()
+        data.met[i] = None
+        s.isolated.append(i)
+    # A phone shop that closes in month 18.
+    s.closed = data.of_role("phone_shop")[0]
+    data.meet(rng, s.closed, 8)
+    # The realised opportunity: the ONE consultation and a mothers' group, introduced by a
+    # women's association that knows both.
+    one, mothers = first("one", "clemenceau"), first("mothers", "abattoirs")
+    women = first("women", "clemenceau")
+    data.actors[one]["target_groups"] = ["parents", "children", "mothers"]
+    data.actors[one]["languages"] = ["fr", "ar"]
+    s.realised = (one, mothers, women)
+    for i, month in ((one, 3), (women, 4), (mothers, 6)):
+        data.meet(rng, i, month)
+    # Today's open opportunity: the street workers and a youth collective of Place Lemmens, whom
+    # the Dutch-speaking youth house knows both.
+    streets, jeugdhuis = data.of_role("street_workers")[0], data.of_role("jeugdhuis")[0]
+    youth = first("youth_collective", "lemmens")
+    data.actors[streets]["themes"] = ["youth", "safety", "sport", "public space"]
+    data.actors[streets]["languages"] = ["fr", "ar", "nl"]
+    data.actors[youth]["themes"] = ["youth", "public space", "sport"]
+    data.actors[youth]["languages"] = ["fr", "ar", "nl"]
+    s.open = (streets, youth, jeugdhuis)
+    for i, month in ((streets, 3), (jeugdhuis, 4), (youth, 7)):
+        data.meet(rng, i, month)
+    s.saturated = data.of_role("cpas")[0]
+
+
+def record_fieldwork(rng: random.Random, data: DemoData) -> None:
+    """The team's own ties: partner and workers from month 0, then each worker meets the actors
+    of their part of the neighbourhood, month after month."""
+    s = data.story
+    add_link(data, rng, 0, s.host, s.team, "HOSTS", worker="amina", strength=3)
+    for worker, index in s.workers.items():
+        add_link(data, rng, 0, index, s.team, "MEMBER_OF", worker=worker, strength=3)
+    workers = list(s.workers.values())
+    for a, b in zip(workers, workers[1:] + workers[:1], strict=True):
+        add_link(data, rng, 0, a, b, "COLLABORATES_WITH", worker="amina", strength=3)
+    # the partner's own network, known from day one
+    early = [i for i in range(len(data.actors)) if data.met[i] == 0 or data.met[i] == 1]
+    for i in early[:6]:
+        add_link(data, rng, 0, s.host, i, "KNOWS", worker="amina", strength=2)
+    for i, month in enumerate(data.met):
+        if month is None or data.roles[i] in ("team", "worker", "host"):
+            continue
+        worker = data.worker_of(i)
+        strength = 1 if data.actors[i]["kind"] == "trader" else rng.choice([2, 2, 3])
+        add_link(data, rng, month, s.workers[worker], i, "KNOWS", worker=worker, strength=strength)
+
+
+def work_together(rng: random.Random, data: DemoData) -> None:
+    """In the second year each worker starts working with actors they know: health actors on
+    information actions, services on referrals, the others on community actions."""
+    held = hold_back(data) | {data.story.team, data.story.host, *data.story.workers.values()}
+    missions = {"health_actor": "collective", "public_service": "referral"}
+    for month in range(MONTHS - 8, MONTHS):
+        for worker, index in data.story.workers.items():
+            cluster = next(c for c, v in spec().clusters.items() if v["worker"] == worker)
+            known = [
+                i
+                for i, met in enumerate(data.met)
+                if met is not None
+                and met <= month - 3
+                and data.clusters[i] == cluster
+                and data.actors[i]["kind"] not in ("trader", "key_resident")
+                and i not in held
+            ]
+            for i in rng.sample(known, k=min(4, len(known))):
+                mission = missions.get(data.actors[i]["kind"], "community")
+                add_link(data, rng, month, index, i, "COLLABORATES_WITH", worker=worker,
+                         mission=mission, strength=2)  # fmt: skip
+
+
+def record_ties(rng: random.Random, data: DemoData) -> None:
+    """The ties between actors, as the data file's ``[[ties]]`` describe them."""
+    held = hold_back(data)
+    for tie in spec().ties:
+        targets = [j for j in data.of_role(tie["b"]) if j not in held]
+        for i in data.of_role(tie["a"]):
+            if i in held or rng.random() > tie.get("p", 1.0):
+                continue
+            near = [j for j in targets if j != i and data.clusters[j] == data.clusters[i]]
+            far = [j for j in targets if j != i and data.clusters[j] != data.clusters[i]]
+            rng.shuffle(near)
+            rng.shuffle(far)
+            for j in (near + far)[: tie.get("n", 1)]:
+                met_i, met_j = data.met[i], data.met[j]
+                if met_i is None or met_j is None:
                     continue
-                actor = rng.choice(pool)
-                # the worker meets an actor of their cluster …
-                add_link(month, worker, workers[w_index], actor, LinkType.KNOWS)
-                # … and records links among actors of that cluster
-                a, b = rng.choice(pool), rng.choice(pool)
+                month = min(MONTHS - 1, max(met_i, met_j) + rng.randint(0, 3))
                 add_link(
+                    data,
+                    rng,
                     month,
-                    worker,
-                    a,
-                    b,
-                    rng.choice(
-                        [
-                            LinkType.KNOWS,
-                            LinkType.KNOWS,
-                            LinkType.COLLABORATES_WITH,
-                            LinkType.INFORMS,
-                        ]
-                    ),
+                    i,
+                    j,
+                    tie["type"],
+                    mission=tie.get("mission", "networking"),
+                    strength=rng.choice(tie.get("strength", [1, 2])),
                 )
-                if rng.random() < 0.25:
-                    services = [
-                        i
-                        for i in pool
-                        if data.actors[i]["kind"] in ("public_service", "health_actor")
-                    ]
-                    if services:
-                        add_link(
-                            month,
-                            worker,
-                            actor,
-                            rng.choice(services),
-                            LinkType.REFERS_TO,
-                            mission="referral",
-                        )
-                if rng.random() < 0.08:
-                    # a rare bridge between clusters
-                    other = rng.choice([c for c in CLUSTERS if c != home])
-                    if by_cluster[other]:
-                        add_link(
-                            month,
-                            worker,
-                            actor,
-                            rng.choice(by_cluster[other]),
-                            LinkType.PARTNER_OF,
-                            mission="community",
-                        )
 
-    # Some links end (a trader moved, a volunteer left).
-    for index in rng.sample(range(len(data.links)), k=len(data.links) // 15):
-        month, _, row = data.links[index]
-        since = date.fromisoformat(row["since"])
-        until = since + timedelta(days=rng.randint(60, 400))
-        if until < end and row["type"] not in ("HOSTS", "MEMBER_OF"):
+
+def play_story(rng: random.Random, data: DemoData) -> None:
+    """The links the story needs: the reached groups, the two opportunities, the closed shop."""
+    s = data.story
+    for i in s.reached:
+        month = data.met[i]
+        assert month is not None
+        partner = data.of_role("housing_assoc" if data.roles[i] == "tenants" else "senior_club")[0]
+        add_link(data, rng, month + 1, partner, i, "KNOWS", strength=2)
+    one, mothers, women = s.realised
+    add_link(data, rng, 8, one, women, "INFORMS", mission="collective", strength=2)
+    add_link(data, rng, 10, women, mothers, "KNOWS", strength=2)
+    # the mothers met at the school gate of their part of the neighbourhood
+    for role in ("primary_fr", "mosque_ma"):
+        near = [i for i in data.of_role(role) if data.clusters[i] == data.clusters[mothers]]
+        add_link(data, rng, 7, mothers, near[0], "KNOWS", strength=2)
+    add_link(
+        data, rng, s.realised_month, one, mothers, "COLLABORATES_WITH", mission="collective",
+        strength=2, worker="amina",
+    )  # fmt: skip
+    streets, youth, jeugdhuis = s.open
+    add_link(data, rng, 9, streets, jeugdhuis, "KNOWS", strength=2)
+    add_link(data, rng, 5, streets, data.of_role("sports_club")[0], "KNOWS", strength=2)
+    add_link(data, rng, 11, jeugdhuis, youth, "KNOWS", strength=2)
+    add_link(data, rng, 6, streets, data.of_role("cpas")[0], "COLLABORATES_WITH", strength=2)
+    data.actor_endings.append((s.closed, data.day_in(rng, 18)))
+
+
+def end_some_links(rng: random.Random, data: DemoData) -> None:
+    """A few ties end: a volunteer leaves, a trader stops a partnership."""
+    team_side = {data.story.team, data.story.host, *data.story.workers.values()}
+    candidates = [
+        index
+        for index, (month, _, row) in enumerate(data.links)
+        if month < MONTHS - 6
+        and row["source"] not in team_side
+        and row["target"] not in team_side
+        and not {row["source"], row["target"]} & hold_back(data)
+    ]
+    for index in sorted(rng.sample(candidates, k=min(10, len(candidates)))):
+        since = date.fromisoformat(data.links[index][2]["since"])
+        until = since + timedelta(days=rng.randint(90, 300))
+        if until < data.end:
             data.endings.append((index, until))
 
-    # Activities: collective health information (mission 3) and community actions (mission 4).
-    topics = [
-        ("Séance d'information diabète", "collective", ["health"]),
-        ("Dépistage cancer du sein — info", "collective", ["health"]),
-        ("Infosessie mentaal welzijn", "collective", ["mental health"]),
-        ("Vaccination: questions-réponses", "collective", ["health"]),
-        ("Fête de quartier Lemmens", "community", ["community"]),
-        ("Nettoyage du quai", "community", ["environment"]),
-        ("Repas partagé du Ramadan", "community", ["community", "religion"]),
-        ("Buurtfeest Peterbos", "community", ["community"]),
-    ]
-    for i in range(20):
-        title, mission, themes = topics[i % len(topics)]
-        month = 2 + i
-        day = _day_in_month(rng, _month_start(end, 24 - min(month, 23)), end)
-        cluster = list(CLUSTERS)[i % 3]
-        candidates = [
-            a for a in by_cluster[cluster] if date.fromisoformat(data.actors[a]["since"]) <= day
-        ]
-        participants = rng.sample(candidates, k=min(len(candidates), rng.randint(3, 7)))
+
+# --------------------------------------------------------------------------- activities, referrals
+
+
+def plan_activities(rng: random.Random, data: DemoData) -> None:
+    """Collective health information and community actions with the actors the team knows."""
+    s = data.story
+    closed_on = dict(data.actor_endings)
+    for plan in spec().activities:
+        day = data.day_in(rng, plan["month"])
+        if plan.get("story") == "health_action":
+            one, mothers, women = s.realised
+            medical = next(
+                i for i in data.of_role("medical_house") if data.clusters[i] == "clemenceau"
+            )
+            pharmacy = data.of_role("pharmacy")[0]
+            people = [one, mothers, women, medical, pharmacy]
+            s.health_action = len(data.activities)
+        else:
+            known = [
+                i
+                for role in plan["roles"]
+                for i in data.of_role(role)
+                if (met := data.met[i]) is not None
+                and met < plan["month"]
+                and i not in closed_on
+                and data.since(i) <= day
+            ]
+            known.sort(key=lambda i: (data.clusters[i] != plan["cluster"], i))
+            people = known[: plan["size"]]
         data.activities.append(
             {
-                "name": f"{title} ({day.strftime('%m/%Y')})",
-                "mission": mission,
+                "name": plan["name"],
+                "mission": plan["mission"],
                 "neighbourhood": NEIGHBOURHOOD,
-                "themes": themes,
-                "participants": [team, *participants],
+                "themes": list(plan["themes"]),
+                "participants": [s.team, *people],
                 "since": day.isoformat(),
                 "until": (day + timedelta(days=1)).isoformat(),
             }
         )
 
-    # Anonymous referrals: counts from the team to services, by theme, with follow-up.
-    services = [i for i in linkable if data.actors[i]["kind"] in ("public_service", "health_actor")]
-    themes = ["housing", "income", "health", "mental-health", "debt", "employment", "language"]
-    for month in range(24):
-        for _ in range(4 + month // 4):
-            day = _day_in_month(rng, _month_start(end, 24 - month), end)
-            data.referrals.append(
-                {
-                    "date": day.isoformat(),
-                    "from_actor": team,
-                    "to_actor": rng.choice(services),
-                    "theme": rng.choice(themes),
-                    "count": rng.randint(1, 4),
-                    "outcome": rng.choice(
-                        ["reached", "reached", "not_reached", "pending", "unknown"]
-                    ),
-                }
-            )
+
+def count_referrals(rng: random.Random, data: DemoData) -> None:
+    """Anonymous counts from the team to the services, month by month: steady loads, except the
+    CPAS antenna's surge at the end, with follow-up outcomes spread so that each service's
+    reached share stays at its rate (no accidental warning)."""
+    s = data.story
+    for flow in spec().referrals:
+        service = data.of_role(flow["role"])[0]
+        first_month = data.met[service] or 0
+        add_link(data, rng, first_month, s.team, service, "REFERS_TO", mission="referral",
+                 strength=2, worker=data.worker_of(service))  # fmt: skip
+        surge = flow.get("surge", {})
+        phases = [(m in surge.get("months", ()), m) for m in range(first_month, MONTHS)]
+        totals = {False: [0, 0], True: [0, 0]}  # per phase: people, reached
+        for busy, month in phases:
+            load = surge["per_month"] if busy else flow["per_month"]
+            rate = surge["follow_up"] if busy else flow["follow_up"]
+            people, reached = totals[busy]
+            # reached so far stays the rounded share of everyone so far: no drift, no spike
+            now_reached = round(rate * (people + load)) - reached
+            totals[busy] = [people + load, reached + now_reached]
+            outcomes = ["reached"] * now_reached + ["not_reached"] * (load - now_reached)
+            rng.shuffle(outcomes)
+            while outcomes:
+                size = min(len(outcomes), rng.randint(1, 3))
+                group, outcomes = outcomes[:size], outcomes[size:]
+                # days 1 to 25: a month's referrals stay in the month whatever day ends it
+                first = max(data.first_day(month), data.since(service))
+                day = min(first + timedelta(days=rng.randrange(25)), data.end).isoformat()
+                for outcome in sorted(set(group)):
+                    data.referrals.append(
+                        {
+                            "date": day,
+                            "from_actor": s.team,
+                            "to_actor": service,
+                            "theme": rng.choice(flow["themes"]),
+                            "count": group.count(outcome),
+                            "outcome": outcome,
+                        }
+                    )
+        # the last month's newest referrals have no follow-up yet
+        data.referrals.append(
+            {
+                "date": data.end.isoformat(),
+                "from_actor": s.team,
+                "to_actor": service,
+                "theme": flow["themes"][0],
+                "count": 1,
+                "outcome": "pending",
+            }
+        )
+
+
+def generate(seed: int = 2026, end: date = DEMO_END) -> DemoData:
+    """Generate the demo neighbourhood (pure: no store involved), step by step."""
+    rng = random.Random(seed)
+    data = DemoData(end=end)
+    draw_actors(rng, data)
+    add_team(rng, data)
+    cast_story(rng, data)
+    record_fieldwork(rng, data)
+    record_ties(rng, data)
+    work_together(rng, data)
+    play_story(rng, data)
+    end_some_links(rng, data)
+    plan_activities(rng, data)
+    count_referrals(rng, data)
     return data
+
+
+# --------------------------------------------------------------------------- into a store
 
 
 def load(
@@ -505,26 +659,27 @@ def load(
     """Write the demo neighbourhood into ``store`` (which should be empty)."""
     data = generate(seed, end)
     say = progress or (lambda _: None)
-    coordinator = "demo-coordinator"
+    area = spec().area
 
     def at(day: date) -> datetime:
         return datetime.combine(day, time(10, 0), tzinfo=UTC)
 
+    start = data.first_day(0)
     store.create_neighbourhood(
         {
             "name": NEIGHBOURHOOD,
             "municipality": MUNICIPALITY,
-            "sector_codes": ["21001A01-", "21001A02-", "21001A11-", "21001B00-"],
-            "population": 24800,
-            "since": _month_start(end, 24).isoformat(),
+            "sector_codes": list(area["sector_codes"]),
+            "population": area["population"],
+            "since": start.isoformat(),
         },
-        by=coordinator,
-        at=at(_month_start(end, 24)),
+        by="demo-coordinator",
+        at=at(start),
     )
     say(f"{len(data.actors)} actors")
-    actors = store.create_actors(data.actors, by="amina", at=at(_month_start(end, 24)))
+    actors = store.create_actors(data.actors, by="amina", at=at(start))
     ids = [a.id for a in actors]
-    say(f"{len(data.links)} links over 24 months")
+    say(f"{len(data.links)} links over {MONTHS} months")
     created: dict[int, str] = {}
     batches: dict[tuple[int, str], list[int]] = {}
     for index, (month, worker, _) in enumerate(data.links):
@@ -535,29 +690,35 @@ def load(
             row = dict(data.links[index][2])
             row["source"], row["target"] = ids[row["source"]], ids[row["target"]]
             rows.append(row)
-        links = store.create_links(
-            rows, by=worker, at=at(_month_start(end, 24 - month) + timedelta(days=27))
-        )
+        recorded = min(data.first_day(month) + timedelta(days=27), end)
+        links = store.create_links(rows, by=worker, at=at(recorded))
         created.update({i: link.id for i, link in zip(indexes, links, strict=True)})
     for index, until in data.endings:
         store.end_link(created[index], until, by=data.links[index][1])
+    for actor, until in data.actor_endings:
+        store.end_actor(ids[actor], until, by=data.worker_of(actor))
     say(f"{len(data.activities)} activities, {len(data.referrals)} referrals")
     for activity in data.activities:
         row = {**activity, "participants": [ids[p] for p in activity["participants"]]}
         store.create_activity(row, by="lucie", at=at(date.fromisoformat(activity["since"])))
+    # the team writes up its referrals at the end of each month
+    monthly: dict[int, list[dict[str, Any]]] = {}
     for referral in data.referrals:
         row = {
             **referral,
             "from_actor": ids[referral["from_actor"]],
             "to_actor": ids[referral["to_actor"]],
         }
-        store.create_referral(row, by="joris", at=at(date.fromisoformat(referral["date"])))
+        monthly.setdefault(data.month_of(date.fromisoformat(row["date"])), []).append(row)
+    for month, rows in sorted(monthly.items()):
+        written = max(date.fromisoformat(r["date"]) for r in rows)
+        store.create_referrals(rows, by="joris", at=at(written))
     return store.counts()
 
 
 def add_demo_users(store: GraphStore, password_hash: str) -> None:
     """The demo's users, the BAR workers attached to the BAR team actor."""
-    team = store.list_actors(ActorFilter(kind=ActorKind.bar_team, q="BAR Cureghem-Lemmens"))
+    team = store.list_actors(ActorFilter(kind=ActorKind.bar_team, q=spec().area["team"]))
     team_id = team.items[0].id if team.items else None
     existing = {u.name for u in store.list_users()}
     for name, role in DEMO_USERS.items():

@@ -113,6 +113,21 @@ def test_bridging_opportunity_names_the_introducer_and_why() -> None:
     assert all(s["shared"]["themes"] or s["shared"]["target_groups"] for s in suggestions)
 
 
+def test_the_bar_team_is_never_one_end_of_an_introduction() -> None:
+    """The team meets whom it wants: it introduces, it is not introduced."""
+    g = nx.MultiDiGraph()
+    _actor(g, "team", kind="bar_team", themes=["health"], languages=["fr"])
+    _actor(g, "hub", kind="association", themes=["health"])
+    _actor(g, "clinic", kind="health_actor", themes=["health"], languages=["fr"])
+    _link(g, "team", "hub")
+    _link(g, "hub", "clinic")
+    found = bridging_opportunities(g, {"team": 0, "hub": 0, "clinic": 1}, limit=5)
+    assert found == []
+    g.nodes["team"]["kind"] = "association"  # the same shape without the team: proposed
+    found = bridging_opportunities(g, {"team": 0, "hub": 0, "clinic": 1}, limit=5)
+    assert [{a["id"] for a in f["actors"]} for f in found] == [{"team", "clinic"}]
+
+
 def test_communities_repeat_with_the_seed_and_report_is_labelled() -> None:
     g = _two_clusters()
     one = bridging(g, as_of=date(2025, 6, 1), seed=3)

@@ -28,11 +28,11 @@ def test_every_analysis_route_is_labelled_and_answers(api: Api) -> None:
     isolation = get("isolation", as_of=as_of, dormant_months=6)
     assert isolation["as_of"] == as_of
     assert isolation["parameters"] == {"dormant_months": 6, "neighbourhood": None}
-    assert isolation["graph"]["actors"] > 200  # type: ignore[index]
-    assert isolation["summary"]["isolated"] >= 6  # type: ignore[index]
+    assert isolation["graph"]["actors"] > 150  # type: ignore[index]
+    assert isolation["summary"]["isolated"] == 3  # type: ignore[index]
 
     bridging = get("bridging", as_of=as_of, seed=1)
-    assert bridging["brokers"]["betweenness"][0]["name"].startswith("BAR")  # type: ignore[index]
+    assert "(BAR)" in bridging["brokers"]["betweenness"][0]["name"]  # type: ignore[index]
     assert len(bridging["opportunities"]) == 20  # type: ignore[arg-type]
     assert bridging == get("bridging", as_of=as_of, seed=1)  # seeded: repeats
 

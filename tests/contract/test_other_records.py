@@ -103,6 +103,17 @@ def test_referrals_are_anonymous_counts(store: GraphStore) -> None:
     assert state(store) == before
     with pytest.raises(NotFound):
         store.get_referral("ghost")
+    # several at once: all or nothing
+    month = [
+        {"date": f"2025-06-{day:02d}", "from_actor": bar.id, "to_actor": cpas.id, "theme": "debt"}
+        for day in (2, 9, 16)
+    ]
+    with pytest.raises(InvalidInput):
+        store.create_referrals([*month, {**month[0], "note": "Mme X."}], by="ana")
+    assert state(store) == before
+    made = store.create_referrals(month, by="ana")
+    assert [r.date.day for r in made] == [2, 9, 16]
+    assert store.list_referrals(ReferralFilter(theme="debt")).total == 3
 
 
 def test_neighbourhoods(store: GraphStore) -> None:
