@@ -1,6 +1,6 @@
 """How long the demo neighbourhood takes to generate and load (figures for bench/RESULTS.md).
 
-    .venv/bin/python bench/bench_demo.py [--neo4j bolt://127.0.0.1:PORT]
+.venv/bin/python bench/bench_demo.py [--neo4j bolt://127.0.0.1:PORT]
 """
 
 from __future__ import annotations

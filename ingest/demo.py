@@ -710,7 +710,7 @@ def load(
             "to_actor": ids[referral["to_actor"]],
         }
         monthly.setdefault(data.month_of(date.fromisoformat(row["date"])), []).append(row)
-    for month, rows in sorted(monthly.items()):
+    for _, rows in sorted(monthly.items()):
         written = max(date.fromisoformat(r["date"]) for r in rows)
         store.create_referrals(rows, by="joris", at=at(written))
     return store.counts()
