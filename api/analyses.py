@@ -35,7 +35,7 @@ def _checked(fn: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
 EARLIEST = date(1900, 1, 1)
 
 
-def _not_future(day: date | None, field: str) -> date:
+def checked_day(day: date | None, field: str) -> date:
     day = day or today()
     if day > today():
         raise InvalidInput(f"{field}: {day.isoformat()} is in the future")
@@ -46,12 +46,12 @@ def _not_future(day: date | None, field: str) -> date:
 
 def _span(start: date | None, end: date | None) -> tuple[date, date]:
     """The period asked for; by default the year up to today."""
-    last = _not_future(end, "end")
-    first = _not_future(start, "start") if start else max(EARLIEST, last - timedelta(days=365))
+    last = checked_day(end, "end")
+    first = checked_day(start, "start") if start else max(EARLIEST, last - timedelta(days=365))
     return first, last
 
 
-def _in(graph: nx.MultiDiGraph, neighbourhood: str | None) -> nx.MultiDiGraph:
+def in_neighbourhood(graph: nx.MultiDiGraph, neighbourhood: str | None) -> nx.MultiDiGraph:
     """The part of a graph in one neighbourhood (actors there and the links among them)."""
     if neighbourhood is None:
         return graph
@@ -63,7 +63,7 @@ def _in(graph: nx.MultiDiGraph, neighbourhood: str | None) -> nx.MultiDiGraph:
 
 
 def _snapshot(store: GraphStore, day: date, neighbourhood: str | None) -> nx.MultiDiGraph:
-    return _in(store.snapshot(day), neighbourhood)
+    return in_neighbourhood(store.snapshot(day), neighbourhood)
 
 
 def _scoped(result: dict[str, Any], neighbourhood: str | None) -> dict[str, Any]:
@@ -78,7 +78,7 @@ def run_isolation(
     *,
     neighbourhood: str | None = None,
 ) -> dict[str, Any]:
-    day = _not_future(as_of, "as_of")
+    day = checked_day(as_of, "as_of")
     graph = _snapshot(store, day, neighbourhood)
     result = _checked(isolated_actors, graph, as_of=day, dormant_months=dormant_months)
     return _scoped(result, neighbourhood)
@@ -94,7 +94,7 @@ def run_bridging(
     groups: str = "kind",
     neighbourhood: str | None = None,
 ) -> dict[str, Any]:
-    day = _not_future(as_of, "as_of")
+    day = checked_day(as_of, "as_of")
     result = _checked(
         bridging,
         _snapshot(store, day, neighbourhood),
@@ -115,7 +115,7 @@ def run_communities(
     resolution: float = 1.0,
     neighbourhood: str | None = None,
 ) -> dict[str, Any]:
-    day = _not_future(as_of, "as_of")
+    day = checked_day(as_of, "as_of")
     simple = simple_graph(_snapshot(store, day, neighbourhood))
     found = _checked(communities, simple, seed=seed, resolution=resolution)
     return {
@@ -136,7 +136,7 @@ def run_brokerage(
     top: int = 10,
     neighbourhood: str | None = None,
 ) -> dict[str, Any]:
-    day = _not_future(as_of, "as_of")
+    day = checked_day(as_of, "as_of")
     simple = simple_graph(_snapshot(store, day, neighbourhood))
     community_of = membership(communities(simple, seed=seed)) if groups == "community" else {}
     group_of = brokerage_groups(simple, groups, community_of)
@@ -170,7 +170,7 @@ def run_growth(
     first, last = _span(start, end)
     result = _checked(
         growth,
-        _in(store.history(), neighbourhood),
+        in_neighbourhood(store.history(), neighbourhood),
         start=first,
         end=last,
         interval=interval,
@@ -182,9 +182,9 @@ def run_growth(
 def run_compare(
     store: GraphStore, first: date, second: date | None, *, neighbourhood: str | None = None
 ) -> dict[str, Any]:
-    history = _in(store.history(), neighbourhood)
-    earlier = _not_future(first, "first")
-    later = _not_future(second, "second")
+    history = in_neighbourhood(store.history(), neighbourhood)
+    earlier = checked_day(first, "first")
+    later = checked_day(second, "second")
     return _scoped(_checked(compare, history, earlier, later), neighbourhood)
 
 
@@ -209,7 +209,7 @@ def run_referrals(
         if offset >= page.total or not page.items:
             break
     if neighbourhood is not None:
-        local = set(_in(store.history(), neighbourhood).nodes)
+        local = set(in_neighbourhood(store.history(), neighbourhood).nodes)
         referrals = [r for r in referrals if r["from_actor"] in local or r["to_actor"] in local]
     ids = sorted({r["to_actor"] for r in referrals})
     names: dict[str, str] = {}

@@ -9,9 +9,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from enum import StrEnum
+from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from api.security import hash_password, issue_token
 from api.settings import Settings, open_store
@@ -201,6 +203,69 @@ def analyse(
         typer.echo(json.dumps(result, indent=2, ensure_ascii=False, default=str))
     else:
         print_report(what.value, result, Console())
+
+
+class Lang(StrEnum):
+    fr = "fr"
+    nl = "nl"
+    en = "en"
+
+
+class SizeMeasure(StrEnum):
+    degree = "degree"
+    betweenness = "betweenness"
+    constraint = "constraint"
+
+
+@app.command()
+def view(
+    what: str = typer.Argument(
+        ..., help="neighbourhood, ego, path, bridging, isolation or growth"
+    ),
+    output: Path = typer.Option(..., "--output", "-o", help="The HTML file to write"),
+    as_of: datetime = typer.Option(None, "--as-of", formats=["%Y-%m-%d"], help="Day to show"),
+    neighbourhood: str = typer.Option(None, help="Only this neighbourhood"),
+    actor: str = typer.Option(None, help="ego: the actor at the centre; path: where it starts"),
+    target: str = typer.Option(None, help="path: the actor to reach"),
+    depth: int = typer.Option(2, min=1, max=3, help="ego: steps shown at first (1-3)"),
+    measure: SizeMeasure = typer.Option(SizeMeasure.degree, help="What sets the actors' size"),
+    lang: Lang = typer.Option(Lang.fr, help="Language of the page: fr, nl or en"),
+    relayout: bool = typer.Option(False, help="Lay out every actor again (the map changes)"),
+) -> None:
+    """Save a graph view as one HTML file that opens offline (for a team meeting)."""
+    from api.views import ViewName, build_view
+    from viz import save
+
+    try:
+        name = ViewName(what)
+    except ValueError:
+        console.print(
+            f"[red]error:[/red] no view {escape(what)!r}: choose one of "
+            + ", ".join(v.value for v in ViewName)
+        )
+        raise typer.Exit(code=2) from None
+    with _store() as store:
+        try:
+            page = build_view(
+                store,
+                name,
+                as_of=as_of.date() if as_of else None,
+                neighbourhood=neighbourhood,
+                actor=actor,
+                target=target,
+                depth=depth,
+                measure=measure.value,
+                lang=lang.value,
+                relayout=relayout,
+            )
+        except MaillageError as exc:
+            raise _fail(exc) from exc
+    try:
+        save(page, output)
+    except OSError as exc:
+        console.print(f"[red]error:[/red] cannot write {escape(str(output))}: {exc.strerror}")
+        raise typer.Exit(code=1) from exc
+    console.print(f"{len(page.nodes)} actors, {len(page.edges)} links written to {output}")
 
 
 @app.command()

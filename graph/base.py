@@ -7,6 +7,7 @@ everything that must behave the same on SQLite and Neo4j lives here, once.
 from __future__ import annotations
 
 import itertools
+import math
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime
@@ -78,6 +79,7 @@ class WriteTx(Protocol):
     def replace(self, entity: EntityKind, record: Record) -> None: ...
     def open_links_of(self, actor_id: str) -> list[Record]: ...
     def append_events(self, events: Sequence[Record]) -> None: ...
+    def save_positions(self, rows: Sequence[Record], replace: bool) -> None: ...
 
 
 class ReadTx(Protocol):
@@ -94,6 +96,7 @@ class ReadTx(Protocol):
     def every(self, entity: EntityKind) -> list[Record]: ...
     def events(self, filters: EventFilter, limit: int, offset: int) -> tuple[list[Record], int]: ...
     def counts(self) -> dict[str, int]: ...
+    def positions(self) -> list[Record]: ...
 
 
 # --------------------------------------------------------------------------- helpers
@@ -967,6 +970,32 @@ class BaseGraphStore:
 
     def counts(self) -> dict[str, int]:
         return self._read(lambda tx: tx.counts())
+
+    # -- layout positions (presentation, not domain data: no events, no history)
+
+    def positions(self) -> dict[str, tuple[float, float]]:
+        """The stored layout: actor id -> (x, y), the same for every view and every date."""
+        rows = self._read(lambda tx: tx.positions())
+        return {r["id"]: (float(r["x"]), float(r["y"])) for r in rows}
+
+    def save_positions(
+        self, positions: Mapping[str, tuple[float, float]], *, replace: bool = False
+    ) -> None:
+        """Store positions of actors (unknown ids are refused); ``replace`` forgets the others."""
+        rows: list[Record] = []
+        for actor_id, (x, y) in positions.items():
+            if not (math.isfinite(x) and math.isfinite(y)):
+                raise InvalidInput(f"the position of {actor_id!r} is not a finite number")
+            rows.append({"id": actor_id, "x": float(x), "y": float(y)})
+
+        def work(tx: WriteTx) -> None:
+            ids: list[str] = [str(r["id"]) for r in rows]
+            missing = set(ids) - tx.existing(EntityKind.actor, ids)
+            if missing:
+                raise InvalidInput(f"no actor has the id {sorted(missing)[0]!r}")
+            tx.save_positions(rows, replace)
+
+        self._write(work)
 
     # -- users and tokens (authentication data; hashes never leave the store's callers)
 

@@ -230,7 +230,12 @@ def insert_nodes(entity: EntityKind) -> str:
 
 
 def replace_node(entity: EntityKind) -> str:
-    return f"MATCH (n:{label(entity)} {{id: $id}}) SET n = $props RETURN count(n) AS n"
+    # the layout position is kept: it is not part of the record
+    return (
+        f"MATCH (n:{label(entity)} {{id: $id}}) "
+        "WITH n, n.layout_x AS x, n.layout_y AS y SET n = $props "
+        "SET n.layout_x = x, n.layout_y = y RETURN count(n) AS n"
+    )
 
 
 def list_nodes(entity: EntityKind, where: str, order: str) -> tuple[str, str]:
@@ -347,3 +352,15 @@ COUNT_EVENTS = "MATCH (e:Event) RETURN count(e) AS n"
 
 # Tests only: empty the database in batches, keeping constraints and indexes.
 WIPE_BATCH = "MATCH (n) WITH n LIMIT 5000 DETACH DELETE n RETURN count(n) AS n"
+
+
+# --------------------------------------------------------------------------- layout positions
+
+POSITIONS = (
+    "MATCH (a:Actor) WHERE a.layout_x IS NOT NULL "
+    "RETURN a.id AS id, a.layout_x AS x, a.layout_y AS y"
+)
+FORGET_POSITIONS = "MATCH (a:Actor) WHERE a.layout_x IS NOT NULL REMOVE a.layout_x, a.layout_y"
+SAVE_POSITIONS = (
+    "UNWIND $rows AS r MATCH (a:Actor {id: r.id}) SET a.layout_x = r.x, a.layout_y = r.y"
+)

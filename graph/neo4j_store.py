@@ -165,6 +165,15 @@ class _Tx:
     def open_links_of(self, actor_id: str) -> list[Record]:
         return self._data(cypher.OPEN_LINKS_OF, id=actor_id)
 
+    def positions(self) -> list[Record]:
+        return [dict(r) for r in self.tx.run(cypher.POSITIONS)]
+
+    def save_positions(self, rows: Sequence[Record], replace: bool) -> None:
+        if replace:
+            self.tx.run(cypher.FORGET_POSITIONS).consume()
+        for chunk in chunks(list(rows), BATCH):
+            self.tx.run(cypher.SAVE_POSITIONS, rows=list(chunk)).consume()
+
     def append_events(self, events: Sequence[Record]) -> None:
         if not events:
             return

@@ -133,6 +133,14 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX tokens_user ON tokens(natural_key);
     """,
+    # 3: layout positions shared by every view
+    """
+    CREATE TABLE positions (
+        actor_id TEXT PRIMARY KEY REFERENCES actors(id),
+        x REAL NOT NULL,
+        y REAL NOT NULL
+    ) WITHOUT ROWID;
+    """,
 ]
 
 TABLES = {
@@ -406,6 +414,19 @@ class _Tx:
             (actor_id, actor_id),
         ).fetchall()
         return [json.loads(r[0]) for r in rows]
+
+    def positions(self) -> list[Record]:
+        rows = self.conn.execute("SELECT actor_id, x, y FROM positions").fetchall()
+        return [{"id": r[0], "x": r[1], "y": r[2]} for r in rows]
+
+    def save_positions(self, rows: Sequence[Record], replace: bool) -> None:
+        if replace:
+            self.conn.execute("DELETE FROM positions")
+        self.conn.executemany(
+            "INSERT INTO positions (actor_id, x, y) VALUES (?, ?, ?) "
+            "ON CONFLICT(actor_id) DO UPDATE SET x = excluded.x, y = excluded.y",
+            [(r["id"], r["x"], r["y"]) for r in rows],
+        )
 
     def append_events(self, events: Sequence[Record]) -> None:
         for e in events:

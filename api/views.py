@@ -1,0 +1,116 @@
+"""The glue between the store and the graph views (``viz/``), shared by the CLI and the pages:
+read the snapshot and the stored positions, place new actors (pinning the others) and store
+them, run the analysis a view shows, then build the view."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+import networkx as nx
+
+from api import analyses
+from graph.dates import month_start
+from graph.errors import InvalidInput, NotFound
+from graph.store import GraphStore
+from viz import (
+    View,
+    bridging_view,
+    ego_view,
+    growth_view,
+    isolation_view,
+    layout_positions,
+    neighbourhood_view,
+    path_view,
+)
+from viz.layout import Position
+from viz.text import Lang
+from viz.views import Measure
+
+MAX_GROWTH_STEPS = 36
+
+
+class ViewName(StrEnum):
+    neighbourhood = "neighbourhood"
+    ego = "ego"
+    path = "path"
+    bridging = "bridging"
+    isolation = "isolation"
+    growth = "growth"
+
+
+def positions_for(
+    store: GraphStore, graph: nx.Graph, *, relayout: bool = False
+) -> dict[Any, Position]:
+    """The stored positions, completed for actors that have none (the others stay put) and
+    saved; ``relayout`` lays out every actor of the whole history again, on purpose."""
+    stored = {} if relayout else store.positions()
+    missing = [v for v in graph if v not in stored]
+    if not missing:
+        return stored
+    whole = store.history()  # every actor ever recorded gets its place once and for all
+    placed = layout_positions(whole, pinned=stored)
+    new = {v: p for v, p in placed.items() if v not in stored}
+    store.save_positions(new if not relayout else placed, replace=relayout)
+    return placed
+
+
+def build_view(
+    store: GraphStore,
+    what: ViewName,
+    *,
+    as_of: date | None = None,
+    neighbourhood: str | None = None,
+    actor: str | None = None,
+    target: str | None = None,
+    depth: int = 2,
+    measure: Measure = "degree",
+    lang: Lang = "fr",
+    relayout: bool = False,
+) -> View:
+    """One view of the store, as the CLI and the pages ask for it."""
+    day = analyses.checked_day(as_of, "as_of")
+    if what is ViewName.growth:
+        history = analyses.in_neighbourhood(store.history(), neighbourhood)
+        positions = positions_for(store, history, relayout=relayout)
+        return growth_view(history, positions, growth_dates(history, day), lang=lang)
+    graph = analyses.in_neighbourhood(store.snapshot(day), neighbourhood)
+    positions = positions_for(store, graph, relayout=relayout)
+    if what is ViewName.neighbourhood:
+        return neighbourhood_view(graph, positions, measure=measure, lang=lang, as_of=day)
+    if what is ViewName.ego:
+        centre = _actor_in(graph, actor, "--actor")
+        return ego_view(graph, positions, centre, depth=depth, lang=lang, as_of=day)
+    if what is ViewName.path:
+        source = _actor_in(graph, actor, "--actor")
+        goal = _actor_in(graph, target, "--target")
+        paths = store.introduction_paths(source, goal, k=3, as_of=day)
+        if not paths:
+            raise NotFound("no chain of introductions links these two actors on that date")
+        return path_view(graph, positions, [p.actors for p in paths], lang=lang, as_of=day)
+    if what is ViewName.bridging:
+        report = analyses.run_bridging(store, day, opportunities=10, neighbourhood=neighbourhood)
+        return bridging_view(graph, positions, report, lang=lang, as_of=day)
+    report = analyses.run_isolation(store, day, neighbourhood=neighbourhood)
+    return isolation_view(graph, positions, report, lang=lang, as_of=day)
+
+
+def growth_dates(history: nx.Graph, end: date) -> list[date]:
+    """The first day of each month from the first record to ``end`` (at most 36 steps)."""
+    starts = [d.get("since") for _, d in history.nodes(data=True) if d.get("since")]
+    first = min(starts, default=end)
+    months = (end.year - first.year) * 12 + end.month - first.month
+    months = min(months, MAX_GROWTH_STEPS - 1)
+    return [month_start(end, -k) for k in range(months, 0, -1)] + [end]
+
+
+def _actor_in(graph: nx.Graph, actor: str | None, option: str) -> str:
+    if not actor:
+        raise InvalidInput(f"this view needs {option} (an actor id)")
+    if actor not in graph:
+        raise NotFound(f"no actor {actor!r} in the network on that date")
+    return actor
+
+
+__all__ = ["ViewName", "build_view", "growth_dates", "positions_for"]

@@ -1,0 +1,218 @@
+"""The six graph views drawn by real headless Chromium: nodes on the canvas, legend, tooltips,
+showcase, search, focus steps, the date slider, no request leaving the page, and a hostile name
+shown as text without running."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from api.views import ViewName, build_view
+from graph.sqlite_store import SqliteGraphStore
+from ingest.demo import DEMO_END, load
+from viz import View, save
+
+EVIL = "<img src=x onerror=alert(1)>"
+
+
+@dataclass
+class Saved:
+    views: dict[str, tuple[View, Path]]
+    ids: dict[str, str]
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory: pytest.TempPathFactory) -> Saved:
+    folder = tmp_path_factory.mktemp("views")
+    store = SqliteGraphStore(folder / "demo.db")
+    load(store)
+    ids = {a.name: a.id for a in store.list_actors(limit=1000).items}
+    evil = store.create_actor(
+        {
+            "name": EVIL,
+            "kind": "association",
+            "neighbourhood": "Cureghem-Lemmens",
+            "description": '<a href="javascript:alert(2)">href</a>',
+            "themes": ["<script>alert(3)</script>"],
+            "since": "2025-01-01",
+        },
+        by="amina",
+    )
+    store.create_link(
+        {"source": ids["Joris (BAR)"], "target": evil.id, "type": "KNOWS", "since": "2025-02-01"},
+        by="joris",
+    )
+    ids[EVIL] = evil.id
+    asks = {
+        "neighbourhood": {"measure": "betweenness"},
+        "ego": {"actor": evil.id, "depth": 1},
+        "path": {"actor": evil.id, "target": ids["Mosquée Al-Hidaya"]},
+        "bridging": {},
+        "isolation": {},
+        "growth": {},
+    }
+    views = {}
+    for name, options in asks.items():
+        view = build_view(store, ViewName(name), as_of=DEMO_END, lang="fr", **options)
+        views[name] = (view, save(view, folder / f"{name}.html"))
+    store.close()
+    return Saved(views, ids)
+
+
+@dataclass
+class Opened:
+    page: Page
+    requests: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def open_view(browser: Browser) -> Iterator[object]:
+    pages: list[Page] = []
+
+    def opener(path: Path, width: int = 1280, height: int = 800) -> Opened:
+        page = browser.new_page(viewport={"width": width, "height": height})
+        pages.append(page)
+        opened = Opened(page)
+        page.on("request", lambda r: opened.requests.append(r.url))
+        page.on("pageerror", lambda e: opened.errors.append(str(e)))
+
+        def dialog(d: object) -> None:
+            opened.dialogs.append(d.message)  # type: ignore[attr-defined]
+            d.dismiss()  # type: ignore[attr-defined]
+
+        page.on("dialog", dialog)
+        page.goto(path.as_uri())
+        page.wait_for_function("window.maillage && window.maillage.ready", timeout=30_000)
+        return opened
+
+    yield opener
+    for page in pages:
+        page.close()
+
+
+def _hover(page: Page, node_id: str) -> None:
+    """Move the mouse onto a node, where the canvas draws it."""
+    point = page.evaluate(
+        """id => { const m = window.maillage;
+                   const p = m.network.canvasToDOM(m.network.getPositions([id])[id]);
+                   const box = document.querySelector('#graph canvas').getBoundingClientRect();
+                   return {x: box.left + p.x, y: box.top + p.y}; }""",
+        node_id,
+    )
+    page.mouse.move(point["x"] + 1, point["y"] + 1)
+    page.mouse.move(point["x"], point["y"])
+
+
+def _alive(n: dict[str, object], day: int) -> bool:
+    since, until = n.get("since_day"), n.get("until_day")
+    return (since is None or since <= day) and (until is None or until > day)  # type: ignore[operator]
+
+
+def _visible(view: View) -> int:
+    """How many actors a view shows when it opens (ego: its first depth; growth: the last date)."""
+    depth = view.extra.get("depth")
+    if "dates" in view.extra:
+        day = view.extra["dates"][-1]["day"]
+        return sum(1 for n in view.nodes if _alive(n, day))
+    return sum(1 for n in view.nodes if depth is None or n.get("hop", 0) <= depth)
+
+
+@pytest.mark.parametrize("name", [v.value for v in ViewName])
+def test_each_view_draws_offline_and_runs_no_name(saved: Saved, open_view, name: str) -> None:  # type: ignore[no-untyped-def]
+    view, path = saved.views[name]
+    opened = open_view(path)
+    page = opened.page
+    assert page.locator("#graph canvas").count() == 1
+    drawn = page.evaluate("window.maillage.nodeView.length")
+    assert drawn == _visible(view) > 0
+    assert page.evaluate("window.maillage.frames") >= 1
+    assert opened.errors == []
+    # the legend names every kind shown, with its symbol
+    legend = page.locator("#legend-items li").all_inner_texts()
+    assert any("association" in item and "●" in item for item in legend)
+    # the hostile actor: shown as text in the tooltip and the details, never run
+    evil = saved.ids[EVIL]
+    if page.evaluate("id => window.maillage.nodeView.get(id) !== null", evil):
+        _hover(page, evil)
+        tooltip = page.locator("div.vis-tooltip")
+        tooltip.wait_for(state="visible", timeout=5000)
+        assert EVIL in tooltip.inner_text()
+        page.evaluate("id => window.maillage.network.selectNodes([id])", evil)
+        page.fill("#search", EVIL)
+        page.press("#search", "Enter")
+        assert EVIL in page.locator("#info-items").inner_text()
+    assert page.locator("img").count() == 0 and page.locator("script:not([id])").count() == 2
+    page.wait_for_timeout(300)
+    assert opened.dialogs == []
+    # nothing but the file itself was requested: the saved view works without network
+    assert opened.requests == [path.as_uri()]
+
+
+def test_search_and_showcase(saved: Saved, open_view) -> None:  # type: ignore[no-untyped-def]
+    view, path = saved.views["neighbourhood"]
+    page = open_view(path).page
+    page.fill("#search", "mosquee al-hidaya")  # accents and case do not matter
+    page.press("#search", "Enter")
+    wanted = saved.ids["Mosquée Al-Hidaya"]
+    assert page.evaluate("window.maillage.found") == wanted
+    assert page.evaluate("window.maillage.network.getSelectedNodes()") == [wanted]
+    assert "Mosquée Al-Hidaya" in page.locator("#info-items").inner_text()
+    page.select_option("#showcase-field", "languages")
+    page.select_option("#showcase-value", "tr")
+    speakers = sum(1 for n in view.nodes if "tr" in n["languages"])
+    assert page.evaluate("window.maillage.showcased") == speakers > 0
+    dimmed = page.evaluate(
+        "window.maillage.nodes.get().filter(n => n.color === '#E6E6E6').length"
+    )
+    assert dimmed == len(view.nodes) - speakers
+    page.click("#showcase-clear")
+    assert page.evaluate("window.maillage.showcased") is None
+
+
+def test_ego_focus_grows_and_shrinks(saved: Saved, open_view) -> None:  # type: ignore[no-untyped-def]
+    view, path = saved.views["ego"]
+    page = open_view(path).page
+    counts = [page.evaluate("window.maillage.nodeView.length")]
+    page.click("#depth-more")
+    counts.append(page.evaluate("window.maillage.nodeView.length"))
+    page.keyboard.press("-")
+    counts.append(page.evaluate("window.maillage.nodeView.length"))
+    by_hop = [sum(1 for n in view.nodes if n["hop"] <= d) for d in (1, 2, 1)]
+    assert counts == by_hop and counts[1] > counts[0]
+    assert page.locator("#depth").inner_text() == "1"
+
+
+def test_growth_slider_replays_the_months(saved: Saved, open_view) -> None:  # type: ignore[no-untyped-def]
+    view, path = saved.views["growth"]
+    page = open_view(path).page
+    last = page.evaluate("window.maillage.nodeView.length")
+    slider = page.locator("#date-slider")
+    slider.fill("0")
+    first = page.evaluate("window.maillage.nodeView.length")
+    first_day = view.extra["dates"][0]["day"]
+    expected = sum(1 for n in view.nodes if _alive(n, first_day))
+    assert first == expected < last
+    assert page.locator("#date-label").inner_text() == view.extra["dates"][0]["label"]
+
+
+def test_bridging_draws_suggested_introductions(saved: Saved, open_view) -> None:  # type: ignore[no-untyped-def]
+    view, path = saved.views["bridging"]
+    page = open_view(path).page
+    dashed = page.evaluate("window.maillage.edgeView.get().filter(e => e.suggested).length")
+    assert dashed == view.extra["suggestions"] > 0
+    legend = " ".join(page.locator("#legend-items li").all_inner_texts())
+    assert "introduction suggérée" in legend and "peut présenter" in legend
+
+
+def test_a_phone_sized_screen_keeps_everything_reachable(saved: Saved, open_view) -> None:  # type: ignore[no-untyped-def]
+    _, path = saved.views["isolation"]
+    page = open_view(path, width=360, height=740).page
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360
+    assert page.locator("#legend-items li").count() > 3

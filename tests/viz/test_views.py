@@ -1,0 +1,158 @@
+"""The graph views as pure functions: layout stability, what each view contains, escaping,
+self-containment. The same views are drawn in a real browser in tests/browser."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from api.views import ViewName, build_view, growth_dates, positions_for
+from graph.sqlite_store import SqliteGraphStore
+from ingest.demo import DEMO_END, generate, load
+from viz import (
+    bridging_view,
+    ego_view,
+    growth_view,
+    isolation_view,
+    layout_positions,
+    neighbourhood_view,
+    path_view,
+    render,
+)
+
+EVIL = "<img src=x onerror=alert(1)>"
+
+
+def _payload(html: str) -> dict[str, object]:
+    block = re.search(r'<script type="application/json" id="view-data">(.*?)</script>', html, re.S)
+    assert block is not None
+    return dict(json.loads(block.group(1)))
+
+
+def _graph() -> nx.MultiDiGraph:
+    g = nx.MultiDiGraph(as_of="2026-01-01")
+    g.add_node("a", name=EVIL, kind="association", themes=["health"], languages=["fr"],
+               description="see href=javascript:alert(2)", since=date(2025, 1, 1))  # fmt: skip
+    g.add_node("b", name="Pharmacie du Midi", kind="trader", themes=["health"], languages=["ar"])
+    g.add_node("c", name="CPAS", kind="public_service", themes=["housing"], languages=["fr"])
+    g.add_edge("a", "b", key="l1", type="KNOWS", strength=2, since=date(2025, 2, 1))
+    g.add_edge("b", "c", key="l2", type="REFERS_TO", strength=3, since=date(2025, 3, 1))
+    return g
+
+
+def test_layout_is_repeatable_and_new_actors_move_nobody() -> None:
+    g = nx.powerlaw_cluster_graph(400, 3, 0.3, seed=2)
+    first = layout_positions(g, seed=5)
+    assert first == layout_positions(g, seed=5)
+    for i in range(400, 425):
+        g.add_edge(i, i - 400)
+    g.add_node("lonely")
+    again = layout_positions(g, pinned=first)
+    assert all(again[v] == first[v] for v in first)
+    assert set(again) == set(g)
+    # a new actor sits near the actor it is linked to, not across the map
+    xs = [p[0] for p in first.values()]
+    width = max(xs) - min(xs)
+    near = [abs(again[i][0] - first[i - 400][0]) for i in range(400, 425)]
+    assert max(near) < width / 4
+
+
+def test_positions_are_stored_once_and_reused(tmp_path: Path) -> None:
+    store = SqliteGraphStore(tmp_path / "m.db")
+    load(store)
+    graph = store.snapshot(DEMO_END)
+    placed = positions_for(store, graph)
+    assert set(graph) <= set(store.positions())
+    assert positions_for(store, store.snapshot(date(2025, 6, 1))) == placed
+    # every view and every date uses the same positions
+    one = _payload(render(build_view(store, ViewName.neighbourhood, as_of=DEMO_END)))
+    two = _payload(render(build_view(store, ViewName.isolation, as_of=DEMO_END)))
+    spot = {n["id"]: (n["x"], n["y"]) for n in one["nodes"]}  # type: ignore[index, attr-defined]
+    assert spot == {n["id"]: (n["x"], n["y"]) for n in two["nodes"]}  # type: ignore[attr-defined]
+    relaid = positions_for(store, graph, relayout=True)
+    assert set(relaid) >= set(graph) and store.positions() == relaid
+
+
+def test_user_text_is_data_never_markup() -> None:
+    g = _graph()
+    html = render(neighbourhood_view(g, layout_positions(g), lang="en"))
+    assert EVIL not in html and "<img" not in html  # < is \\u003c inside the JSON block
+    data = _payload(html)
+    node = next(n for n in data["nodes"] if n["id"] == "a")  # type: ignore[attr-defined]
+    assert node["label"] == EVIL and node["title"].startswith(EVIL)
+    # no pyvis popup path, no CDN, nothing fetched: a strict CSP and inline assets only
+    assert "tooltip_link" not in html and "cdnjs" not in html and "jsdelivr" not in html
+    assert "default-src 'none'" in html
+    assert not re.search(r"""(src|href)\s*=\s*["']?https?:""", html)
+
+
+def test_each_view_shows_what_it_is_about() -> None:
+    g = _graph()
+    pos = layout_positions(g)
+    ego = ego_view(g, pos, "a", depth=1, lang="fr")
+    assert {n["id"]: n["hop"] for n in ego.nodes} == {"a": 0, "b": 1, "c": 2}
+    path = path_view(g, pos, [["a", "b", "c"]], lang="nl")
+    assert {e["id"] for e in path.edges} == {"l1", "l2"}
+    report = {
+        "brokers": {"betweenness": [{"id": "b", "name": "Pharmacie du Midi", "value": 1.0}]},
+        "opportunities": [
+            {
+                "actors": [{"id": "a"}, {"id": "c"}],
+                "introducer": {"id": "b"},
+                "reason": "both <b>work</b> on it",
+            }
+        ],
+    }
+    bridge = bridging_view(g, pos, report, lang="en")
+    dashed = [e for e in bridge.edges if e.get("suggested")]
+    assert len(dashed) == 1 and dashed[0]["title"] == "both <b>work</b> on it"
+    intro = next(n for n in bridge.nodes if n["id"] == "b")
+    assert intro["borderWidth"] == 5
+    iso = isolation_view(g, pos, {"single_link": [{"id": "a", "reason": "one link"}]}, lang="en")
+    flagged = next(n for n in iso.nodes if n["id"] == "a")
+    assert ["why", "one link"] in flagged["details"]
+    growth = growth_view(g, pos, [date(2025, 1, 15), date(2025, 2, 15)], lang="en")
+    assert [d["label"] for d in growth.extra["dates"]] == ["2025-01-15", "2025-02-15"]
+    assert next(e for e in growth.edges if e["id"] == "l2")["since_day"] == 739311
+    with pytest.raises(ValueError):
+        ego_view(g, pos, "ghost")
+    with pytest.raises(ValueError):
+        neighbourhood_view(g, pos, measure="popularity")  # type: ignore[arg-type]
+
+
+def test_sizes_follow_the_measure() -> None:
+    g = nx.MultiDiGraph()
+    for n in "hxyz":
+        g.add_node(n, name=n, kind="association")
+    for n in "xyz":
+        g.add_edge("h", n, key=n, type="KNOWS", strength=1)
+    pos = layout_positions(g)
+    for measure in ("degree", "betweenness", "constraint"):
+        view = neighbourhood_view(g, pos, measure=measure)  # type: ignore[arg-type]
+        size = {n["id"]: n["value"] for n in view.nodes}
+        assert size["h"] > size["x"] == size["y"], measure
+
+
+def test_large_views_collapse_into_communities() -> None:
+    g = nx.MultiDiGraph(nx.relabel_nodes(nx.connected_caveman_graph(30, 80), str))
+    for v in g:
+        g.nodes[v].update(name=f"actor {v}", kind="association")
+    view = neighbourhood_view(g, layout_positions(g), collapse_above=2000)
+    assert view.extra["collapse"] is True
+    assert 20 <= len(view.extra["communities"]) <= 40
+    assert all("community" in n for n in view.nodes)
+
+
+def test_growth_dates_are_month_starts_up_to_the_end() -> None:
+    data = generate()
+    g = nx.MultiDiGraph()
+    for a in data.actors:
+        g.add_node(a["name"], since=date.fromisoformat(a["since"]))
+    dates = growth_dates(g, DEMO_END)
+    assert dates[-1] == DEMO_END and len(dates) == 36
+    assert all(d.day == 1 for d in dates[:-1])

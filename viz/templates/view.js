@@ -1,0 +1,219 @@
+/* Maillage graph view: controls around vis-network. Every text from the data is put into the page
+   with textContent (or as a vis-network string title, which it shows as text): never as HTML. */
+(function () {
+  "use strict";
+  const data = JSON.parse(document.getElementById("view-data").textContent);
+  const t = data.text;
+  const container = document.getElementById("graph");
+  const nodes = new vis.DataSet(data.nodes);
+  const edges = new vis.DataSet(data.edges);
+  const state = { depth: data.depth || 1, day: null, showcase: null };
+
+  function visible(item) {
+    if (data.view === "ego" && item.hop !== undefined && item.hop > state.depth) return false;
+    if (state.day !== null) {
+      if (item.since_day !== undefined && item.since_day !== null && item.since_day > state.day) return false;
+      if (item.until_day !== undefined && item.until_day !== null && item.until_day <= state.day) return false;
+    }
+    return true;
+  }
+  const nodeView = new vis.DataView(nodes, { filter: visible });
+  const edgeView = new vis.DataView(edges, {
+    filter: function (e) {
+      if (!visible(e)) return false;
+      if (data.view === "ego") {
+        const a = nodes.get(e.from), b = nodes.get(e.to);
+        return a && b && visible(a) && visible(b);
+      }
+      return true;
+    },
+  });
+  const network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, data.options);
+  const maillage = { network: network, nodes: nodes, edges: edges, nodeView: nodeView, edgeView: edgeView,
+                     ready: false, firstFrame: null, frames: 0 };
+  window.maillage = maillage;
+  network.on("afterDrawing", function () {
+    maillage.frames += 1;
+    if (!maillage.ready) {
+      maillage.ready = true;
+      maillage.firstFrame = performance.now();
+    }
+  });
+
+  // ---- text helpers (textContent only)
+  function el(tag, text, cls) {
+    const e = document.createElement(tag);
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    if (cls) e.className = cls;
+    return e;
+  }
+  function fold(s) {
+    return String(s).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim();
+  }
+
+  // ---- legend: shape symbol + colour + words (colour is never the only carrier)
+  const legend = document.getElementById("legend-items");
+  data.legend.forEach(function (entry) {
+    const li = el("li");
+    let mark;
+    if (entry.line) {
+      mark = el("span", "", "line");
+      mark.style.borderTopStyle = entry.line;
+      mark.style.borderTopColor = entry.color;
+    } else {
+      mark = el("span", entry.symbol, "swatch");
+      mark.style.color = entry.color;
+    }
+    mark.setAttribute("aria-hidden", "true");
+    li.appendChild(mark);
+    li.appendChild(el("span", entry.label));
+    legend.appendChild(li);
+  });
+
+  // ---- details of the selected actor
+  const info = document.getElementById("info-items");
+  function showDetails(id) {
+    info.textContent = "";
+    const n = nodes.get(id);
+    if (!n) return;
+    (n.details || []).forEach(function (pair) {
+      info.appendChild(el("dt", pair[0]));
+      info.appendChild(el("dd", pair[1]));
+    });
+  }
+  network.on("click", function (params) {
+    if (params.nodes.length) {
+      const id = params.nodes[0];
+      if (network.isCluster(id)) {
+        network.openCluster(id);
+        return;
+      }
+      showDetails(id);
+    }
+  });
+
+  // ---- search by name
+  const names = document.getElementById("names");
+  const byName = new Map();
+  nodes.forEach(function (n) {
+    if (n.name === undefined) return;
+    byName.set(fold(n.name), n.id);
+    const option = document.createElement("option");
+    option.value = n.name;
+    names.appendChild(option);
+  });
+  const search = document.getElementById("search");
+  function find() {
+    const wanted = fold(search.value);
+    if (!wanted) return;
+    let id = byName.get(wanted);
+    if (id === undefined) {
+      for (const [name, candidate] of byName) {
+        if (name.includes(wanted)) { id = candidate; break; }
+      }
+    }
+    if (id === undefined) return;
+    const cluster = network.clustering.findNode(id);
+    if (cluster.length > 1) network.openCluster(cluster[0]);
+    network.selectNodes([id]);
+    network.focus(id, { scale: 1.5, animation: false });
+    showDetails(id);
+    maillage.found = id;
+  }
+  search.addEventListener("change", find);
+  search.addEventListener("keydown", function (e) { if (e.key === "Enter") find(); });
+
+  // ---- showcase: highlight actors by a field, dim the rest
+  const field = document.getElementById("showcase-field");
+  const value = document.getElementById("showcase-value");
+  function fill() {
+    value.textContent = "";
+    value.appendChild(el("option", "—"));
+    value.firstChild.value = "";
+    (data.showcase[field.value] || []).forEach(function (v) {
+      const o = el("option", v);
+      o.value = v;
+      value.appendChild(o);
+    });
+    value.disabled = !field.value;
+  }
+  function paint() {
+    const f = field.value, v = value.value;
+    const updates = [];
+    nodes.forEach(function (n) {
+      const values = n[f];
+      const hit = !f || !v || (Array.isArray(values) ? values.indexOf(v) >= 0 : values === v);
+      updates.push({ id: n.id, color: hit ? n.base_color : data.dim.color,
+                     font: { color: hit ? data.dim.font_on : data.dim.font_off } });
+    });
+    nodes.update(updates);
+    maillage.showcased = f && v ? updates.filter(function (u) { return u.color !== data.dim.color; }).length : null;
+  }
+  field.addEventListener("change", function () { fill(); paint(); });
+  value.addEventListener("change", paint);
+  document.getElementById("showcase-clear").addEventListener("click", function () {
+    field.value = ""; fill(); paint();
+  });
+
+  // ---- ego network: focus that grows and shrinks by steps
+  if (data.view === "ego") {
+    const out = document.getElementById("depth");
+    function setDepth(d) {
+      state.depth = Math.max(1, Math.min(data.max_depth, d));
+      out.textContent = String(state.depth);
+      nodeView.refresh(); edgeView.refresh();
+      network.fit({ animation: false });
+    }
+    document.getElementById("depth-less").addEventListener("click", function () { setDepth(state.depth - 1); });
+    document.getElementById("depth-more").addEventListener("click", function () { setDepth(state.depth + 1); });
+    document.addEventListener("keydown", function (e) {
+      if (e.target.tagName === "INPUT") return;
+      if (e.key === "+") setDepth(state.depth + 1);
+      if (e.key === "-") setDepth(state.depth - 1);
+    });
+    setDepth(state.depth);
+  }
+
+  // ---- growth replay: the network on each date
+  if (data.view === "growth") {
+    const slider = document.getElementById("date-slider");
+    const label = document.getElementById("date-label");
+    slider.max = String(data.dates.length - 1);
+    function setStep(i) {
+      slider.value = String(i);
+      state.day = data.dates[i].day;
+      label.textContent = data.dates[i].label;
+      nodeView.refresh(); edgeView.refresh();
+      maillage.step = i;
+    }
+    slider.addEventListener("input", function () { setStep(Number(slider.value)); });
+    let timer = null;
+    document.getElementById("play").addEventListener("click", function () {
+      if (timer) { clearInterval(timer); timer = null; return; }
+      let i = 0;
+      timer = setInterval(function () {
+        setStep(i);
+        i += 1;
+        if (i >= data.dates.length) { clearInterval(timer); timer = null; }
+      }, 700);
+    });
+    setStep(data.dates.length - 1);
+  }
+
+  // ---- large views: one node per community, opened on click
+  if (data.collapse) {
+    data.communities.forEach(function (c) {
+      network.cluster({
+        joinCondition: function (n) { return n.community === c.id; },
+        clusterNodeProperties: { id: "community:" + c.id, label: c.label, title: c.title,
+                                 shape: "dot", size: c.size, color: c.color, borderWidth: 2 },
+      });
+    });
+  }
+
+  document.getElementById("fullscreen").addEventListener("click", function () {
+    if (document.fullscreenElement) document.exitFullscreen();
+    else document.documentElement.requestFullscreen();
+  });
+  maillage.text = t;
+})();
