@@ -219,9 +219,7 @@ class SizeMeasure(StrEnum):
 
 @app.command()
 def view(
-    what: str = typer.Argument(
-        ..., help="neighbourhood, ego, path, bridging, isolation or growth"
-    ),
+    what: str = typer.Argument(..., help="neighbourhood, ego, path, bridging, isolation or growth"),
     output: Path = typer.Option(..., "--output", "-o", help="The HTML file to write"),
     as_of: datetime = typer.Option(None, "--as-of", formats=["%Y-%m-%d"], help="Day to show"),
     neighbourhood: str = typer.Option(None, help="Only this neighbourhood"),

@@ -154,11 +154,6 @@ def _details(data: Mapping[str, Any], lang: Lang) -> list[list[str]]:
     return rows
 
 
-def _tooltip(details: list[list[str]]) -> str:
-    """The hover text: the name, then one line per detail (vis-network shows it as text)."""
-    return "\n".join([details[0][1], *(f"{k}: {v}" for k, v in details[1:])])
-
-
 class _Builder:
     """Nodes and edges of one view, added through a pyvis Network."""
 
@@ -194,7 +189,6 @@ class _Builder:
                 label=name if len(name) <= LABEL_MAX else name[: LABEL_MAX - 1] + "…",
                 shape=shape,
                 color=colour,
-                title=_tooltip(details),
                 x=x,
                 y=y,
                 physics=False,
@@ -205,8 +199,7 @@ class _Builder:
                 themes=_tags(data.get("themes")),
                 languages=_tags(data.get("languages")),
                 target_groups=_tags(data.get("target_groups")),
-                details=details,
-                base_color=colour,
+                details=details,  # the page makes the hover text of them
                 **extra,
             )
 
@@ -305,35 +298,65 @@ def _subtitle(graph: nx.Graph, lang: Lang, as_of: date | None) -> str:
 
 
 def _edges(graph: nx.Graph) -> list[tuple[Any, Any, Any, Mapping[str, Any]]]:
-    if graph.is_multigraph():
-        return [(u, v, k, d) for u, v, k, d in graph.edges(keys=True, data=True)]
-    return [(u, v, f"{u}-{v}", d) for u, v, d in graph.edges(data=True)]
+    """Every link with an id unique in the view: the link id of a store snapshot, else one
+    made of both ends and the key."""
+    if not graph.is_multigraph():
+        return [(u, v, f"{u}|{v}", d) for u, v, d in graph.edges(data=True)]
+    edges = list(graph.edges(keys=True, data=True))
+    if len({str(k) for _, _, k, _ in edges}) == len(edges):
+        return edges
+    return [(u, v, f"{u}|{v}|{k}", d) for u, v, k, d in edges]
 
 
-def _collapse(simple: nx.Graph, sizes: Mapping[Any, float], lang: Lang) -> dict[str, Any]:
-    """Communities as single nodes (size = members), for views too large to read."""
+def _collapse(
+    simple: nx.Graph, builder: _Builder, sizes: Mapping[Any, float], lang: Lang
+) -> dict[str, Any]:
+    """Communities as single nodes (size = members) at the centre of their members, with one
+    line per pair of linked communities; the page opens a community on click. Only these are
+    drawn at first, so a large view opens as fast as a small one."""
     found = communities(simple, seed=1)
     member = membership(found)
     groups: dict[int, list[Any]] = {}
     for v, c in member.items():
         groups.setdefault(c, []).append(v)
     t = ui(lang)
-    listed = []
     for c, members in sorted(groups.items()):
         leader = max(members, key=lambda v: (sizes.get(v, 0.0), str(v)))
         name = plain_text(simple.nodes[leader].get("name", leader))
         kind = str(simple.nodes[leader].get("kind", "other"))
         label = f"{name} +{len(members) - 1}"
-        listed.append(
-            {
-                "id": c,
-                "label": label,
-                "title": f"{label}\n{len(members)} {t['members']}\n{t['open_group']}",
-                "size": round(12 + 4 * math.sqrt(len(members)), 1),
-                "color": colour_of(kind),
-            }
+        spots = [builder.pixels[v] for v in members if v in builder.pixels]
+        x = sum(p[0] for p in spots) / len(spots) if spots else 0.0
+        y = sum(p[1] for p in spots) / len(spots) if spots else 0.0
+        builder.net.add_node(
+            f"community:{c}",
+            label=label,
+            shape="dot",
+            color=colour_of(kind),
+            x=round(x, 1),
+            y=round(y, 1),
+            physics=False,
+            value=round(12 + 4 * math.sqrt(len(members)), 1),
+            group_of=c,
+            details=[[t["name"], label], [t["members"], str(len(members))], ["", t["open_group"]]],
         )
-    return {"collapse": True, "communities": listed, "membership": member}
+    between: dict[tuple[int, int], int] = {}
+    for u, v in simple.edges():
+        a, b = sorted((member[u], member[v]))
+        if a != b:
+            between[(a, b)] = between.get((a, b), 0) + 1
+    for (a, b), count in between.items():
+        builder.net.add_edge(
+            f"community:{a}",
+            f"community:{b}",
+            id=f"communities:{a}:{b}",
+            width=round(1 + math.log2(count), 1),
+            color="#9E9E9E",
+            title=f"{count}",
+            arrows={"to": {"enabled": False}},
+            group_edge=True,
+        )
+    return {"collapse": True, "communities": len(groups), "membership": member}
 
 
 # --------------------------------------------------------------------------- the views
@@ -369,9 +392,8 @@ def neighbourhood_view(
     builder = _Builder(graph, positions, lang)
     extra: dict[str, Any] = {}
     if graph.number_of_nodes() > collapse_above:
-        extra = _collapse(simple, sizes, lang)
-        member = extra.pop("membership")
-        builder.add_nodes(graph.nodes, sizes, community=member)
+        extra = _collapse(simple, builder, sizes, lang)
+        builder.add_nodes(graph.nodes, sizes, community=extra.pop("membership"))
     else:
         builder.add_nodes(graph.nodes, sizes)
     builder.add_links(_edges(graph))

@@ -16,6 +16,8 @@ from graph.sqlite_store import SqliteGraphStore
 from ingest.demo import DEMO_END, load
 from viz import View, save
 
+from .conftest import wait_until_drawn
+
 EVIL = "<img src=x onerror=alert(1)>"
 
 
@@ -88,7 +90,7 @@ def open_view(browser: Browser) -> Iterator[object]:
 
         page.on("dialog", dialog)
         page.goto(path.as_uri())
-        page.wait_for_function("window.maillage && window.maillage.ready", timeout=30_000)
+        wait_until_drawn(page, 30_000)
         return opened
 
     yield opener
@@ -167,9 +169,7 @@ def test_search_and_showcase(saved: Saved, open_view) -> None:  # type: ignore[n
     page.select_option("#showcase-value", "tr")
     speakers = sum(1 for n in view.nodes if "tr" in n["languages"])
     assert page.evaluate("window.maillage.showcased") == speakers > 0
-    dimmed = page.evaluate(
-        "window.maillage.nodes.get().filter(n => n.color === '#E6E6E6').length"
-    )
+    dimmed = page.evaluate("window.maillage.nodes.get().filter(n => n.color === '#E6E6E6').length")
     assert dimmed == len(view.nodes) - speakers
     page.click("#showcase-clear")
     assert page.evaluate("window.maillage.showcased") is None
@@ -216,3 +216,24 @@ def test_a_phone_sized_screen_keeps_everything_reachable(saved: Saved, open_view
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360
     assert page.locator("#legend-items li").count() > 3
+
+
+def test_a_large_view_opens_with_communities_collapsed(tmp_path: Path, open_view) -> None:  # type: ignore[no-untyped-def]
+    import networkx as nx
+
+    from viz import layout_positions, neighbourhood_view
+
+    g = nx.MultiDiGraph(nx.relabel_nodes(nx.connected_caveman_graph(25, 100), str))
+    for v in g:
+        g.nodes[v].update(name=f"actor {v}", kind="association")
+    view = neighbourhood_view(g, layout_positions(g), collapse_above=2000)
+    page = open_view(save(view, tmp_path / "large.html")).page
+    groups = view.extra["communities"]
+    assert page.evaluate("window.maillage.nodeView.length") == groups
+    page.evaluate("window.maillage.openGroup(0)")
+    members = sum(1 for n in view.nodes if n.get("community") == 0)
+    assert page.evaluate("window.maillage.nodeView.length") == groups - 1 + members
+    page.fill("#search", "actor 2499")  # searching opens the actor's community
+    page.press("#search", "Enter")
+    assert page.evaluate("window.maillage.found") == "2499"
+    assert page.evaluate("window.maillage.opened") == 2

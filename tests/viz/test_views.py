@@ -84,7 +84,7 @@ def test_user_text_is_data_never_markup() -> None:
     assert EVIL not in html and "<img" not in html  # < is \\u003c inside the JSON block
     data = _payload(html)
     node = next(n for n in data["nodes"] if n["id"] == "a")  # type: ignore[attr-defined]
-    assert node["label"] == EVIL and node["title"].startswith(EVIL)
+    assert node["label"] == EVIL and node["details"][0] == ["name", EVIL]
     # no pyvis popup path, no CDN, nothing fetched: a strict CSP and inline assets only
     assert "tooltip_link" not in html and "cdnjs" not in html and "jsdelivr" not in html
     assert "default-src 'none'" in html
@@ -144,8 +144,10 @@ def test_large_views_collapse_into_communities() -> None:
         g.nodes[v].update(name=f"actor {v}", kind="association")
     view = neighbourhood_view(g, layout_positions(g), collapse_above=2000)
     assert view.extra["collapse"] is True
-    assert 20 <= len(view.extra["communities"]) <= 40
-    assert all("community" in n for n in view.nodes)
+    groups = [n for n in view.nodes if "group_of" in n]
+    assert len(groups) == view.extra["communities"] and 20 <= len(groups) <= 40
+    assert all("community" in n for n in view.nodes if "group_of" not in n)
+    assert any(e.get("group_edge") for e in view.edges)
 
 
 def test_growth_dates_are_month_starts_up_to_the_end() -> None:

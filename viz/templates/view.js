@@ -5,11 +5,20 @@
   const data = JSON.parse(document.getElementById("view-data").textContent);
   const t = data.text;
   const container = document.getElementById("graph");
+  // the hover text (shown by vis-network as text) is the details, one per line
+  data.nodes.forEach(function (n) {
+    n.base_color = n.color;
+    n.title = (n.details || []).map(function (pair, i) { return i ? pair[0] + ": " + pair[1] : pair[1]; }).join("\n");
+  });
   const nodes = new vis.DataSet(data.nodes);
   const edges = new vis.DataSet(data.edges);
-  const state = { depth: data.depth || 1, day: null, showcase: null };
+  const state = { depth: data.depth || 1, day: null, showcase: null, open: new Set() };
 
   function visible(item) {
+    if (data.collapse) {
+      if (item.group_of !== undefined) return !state.open.has(item.group_of);
+      if (item.community !== undefined && !state.open.has(item.community)) return false;
+    }
     if (data.view === "ego" && item.hop !== undefined && item.hop > state.depth) return false;
     if (state.day !== null) {
       if (item.since_day !== undefined && item.since_day !== null && item.since_day > state.day) return false;
@@ -21,6 +30,10 @@
   const edgeView = new vis.DataView(edges, {
     filter: function (e) {
       if (!visible(e)) return false;
+      if (data.collapse) {
+        const a = nodes.get(e.from), b = nodes.get(e.to);
+        return a && b && visible(a) && visible(b);
+      }
       if (data.view === "ego") {
         const a = nodes.get(e.from), b = nodes.get(e.to);
         return a && b && visible(a) && visible(b);
@@ -84,19 +97,27 @@
   network.on("click", function (params) {
     if (params.nodes.length) {
       const id = params.nodes[0];
-      if (network.isCluster(id)) {
-        network.openCluster(id);
+      const group = nodes.get(id);
+      if (group && group.group_of !== undefined) {
+        openGroup(group.group_of);
         return;
       }
       showDetails(id);
     }
   });
 
+  function openGroup(c) {
+    state.open.add(c);
+    nodeView.refresh(); edgeView.refresh();
+    maillage.opened = state.open.size;
+  }
+  maillage.openGroup = openGroup;
+
   // ---- search by name
   const names = document.getElementById("names");
   const byName = new Map();
   nodes.forEach(function (n) {
-    if (n.name === undefined) return;
+    if (n.name === undefined || n.group_of !== undefined) return;
     byName.set(fold(n.name), n.id);
     const option = document.createElement("option");
     option.value = n.name;
@@ -113,8 +134,10 @@
       }
     }
     if (id === undefined) return;
-    const cluster = network.clustering.findNode(id);
-    if (cluster.length > 1) network.openCluster(cluster[0]);
+    const found = nodes.get(id);
+    if (data.collapse && found.community !== undefined && !state.open.has(found.community)) {
+      openGroup(found.community);
+    }
     network.selectNodes([id]);
     network.focus(id, { scale: 1.5, animation: false });
     showDetails(id);
@@ -198,17 +221,6 @@
       }, 700);
     });
     setStep(data.dates.length - 1);
-  }
-
-  // ---- large views: one node per community, opened on click
-  if (data.collapse) {
-    data.communities.forEach(function (c) {
-      network.cluster({
-        joinCondition: function (n) { return n.community === c.id; },
-        clusterNodeProperties: { id: "community:" + c.id, label: c.label, title: c.title,
-                                 shape: "dot", size: c.size, color: c.color, borderWidth: 2 },
-      });
-    });
   }
 
   document.getElementById("fullscreen").addEventListener("click", function () {
