@@ -26,6 +26,40 @@ def _matches(data: dict[str, Any], criteria: dict[str, str | None]) -> bool:
     )
 
 
+def bar_team_of(
+    graph: nx.MultiDiGraph, actor_id: str | None, neighbourhood: str | None = None
+) -> list[str]:
+    """The BAR team a chain starts from: the user's team actor and its members (``MEMBER_OF``
+    links to it); without one, every BAR team actor of the neighbourhood (or of all).
+
+    Neighbourhood names compare as every name does (case, accents and punctuation ignored).
+
+    Examples
+    --------
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("t", kind="bar_team", neighbourhood="Cureghem-Lemmens")
+    >>> g.add_node("w", kind="bar_team", neighbourhood="Cureghem-Lemmens")
+    >>> g.add_node("n", kind="bar_team", neighbourhood="Nord")
+    >>> _ = g.add_edge("w", "t", type="MEMBER_OF")
+    >>> bar_team_of(g, "t")
+    ['t', 'w']
+    >>> bar_team_of(g, None, "cureghem lemmens")
+    ['t', 'w']
+    """
+    if actor_id and actor_id in graph:
+        members = [
+            u for u, _, data in graph.in_edges(actor_id, data=True) if data["type"] == "MEMBER_OF"
+        ]
+        return [actor_id, *members]
+    wanted = normalise_name(neighbourhood) if neighbourhood else None
+    return [
+        n
+        for n, data in graph.nodes(data=True)
+        if data.get("kind") == "bar_team"
+        and (wanted is None or normalise_name(data["neighbourhood"]) == wanted)
+    ]
+
+
 def reach(
     graph: nx.MultiDiGraph,
     team: Iterable[str],

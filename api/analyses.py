@@ -1,12 +1,18 @@
-"""The glue between the store and the pure analysis functions, shared by the routes and the CLI."""
+"""The glue between the store and the pure analysis functions, and the one registry of analyses
+(:data:`REGISTRY`: name -> parameters model, function, result type) that both the HTTP routes
+(``api/routes/analysis.py``) and ``maillage analyse`` are made from."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 import networkx as nx
+from pydantic import BaseModel, ConfigDict, Field
 
+from analysis import results
 from analysis.bridging import (
     bridging,
     brokerage_groups,
@@ -22,6 +28,7 @@ from analysis.referrals import referral_flows
 from graph.errors import InvalidInput
 from graph.model import ReferralFilter, normalise_name, today
 from graph.store import GraphStore
+from graph.validation import validate
 
 
 def _checked(fn: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -219,3 +226,200 @@ def run_referrals(
         referral_flows, referrals, names, start=first, end=last, interval=interval, window=window
     )
     return _scoped(result, neighbourhood)
+
+
+# --------------------------------------------------------------------------- the registry
+
+Interval = Annotated[
+    Literal["week", "month", "quarter", "year"], Field(description="week, month, quarter or year")
+]
+Groups = Annotated[
+    Literal["kind", "community"],
+    Field(description="Groups for brokerage roles: actor kinds or communities"),
+]
+AsOfField = Field(default=None, description="The day to analyse (default: today)")
+SeedField = Field(default=1, ge=0, le=2**31, description="Seed of Louvain (same seed, same answer)")
+TopField = Field(default=10, ge=1, le=200, description="How many to list")
+StartField = Field(default=None, description="Default: a year before end")
+EndField = Field(default=None, description="Default: today")
+
+
+class Parameters(BaseModel):
+    """What an analysis may be asked; anything else is refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class IsolationParameters(Parameters):
+    as_of: date | None = AsOfField
+    dormant_months: int = Field(default=6, ge=1, le=120, description="Dormant after N months")
+
+
+class BridgingParameters(Parameters):
+    as_of: date | None = AsOfField
+    seed: int = SeedField
+    top: int = TopField
+    opportunities: int = Field(default=20, ge=0, le=200, description="Introductions to list")
+    groups: Groups = "kind"
+
+
+class BrokerageParameters(Parameters):
+    as_of: date | None = AsOfField
+    groups: Groups = "kind"
+    seed: int = SeedField
+    top: int = TopField
+
+
+class CommunitiesParameters(Parameters):
+    as_of: date | None = AsOfField
+    seed: int = SeedField
+    resolution: float = Field(default=1.0, gt=0, le=10, description="Louvain's resolution")
+
+
+class GrowthParameters(Parameters):
+    start: date | None = StartField
+    end: date | None = EndField
+    interval: Interval = "month"
+    by_neighbourhood: bool = Field(default=True, description="A series per neighbourhood too")
+
+
+class CompareParameters(Parameters):
+    first: date = Field(description="The earlier date")
+    second: date | None = Field(default=None, description="The later date (default: today)")
+
+
+class ReferralsParameters(Parameters):
+    start: date | None = StartField
+    end: date | None = EndField
+    interval: Interval = "month"
+    window: int = Field(default=3, ge=1, le=24, description="Intervals compared for saturation")
+
+
+P = TypeVar("P", bound=Parameters)
+
+
+@dataclass(frozen=True)
+class Analysis(Generic[P]):
+    """One analysis: its parameters, how it runs on a store, the type of its result."""
+
+    name: str
+    summary: str
+    description: str
+    parameters: type[P]
+    result: type[BaseModel]
+    run: Callable[[GraphStore, P, str | None], dict[str, Any]]
+
+    def __call__(
+        self,
+        store: GraphStore,
+        parameters: P | Mapping[str, Any],
+        neighbourhood: str | None = None,
+    ) -> BaseModel:
+        """Run it: parameters validated (bad ones raise InvalidInput), result typed."""
+        checked = validate(self.parameters, parameters)
+        return self.result.model_validate(self.run(store, checked, neighbourhood))
+
+
+def _isolation(store: GraphStore, p: IsolationParameters, nb: str | None) -> dict[str, Any]:
+    return run_isolation(store, p.as_of, p.dormant_months, neighbourhood=nb)
+
+
+def _bridging(store: GraphStore, p: BridgingParameters, nb: str | None) -> dict[str, Any]:
+    return run_bridging(
+        store,
+        p.as_of,
+        seed=p.seed,
+        top=p.top,
+        opportunities=p.opportunities,
+        groups=p.groups,
+        neighbourhood=nb,
+    )
+
+
+def _brokerage(store: GraphStore, p: BrokerageParameters, nb: str | None) -> dict[str, Any]:
+    return run_brokerage(store, p.as_of, groups=p.groups, seed=p.seed, top=p.top, neighbourhood=nb)
+
+
+def _communities(store: GraphStore, p: CommunitiesParameters, nb: str | None) -> dict[str, Any]:
+    return run_communities(store, p.as_of, seed=p.seed, resolution=p.resolution, neighbourhood=nb)
+
+
+def _growth(store: GraphStore, p: GrowthParameters, nb: str | None) -> dict[str, Any]:
+    return run_growth(store, p.start, p.end, p.interval, p.by_neighbourhood, neighbourhood=nb)
+
+
+def _compare(store: GraphStore, p: CompareParameters, nb: str | None) -> dict[str, Any]:
+    return run_compare(store, p.first, p.second, neighbourhood=nb)
+
+
+def _referrals(store: GraphStore, p: ReferralsParameters, nb: str | None) -> dict[str, Any]:
+    return run_referrals(store, p.start, p.end, p.interval, p.window, neighbourhood=nb)
+
+
+REGISTRY: dict[str, Analysis[Any]] = {
+    a.name: a
+    for a in (
+        Analysis(
+            "isolation",
+            "Isolated actors and why",
+            "Isolated actors, single links, actors reachable only through one BAR worker or "
+            "partner, dormant actors, and groups cut off from the main network — each with a "
+            "reason.",
+            IsolationParameters,
+            results.IsolationResult,
+            _isolation,
+        ),
+        Analysis(
+            "bridging",
+            "Brokers, communities and bridging opportunities",
+            "Betweenness (exact, or sampled on large graphs with the error stated), Burt's "
+            "constraint and effective size, Louvain communities, brokerage role leaders, and "
+            "ranked introductions worth making, each with who can make it and why.",
+            BridgingParameters,
+            results.BridgingResult,
+            _bridging,
+        ),
+        Analysis(
+            "brokerage",
+            "Gould–Fernandez brokerage roles",
+            "Coordinator, itinerant, representative, gatekeeper and liaison counts.",
+            BrokerageParameters,
+            results.BrokerageResult,
+            _brokerage,
+        ),
+        Analysis(
+            "communities",
+            "Communities (Louvain, seeded)",
+            "Groups of actors more linked among themselves than with the rest.",
+            CommunitiesParameters,
+            results.CommunitiesResult,
+            _communities,
+        ),
+        Analysis(
+            "growth",
+            "How the network grows",
+            "A series per interval between two dates, overall and per neighbourhood.",
+            GrowthParameters,
+            results.GrowthResult,
+            _growth,
+        ),
+        Analysis(
+            "compare",
+            "What changed between two dates",
+            "Who joined or left, which links appeared or ended, which isolated actors were "
+            "reached.",
+            CompareParameters,
+            results.CompareResult,
+            _compare,
+        ),
+        Analysis(
+            "referrals",
+            "Referral flows and saturation warnings",
+            "Referrals per receiving service per interval, follow-up rates, and services whose "
+            "load rises while follow-up falls.",
+            ReferralsParameters,
+            results.ReferralsResult,
+            _referrals,
+        ),
+    )
+}

@@ -28,8 +28,14 @@ console = Console(stderr=True)
 
 
 def _fail(exc: MaillageError) -> typer.Exit:
-    console.print(f"[red]error:[/red] {exc.message}")
+    console.print(f"[red]error:[/red] {escape(exc.message)}")
     return typer.Exit(code=1)
+
+
+def analysis_names() -> list[str]:
+    from api.analyses import REGISTRY
+
+    return list(REGISTRY)
 
 
 @app.command()
@@ -149,58 +155,65 @@ def _store() -> Iterator[GraphStore]:
         store.close()
 
 
-class Analysis(StrEnum):
-    isolation = "isolation"
-    bridging = "bridging"
-    brokerage = "brokerage"
-    communities = "communities"
-    growth = "growth"
-    compare = "compare"
-    referrals = "referrals"
+AnalysisName = StrEnum(  # type: ignore[misc]
+    "AnalysisName", {name: name for name in analysis_names()}
+)
 
 
 @app.command()
 def analyse(
-    what: Analysis = typer.Argument(..., help="Which analysis"),
+    what: AnalysisName = typer.Argument(..., help="Which analysis"),
     as_of: datetime = typer.Option(None, "--as-of", formats=["%Y-%m-%d"], help="Day to analyse"),
-    start: datetime = typer.Option(None, formats=["%Y-%m-%d"], help="Growth/referrals: from"),
-    end: datetime = typer.Option(None, formats=["%Y-%m-%d"], help="Growth/referrals: to"),
-    interval: str = typer.Option("month", help="week, month, quarter or year"),
-    groups: str = typer.Option("kind", help="Brokerage groups: kind or community"),
+    start: datetime = typer.Option(None, formats=["%Y-%m-%d"], help="growth, referrals: from"),
+    end: datetime = typer.Option(None, formats=["%Y-%m-%d"], help="growth, referrals: to"),
+    first: datetime = typer.Option(None, formats=["%Y-%m-%d"], help="compare: the earlier day"),
+    second: datetime = typer.Option(None, formats=["%Y-%m-%d"], help="compare: the later day"),
+    interval: str = typer.Option(None, help="growth, referrals: week, month, quarter or year"),
+    groups: str = typer.Option(None, help="bridging, brokerage: kind or community"),
+    seed: int = typer.Option(None, help="bridging, brokerage, communities: Louvain's seed"),
+    top: int = typer.Option(None, help="bridging, brokerage: how many to list"),
+    opportunities: int = typer.Option(None, help="bridging: introductions to list"),
+    resolution: float = typer.Option(None, help="communities: Louvain's resolution"),
+    dormant_months: int = typer.Option(None, help="isolation: dormant after N months"),
+    window: int = typer.Option(None, help="referrals: intervals compared for saturation"),
+    by_neighbourhood: bool = typer.Option(
+        None, "--by-neighbourhood/--overall-only", help="growth: a series per neighbourhood"
+    ),
     neighbourhood: str = typer.Option(None, help="Only this neighbourhood"),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables"),
 ) -> None:
-    """Run an analysis on the configured store and print it (tables, or JSON with --json)."""
-    from api import analyses
+    """Run an analysis on the configured store and print it (tables, or JSON with --json).
+
+    The options are the analysis's parameters, as on /api/v1/analysis/WHAT; an option that
+    the analysis does not take is refused."""
+    from api.analyses import REGISTRY
     from api.report import print_report
 
-    nb = neighbourhood
-    day = as_of.date() if as_of else None
-    first = start.date() if start else None
-    last = end.date() if end else None
+    given = {
+        "as_of": as_of.date() if as_of else None,
+        "start": start.date() if start else None,
+        "end": end.date() if end else None,
+        "first": first.date() if first else None,
+        "second": second.date() if second else None,
+        "interval": interval,
+        "groups": groups,
+        "seed": seed,
+        "top": top,
+        "opportunities": opportunities,
+        "resolution": resolution,
+        "dormant_months": dormant_months,
+        "window": window,
+        "by_neighbourhood": by_neighbourhood,
+    }
+    parameters = {k: v for k, v in given.items() if v is not None}
+    analysis = REGISTRY[what.value]
     with _store() as store:
         try:
-            if what is Analysis.isolation:
-                result = analyses.run_isolation(store, day, neighbourhood=nb)
-            elif what is Analysis.bridging:
-                result = analyses.run_bridging(store, day, groups=groups, neighbourhood=nb)
-            elif what is Analysis.brokerage:
-                result = analyses.run_brokerage(store, day, groups=groups, neighbourhood=nb)
-            elif what is Analysis.communities:
-                result = analyses.run_communities(store, day, neighbourhood=nb)
-            elif what is Analysis.growth:
-                result = analyses.run_growth(store, first, last, interval, neighbourhood=nb)
-            elif what is Analysis.compare:
-                if first is None:
-                    console.print("[red]error:[/red] compare needs --start (and --end)")
-                    raise typer.Exit(code=1)
-                result = analyses.run_compare(store, first, last, neighbourhood=nb)
-            else:
-                result = analyses.run_referrals(store, first, last, interval, neighbourhood=nb)
+            result = analysis(store, parameters, neighbourhood)
         except MaillageError as exc:
             raise _fail(exc) from exc
     if as_json:
-        typer.echo(json.dumps(result, indent=2, ensure_ascii=False, default=str))
+        typer.echo(result.model_dump_json(indent=2, by_alias=True))
     else:
         print_report(what.value, result, Console())
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -10,6 +11,9 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph.errors import Conflict, InvalidInput, MaillageError, NotFound, StoreUnavailable
+from graph.validation import describe, field_errors
+
+log = logging.getLogger("maillage.api")
 
 STATUS = {NotFound: 404, Conflict: 409, InvalidInput: 422, StoreUnavailable: 503}
 
@@ -26,12 +30,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-        details = []
-        for err in exc.errors():
-            loc = [str(p) for p in err.get("loc", ()) if p != "body"]
-            details.append({"field": ".".join(loc), "message": err.get("msg", "")})
-        message = "; ".join(f"{d['field']}: {d['message']}" for d in details[:5])
-        return JSONResponse(error_body("invalid_input", message, details), status_code=422)
+        # the same wording as the stores' own validation (graph/validation.py)
+        details = field_errors(exc.errors())
+        return JSONResponse(
+            error_body("invalid_input", describe(details), details), status_code=422
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -44,6 +47,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(Exception)
-    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
         body = error_body("internal", "something went wrong on the server; it has been logged")
         return JSONResponse(body, status_code=500)

@@ -1,121 +1,159 @@
-"""Readable terminal tables for ``maillage analyse`` (rich)."""
+"""Readable terminal tables for ``maillage analyse`` (rich), one printer per result type.
+
+Every value printed goes through :func:`shown`: control characters (escape sequences that would
+clear or recolour a terminal) are dropped and rich markup is escaped, so an actor's name is
+printed as it is written, never obeyed.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from pydantic import BaseModel
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-
-def _header(console: Console, title: str, result: dict[str, Any]) -> None:
-    graph = result.get("graph", {})
-    size = ", ".join(f"{v} {k}" for k, v in graph.items())
-    when = result.get("as_of") or "–".join(
-        str(result.get("parameters", {}).get(k, ""))
-        for k in ("start", "end")
-        if k in result.get("parameters", {})
-    )
-    console.rule(f"[bold]{title}[/bold]  {escape(str(when))}  ({escape(size)})")
+from analysis import results as r
+from viz.style import plain_text
 
 
-def _reasons(console: Console, title: str, rows: list[dict[str, Any]], limit: int = 15) -> None:
-    table = Table(title=f"{title} ({len(rows)})", show_lines=False, expand=True)
-    table.add_column("actor")
-    table.add_column("why")
-    for row in rows[:limit]:
-        table.add_row(escape(str(row.get("name", row.get("size", "")))), escape(row["reason"]))
+def shown(value: Any) -> str:
+    """A value as the terminal may print it.
+
+    >>> shown("[red]Café[/red]\\x1b[2J")
+    '\\\\[red]Café\\\\[/red][2J'
+    """
+    return escape(plain_text(value, limit=500))
+
+
+def _table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Table:
+    table = Table(title=shown(title), expand=True)
+    for column in columns:
+        table.add_column(shown(column))
+    for row in rows:
+        table.add_row(*(shown(cell) for cell in row))
+    return table
+
+
+def _reasons(
+    console: Console, title: str, rows: Sequence[tuple[str, str]], limit: int = 15
+) -> None:
+    shown_rows = list(rows[:limit])
     if len(rows) > limit:
-        table.add_row("…", f"{len(rows) - limit} more (use --json)")
-    console.print(table)
+        shown_rows.append(("…", f"{len(rows) - limit} more (use --json)"))
+    console.print(_table(f"{title} ({len(rows)})", ("actor", "why"), shown_rows))
 
 
-def print_report(what: str, result: dict[str, Any], console: Console) -> None:
-    """Print one analysis result as tables."""
-    _header(console, what, result)
-    if what == "isolation":
-        summary = Table(title="summary")
-        for key in result["summary"]:
-            summary.add_column(key.replace("_", " "))
-        summary.add_row(*(str(v) for v in result["summary"].values()))
-        console.print(summary)
-        for key in ("isolated", "single_point_of_failure", "single_link", "dormant"):
-            _reasons(console, key.replace("_", " "), result[key])
-        _reasons(console, "cut-off groups", result["cut_off_components"])
-    elif what == "bridging":
-        table = Table(title="brokers")
-        table.add_column("betweenness")
-        table.add_column("lowest constraint")
-        table.add_column("largest effective size")
-        brokers = result["brokers"]
-        for row in zip(*(brokers[k] for k in brokers), strict=False):
-            table.add_row(*(f"{escape(r['name'])} ({r['value']:.3f})" for r in row))
-        console.print(table)
-        console.print(
-            f"{result['communities']['count']} communities, "
-            f"modularity {result['communities']['modularity']:.3f}"
-        )
-        _reasons(console, "bridging opportunities", [
-            {"name": " ↔ ".join(a["name"] for a in o["actors"]), "reason": o["reason"]}
-            for o in result["opportunities"]
-        ])  # fmt: skip
-    elif what == "brokerage":
-        table = Table(title=f"brokerage roles by {result['parameters']['groups']}")
-        roles = list(result["totals"])
-        table.add_column("actor")
-        for role in roles:
-            table.add_column(role)
-        table.add_row("[bold]all[/bold]", *(str(result["totals"][r]) for r in roles))
-        for b in result["brokers"]:
-            table.add_row(escape(b["name"]), *(str(b[r]) for r in roles))
-        console.print(table)
-    elif what == "communities":
-        table = Table(title=f"modularity {result['modularity']:.3f}")
-        for col in ("community", "size", "kinds", "some members"):
-            table.add_column(col)
-        for c in result["communities"][:20]:
-            kinds = ", ".join(f"{k} {n}" for k, n in list(c["kinds"].items())[:3])
-            members = ", ".join(m["name"] for m in c["members"][:4])
-            table.add_row(str(c["community"]), str(c["size"]), escape(kinds), escape(members))
-        console.print(table)
-    elif what == "growth":
-        table = Table(title="overall")
-        cols = [
-            "date",
-            "actors",
-            "links",
-            "density",
-            "components",
-            "largest_component_share",
-            "isolated",
-            "average_clustering",
-            "ei_index_kinds",
-            "new_links",
-            "bridges_created",
+def _isolation(console: Console, result: r.IsolationResult) -> None:
+    summary = result.summary.model_dump()
+    console.print(
+        _table("summary", [k.replace("_", " ") for k in summary], [list(summary.values())])
+    )
+    for title, flagged in (
+        ("isolated", result.isolated),
+        ("single point of failure", result.single_point_of_failure),
+        ("single link", result.single_link),
+        ("dormant", result.dormant),
+    ):
+        _reasons(console, title, [(f.name, f.reason) for f in flagged])
+    _reasons(
+        console, "cut-off groups", [(str(c.size), c.reason) for c in result.cut_off_components]
+    )
+
+
+def _bridging(console: Console, result: r.BridgingResult) -> None:
+    b = result.brokers
+    rows = [
+        [f"{x.name} ({x.value:.3f})" for x in trio]
+        for trio in zip(b.betweenness, b.lowest_constraint, b.largest_effective_size, strict=False)
+    ]
+    columns = ("betweenness", "lowest constraint", "largest effective size")
+    console.print(_table("brokers", columns, rows))
+    c = result.communities
+    console.print(f"{c.count} communities, modularity {c.modularity:.3f}")
+    _reasons(
+        console,
+        "bridging opportunities",
+        [(" ↔ ".join(a.name for a in o.actors), o.reason) for o in result.opportunities],
+    )
+
+
+def _brokerage(console: Console, result: r.BrokerageResult) -> None:
+    roles = list(result.totals)
+    rows: list[list[Any]] = [["all", *(result.totals[role] for role in roles)]]
+    rows += [[b.name, *(getattr(b, role) for role in roles)] for b in result.brokers]
+    title = f"brokerage roles by {result.parameters.groups}"
+    console.print(_table(title, ["actor", *roles], rows))
+
+
+def _communities(console: Console, result: r.CommunitiesResult) -> None:
+    rows = [
+        [
+            c.community,
+            c.size,
+            ", ".join(f"{k} {n}" for k, n in list(c.kinds.items())[:3]),
+            ", ".join(m.name for m in c.members[:4]),
         ]
-        for col in cols:
-            table.add_column(col.replace("_", " "))
-        for point in result["overall"]:
-            table.add_row(*(str(point.get(c, "")) for c in cols))
-        console.print(table)
-    elif what == "compare":
-        for key in ("joined", "left", "isolated_reached"):
-            console.print(f"[bold]{key.replace('_', ' ')}[/bold] ({len(result[key])}): "
-                          + escape(", ".join(p["name"] for p in result[key][:20])))  # fmt: skip
-        console.print(f"links appeared: {len(result['links_appeared'])}, "
-                      f"ended: {len(result['links_ended'])}")  # fmt: skip
-    elif what == "referrals":
-        table = Table(title="receiving services")
-        for col in ("service", "referred", "follow-up rate"):
-            table.add_column(col)
-        for row in result["services"][:20]:
-            rate = row["follow_up_rate"]
-            table.add_row(escape(row["service"]["name"]), str(row["referred"]),
-                          "–" if rate is None else f"{rate:.0%}")  # fmt: skip
-        console.print(table)
-        warnings = [
-            {"name": w["service"]["name"], "reason": w["reason"]}
-            for w in result["saturation_warnings"]
-        ]
-        _reasons(console, "saturation warnings", warnings)
+        for c in result.communities[:20]
+    ]
+    title = f"modularity {result.modularity:.3f}"
+    console.print(_table(title, ("community", "size", "kinds", "some members"), rows))
+
+
+GROWTH_COLUMNS = ("date", "actors", "links", "density", "components", "largest_component_share",
+                  "isolated", "average_clustering", "ei_index_kinds", "new_links",
+                  "bridges_created")  # fmt: skip
+
+
+def _growth(console: Console, result: r.GrowthResult) -> None:
+    rows = []
+    for point in result.overall:
+        values = point.model_dump()
+        rows.append(["" if values[c] is None else values[c] for c in GROWTH_COLUMNS])
+    console.print(_table("overall", [c.replace("_", " ") for c in GROWTH_COLUMNS], rows))
+
+
+def _compare(console: Console, result: r.CompareResult) -> None:
+    for title, people in (
+        ("joined", result.joined),
+        ("left", result.left),
+        ("isolated reached", result.isolated_reached),
+    ):
+        names = ", ".join(shown(p.name) for p in people[:20])
+        console.print(f"[bold]{title}[/bold] ({len(people)}): {names}")
+    console.print(f"links appeared: {len(result.links_appeared)}, ended: {len(result.links_ended)}")
+
+
+def _referrals(console: Console, result: r.ReferralsResult) -> None:
+    rows = [
+        [s.service.name, s.referred, "–" if s.follow_up_rate is None else f"{s.follow_up_rate:.0%}"]
+        for s in result.services[:20]
+    ]
+    console.print(_table("receiving services", ("service", "referred", "follow-up rate"), rows))
+    warnings = [(w.service.name, w.reason) for w in result.saturation_warnings]
+    _reasons(console, "saturation warnings", warnings)
+
+
+PRINTERS: dict[type[BaseModel], Callable[[Console, Any], None]] = {
+    r.IsolationResult: _isolation,
+    r.BridgingResult: _bridging,
+    r.BrokerageResult: _brokerage,
+    r.CommunitiesResult: _communities,
+    r.GrowthResult: _growth,
+    r.CompareResult: _compare,
+    r.ReferralsResult: _referrals,
+}
+
+
+def print_report(title: str, result: BaseModel, console: Console) -> None:
+    """Print one analysis result as tables, under a rule saying its date or period and size."""
+    data = result.model_dump()
+    size = ", ".join(f"{v} {k}" for k, v in (data.get("graph") or {}).items())
+    period = data.get("parameters", {})
+    when = data.get("as_of") or " – ".join(
+        str(period[k]) for k in ("start", "end", "first", "second") if period.get(k)
+    )
+    console.rule(f"[bold]{shown(title)}[/bold]  {shown(when)}  ({shown(size)})")
+    PRINTERS[type(result)](console, result)

@@ -45,13 +45,13 @@ def issue_token(store: GraphStore, user: str, kind: str) -> tuple[str, datetime]
 def authenticate(store: GraphStore, name: str, password: str) -> User | None:
     """The user if the password is theirs, else None."""
     try:
-        record = store.user_record(name)
+        found = store.credentials(name)
     except NotFound:
         with contextlib.suppress(VerificationError):
             _hasher.verify(_DUMMY_HASH, password)
         return None
     try:
-        _hasher.verify(record["password_hash"], password)
+        _hasher.verify(found.password_hash.get_secret_value(), password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return None
-    return User.model_validate(record)
+    return found.user

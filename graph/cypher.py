@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from graph.base import name_query
+from graph.entities import name_query
 from graph.errors import InvalidInput
 from graph.model import (
     ActivityFilter,
@@ -140,7 +140,7 @@ def node_where(f: BaseModel, params: dict[str, Any]) -> tuple[str, str]:
         if f.to_actor:
             add("n.to_actor = $to_actor", to_actor=f.to_actor)
         if f.theme:
-            add("n.theme = $theme", theme=f.theme.strip().lower())
+            add("n.theme = $theme", theme=normalise_tag(f.theme))
         if f.outcome:
             add("n.outcome = $outcome", outcome=f.outcome.value)
         if f.start:

@@ -24,7 +24,8 @@ from neo4j import exceptions as neo4j_errors
 from pydantic import BaseModel
 
 from graph import cypher
-from graph.base import BaseGraphStore, Record, chunks, index_fields, link_active_key
+from graph.base import BaseGraphStore
+from graph.entities import index_fields
 from graph.errors import Conflict, InvalidInput, MaillageError, StoreUnavailable
 from graph.model import (
     EntityKind,
@@ -32,6 +33,7 @@ from graph.model import (
     LinkFilter,
     today,
 )
+from graph.tx import Record, chunks
 
 R = TypeVar("R")
 PLURALS = {
@@ -290,4 +292,4 @@ class Neo4jGraphStore(BaseGraphStore):
         self.driver.close()
 
 
-__all__ = ["Neo4jGraphStore", "link_active_key"]
+__all__ = ["Neo4jGraphStore"]

@@ -19,7 +19,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from graph.base import BaseGraphStore, Record, chunks, index_fields, name_query
+from graph.base import BaseGraphStore
+from graph.entities import index_fields, name_query
 from graph.errors import Conflict, InvalidInput, StoreUnavailable
 from graph.model import (
     ActivityFilter,
@@ -34,6 +35,7 @@ from graph.model import (
     today,
     utc_iso,
 )
+from graph.tx import Record, chunks
 
 R = TypeVar("R")
 
@@ -223,7 +225,7 @@ def _where(entity: EntityKind, f: BaseModel) -> tuple[str, list[Any], str]:
         if f.to_actor:
             add("to_actor = ?", f.to_actor)
         if f.theme:
-            add("theme = ?", f.theme.strip().lower())
+            add("theme = ?", normalise_tag(f.theme))
         if f.outcome:
             add("outcome = ?", f.outcome.value)
         if f.start:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol
 
 import networkx as nx
 
@@ -54,16 +54,17 @@ from graph.model import (
     ReferralCreate,
     ReferralFilter,
     ReferralUpdate,
-    User,
-    UserCreate,
 )
+from graph.users import UserStore
 
 Input = Mapping[str, Any]
 
 
-@runtime_checkable
-class GraphStore(Protocol):
-    """What every store offers. See the module docstring for the shared conventions."""
+class GraphStore(UserStore, Protocol):
+    """What every store offers. See the module docstring for the shared conventions.
+
+    Users and their tokens are a port of their own (:class:`graph.users.UserStore`); every
+    store keeps them too, so a store is both."""
 
     backend: str
 
@@ -162,13 +163,4 @@ class GraphStore(Protocol):
     def save_positions(
         self, positions: Mapping[str, tuple[float, float]], *, replace: bool = False
     ) -> None: ...
-
-    # users and tokens (only hashes are stored)
-    def create_user(self, data: UserCreate | Input, password_hash: str, *, by: str) -> User: ...
-    def user_record(self, name: str) -> dict[str, Any]: ...
-    def get_user(self, name: str) -> User: ...
-    def list_users(self) -> list[User]: ...
-    def add_token(self, token_hash: str, user: str, kind: str, expires_at: datetime) -> None: ...
-    def user_for_token(self, token_hash: str) -> User | None: ...
-    def revoke_token(self, token_hash: str) -> None: ...
     def close(self) -> None: ...

@@ -1,14 +1,21 @@
 """Routes of /api/v1/actors."""
 
-from api.routes.common import crud_router
+from api.routes.common import Resource, crud_router
 from graph.model import Actor, ActorCreate, ActorFilter, ActorUpdate
 
 router = crud_router(
-    plural="actors",
-    singular="actor",
-    create_model=ActorCreate,
-    update_model=ActorUpdate,
-    read_model=Actor,
-    filter_model=ActorFilter,
-    dated_get=True,
+    Resource(
+        plural="actors",
+        singular="actor",
+        create_model=ActorCreate,
+        update_model=ActorUpdate,
+        read_model=Actor,
+        filter_model=ActorFilter,
+        create=lambda s, data, by: s.create_actor(data, by=by),
+        get=lambda s, record_id, as_of: s.get_actor(record_id, as_of=as_of),
+        update=lambda s, record_id, changes, by: s.update_actor(record_id, changes, by=by),
+        end=lambda s, record_id, until, by: s.end_actor(record_id, until, by=by),
+        list=lambda s, f, limit, offset: s.list_actors(f, limit=limit, offset=offset),
+        dated_get=True,
+    )
 )

@@ -2,14 +2,22 @@
 
 # No ``from __future__ import annotations`` here: FastAPI reads these annotations at runtime.
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import APIRouter, Body, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import Reader, Store, Writer
 from graph.model import ExampleId, Page, PastDate, today
+from graph.store import GraphStore
+
+C = TypeVar("C", bound=BaseModel)
+U = TypeVar("U", bound=BaseModel)
+T = TypeVar("T", bound=BaseModel)
+F = TypeVar("F", bound=BaseModel)
 
 
 class ErrorBody(BaseModel):
@@ -59,19 +67,31 @@ RecordId = Annotated[
 ]
 
 
-def crud_router(
-    *,
-    plural: str,
-    singular: str,
-    create_model: type[BaseModel],
-    update_model: type[BaseModel],
-    read_model: type[BaseModel],
-    filter_model: type[BaseModel],
-    dated_get: bool = True,
-) -> APIRouter:
-    """Create, read, update, end and list one resource through the store's methods."""
-    router = APIRouter(prefix=f"/{plural}", tags=[plural], responses=ERRORS)
-    word = singular.replace("_", " ")
+@dataclass(frozen=True)
+class Resource(Generic[C, U, T, F]):
+    """One resource of the API and the store operations behind it, named explicitly."""
+
+    plural: str
+    singular: str
+    create_model: type[C]
+    update_model: type[U]
+    read_model: type[T]
+    filter_model: type[F]
+    create: Callable[[GraphStore, C, str], T]
+    get: Callable[[GraphStore, str, date | None], T]
+    update: Callable[[GraphStore, str, U, str], T]
+    end: Callable[[GraphStore, str, date, str], T]
+    list: Callable[[GraphStore, F, int, int], Page[T]]
+    dated_get: bool = True
+
+
+def crud_router(resource: Resource[Any, Any, Any, Any]) -> APIRouter:
+    """Create, read, update, end and list one resource."""
+    r = resource
+    router = APIRouter(prefix=f"/{r.plural}", tags=[r.plural], responses=ERRORS)
+    word = r.singular.replace("_", " ")
+    create_model, update_model = r.create_model, r.update_model
+    read_model, filter_model = r.read_model, r.filter_model
 
     @router.post(
         "",
@@ -85,9 +105,9 @@ def crud_router(
         store: Store,
         data: Annotated[create_model, Body()],  # type: ignore[valid-type]
     ) -> Any:
-        return getattr(store, f"create_{singular}")(data, by=user.name)
+        return r.create(store, data, user.name)
 
-    @router.get("", response_model=Page[read_model], summary=f"List {plural}")  # type: ignore[valid-type]
+    @router.get("", response_model=Page[read_model], summary=f"List {r.plural}")  # type: ignore[valid-type]
     def list_(
         user: Reader,
         store: Store,
@@ -95,19 +115,19 @@ def crud_router(
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Any:
-        return getattr(store, f"list_{plural}")(filters, limit=limit, offset=offset)
+        return r.list(store, filters, limit, offset)
 
-    if dated_get:
+    if r.dated_get:
 
         @router.get("/{record_id}", response_model=read_model, summary=f"Read one {word}")
         def get(user: Reader, store: Store, record_id: RecordId, as_of: AsOf = None) -> Any:
-            return getattr(store, f"get_{singular}")(record_id, as_of=as_of)
+            return r.get(store, record_id, as_of)
 
     else:
 
         @router.get("/{record_id}", response_model=read_model, summary=f"Read one {word}")
         def get_undated(user: Reader, store: Store, record_id: RecordId) -> Any:
-            return getattr(store, f"get_{singular}")(record_id)
+            return r.get(store, record_id, None)
 
     @router.patch("/{record_id}", response_model=read_model, summary=f"Change a {word}")
     def update(
@@ -116,7 +136,7 @@ def crud_router(
         record_id: RecordId,
         changes: Annotated[update_model, Body()],  # type: ignore[valid-type]
     ) -> Any:
-        return getattr(store, f"update_{singular}")(record_id, changes, by=user.name)
+        return r.update(store, record_id, changes, user.name)
 
     @router.post(
         "/{record_id}/end",
@@ -125,6 +145,6 @@ def crud_router(
         description=f"A {word} is ended with a date, not deleted: its history stays readable.",
     )
     def end(user: Writer, store: Store, record_id: RecordId, body: EndBody) -> Any:
-        return getattr(store, f"end_{singular}")(record_id, body.until, by=user.name)
+        return r.end(store, record_id, body.until, user.name)
 
     return router

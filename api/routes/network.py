@@ -3,14 +3,13 @@
 from datetime import date
 from typing import Annotated, Any
 
-import networkx as nx
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from analysis.reach import reach
+from analysis.reach import bar_team_of, reach
 from api.deps import Reader, Store
 from api.routes.common import ERRORS, AsOf, RecordId
-from graph.model import ActorKind, EgoNetwork, IntroductionPath, LinkType, User
+from graph.model import EgoNetwork, IntroductionPath
 
 router = APIRouter(tags=["who knows whom"], responses=ERRORS)
 
@@ -73,23 +72,6 @@ class Reach(BaseModel):
     unreached: list[UnreachedActor]
 
 
-def team_of(user: User, graph: nx.MultiDiGraph, neighbourhood: str | None) -> list[str]:
-    """The caller's BAR team: their team actor and its members; else every BAR team actor."""
-    if user.actor_id and user.actor_id in graph:
-        members = [
-            u
-            for u, _, data in graph.in_edges(user.actor_id, data=True)
-            if data["type"] is LinkType.MEMBER_OF
-        ]
-        return [user.actor_id, *members]
-    return [
-        n
-        for n, data in graph.nodes(data=True)
-        if data["kind"] is ActorKind.bar_team
-        and (neighbourhood is None or data["neighbourhood"].casefold() == neighbourhood.casefold())
-    ]
-
-
 @router.get(
     "/reach",
     response_model=Reach,
@@ -110,7 +92,7 @@ def reach_public(
     graph = store.snapshot(as_of)
     result = reach(
         graph,
-        team_of(user, graph, neighbourhood),
+        bar_team_of(graph, user.actor_id, neighbourhood),
         theme=theme,
         language=language,
         target_group=target_group,

@@ -1,14 +1,23 @@
 """Routes of /api/v1/referrals."""
 
-from api.routes.common import crud_router
+from api.routes.common import Resource, crud_router
 from graph.model import Referral, ReferralCreate, ReferralFilter, ReferralUpdate
 
 router = crud_router(
-    plural="referrals",
-    singular="referral",
-    create_model=ReferralCreate,
-    update_model=ReferralUpdate,
-    read_model=Referral,
-    filter_model=ReferralFilter,
-    dated_get=False,
+    Resource(
+        plural="referrals",
+        singular="referral",
+        create_model=ReferralCreate,
+        update_model=ReferralUpdate,
+        read_model=Referral,
+        filter_model=ReferralFilter,
+        create=lambda s, data, by: s.create_referral(data, by=by),
+        get=lambda s, record_id, _as_of: s.get_referral(record_id),
+        update=lambda s, record_id, changes, by: s.update_referral(record_id, changes, by=by),
+        end=lambda s, record_id, until, by: s.end_referral(record_id, until, by=by),
+        list=lambda s, filters, limit, offset: s.list_referrals(
+            filters, limit=limit, offset=offset
+        ),
+        dated_get=False,
+    )
 )

@@ -9,9 +9,9 @@ from datetime import date, timedelta
 import networkx as nx
 import pytest
 
-from graph.base import MAX_HOPS, rank_introduction_paths
 from graph.errors import Conflict, InvalidInput, NotFound
 from graph.model import LinkFilter, LinkType, Mission, today
+from graph.paths import MAX_HOPS, rank_introduction_paths
 from graph.store import GraphStore
 
 from .helpers import actor, state

@@ -15,9 +15,14 @@ from .helpers import actor
 
 def test_users_tokens_and_revocation(store: GraphStore) -> None:
     team = actor(store, "BAR Cureghem", kind="bar_team")
-    user = store.create_user({"name": "Amina", "role": "bar", "actor_id": team.id}, "h", by="root")
+    secret = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA"
+    user = store.create_user(
+        {"name": "Amina", "role": "bar", "actor_id": team.id}, secret, by="root"
+    )
     assert user.role is Role.bar and user.actor_id == team.id
-    assert store.user_record("amina")["password_hash"] == "h"
+    found = store.credentials("amina")
+    assert found.password_hash.get_secret_value() == secret and found.user == user
+    assert secret not in repr(found) and secret not in found.model_dump_json()
     with pytest.raises(Conflict):
         store.create_user({"name": "AMINA", "role": "viewer"}, "h2", by="root")
     with pytest.raises(InvalidInput):

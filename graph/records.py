@@ -1,0 +1,265 @@
+"""The generic record engine: create (one or many, all or nothing), read, update, end and list
+any kind of record, with validation, references, duplicates and one event per write. The
+per-entity differences come from ``graph/entities.py``."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from graph.entities import SPECS, EntitySpec, record_valid_on
+from graph.errors import Conflict, InvalidInput, NotFound
+from graph.events import make_event
+from graph.model import ActorStatus, EntityKind, EventAction, now
+from graph.tx import ReadTx, Record, Transactional, WriteTx, page_bounds
+from graph.validation import check_until, check_user, describe, validate
+
+
+def _spec(entity: EntityKind) -> EntitySpec:
+    return SPECS[entity]
+
+
+def _dump(model: BaseModel) -> Record:
+    return model.model_dump(mode="json")
+
+
+def _derive(spec: EntitySpec, record: Record) -> None:
+    record.update(spec.derive(record))
+
+
+def _check_record(spec: EntitySpec, record: Record) -> None:
+    """Validate a whole record as it will be stored, before anything is written."""
+    if spec.record is not None:
+        validate(spec.record, record)
+
+
+class RecordEngine(Transactional):
+    """Create, get, update, end and list, for every kind of record."""
+
+    def _new_record(self, spec: EntitySpec, model: BaseModel, by: str, at: datetime) -> Record:
+        record = _dump(model)
+        record["id"] = uuid.uuid4().hex
+        record["recorded_by"] = by
+        record["recorded_at"] = at.isoformat()
+        record["updated_by"] = None
+        record["updated_at"] = None
+        if "since" in record and record["since"] is None:
+            record["since"] = at.date().isoformat()
+            if record.get("until") is not None and record["until"] < record["since"]:
+                raise InvalidInput(
+                    f"until: 'until' ({record['until']}) is before 'since', which defaults to "
+                    f"the day of recording ({record['since']}): give 'since'",
+                    details=[{"field": "until", "message": "before 'since' (default: today)"}],
+                )
+        _derive(spec, record)
+        _check_record(spec, record)
+        return record
+
+    @staticmethod
+    def _check_references(tx: WriteTx, spec: EntitySpec, records: Sequence[Record]) -> None:
+        wanted: dict[str, set[str]] = {}
+        for record in records:
+            for field, ids in spec.references(record).items():
+                wanted.setdefault(field, set()).update(ids)
+        if not wanted:
+            return
+        all_ids = sorted(set().union(*wanted.values()))
+        found = tx.existing(EntityKind.actor, all_ids)
+        problems = [
+            {"field": field, "message": f"no actor has the id {missing!r}"}
+            for field, ids in wanted.items()
+            for missing in sorted(ids - found)
+        ]
+        if problems:
+            raise InvalidInput(describe(problems), details=problems)
+
+    def _create_many(
+        self,
+        entity: EntityKind,
+        rows: Sequence[BaseModel | Mapping[str, Any]],
+        by: str,
+        at: datetime | None,
+    ) -> list[Record]:
+        spec = _spec(entity)
+        assert spec.create is not None, f"{spec.word}s are not created here"
+        user = check_user(by)
+        when = at or now()
+        records: list[Record] = []
+        problems: list[dict[str, Any]] = []
+        for index, row in enumerate(rows):
+            try:
+                records.append(self._new_record(spec, validate(spec.create, row), user, when))
+            except InvalidInput as exc:
+                for detail in exc.details or [{"field": None, "message": exc.message}]:
+                    problems.append({"row": index, **detail})
+        if problems:
+            raise InvalidInput(describe(problems, rows=len(rows) > 1), details=problems)
+        self._check_batch_duplicates(spec, records)
+        events = [make_event(EventAction.create, entity, user, when, None, r) for r in records]
+
+        def work(tx: WriteTx) -> None:
+            self._check_references(tx, spec, records)
+            tx.insert_many(entity, records)
+            tx.append_events(events)
+
+        try:
+            self._write(work)
+        except Conflict as exc:
+            raise self._explain_conflict(spec, records, exc) from exc
+        return records
+
+    @staticmethod
+    def _check_batch_duplicates(spec: EntitySpec, records: Sequence[Record]) -> None:
+        if spec.unique_key is None:
+            return
+        seen: dict[str, int] = {}
+        for index, record in enumerate(records):
+            key = spec.unique_key(record)
+            if key is None:
+                continue
+            if key in seen:
+                raise Conflict(
+                    f"rows {seen[key]} and {index} describe the same {spec.word}",
+                    details={"rows": [seen[key], index]},
+                )
+            seen[key] = index
+
+    def _explain_conflict(
+        self, spec: EntitySpec, records: Sequence[Record], exc: Conflict
+    ) -> Conflict:
+        """Name the existing record a refused write collided with."""
+        unique_key = spec.unique_key
+        if unique_key is None:
+            return exc
+
+        def find(tx: ReadTx) -> Record | None:
+            for record in records:
+                key = unique_key(record)
+                hit = tx.find_by_key(spec.kind, key) if key else None
+                if hit is not None:
+                    return hit
+            return None
+
+        existing = self._read(find)
+        if existing is None:
+            return exc
+        if spec.kind is EntityKind.link:
+            message = (
+                f"an open {existing['type']} link already joins these actors "
+                f"(link {existing['id']}, recorded by {existing['recorded_by']})"
+            )
+            details = {"existing_id": existing["id"], "existing_type": existing["type"]}
+        else:
+            message = (
+                f"this {spec.word} already exists: {existing['name']!r} "
+                f"(id {existing['id']}); duplicates are refused, not merged"
+            )
+            details = {"existing_id": existing["id"], "existing_name": existing["name"]}
+        return Conflict(message, details=details)
+
+    def _get(self, entity: EntityKind, record_id: str, as_of: date | None = None) -> Record:
+        record = self._read(lambda tx: tx.get(entity, record_id))
+        word = _spec(entity).word
+        if record is None:
+            raise NotFound(f"no {word} has the id {record_id!r}", details={"id": record_id})
+        if as_of is not None and not record_valid_on(record, as_of):
+            raise NotFound(
+                f"the {word} {record_id!r} was not there on {as_of.isoformat()}",
+                details={"id": record_id, "as_of": as_of.isoformat()},
+            )
+        return record
+
+    def _update(
+        self,
+        entity: EntityKind,
+        record_id: str,
+        changes_model: type[BaseModel],
+        changes: BaseModel | Mapping[str, Any],
+        by: str,
+    ) -> Record:
+        spec = _spec(entity)
+        assert spec.create is not None
+        create_model = spec.create
+        user = check_user(by)
+        update = validate(changes_model, changes)
+        patch = update.model_dump(mode="json", exclude_unset=True)
+        when = now()
+        attempted: list[Record] = []
+
+        def work(tx: WriteTx) -> Record:
+            before = tx.get(entity, record_id)
+            if before is None:
+                raise NotFound(
+                    f"no {spec.word} has the id {record_id!r}", details={"id": record_id}
+                )
+            fields = {k: before.get(k) for k in create_model.model_fields}
+            fields.update(patch)
+            checked = validate(create_model, fields)
+            after = {**before, **_dump(checked)}
+            after["updated_by"] = user
+            after["updated_at"] = when.isoformat()
+            _derive(spec, after)
+            _check_record(spec, after)
+            self._check_references(tx, spec, [after])
+            attempted[:] = [after]
+            tx.replace(entity, after)
+            tx.append_events([make_event(EventAction.update, entity, user, when, before, after)])
+            return after
+
+        try:
+            return self._write(work)
+        except Conflict as exc:
+            raise self._explain_conflict(spec, attempted, exc) from exc
+
+    def _end(self, entity: EntityKind, record_id: str, until: date, by: str) -> Record:
+        """End a record on ``until``; an actor that ends takes its open links with it."""
+        spec = _spec(entity)
+        user = check_user(by)
+        when = now()
+        field = spec.ends_as
+
+        def work(tx: WriteTx) -> Record:
+            before = tx.get(entity, record_id)
+            if before is None:
+                raise NotFound(
+                    f"no {spec.word} has the id {record_id!r}", details={"id": record_id}
+                )
+            if before.get(field) is not None:
+                said = "was already closed" if field == "closed_on" else "already ended"
+                raise Conflict(
+                    f"this {spec.word} {said} on {before[field]}",
+                    details={"id": record_id, field: before[field]},
+                )
+            start = before.get("date") if field == "closed_on" else before.get("since")
+            end = check_until(until, start, f"this {spec.word}")
+            after = {**before, field: end, "updated_by": user, "updated_at": when.isoformat()}
+            if entity is EntityKind.actor:
+                after["status"] = ActorStatus.closed.value
+            _derive(spec, after)
+            _check_record(spec, after)
+            events = [make_event(EventAction.end, entity, user, when, before, after)]
+            tx.replace(entity, after)
+            if entity is EntityKind.actor:
+                # on the same date (or on the day a link began, if that is later)
+                for link in tx.open_links_of(record_id):
+                    link_end = max(end, link.get("since") or end)
+                    ended = {**link, "until": link_end, "updated_by": user}
+                    ended["updated_at"] = when.isoformat()
+                    tx.replace(EntityKind.link, ended)
+                    events.append(
+                        make_event(EventAction.end, EntityKind.link, user, when, link, ended)
+                    )
+            tx.append_events(events)
+            return after
+
+        return self._write(work)
+
+    def _list(
+        self, entity: EntityKind, filters: BaseModel, limit: int, offset: int
+    ) -> tuple[list[Record], int]:
+        limit, offset = page_bounds(limit, offset)
+        return self._read(lambda tx: tx.query(entity, filters, limit, offset))

@@ -1,0 +1,94 @@
+"""The network as NetworkX graphs (on a date, or its whole history), the event log, the counts
+and the stored layout positions: what analysis, views and audits read."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import date
+
+import networkx as nx
+
+from graph.errors import InvalidInput
+from graph.model import Actor, EntityKind, Event, EventFilter, Link, Page, today
+from graph.tx import ReadTx, Record, Transactional, WriteTx, page_bounds
+
+
+class Snapshots(Transactional):
+    """Snapshots, history, events, counts and positions, on any adapter."""
+
+    def list_events(
+        self, filters: EventFilter | None = None, *, limit: int = 100, offset: int = 0
+    ) -> Page[Event]:
+        limit, offset = page_bounds(limit, offset)
+        rows, total = self._read(lambda tx: tx.events(filters or EventFilter(), limit, offset))
+        items = [Event.model_validate(r) for r in rows]
+        return Page[Event](items=items, total=total, limit=limit, offset=offset)
+
+    def snapshot(self, as_of: date | None = None) -> nx.MultiDiGraph:
+        """The network on ``as_of`` (today by default) as a NetworkX multigraph.
+
+        Nodes are actor ids with every actor field; edges go source → target, keyed by link id,
+        with every link field (``directed`` tells whether the type has a direction).
+        """
+
+        def work(tx: ReadTx) -> tuple[list[Record], list[Record]]:
+            return tx.all(EntityKind.actor, as_of), tx.all(EntityKind.link, as_of)
+
+        actors, links = self._read(work)
+        graph = nx.MultiDiGraph(as_of=(as_of or today()).isoformat(), store=self.backend)
+        for record in actors:
+            graph.add_node(record["id"], **Actor.model_validate(record).model_dump())
+        for record in links:
+            if record["source"] in graph and record["target"] in graph:
+                attrs = Link.model_validate(record).model_dump()
+                graph.add_edge(record["source"], record["target"], key=record["id"], **attrs)
+        return graph
+
+    def history(self) -> nx.MultiDiGraph:
+        """Every actor and link ever recorded, ended ones included, as one multigraph.
+
+        The same fields as :meth:`snapshot`; ``since``/``until`` tell when each was true, so
+        analysis can cut the network at any date without going back to the store.
+        """
+
+        def work(tx: ReadTx) -> tuple[list[Record], list[Record]]:
+            return tx.every(EntityKind.actor), tx.every(EntityKind.link)
+
+        actors, links = self._read(work)
+        graph = nx.MultiDiGraph(history=True, store=self.backend)
+        for record in actors:
+            graph.add_node(record["id"], **Actor.model_validate(record).model_dump())
+        for record in links:
+            attrs = Link.model_validate(record).model_dump()
+            graph.add_edge(record["source"], record["target"], key=record["id"], **attrs)
+        return graph
+
+    def counts(self) -> dict[str, int]:
+        return self._read(lambda tx: tx.counts())
+
+    # -- layout positions (presentation, not domain data: no events, no history)
+
+    def positions(self) -> dict[str, tuple[float, float]]:
+        """The stored layout: actor id -> (x, y), the same for every view and every date."""
+        rows = self._read(lambda tx: tx.positions())
+        return {r["id"]: (float(r["x"]), float(r["y"])) for r in rows}
+
+    def save_positions(
+        self, positions: Mapping[str, tuple[float, float]], *, replace: bool = False
+    ) -> None:
+        """Store positions of actors (unknown ids are refused); ``replace`` forgets the others."""
+        rows: list[Record] = []
+        for actor_id, (x, y) in positions.items():
+            if not (math.isfinite(x) and math.isfinite(y)):
+                raise InvalidInput(f"the position of {actor_id!r} is not a finite number")
+            rows.append({"id": actor_id, "x": float(x), "y": float(y)})
+
+        def work(tx: WriteTx) -> None:
+            ids: list[str] = [str(r["id"]) for r in rows]
+            missing = set(ids) - tx.existing(EntityKind.actor, ids)
+            if missing:
+                raise InvalidInput(f"no actor has the id {sorted(missing)[0]!r}")
+            tx.save_positions(rows, replace)
+
+        self._write(work)

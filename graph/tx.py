@@ -1,0 +1,88 @@
+"""What an adapter gives the shared store logic: read and write transactions over its storage.
+
+Everything that must behave the same on SQLite and Neo4j is written once (``graph/records.py``,
+``graph/paths.py``, ``graph/snapshots.py``, ``graph/users.py``) on top of these two protocols;
+an adapter implements them and the two hooks ``_read``/``_write`` that run a unit of work in one
+transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date
+from typing import Any, Protocol, TypeVar
+
+from pydantic import BaseModel
+
+from graph.errors import InvalidInput
+from graph.model import EntityKind, EventFilter
+
+Record = dict[str, Any]
+R = TypeVar("R")
+T = TypeVar("T")
+
+MAX_PAGE = 1000
+MAX_OFFSET = 10_000_000
+
+
+class WriteTx(Protocol):
+    """What a write transaction of an adapter offers."""
+
+    def get(self, entity: EntityKind, record_id: str) -> Record | None: ...
+    def existing(self, entity: EntityKind, ids: Sequence[str]) -> set[str]: ...
+    def insert_many(self, entity: EntityKind, records: Sequence[Record]) -> None: ...
+    def replace(self, entity: EntityKind, record: Record) -> None: ...
+    def open_links_of(self, actor_id: str) -> list[Record]: ...
+    def append_events(self, events: Sequence[Record]) -> None: ...
+    def save_positions(self, rows: Sequence[Record], replace: bool) -> None: ...
+
+
+class ReadTx(Protocol):
+    """What a read transaction of an adapter offers."""
+
+    def get(self, entity: EntityKind, record_id: str) -> Record | None: ...
+    def get_many(self, entity: EntityKind, ids: Sequence[str]) -> list[Record]: ...
+    def find_by_key(self, entity: EntityKind, key: str) -> Record | None: ...
+    def query(
+        self, entity: EntityKind, filters: BaseModel, limit: int, offset: int
+    ) -> tuple[list[Record], int]: ...
+    def links_touching(self, ids: Sequence[str], as_of: date | None) -> list[Record]: ...
+    def all(self, entity: EntityKind, as_of: date | None) -> list[Record]: ...
+    def every(self, entity: EntityKind) -> list[Record]: ...
+    def events(self, filters: EventFilter, limit: int, offset: int) -> tuple[list[Record], int]: ...
+    def counts(self) -> dict[str, int]: ...
+    def positions(self) -> list[Record]: ...
+
+
+class Transactional:
+    """The two hooks every adapter implements: run ``work`` in one transaction."""
+
+    backend = "base"
+
+    def _write(self, work: Callable[[WriteTx], R]) -> R:
+        raise NotImplementedError
+
+    def _read(self, work: Callable[[ReadTx], R]) -> R:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+def chunks(rows: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    """Consecutive slices of at most ``size`` rows (for bulk statements).
+
+    >>> [list(c) for c in chunks([1, 2, 3, 4, 5], 2)]
+    [[1, 2], [3, 4], [5]]
+    """
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def page_bounds(limit: int, offset: int) -> tuple[int, int]:
+    """A page's limit and offset, refused with a clear message when out of range."""
+    if not 1 <= limit <= MAX_PAGE:
+        raise InvalidInput(f"'limit' must be between 1 and {MAX_PAGE}, not {limit}")
+    if not 0 <= offset <= MAX_OFFSET:
+        raise InvalidInput(f"'offset' must be between 0 and {MAX_OFFSET}, not {offset}")
+    return limit, offset
