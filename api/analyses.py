@@ -237,11 +237,13 @@ Groups = Annotated[
     Literal["kind", "community"],
     Field(description="Groups for brokerage roles: actor kinds or communities"),
 ]
-AsOfField = Field(default=None, description="The day to analyse (default: today)")
+AsOfField = Field(
+    default=None, description="The day to analyse (default: today)", examples=["2026-06-01"]
+)
 SeedField = Field(default=1, ge=0, le=2**31, description="Seed of Louvain (same seed, same answer)")
 TopField = Field(default=10, ge=1, le=200, description="How many to list")
-StartField = Field(default=None, description="Default: a year before end")
-EndField = Field(default=None, description="Default: today")
+StartField = Field(default=None, description="Default: a year before end", examples=["2025-11-01"])
+EndField = Field(default=None, description="Default: today", examples=["2026-11-01"])
 
 
 class Parameters(BaseModel):
@@ -284,7 +286,7 @@ class GrowthParameters(Parameters):
 
 
 class CompareParameters(Parameters):
-    first: date = Field(description="The earlier date")
+    first: date = Field(description="The earlier date", examples=["2025-11-01"])
     second: date | None = Field(default=None, description="The later date (default: today)")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph.store import GraphStore
@@ -31,7 +31,7 @@ class Settings(BaseSettings):
         default=None,
         validation_alias=AliasChoices("NEO4J_USER", "MAILLAGE_NEO4J_USER", "neo4j_user"),
     )
-    neo4j_password: str | None = Field(
+    neo4j_password: SecretStr | None = Field(
         default=None,
         validation_alias=AliasChoices(
             "NEO4J_PASSWORD", "MAILLAGE_NEO4J_PASSWORD", "neo4j_password"
@@ -50,7 +50,9 @@ def open_store(settings: Settings) -> GraphStore:
         return Neo4jGraphStore(
             settings.neo4j_uri,
             user=settings.neo4j_user,
-            password=settings.neo4j_password,
+            password=(
+                settings.neo4j_password.get_secret_value() if settings.neo4j_password else None
+            ),
             database=settings.neo4j_database,
         )
     from graph.sqlite_store import SqliteGraphStore

@@ -462,8 +462,6 @@ class ReferralCreate(ReferralFields):
         }
     )
 
-    pass
-
 
 class ReferralUpdate(_Input):
     model_config = ConfigDict(json_schema_extra={"examples": [{"outcome": "reached"}]})
@@ -515,8 +513,6 @@ class NeighbourhoodCreate(NeighbourhoodFields):
             ]
         }
     )
-
-    pass
 
 
 class NeighbourhoodUpdate(_Input):

@@ -14,6 +14,7 @@ bulk writes as ``UNWIND $rows`` in batches.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, TypeVar
@@ -43,6 +44,7 @@ PLURALS = {
     EntityKind.neighbourhood: "neighbourhoods",
 }
 BATCH = 1000
+log = logging.getLogger("maillage.neo4j")
 
 
 def _props(entity: EntityKind, record: Record) -> dict[str, Any]:
@@ -211,15 +213,16 @@ def _translate(exc: Exception) -> MaillageError:
     cause = _root_cause(exc)
     if isinstance(cause, neo4j_errors.ConstraintError):
         exc = cause
+    log.warning("Neo4j: %s: %s", type(exc).__name__, exc)  # the driver's words stay in the log
     if isinstance(exc, neo4j_errors.ConstraintError):
-        return Conflict("this record already exists", details={"constraint": exc.message})
+        return Conflict("this record already exists")
     if isinstance(exc, neo4j_errors.ServiceUnavailable | neo4j_errors.SessionExpired):
-        return StoreUnavailable(f"Neo4j cannot be reached: {exc}")
+        return StoreUnavailable("Neo4j cannot be reached; try again in a moment")
     if isinstance(exc, neo4j_errors.AuthError):
         return StoreUnavailable("Neo4j refused the credentials (check NEO4J_USER/NEO4J_PASSWORD)")
     if isinstance(exc, neo4j_errors.CypherSyntaxError):
-        return StoreUnavailable(f"a query of Maillage was refused by Neo4j: {exc.message}")
-    return StoreUnavailable(f"Neo4j failed: {exc}")
+        return StoreUnavailable("a query of Maillage was refused by Neo4j (logged)")
+    return StoreUnavailable("Neo4j failed; the details are in the server's log")
 
 
 class Neo4jGraphStore(BaseGraphStore):

@@ -9,6 +9,7 @@ is enforced by unique indexes, so concurrent writers cannot slip a duplicate in.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -40,6 +41,7 @@ from graph.tx import Record, chunks
 R = TypeVar("R")
 
 DEFAULT_PATH = Path("data/maillage.db")
+log = logging.getLogger("maillage.sqlite")
 
 MIGRATIONS: list[str] = [
     # 1: the first schema
@@ -453,16 +455,18 @@ class _Tx:
 
 
 def _translate(exc: sqlite3.Error) -> Exception:
+    """SQLite's error in our words; its own message goes to the log, never to a client."""
     text = str(exc)
+    log.warning("SQLite: %s: %s", type(exc).__name__, text)
     if isinstance(exc, sqlite3.IntegrityError):
         if "UNIQUE" in text:
-            return Conflict("this record already exists", details={"constraint": text})
+            return Conflict("this record already exists")
         if "FOREIGN KEY" in text:
             return InvalidInput("the record refers to an actor that does not exist")
-        return InvalidInput(f"the record breaks a rule of the database: {text}")
+        return InvalidInput("the record breaks a rule of the database")
     if isinstance(exc, sqlite3.OperationalError) and "locked" in text:
         return StoreUnavailable("the database is busy (locked by another writer); try again")
-    return StoreUnavailable(f"the SQLite store failed: {text}")
+    return StoreUnavailable("the SQLite store failed; the details are in the server's log")
 
 
 class SqliteGraphStore(BaseGraphStore):

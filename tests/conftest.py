@@ -79,6 +79,15 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore
         yield neo4j
 
 
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> Iterator[GraphStore]:
+    """An empty SQLite store, for tests whose behaviour does not depend on the store (HTTP,
+    pages, analysis glue): the contract suite proves both stores behave the same."""
+    sqlite = SqliteGraphStore(tmp_path / "maillage.db")
+    yield sqlite
+    sqlite.close()
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Say how many store tests ran on each backend, so a skipped Neo4j cannot go unseen."""
     counts: dict[str, dict[str, int]] = {b: {} for b in BACKENDS}

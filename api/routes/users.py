@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.deps import Manager, Store
 from api.routes.common import ERRORS
 from api.security import MIN_PASSWORD, hash_password
-from graph.model import Role, User, UserCreate
+from graph.model import ExampleId, Role, User, UserCreate
 
 router = APIRouter(prefix="/users", tags=["users"], responses=ERRORS)
 
@@ -22,6 +22,23 @@ class NewUser(UserCreate):
 
 
 class UserList(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "items": [
+                        {
+                            "name": "amina",
+                            "role": "bar",
+                            "actor_id": ExampleId,
+                            "recorded_by": "coordinator",
+                            "recorded_at": "2025-01-06T09:30:00Z",
+                        }
+                    ]
+                }
+            ]
+        }
+    )
     items: list[User]
 
 

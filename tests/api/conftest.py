@@ -31,6 +31,14 @@ class Api:
 
 
 @pytest.fixture
-def api(store: GraphStore) -> Iterator[Api]:
+def api(sqlite_store: GraphStore) -> Iterator[Api]:
+    """The app over SQLite: HTTP behaviour does not depend on the store."""
+    with TestClient(create_app(store=sqlite_store), raise_server_exceptions=False) as client:
+        yield Api(client, sqlite_store)
+
+
+@pytest.fixture
+def api_on_each_store(store: GraphStore) -> Iterator[Api]:
+    """The app over each store, for the one end-to-end flow run on Neo4j too."""
     with TestClient(create_app(store=store), raise_server_exceptions=False) as client:
         yield Api(client, store)

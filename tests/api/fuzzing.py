@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import schemathesis
-from fastapi import FastAPI
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -12,7 +11,6 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from api.app import create_app
 from api.security import hash_password, issue_token
 from graph.store import GraphStore
 from ingest.demo import load
@@ -32,17 +30,15 @@ FUZZ_SETTINGS = settings(
 )
 
 
-def fuzz_app(store: GraphStore) -> tuple[FastAPI, schemathesis.BaseSchema]:
-    """The app over a store, and the app's OpenAPI schema."""
-    app = create_app(store=store)
-    return app, schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)
-
-
-def prepare(store: GraphStore) -> str:
-    """Load the demo neighbourhood and return a coordinator's token."""
+def prepare(store: GraphStore) -> dict[str, str]:
+    """Load the demo neighbourhood; a token per fuzzing role (coordinator, viewer)."""
     load(store)
-    store.create_user({"name": "fuzzer", "role": "coordinator"}, hash_password("x" * 12), by="t")
-    return issue_token(store, "fuzzer", "api")[0]
+    tokens = {}
+    for role in ("coordinator", "viewer"):
+        name = f"fuzzer-{role}"
+        store.create_user({"name": name, "role": role}, hash_password("x" * 12), by="t")
+        tokens[role] = issue_token(store, name, "api")[0]
+    return tokens
 
 
 def call(case: schemathesis.Case, token: str) -> None:

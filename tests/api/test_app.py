@@ -19,11 +19,11 @@ from graph.store import GraphStore
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_health_and_openapi(store: GraphStore) -> None:
-    with TestClient(create_app(store=store)) as client:
+def test_health_and_openapi(sqlite_store: GraphStore) -> None:
+    with TestClient(create_app(store=sqlite_store)) as client:
         health = client.get("/health")
         assert health.status_code == 200
-        assert health.json()["store"] == store.backend
+        assert health.json()["store"] == sqlite_store.backend
         assert health.json()["counts"]["actors"] == 0
         spec = client.get("/api/v1/openapi.json").json()
         assert spec["info"]["title"] == "Maillage"
@@ -38,6 +38,7 @@ def test_settings_from_the_environment(monkeypatch: object) -> None:
         "MAILLAGE_STORE": "neo4j",
         "NEO4J_URI": "bolt://example:7687",
         "NEO4J_USER": "u",
+        "NEO4J_PASSWORD": "s3cret-neo4j",
         "MAILLAGE_DB": "/tmp/x.db",
     }
     for key, value in env.items():
@@ -47,6 +48,10 @@ def test_settings_from_the_environment(monkeypatch: object) -> None:
     assert settings.neo4j_uri == "bolt://example:7687"
     assert settings.neo4j_user == "u"
     assert str(settings.db) == "/tmp/x.db"
+    # the password is kept, and never shown
+    assert settings.neo4j_password is not None
+    assert settings.neo4j_password.get_secret_value() == "s3cret-neo4j"
+    assert "s3cret" not in repr(settings) and "s3cret" not in str(settings.model_dump())
 
 
 def _free_port() -> int:

@@ -53,7 +53,9 @@ def test_refused_requests_write_nothing(api: Api) -> None:
     assert api.client.get("/api/v1/actors").status_code == 401
 
 
-def test_record_and_ask_who_knows_whom(api: Api) -> None:
+def test_record_and_ask_who_knows_whom(api_on_each_store: Api) -> None:
+    """The end-to-end flow, on both stores."""
+    api = api_on_each_store
     h = api.headers()
     team = _actor(api, "BAR Cureghem", kind="bar_team", since="2024-01-01")
     mosque = _actor(

@@ -1,39 +1,76 @@
-"""An OpenAPI-driven fuzz run (schemathesis) over every route of /api/v1, on the SQLite store.
+"""An OpenAPI-driven fuzz run (schemathesis) over every route of /api/v1.
 
 Hypothesis generates valid and invalid requests from the app's own OpenAPI description; every
-answer must be documented, match its schema, and never be a server error. The app runs over the
-demo neighbourhood, logged in as a coordinator (who may call every route).
+answer must be documented, match its schema (the analysis routes' typed results included), and
+never be a server error. The app runs over the demo neighbourhood on the SQLite store (HTTP
+behaviour does not depend on the store; the contract suite covers both), logged in once as a
+coordinator, who may call every route, and once as a viewer, so refusals (403) are fuzzed too.
+Nothing happens at import time: the store and the app come from fixtures.
 """
 
 from __future__ import annotations
 
-import atexit
-import shutil
-import tempfile
-from pathlib import Path
+from collections.abc import Iterator
+from typing import Any
 
+import pytest
 import schemathesis
 from fastapi.testclient import TestClient
 
+from api.app import create_app
 from graph.sqlite_store import SqliteGraphStore
+from graph.store import GraphStore
 
-from .fuzzing import FUZZ_SETTINGS, call, fuzz_app, prepare
+from .fuzzing import FUZZ_SETTINGS, call, prepare
 
-_folder = tempfile.mkdtemp(prefix="maillage-fuzz-")
-atexit.register(shutil.rmtree, _folder, ignore_errors=True)
-_store = SqliteGraphStore(Path(_folder) / "maillage.db")
-TOKEN = prepare(_store)
-APP, schema = fuzz_app(_store)
+
+class _Deferred:
+    """The store the fixture below opens, handed to the app before any request is made."""
+
+    target: GraphStore | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self.target is None:  # (pytest looks at module attributes while collecting)
+            raise AttributeError(f"{name}: the fuzz store is opened by the 'tokens' fixture")
+        return getattr(self.target, name)
+
+
+STORE = _Deferred()
+# The app and its OpenAPI need no data: building them at import opens nothing.
+APP = create_app(store=STORE)  # type: ignore[arg-type]
+schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", APP)
+
+
+@pytest.fixture(scope="module")
+def tokens(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """The demo in a fresh SQLite store, given to the app; a token per fuzzing role."""
+    store = SqliteGraphStore(tmp_path_factory.mktemp("fuzz") / "maillage.db")
+    STORE.target = store
+    yield prepare(store)
+    STORE.target = None
+    store.close()
 
 
 @schema.parametrize()
 @FUZZ_SETTINGS
-def test_api_never_fails_and_keeps_its_schema(case: schemathesis.Case) -> None:
-    call(case, TOKEN)
+def test_api_never_fails_and_keeps_its_schema_as_coordinator(
+    case: schemathesis.Case, tokens: dict[str, str]
+) -> None:
+    call(case, tokens["coordinator"])
 
 
-def test_the_fuzzer_is_logged_in() -> None:
-    """The fuzz run is only worth something if its token is accepted."""
-    with TestClient(APP) as client:
-        me = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {TOKEN}"})
-    assert me.status_code == 200 and me.json()["role"] == "coordinator"
+@schema.parametrize()
+@FUZZ_SETTINGS
+def test_api_never_fails_and_keeps_its_schema_as_viewer(
+    case: schemathesis.Case, tokens: dict[str, str]
+) -> None:
+    call(case, tokens["viewer"])
+
+
+def test_the_fuzzer_is_logged_in(tokens: dict[str, str]) -> None:
+    """The fuzz run is only worth something if its tokens are accepted."""
+    client = TestClient(APP)
+    for role, token in tokens.items():
+        me = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
+        assert me.status_code == 200 and me.json()["role"] == role
+    assert APP.state.store.counts()["actors"] > 150
