@@ -28,6 +28,22 @@ STRENGTH_WORDS = {1: "a weak tie", 2: "a regular tie", 3: "a strong tie"}
 def communities(graph: nx.Graph, *, seed: int = 1, resolution: float = 1.0) -> dict[str, Any]:
     """Louvain communities of the simple graph (weights: link strength), largest first.
 
+    Parameters
+    ----------
+    graph
+        A snapshot (multigraph) or a simple graph; parallel links count once, at their
+        strongest.
+    seed
+        Louvain's random seed: the same seed gives the same communities.
+    resolution
+        Louvain's resolution (above 1: more, smaller communities).
+
+    Returns
+    -------
+    dict
+        ``seed``, ``resolution``, ``modularity`` and ``communities``: each with its number, size,
+        kinds (counted) and member ids.
+
     Examples
     --------
     >>> result = communities(nx.karate_club_graph(), seed=1)
@@ -61,11 +77,48 @@ def communities(graph: nx.Graph, *, seed: int = 1, resolution: float = 1.0) -> d
 
 
 def membership(found: dict[str, Any]) -> dict[Any, int]:
+    """The community number of every member.
+
+    Parameters
+    ----------
+    found
+        The result of :func:`communities`.
+
+    Returns
+    -------
+    dict
+        actor -> community number.
+
+    Examples
+    --------
+    >>> membership({"communities": [{"community": 0, "members": ["a", "b"]},
+    ...                             {"community": 1, "members": ["c"]}]})
+    {'a': 0, 'b': 0, 'c': 1}
+    """
     return {m: c["community"] for c in found["communities"] for m in c["members"]}
 
 
 def named_communities(simple: nx.Graph, found: dict[str, Any]) -> list[dict[str, Any]]:
-    """The communities of ``communities()`` with each member's id and name."""
+    """The communities of :func:`communities` with each member's id and name.
+
+    Parameters
+    ----------
+    simple
+        The graph the communities were found in (its nodes carry ``name``).
+    found
+        The result of :func:`communities`.
+
+    Returns
+    -------
+    list of dict
+        The communities, members as ``{"id": …, "name": …}``.
+
+    Examples
+    --------
+    >>> g = nx.Graph([("a", "b")]); g.nodes["a"]["name"] = "Asbl A"
+    >>> named_communities(g, {"communities": [{"community": 0, "members": ["a", "b"]}]})
+    [{'community': 0, 'members': [{'id': 'a', 'name': 'Asbl A'}, {'id': 'b', 'name': 'b'}]}]
+    """
     return [
         {
             **c,
@@ -78,7 +131,30 @@ def named_communities(simple: nx.Graph, found: dict[str, Any]) -> list[dict[str,
 
 
 def brokerage_groups(simple: nx.Graph, groups: str, community_of: dict[Any, int]) -> dict[Any, Any]:
-    """The group of each actor for brokerage roles: its community, or its kind."""
+    """The group of each actor for brokerage roles: its community, or its kind.
+
+    Parameters
+    ----------
+    simple
+        The graph (nodes carry ``kind``).
+    groups
+        ``"community"`` or ``"kind"``.
+    community_of
+        Each actor's community (used when ``groups`` is ``"community"``).
+
+    Returns
+    -------
+    dict
+        actor -> group.
+
+    Examples
+    --------
+    >>> g = nx.Graph(); g.add_node("a", kind="trader"); g.add_node("b", kind="school")
+    >>> brokerage_groups(g, "kind", {})
+    {'a': 'trader', 'b': 'school'}
+    >>> brokerage_groups(g, "community", {"a": 0, "b": 0})
+    {'a': 0, 'b': 0}
+    """
     if groups == "community":
         return community_of
     return {v: str(simple.nodes[v].get("kind", "")) for v in simple}
@@ -106,11 +182,38 @@ def bridging_opportunities(
 ) -> list[dict[str, Any]]:
     """Ranked introductions worth making.
 
-    A candidate pair is two actors not linked (neither of them a BAR team or worker, who meet whom
-    they want), with a common contact, in different communities or of different kinds, sharing
-    at least one theme or target group (languages add to the score).
-    Score: shared themes and target groups count 2 each, shared languages 1, different
-    communities 3, different kinds 1, and the introducer's ties with both (weakest first).
+    A candidate pair is two actors not linked (neither of them a BAR team or worker, who meet
+    whom they want), with a common contact, in different communities or of different kinds,
+    sharing at least one theme or target group. Score: shared themes and target groups count 2
+    each, shared languages 1, different communities 3, different kinds 1; the introducer is the
+    common contact with the strongest weakest tie to the two.
+
+    Parameters
+    ----------
+    graph
+        A snapshot or a simple graph whose nodes carry ``name``, ``kind``, ``themes``,
+        ``target_groups``, ``languages`` and whose links carry ``weight`` or ``strength``.
+    community_of
+        Each actor's community (see :func:`membership`).
+    limit
+        How many introductions to return.
+
+    Returns
+    -------
+    list of dict
+        Best first: ``score``, the two ``actors`` (id, name, kind, community), the
+        ``introducer``, what they ``shared`` and the ``reason`` in words.
+
+    Examples
+    --------
+    >>> g = nx.Graph()
+    >>> g.add_node("one", name="ONE", kind="health_actor", themes=["parenting"])
+    >>> g.add_node("mums", name="Mothers", kind="resident_group", themes=["parenting"])
+    >>> g.add_node("asbl", name="Women's asbl", kind="association", themes=[])
+    >>> g.add_edge("one", "asbl", weight=2); g.add_edge("mums", "asbl", weight=3)
+    >>> best = bridging_opportunities(g, {"one": 0, "asbl": 0, "mums": 1})[0]
+    >>> [a["name"] for a in best["actors"]], best["introducer"]["name"], best["score"]
+    (['ONE', 'Mothers'], "Women's asbl", 6.0)
     """
     simple = graph if not graph.is_multigraph() else simple_graph(graph)
     nodes, a = adjacency(simple, weight="weight")
@@ -224,7 +327,39 @@ def bridging(
 ) -> dict[str, Any]:
     """The whole bridging report of a snapshot: brokers, communities, roles and opportunities.
 
-    ``groups`` is ``kind`` (actor kinds) or ``community`` for the brokerage roles.
+    Parameters
+    ----------
+    graph
+        A store snapshot.
+    as_of
+        The day it shows (stated in the result).
+    seed
+        Seed of Louvain and of sampled betweenness.
+    top
+        How many brokers to list per measure and per role.
+    opportunities
+        How many introductions to propose.
+    groups
+        ``"kind"`` (actor kinds) or ``"community"``: the groups of the brokerage roles.
+    exact_limit, samples
+        Betweenness is exact up to ``exact_limit`` actors, else estimated from ``samples``
+        sources.
+
+    Returns
+    -------
+    dict
+        Validates as :class:`analysis.results.BridgingResult`.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> g = nx.MultiDiGraph()
+    >>> for n, kind in [("bar", "bar_team"), ("a", "association"), ("b", "school")]:
+    ...     g.add_node(n, name=n.upper(), kind=kind, themes=["youth"])
+    >>> _ = g.add_edge("a", "bar", key="1", strength=2); _ = g.add_edge("b", "bar", key="2")
+    >>> report = bridging(g, as_of=date(2026, 1, 1))
+    >>> report["brokers"]["betweenness"][0]["name"], len(report["opportunities"])
+    ('BAR', 1)
     """
     simple = simple_graph(graph)
     names = {v: simple.nodes[v].get("name", str(v)) for v in simple}

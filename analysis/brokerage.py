@@ -33,7 +33,24 @@ ROLES = ("coordinator", "itinerant", "representative", "gatekeeper", "liaison")
 
 
 def brokerage_census(graph: nx.Graph, groups: Mapping[Any, Hashable]) -> dict[Any, dict[str, int]]:
-    """The five role counts of every actor.
+    """The five Gould–Fernandez role counts of every actor, as ``sna::brokerage`` counts them.
+
+    For each two-path a–b–c with a and c not linked, b gets one role by the groups of a, b and
+    c: coordinator (all three in one group), itinerant (a and c in one group, b in another),
+    representative (b in a's group, c outside), gatekeeper (b in c's group, a outside), liaison
+    (three groups). Undirected links: each two-path counts in both orders.
+
+    Parameters
+    ----------
+    graph
+        An undirected simple graph.
+    groups
+        Each actor's group.
+
+    Returns
+    -------
+    dict
+        actor -> {role: count}.
 
     Examples
     --------
@@ -93,7 +110,27 @@ def brokerage_census(graph: nx.Graph, groups: Mapping[Any, Hashable]) -> dict[An
 def brokerage_census_brute_force(
     graph: nx.Graph, groups: Mapping[Any, Hashable]
 ) -> dict[Any, dict[str, int]]:
-    """The same census by enumerating every two-path (slow; for checking)."""
+    """The same census by enumerating every two-path (slow; the tests check the fast one with it).
+
+    Parameters
+    ----------
+    graph
+        An undirected simple graph.
+    groups
+        Each actor's group.
+
+    Returns
+    -------
+    dict
+        actor -> {role: count}, as :func:`brokerage_census`.
+
+    Examples
+    --------
+    >>> g = nx.Graph([("t", "m1"), ("t", "m2"), ("t", "q")])
+    >>> kinds = {"t": "trader", "m1": "group", "m2": "group", "q": "worship"}
+    >>> brokerage_census_brute_force(g, kinds) == brokerage_census(g, kinds)
+    True
+    """
     out = {}
     for b in graph:
         roles = dict.fromkeys(ROLES, 0)

@@ -36,9 +36,28 @@ def _exact(graph: nx.Graph) -> dict[Any, float]:
 
 
 def brandes_from_sources(a: sp.csr_array, sources: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sum and sum of squares, over the given sources, of Brandes' dependencies δ_s(v).
+    """Brandes' dependency accumulation from some sources, vectorised over them.
 
-    ``a`` is the binary symmetric adjacency; a source's own dependency is not counted.
+    Parameters
+    ----------
+    a
+        The 0/1 adjacency matrix (CSR) of an undirected graph.
+    sources
+        The source indexes.
+
+    Returns
+    -------
+    tuple of arrays
+        The summed dependencies of every node and their sum of squares (for the standard error
+        of a sampled estimate).
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> path = sp.csr_array(np.array([[0, 1, 0], [1, 0, 1], [0, 1, 0]], dtype=float))
+    >>> total, _ = brandes_from_sources(path, np.arange(3))
+    >>> total.tolist()  # the middle of a path of three lies on both ordered paths
+    [0.0, 2.0, 0.0]
     """
     n = a.shape[0]
     total = np.zeros(n)
@@ -85,6 +104,23 @@ def betweenness(
     """Normalised betweenness of every actor, as networkx defines it (undirected).
 
     Exact up to ``exact_limit`` actors; above it, estimated from ``samples`` source actors.
+
+    Parameters
+    ----------
+    graph
+        An undirected simple graph.
+    exact_limit
+        Up to this many actors the value is exact (Brandes, rustworkx).
+    samples
+        Above it, the number of sources the estimate is drawn from.
+    seed
+        Seed of the sample.
+
+    Returns
+    -------
+    dict
+        ``values`` (actor -> normalised betweenness), ``method`` (``exact`` or ``sampled``),
+        ``samples`` and, when sampled, ``seed`` and ``standard_error``.
 
     Examples
     --------

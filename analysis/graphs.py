@@ -13,7 +13,24 @@ import scipy.sparse as sp
 
 def simple_graph(graph: nx.Graph) -> nx.Graph:
     """The undirected simple graph of a snapshot: one edge per linked pair, weighted by the
-    strongest link between them (``weight``), node attributes kept. Self-loops are dropped."""
+    strongest link between them (``weight``), node attributes kept. Self-loops are dropped.
+
+    Parameters
+    ----------
+    graph
+        A snapshot (a directed multigraph) or any NetworkX graph.
+
+    Returns
+    -------
+    networkx.Graph
+
+    Examples
+    --------
+    >>> g = nx.MultiDiGraph()
+    >>> _ = g.add_edge("a", "b", strength=1); _ = g.add_edge("b", "a", strength=3)
+    >>> simple_graph(g)["a"]["b"]["weight"]
+    3.0
+    """
     simple = nx.Graph()
     simple.add_nodes_from(graph.nodes(data=True))
     for u, v, data in graph.edges(data=True):
@@ -29,7 +46,26 @@ def simple_graph(graph: nx.Graph) -> nx.Graph:
 
 
 def adjacency(graph: nx.Graph, weight: str | None = None) -> tuple[list[Any], sp.csr_array]:
-    """Node list and symmetric CSR adjacency (weights, or 1.0) of an undirected simple graph."""
+    """The node order and the symmetric adjacency matrix (CSR) of an undirected graph.
+
+    Parameters
+    ----------
+    graph
+        A simple undirected graph.
+    weight
+        The edge attribute to use as the value (None: 1 for every edge).
+
+    Returns
+    -------
+    tuple
+        The list of nodes and the matrix, rows and columns in that order.
+
+    Examples
+    --------
+    >>> nodes, a = adjacency(nx.path_graph(3))
+    >>> nodes, a.toarray().tolist()
+    ([0, 1, 2], [[0.0, 1.0, 0.0], [1.0, 0.0, 1.0], [0.0, 1.0, 0.0]])
+    """
     nodes = list(graph.nodes)
     index = {n: i for i, n in enumerate(nodes)}
     rows: list[int] = []
@@ -55,5 +91,21 @@ def adjacency(graph: nx.Graph, weight: str | None = None) -> tuple[list[Any], sp
 
 
 def size_label(graph: nx.Graph) -> dict[str, int]:
-    """The size of the graph, for labelling results."""
+    """The size of a graph as results state it.
+
+    Parameters
+    ----------
+    graph
+        Any NetworkX graph.
+
+    Returns
+    -------
+    dict
+        ``actors`` and ``links``.
+
+    Examples
+    --------
+    >>> size_label(nx.path_graph(4))
+    {'actors': 4, 'links': 3}
+    """
     return {"actors": graph.number_of_nodes(), "links": graph.number_of_edges()}

@@ -28,6 +28,19 @@ ALWAYS = np.iinfo(np.int64).min
 def dates_between(start: date, end: date, interval: str = "month") -> list[date]:
     """``start``, then one ``interval`` after another, up to ``end`` included.
 
+    Parameters
+    ----------
+    start, end
+        The period.
+    interval
+        ``week``, ``month``, ``quarter`` or ``year``; a month-end start stays at month ends.
+
+    Returns
+    -------
+    list of date
+
+    Examples
+    --------
     >>> [d.isoformat() for d in dates_between(date(2025, 1, 31), date(2025, 4, 30))]
     ['2025-01-31', '2025-02-28', '2025-03-31', '2025-04-30']
     """
@@ -205,6 +218,33 @@ def growth(
     changed since the previous one: new links per BAR worker and per mission, bridges created
     (new links joining two parts not connected before), isolated actors reconnected.
     A neighbourhood's series counts only the links among its own actors.
+
+    Parameters
+    ----------
+    history
+        The store's history (every actor and link with ``since``/``until``).
+    start, end
+        The period.
+    interval
+        ``week``, ``month``, ``quarter`` or ``year``.
+    by_neighbourhood
+        Whether to add a series per neighbourhood.
+
+    Returns
+    -------
+    dict
+        Validates as :class:`analysis.results.GrowthResult`.
+
+    Examples
+    --------
+    >>> h = nx.MultiDiGraph()
+    >>> for n in "ab":
+    ...     h.add_node(n, name=n, kind="association", neighbourhood="C", since=date(2025, 1, 1))
+    >>> _ = h.add_edge("a", "b", key="l", since=date(2025, 2, 10), recorded_by="amina",
+    ...                mission="networking", strength=1)
+    >>> series = growth(h, start=date(2025, 2, 1), end=date(2025, 3, 1))["overall"]
+    >>> [(p["date"], p["links"], p.get("new_links")) for p in series]
+    [('2025-02-01', 0, None), ('2025-03-01', 1, 1)]
     """
     days = dates_between(start, end, interval)
     h = _arrays(history)
@@ -252,7 +292,32 @@ def _restrict(h: _History, keep: np.ndarray) -> _History:
 
 def compare(history: nx.MultiDiGraph, first: date, second: date) -> dict[str, Any]:
     """What changed between two dates: who joined or left, which links appeared or ended,
-    which isolated actors were reached."""
+    which isolated actors were reached, and the measures before and after.
+
+    Parameters
+    ----------
+    history
+        The store's history.
+    first, second
+        The two dates (``second`` not before ``first``).
+
+    Returns
+    -------
+    dict
+        Validates as :class:`analysis.results.CompareResult`.
+
+    Examples
+    --------
+    >>> h = nx.MultiDiGraph()
+    >>> for n in "ab":
+    ...     h.add_node(n, name=n.upper(), kind="association", neighbourhood="C",
+    ...                since=date(2025, 1, 1))
+    >>> _ = h.add_edge("a", "b", key="l", since=date(2025, 2, 10), recorded_by="amina",
+    ...                mission="networking", strength=1)
+    >>> diff = compare(h, date(2025, 2, 1), date(2025, 3, 1))
+    >>> [p["name"] for p in diff["isolated_reached"]], len(diff["links_appeared"])
+    (['A', 'B'], 1)
+    """
     if second < first:
         raise ValueError("the second date is before the first")
     h = _arrays(history)

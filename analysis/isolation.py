@@ -45,6 +45,12 @@ def isolated_actors(
         An actor whose links were all recorded or renewed more than this many months ago is
         dormant.
 
+    Returns
+    -------
+    dict
+        Validates as :class:`analysis.results.IsolationResult`: a summary, then each flag with
+        its actors and a reason in words.
+
     Examples
     --------
     >>> g = nx.MultiDiGraph()

@@ -34,6 +34,20 @@ def bar_team_of(
 
     Neighbourhood names compare as every name does (case, accents and punctuation ignored).
 
+    Parameters
+    ----------
+    graph
+        A snapshot.
+    actor_id
+        The BAR team actor of the user asking, if they have one.
+    neighbourhood
+        Without a team actor: the neighbourhood whose BAR teams to start from.
+
+    Returns
+    -------
+    list of str
+        Actor ids.
+
     Examples
     --------
     >>> g = nx.MultiDiGraph()
@@ -73,6 +87,20 @@ def reach(
 
     Links count in both directions. Returns plain data: ``reached`` (nearest first, each with
     ``chain`` of ids and ``names``) and ``unreached`` (matching actors no chain leads to).
+
+    Parameters
+    ----------
+    graph
+        A snapshot.
+    team
+        The actor ids the chains start from (see :func:`bar_team_of`).
+    theme, language, target_group, neighbourhood
+        What the actors must match (compared as the stores compare them).
+
+    Returns
+    -------
+    dict
+        ``team``, ``reached`` and ``unreached``.
 
     Examples
     --------

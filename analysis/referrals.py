@@ -38,6 +38,24 @@ def referral_flows(
     the last ``window`` intervals is at least ``rise`` (20 %) above the ``window`` before, while
     its follow-up rate dropped by at least ``fall`` (10 points).
 
+    Parameters
+    ----------
+    referrals
+        Anonymous counts: ``date``, ``to_actor``, ``count``, ``outcome``.
+    names
+        Each service's name.
+    start, end, interval
+        The period and its intervals.
+    window
+        Intervals compared for the saturation warning.
+    rise, fall
+        The load rise (share) and follow-up fall (points) that make a warning.
+
+    Returns
+    -------
+    dict
+        Validates as :class:`analysis.results.ReferralsResult`.
+
     Examples
     --------
     >>> refs = [{"date": date(2025, m, 5), "to_actor": "cpas", "count": c, "outcome": o}

@@ -39,6 +39,18 @@ def _normalised(
 def constraint(graph: nx.Graph, weight: str | None = None) -> dict[Any, float]:
     """Burt's constraint of every node (lower: more brokerage opportunities).
 
+    Parameters
+    ----------
+    graph
+        An undirected simple graph.
+    weight
+        The edge attribute holding tie strength (None: every tie counts 1).
+
+    Returns
+    -------
+    dict
+        actor -> constraint (NaN for an isolated actor), equal to networkx's definition.
+
     Examples
     --------
     >>> g = nx.florentine_families_graph()
@@ -61,6 +73,18 @@ def constraint(graph: nx.Graph, weight: str | None = None) -> dict[Any, float]:
 
 def effective_size(graph: nx.Graph, weight: str | None = None) -> dict[Any, float]:
     """Burt's effective size of every node's ego network (redundancy removed).
+
+    Parameters
+    ----------
+    graph
+        An undirected simple graph.
+    weight
+        The edge attribute holding tie strength (None: every tie counts 1).
+
+    Returns
+    -------
+    dict
+        actor -> effective size (NaN for an isolated actor).
 
     Examples
     --------
