@@ -1,6 +1,10 @@
 """The glue between the store and the pure analysis functions, and the one registry of analyses
 (:data:`REGISTRY`: name -> parameters model, function, result type) that both the HTTP routes
-(``api/routes/analysis.py``) and ``maillage analyse`` are made from."""
+(``api/routes/analysis.py``) and ``maillage analyse`` are made from.
+
+It holds the glue functions (``run_*``) and the registry made of them, so that one file says
+everything an analysis route or command does (about 430 lines).
+"""
 
 from __future__ import annotations
 

@@ -4,6 +4,8 @@ stdlib ``sqlite3`` with WAL and foreign keys, versioned migrations (``PRAGMA use
 ``?`` placeholders only. Each record is a row with the columns that filters need and the whole
 record as JSON; uniqueness (an actor's natural key, one open link of a type between two actors)
 is enforced by unique indexes, so concurrent writers cannot slip a duplicate in.
+Its length (about 550 lines) is the whole adapter in one place: the versioned schema, the SQL
+of each filter and the transaction, each part short; the shared logic is in graph/records.py.
 """
 
 from __future__ import annotations

@@ -20,6 +20,8 @@ back:
 
 Organisations and places only; no real person, no one the BAR help. The same ``seed`` and ``end``
 always give the same neighbourhood.
+Its length (about 730 lines) is the story told in named steps (``generate`` runs them in order);
+the names, places, templates and ties are data, in ``ingest/data/demo.toml``.
 """
 
 from __future__ import annotations

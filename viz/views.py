@@ -4,6 +4,8 @@ positions and, where it applies, an analysis result in; a :class:`View` out, whi
 
 Nodes and links are built with pyvis (its ``Network`` and node/edge conventions, and the
 vis-network 9.1.2 it bundles); the page itself is our own template (see ``viz/render.py``).
+Its length (about 580 lines) is six views sharing one builder (``_Builder``) and its styling
+helpers; each view function is short and reads on its own.
 """
 
 from __future__ import annotations
