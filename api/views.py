@@ -97,9 +97,14 @@ def build_view(
 
 
 def growth_dates(history: nx.Graph, end: date) -> list[date]:
-    """The first day of each month from the first record to ``end`` (at most 36 steps)."""
-    starts = [d.get("since") for _, d in history.nodes(data=True) if d.get("since")]
-    first = min(starts, default=end)
+    """The first day of each month after the first link (the network's start; actors recorded
+    long before, such as a partner, do not count) up to ``end``, at most 36 steps."""
+    starts = [d.get("since") for *_, d in history.edges(data=True) if d.get("since")]
+    if not starts:
+        starts = [d.get("since") for _, d in history.nodes(data=True) if d.get("since")]
+    begun = min(starts, default=end)
+    # the first step shows the first month's links: the first day of the month after it
+    first = begun if begun.day == 1 else month_start(begun, 1)
     months = (end.year - first.year) * 12 + end.month - first.month
     months = min(months, MAX_GROWTH_STEPS - 1)
     return [month_start(end, -k) for k in range(months, 0, -1)] + [end]

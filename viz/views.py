@@ -543,13 +543,14 @@ def isolation_view(
     """Isolated, single-link and single-point-of-failure actors ringed and enlarged, with the
     reason of each flag in their tooltip and details."""
     flags = ("isolated", "single_link", "single_point_of_failure")
+    weight = {"isolated": 30.0, "single_point_of_failure": 18.0, "single_link": 17.0}
     builder = _Builder(graph, positions, lang)
     sizes = dict.fromkeys(graph.nodes, 14.0)
     for flag in reversed(flags):  # the strongest flag's ring wins
         for item in report.get(flag, []):
             if item["id"] in graph:
                 builder.rings[item["id"]] = flag
-                sizes[item["id"]] = 26.0
+                sizes[item["id"]] = max(sizes[item["id"]], weight[flag])
                 reason = item.get("reason") or ui(lang)[flag]
                 builder.reasons.setdefault(item["id"], []).append(plain_text(reason, 600))
     builder.add_nodes(graph.nodes, sizes)

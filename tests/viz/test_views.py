@@ -13,7 +13,7 @@ import pytest
 
 from api.views import ViewName, build_view, growth_dates, positions_for
 from graph.sqlite_store import SqliteGraphStore
-from ingest.demo import DEMO_END, generate, load
+from ingest.demo import DEMO_END, load
 from viz import (
     bridging_view,
     ego_view,
@@ -151,11 +151,54 @@ def test_large_views_collapse_into_communities() -> None:
     assert any(e.get("group_edge") for e in view.edges)
 
 
-def test_growth_dates_are_month_starts_up_to_the_end() -> None:
-    data = generate()
+def test_growth_dates_start_with_the_first_link() -> None:
     g = nx.MultiDiGraph()
-    for a in data.actors:
-        g.add_node(a["name"], since=date.fromisoformat(a["since"]))
+    g.add_node("partner", since=date(2020, 1, 1))  # recorded long before the network began
+    g.add_node("team", since=date(2024, 12, 1))
+    g.add_edge("partner", "team", since=date(2024, 12, 3))
     dates = growth_dates(g, DEMO_END)
-    assert dates[-1] == DEMO_END and len(dates) == 36
-    assert all(d.day == 1 for d in dates[:-1])
+    assert dates[0] == date(2025, 1, 1) and dates[-1] == DEMO_END
+    assert all(d.day == 1 for d in dates[:-1]) and len(dates) == 23  # Jan 2025 … Oct 2026, end
+    assert len(growth_dates(nx.MultiDiGraph(), DEMO_END)) == 1
+
+
+def test_maillage_view_saves_every_view_for_a_meeting(tmp_path: Path) -> None:
+    """`maillage view WHAT --output FILE` writes one page per view (the browser tests open
+    the same pages)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "MAILLAGE_STORE": "sqlite", "MAILLAGE_DB": str(tmp_path / "m.db")}
+    root = Path(__file__).resolve().parents[2]
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "api.cli", *args],
+            env=env, cwd=root, capture_output=True, text=True, check=False, timeout=300,
+        )  # fmt: skip
+
+    assert cli("demo").returncode == 0
+    store = SqliteGraphStore(tmp_path / "m.db")
+    ids = {a.name: a.id for a in store.list_actors(limit=1000).items}
+    store.close()
+    asks = {
+        "neighbourhood": ["--measure", "constraint", "--lang", "nl"],
+        "ego": ["--actor", ids["Éducateurs de rue Odon"], "--depth", "2"],
+        "path": ["--actor", ids["Magazin Carpați"], "--target", ids["Mosquée Al-Hidaya"]],
+        "bridging": ["--neighbourhood", "Cureghem-Lemmens"],
+        "isolation": ["--as-of", "2026-06-01"],
+        "growth": ["--lang", "en"],
+    }
+    for what, extra in asks.items():
+        out = tmp_path / f"{what}.html"
+        done = cli("view", what, "--output", str(out), *extra)
+        assert done.returncode == 0, done.stderr
+        data = _payload(out.read_text(encoding="utf-8"))
+        assert data["view"] == what and data["nodes"], what
+    nl = _payload((tmp_path / "neighbourhood.html").read_text(encoding="utf-8"))
+    assert nl["text"]["legend"] == "Legende"  # type: ignore[index]
+    refused = cli("view", "ego", "--output", str(tmp_path / "x.html"))
+    assert refused.returncode == 1 and "--actor" in refused.stderr
+    unknown = cli("view", "hairball", "--output", str(tmp_path / "x.html"))
+    assert unknown.returncode == 2 and "neighbourhood" in unknown.stderr
