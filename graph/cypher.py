@@ -22,6 +22,7 @@ from graph.model import (
     LinkType,
     NeighbourhoodFilter,
     ReferralFilter,
+    Visibility,
     normalise_name,
     normalise_tag,
     today,
@@ -124,6 +125,8 @@ def node_where(f: BaseModel, params: dict[str, Any]) -> tuple[str, str]:
         if f.status:
             add("n.status = $status", status=f.status.value)
         add(valid("n"), day=(f.as_of or today()).isoformat())
+        if f.restricted:
+            conds.append(visible_actor("n", f, params))
         order = "n.name_norm, n.id"
     elif isinstance(f, ActivityFilter):
         if f.neighbourhood:
@@ -133,6 +136,8 @@ def node_where(f: BaseModel, params: dict[str, Any]) -> tuple[str, str]:
         if f.actor:
             add("$actor IN coalesce(n.participants, [])", actor=f.actor)
         add(valid("n"), day=(f.as_of or today()).isoformat())
+        if f.in_neighbourhoods is not None:
+            add("n.neighbourhood_norm IN $visible_nbs", visible_nbs=list(f.in_neighbourhoods))
         order = "n.since DESC, n.id"
     elif isinstance(f, ReferralFilter):
         if f.from_actor:
@@ -147,6 +152,12 @@ def node_where(f: BaseModel, params: dict[str, Any]) -> tuple[str, str]:
             add("n.date >= $start", start=f.start.isoformat())
         if f.end:
             add("n.date <= $end", end=f.end.isoformat())
+        if f.in_neighbourhoods is not None:
+            add(
+                "EXISTS { MATCH (a:Actor) WHERE a.id IN [n.from_actor, n.to_actor] "
+                "AND a.neighbourhood_norm IN $visible_nbs }",
+                visible_nbs=list(f.in_neighbourhoods),
+            )
         order = "n.date DESC, n.id"
     elif isinstance(f, NeighbourhoodFilter):
         if f.municipality:
@@ -182,6 +193,18 @@ def event_where(f: EventFilter, params: dict[str, Any]) -> str:
     return " AND ".join(conds) or "true"
 
 
+def visible_actor(var: str, f: Visibility, params: dict[str, Any]) -> str:
+    """The condition on an actor node ``var`` that the reader may see it."""
+    conds = []
+    if f.in_neighbourhoods is not None:
+        conds.append(f"{var}.neighbourhood_norm IN $visible_nbs")
+        params["visible_nbs"] = list(f.in_neighbourhoods)
+    if f.key_residents_in is not None:
+        conds.append(f"({var}.kind <> 'key_resident' OR {var}.neighbourhood_norm IN $kr_nbs)")
+        params["kr_nbs"] = list(f.key_residents_in)
+    return " AND ".join(conds) or "true"
+
+
 def link_where(f: LinkFilter, params: dict[str, Any]) -> str:
     """The WHERE clause of a links query (relationship ``r``); fills ``params``."""
     conds = [valid("r")]
@@ -197,6 +220,9 @@ def link_where(f: LinkFilter, params: dict[str, Any]) -> str:
         params["recorded_by"] = f.recorded_by
     if f.actor:
         params["actor"] = f.actor
+    if f.restricted:
+        conds.append(visible_actor("s", f, params))
+        conds.append(visible_actor("e", f, params))
     return " AND ".join(conds)
 
 

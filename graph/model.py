@@ -560,7 +560,23 @@ def _q(example: Any, description: str = "") -> Any:
 FilterText = Annotated[str, StringConstraints(max_length=200)]
 
 
-class ActorFilter(BaseModel):
+class Visibility(BaseModel):
+    """What a reader may see, set by the access policy (``api/policy.py``), never by a request:
+    the routes' query models are the ``*Query`` classes, without these fields."""
+
+    in_neighbourhoods: list[str] | None = Field(
+        default=None, description="Normalised neighbourhood names; None: every neighbourhood"
+    )
+    key_residents_in: list[str] | None = Field(
+        default=None, description="Key residents are seen only in these neighbourhoods (None: all)"
+    )
+
+    @property
+    def restricted(self) -> bool:
+        return self.in_neighbourhoods is not None or self.key_residents_in is not None
+
+
+class ActorQuery(BaseModel):
     kind: ActorKind | None = _q("place_of_worship")
     neighbourhood: FilterText | None = _q("Cureghem")
     theme: FilterText | None = _q("health")
@@ -571,7 +587,11 @@ class ActorFilter(BaseModel):
     as_of: date | None = _q("2025-06-01", "Actors that existed on this day")
 
 
-class LinkFilter(BaseModel):
+class ActorFilter(ActorQuery, Visibility):
+    """An actor query as the store takes it, with what the reader may see."""
+
+
+class LinkQuery(BaseModel):
     actor: FilterText | None = _q(ExampleId, "Links touching this actor")
     type: LinkType | None = _q("KNOWS")
     mission: Mission | None = _q("networking")
@@ -579,20 +599,32 @@ class LinkFilter(BaseModel):
     as_of: date | None = _q("2025-06-01", "Links that were true on this day")
 
 
-class ActivityFilter(BaseModel):
+class LinkFilter(LinkQuery, Visibility):
+    """A link query as the store takes it: both ends must be actors the reader may see."""
+
+
+class ActivityQuery(BaseModel):
     neighbourhood: FilterText | None = _q("Cureghem")
     mission: ActivityMission | None = _q("collective")
     actor: FilterText | None = _q(ExampleId, "Activities this actor took part in")
     as_of: date | None = _q("2025-06-01")
 
 
-class ReferralFilter(BaseModel):
+class ActivityFilter(ActivityQuery, Visibility):
+    """An activity query as the store takes it, with what the reader may see."""
+
+
+class ReferralQuery(BaseModel):
     from_actor: FilterText | None = _q(ExampleId)
     to_actor: FilterText | None = _q(ExampleId)
     theme: FilterText | None = _q("housing")
     outcome: ReferralOutcome | None = _q("reached")
     start: date | None = _q("2025-01-01", "Referrals on or after this day")
     end: date | None = _q("2025-12-31", "Referrals on or before this day")
+
+
+class ReferralFilter(ReferralQuery, Visibility):
+    """A referral query as the store takes it: one end in a neighbourhood the reader sees."""
 
 
 class NeighbourhoodFilter(BaseModel):

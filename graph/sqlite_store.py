@@ -33,6 +33,7 @@ from graph.model import (
     LinkFilter,
     NeighbourhoodFilter,
     ReferralFilter,
+    Visibility,
     normalise_name,
     normalise_tag,
     today,
@@ -202,6 +203,8 @@ def _where(entity: EntityKind, f: BaseModel) -> tuple[str, list[Any], str]:
         if f.status:
             add("status = ?", f.status.value)
         add(*_flat(_valid_sql(f.as_of)))
+        if f.restricted:
+            add(*_flat(_visible_actors(f)))
         order = "name_norm, id"
     elif isinstance(f, LinkFilter):
         if f.actor:
@@ -213,6 +216,10 @@ def _where(entity: EntityKind, f: BaseModel) -> tuple[str, list[Any], str]:
         if f.recorded_by:
             add("recorded_by = ?", f.recorded_by)
         add(*_flat(_valid_sql(f.as_of)))
+        if f.restricted:
+            seen, values = _visible_actors(f)
+            visible = f"SELECT id FROM actors WHERE {seen}"  # noqa: S608 - placeholders only
+            add(f"source IN ({visible}) AND target IN ({visible})", *values, *values)
         order = "since, id"
     elif isinstance(f, ActivityFilter):
         if f.neighbourhood:
@@ -222,6 +229,8 @@ def _where(entity: EntityKind, f: BaseModel) -> tuple[str, list[Any], str]:
         if f.actor:
             add(_has_tag("participants"), f.actor)
         add(*_flat(_valid_sql(f.as_of)))
+        if f.in_neighbourhoods is not None:
+            add(*_flat(_in_list("neighbourhood_norm", f.in_neighbourhoods)))
         order = "since DESC, id"
     elif isinstance(f, ReferralFilter):
         if f.from_actor:
@@ -236,6 +245,10 @@ def _where(entity: EntityKind, f: BaseModel) -> tuple[str, list[Any], str]:
             add("date >= ?", f.start.isoformat())
         if f.end:
             add("date <= ?", f.end.isoformat())
+        if f.in_neighbourhoods is not None:
+            cond, values = _in_list("neighbourhood_norm", f.in_neighbourhoods)
+            local = f"SELECT id FROM actors WHERE {cond}"  # noqa: S608 - placeholders only
+            add(f"(from_actor IN ({local}) OR to_actor IN ({local}))", *values, *values)
         order = "date DESC, id"
     elif isinstance(f, NeighbourhoodFilter):
         if f.municipality:
@@ -245,6 +258,27 @@ def _where(entity: EntityKind, f: BaseModel) -> tuple[str, list[Any], str]:
     else:  # pragma: no cover - guarded by the base store
         raise InvalidInput(f"no filter of type {type(f).__name__} for {entity.value}")
     return (" AND ".join(conds) or "1 = 1"), params, order
+
+
+def _in_list(column: str, values: list[str]) -> tuple[str, list[Any]]:
+    if not values:
+        return "0 = 1", []
+    return f"{column} IN ({', '.join('?' for _ in values)})", list(values)
+
+
+def _visible_actors(v: Visibility) -> tuple[str, list[Any]]:
+    """The condition on an actors row that the reader may see it."""
+    conds: list[str] = []
+    params: list[Any] = []
+    if v.in_neighbourhoods is not None:
+        cond, values = _in_list("neighbourhood_norm", v.in_neighbourhoods)
+        conds.append(cond)
+        params += values
+    if v.key_residents_in is not None:
+        cond, values = _in_list("neighbourhood_norm", v.key_residents_in)
+        conds.append(f"(kind != 'key_resident' OR {cond})")
+        params += values
+    return (" AND ".join(conds) or "1 = 1"), params
 
 
 def _flat(pair: tuple[str, list[Any]]) -> list[Any]:
