@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Query, Request
 from fastapi.security import OAuth2PasswordBearer
 
+from api.policy import Access, access_of
 from api.security import token_hash
-from graph.errors import NotFound
 from graph.model import User, normalise_name
 from graph.store import GraphStore
 
@@ -67,9 +67,16 @@ def manager(user: Reader) -> User:
     return user
 
 
+def access(user: Reader, store: Store) -> Access:
+    """The one dependency of the access policy: who the user is and where they work."""
+    return access_of(user, store)
+
+
+AccessDep = Annotated[Access, Depends(access)]
+
+
 def figures_scope(
-    user: Reader,
-    store: Store,
+    who: AccessDep,
     neighbourhood: Annotated[
         str | None,
         Query(
@@ -81,27 +88,21 @@ def figures_scope(
     ] = None,
 ) -> str | None:
     """Which neighbourhood's figures the user may see (None: all of them)."""
-    if user.role.manages_users:
+    if who.sees_everything:
         return neighbourhood
-    team = None
-    if user.actor_id:
-        try:
-            team = store.get_actor(user.actor_id)
-        except NotFound:
-            team = None
-    if team is None:
+    if not who.neighbourhoods:
         raise HTTPException(
             403,
             "your user is not attached to a BAR team, so it sees no neighbourhood's figures: "
             "ask a coordinator to attach it",
         )
-    if neighbourhood and normalise_name(neighbourhood) != normalise_name(team.neighbourhood):
+    if neighbourhood and normalise_name(neighbourhood) not in who.neighbourhoods:
         raise HTTPException(
             403,
-            f"you see the figures of your own neighbourhood ({team.neighbourhood}); "
+            f"you see the figures of your own neighbourhood ({who.team_label}); "
             "coordinators see every neighbourhood",
         )
-    return team.neighbourhood
+    return who.team_label
 
 
 Writer = Annotated[User, Depends(writer)]

@@ -10,7 +10,8 @@ from typing import Annotated, Any, Generic, TypeVar
 from fastapi import APIRouter, Body, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import Reader, Store, Writer
+from api.deps import AccessDep, Store
+from api.policy import Guard
 from graph.model import ExampleId, Page, PastDate, today
 from graph.store import GraphStore
 
@@ -81,7 +82,8 @@ class Resource(Generic[C, U, T, F]):
     get: Callable[[GraphStore, str, date | None], T]
     update: Callable[[GraphStore, str, U, str], T]
     end: Callable[[GraphStore, str, date, str], T]
-    list: Callable[[GraphStore, F, int, int], Page[T]]
+    list: Callable[[GraphStore, Any, int, int], Page[T]]
+    guard: Guard
     dated_get: bool = True
 
 
@@ -101,42 +103,48 @@ def crud_router(resource: Resource[Any, Any, Any, Any]) -> APIRouter:
         description=f"Creates the {word}; who recorded it and when come from the logged-in user.",
     )
     def create(
-        user: Writer,
+        access: AccessDep,
         store: Store,
         data: Annotated[create_model, Body()],  # type: ignore[valid-type]
     ) -> Any:
-        return r.create(store, data, user.name)
+        r.guard.create(access, store, data)
+        return r.create(store, data, access.user.name)
 
     @router.get("", response_model=Page[read_model], summary=f"List {r.plural}")  # type: ignore[valid-type]
     def list_(
-        user: Reader,
+        access: AccessDep,
         store: Store,
         filters: Annotated[filter_model, Query()],  # type: ignore[valid-type]
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Any:
-        return r.list(store, filters, limit, offset)
+        return r.list(store, r.guard.filters(access, filters), limit, offset)
 
     if r.dated_get:
 
         @router.get("/{record_id}", response_model=read_model, summary=f"Read one {word}")
-        def get(user: Reader, store: Store, record_id: RecordId, as_of: AsOf = None) -> Any:
-            return r.get(store, record_id, as_of)
+        def get(access: AccessDep, store: Store, record_id: RecordId, as_of: AsOf = None) -> Any:
+            record = r.get(store, record_id, as_of)
+            r.guard.read(access, store, record)
+            return record
 
     else:
 
         @router.get("/{record_id}", response_model=read_model, summary=f"Read one {word}")
-        def get_undated(user: Reader, store: Store, record_id: RecordId) -> Any:
-            return r.get(store, record_id, None)
+        def get_undated(access: AccessDep, store: Store, record_id: RecordId) -> Any:
+            record = r.get(store, record_id, None)
+            r.guard.read(access, store, record)
+            return record
 
     @router.patch("/{record_id}", response_model=read_model, summary=f"Change a {word}")
     def update(
-        user: Writer,
+        access: AccessDep,
         store: Store,
         record_id: RecordId,
         changes: Annotated[update_model, Body()],  # type: ignore[valid-type]
     ) -> Any:
-        return r.update(store, record_id, changes, user.name)
+        r.guard.change(access, store, r.get(store, record_id, None), changes)
+        return r.update(store, record_id, changes, access.user.name)
 
     @router.post(
         "/{record_id}/end",
@@ -144,7 +152,8 @@ def crud_router(resource: Resource[Any, Any, Any, Any]) -> APIRouter:
         summary=f"End a {word} on a date",
         description=f"A {word} is ended with a date, not deleted: its history stays readable.",
     )
-    def end(user: Writer, store: Store, record_id: RecordId, body: EndBody) -> Any:
-        return r.end(store, record_id, body.until, user.name)
+    def end(access: AccessDep, store: Store, record_id: RecordId, body: EndBody) -> Any:
+        r.guard.end(access, store, r.get(store, record_id, None))
+        return r.end(store, record_id, body.until, access.user.name)
 
     return router

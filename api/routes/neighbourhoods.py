@@ -1,5 +1,6 @@
 """Routes of /api/v1/neighbourhoods."""
 
+from api.policy import NeighbourhoodGuard
 from api.routes.common import Resource, crud_router
 from graph.model import Neighbourhood, NeighbourhoodCreate, NeighbourhoodFilter, NeighbourhoodUpdate
 
@@ -18,6 +19,7 @@ router = crud_router(
         list=lambda s, filters, limit, offset: s.list_neighbourhoods(
             filters, limit=limit, offset=offset
         ),
+        guard=NeighbourhoodGuard(),
         dated_get=True,
     )
 )

@@ -7,9 +7,10 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from analysis.reach import bar_team_of, reach
-from api.deps import Reader, Store
+from api.deps import AccessDep, Store
+from api.policy import forbidden
 from api.routes.common import ERRORS, AsOf, RecordId
-from graph.model import EgoNetwork, IntroductionPath
+from graph.model import EgoNetwork, IntroductionPath, Role
 
 router = APIRouter(tags=["who knows whom"], responses=ERRORS)
 
@@ -22,13 +23,14 @@ router = APIRouter(tags=["who knows whom"], responses=ERRORS)
     "links among them, as they were on `as_of` (default: today).",
 )
 def network(
-    user: Reader,
+    access: AccessDep,
     store: Store,
     actor_id: RecordId,
     depth: Annotated[int, Query(ge=1, le=3, examples=[2])] = 1,
     as_of: AsOf = None,
 ) -> EgoNetwork:
-    return store.ego_network(actor_id, depth=depth, as_of=as_of)
+    access.check_actor_visible(store.get_actor(actor_id))
+    return access.visible_ego(store.ego_network(actor_id, depth=depth, as_of=as_of))
 
 
 @router.get(
@@ -40,14 +42,16 @@ def network(
     "its link type and who recorded it.",
 )
 def paths(
-    user: Reader,
+    access: AccessDep,
     store: Store,
     source: Annotated[str, Query(min_length=1, max_length=64, examples=["4f1c…"])],
     target: Annotated[str, Query(min_length=1, max_length=64, examples=["9b2e…"])],
     k: Annotated[int, Query(ge=1, le=20, examples=[3])] = 3,
     as_of: AsOf = None,
 ) -> list[IntroductionPath]:
-    return store.introduction_paths(source, target, k=k, as_of=as_of)
+    for end in (source, target):
+        access.check_actor_visible(store.get_actor(end))
+    return access.visible_paths(store, store.introduction_paths(source, target, k=k, as_of=as_of))
 
 
 class ReachedActor(BaseModel):
@@ -81,7 +85,7 @@ class Reach(BaseModel):
     "the team can reach yet.",
 )
 def reach_public(
-    user: Reader,
+    access: AccessDep,
     store: Store,
     theme: Annotated[str | None, Query(max_length=80, examples=["health"])] = None,
     language: Annotated[str | None, Query(max_length=80, examples=["ar"])] = None,
@@ -89,10 +93,14 @@ def reach_public(
     neighbourhood: Annotated[str | None, Query(max_length=200, examples=["Cureghem"])] = None,
     as_of: AsOf = None,
 ) -> Any:
-    graph = store.snapshot(as_of)
+    if neighbourhood and not access.may_read_in(neighbourhood):
+        raise forbidden(access._outside("this neighbourhood"))
+    graph = access.visible_graph(store.snapshot(as_of))
+    if access.role is Role.viewer:  # a partner asks within their own neighbourhood
+        neighbourhood = neighbourhood or access.team_label
     result = reach(
         graph,
-        bar_team_of(graph, user.actor_id, neighbourhood),
+        bar_team_of(graph, access.user.actor_id, neighbourhood),
         theme=theme,
         language=language,
         target_group=target_group,

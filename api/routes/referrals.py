@@ -1,7 +1,8 @@
 """Routes of /api/v1/referrals."""
 
+from api.policy import ReferralGuard
 from api.routes.common import Resource, crud_router
-from graph.model import Referral, ReferralCreate, ReferralFilter, ReferralUpdate
+from graph.model import Referral, ReferralCreate, ReferralFilter, ReferralQuery, ReferralUpdate
 
 router = crud_router(
     Resource(
@@ -10,7 +11,7 @@ router = crud_router(
         create_model=ReferralCreate,
         update_model=ReferralUpdate,
         read_model=Referral,
-        filter_model=ReferralFilter,
+        filter_model=ReferralQuery,
         create=lambda s, data, by: s.create_referral(data, by=by),
         get=lambda s, record_id, _as_of: s.get_referral(record_id),
         update=lambda s, record_id, changes, by: s.update_referral(record_id, changes, by=by),
@@ -18,6 +19,7 @@ router = crud_router(
         list=lambda s, filters, limit, offset: s.list_referrals(
             filters, limit=limit, offset=offset
         ),
+        guard=ReferralGuard(ReferralFilter),
         dated_get=False,
     )
 )

@@ -15,15 +15,22 @@ PASSWORD = "correct horse battery"
 
 
 class Api:
-    """A client with one token per role."""
+    """A client with one token per role; the bar and viewer users belong to the BAR team of
+    Cureghem (``self.team``), recorded by the test set-up."""
 
     def __init__(self, client: TestClient, store: GraphStore) -> None:
         self.client = client
         self.store = store
         self.tokens: dict[str, str] = {}
+        self.team = store.create_actor(
+            {"name": "BAR Cureghem (team)", "kind": "bar_team", "neighbourhood": "Cureghem",
+             "since": "2020-01-01"},
+            by="test",
+        ).id  # fmt: skip
         hashed = hash_password(PASSWORD)
         for role in ("bar", "coordinator", "viewer", "admin"):
-            store.create_user({"name": role + "1", "role": role}, hashed, by="test")
+            team = self.team if role in ("bar", "viewer") else None
+            store.create_user({"name": role + "1", "role": role, "actor_id": team}, hashed, by="t")
             self.tokens[role] = issue_token(store, role + "1", "api")[0]
 
     def headers(self, role: str = "bar") -> dict[str, str]:

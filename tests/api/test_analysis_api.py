@@ -29,7 +29,10 @@ def test_every_analysis_route_is_labelled_and_answers(api: Api) -> None:
     assert isolation["as_of"] == as_of
     assert isolation["parameters"] == {"dormant_months": 6, "neighbourhood": None}
     assert isolation["graph"]["actors"] > 150  # type: ignore[index]
-    assert isolation["summary"]["isolated"] == 3  # type: ignore[index]
+    # the demo's three, and the test set-up's team actor, alone in 'Cureghem'
+    assert isolation["summary"]["isolated"] == 4  # type: ignore[index]
+    demo = get("isolation", as_of=as_of, neighbourhood="Cureghem-Lemmens")
+    assert demo["summary"]["isolated"] == 3  # type: ignore[index]
 
     bridging = get("bridging", as_of=as_of, seed=1)
     assert "(BAR)" in bridging["brokers"]["betweenness"][0]["name"]  # type: ignore[index]
@@ -101,7 +104,10 @@ def test_figures_are_scoped_to_the_users_neighbourhood(api: Api) -> None:
     assert isolated(tokens["nord-partner"]) == (200, {"BAR Nord", "Asbl Nord"})
     assert isolated(tokens["loose-bar"])[0] == 403
     everything = isolated(api.tokens["coordinator"])
-    assert everything == (200, {"BAR Midi", "Asbl Midi", "BAR Nord", "Asbl Nord"})
+    assert everything == (
+        200,
+        {"BAR Midi", "Asbl Midi", "BAR Nord", "Asbl Nord", "BAR Cureghem (team)"},
+    )
     assert isolated(api.tokens["coordinator"], neighbourhood="Nord") == (
         200,
         {"BAR Nord", "Asbl Nord"},

@@ -43,39 +43,32 @@ def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_scripted_session(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
-    added = cli(
-        {**env, "MAILLAGE_PASSWORD": "a good long password"},
-        "users",
-        "add",
-        "amina",
-        "--role",
-        "bar",
-    )
-    assert added.returncode == 0, added.stderr
-    assert (
-        cli({**env, "MAILLAGE_PASSWORD": "short"}, "users", "add", "x", "--role", "bar").returncode
-        == 1
-    )
-    again = cli(
-        {**env, "MAILLAGE_PASSWORD": "a good long password"},
-        "users",
-        "add",
-        "AMINA",
-        "--role",
-        "viewer",
-    )
-    assert again.returncode == 1 and "already exists" in again.stderr
-    viewer = cli(
-        {**env, "MAILLAGE_PASSWORD": "another long one"}, "users", "add", "eva", "--role", "viewer"
-    )
-    assert viewer.returncode == 0
-    token = cli(env, "users", "token", "amina").stdout.strip().splitlines()[-1]
-    viewer_token = cli(env, "users", "token", "eva").stdout.strip().splitlines()[-1]
-    assert cli(env, "users", "token", "nobody").returncode == 1
+    def add(name: str, role: str, password: str, *more: str) -> subprocess.CompletedProcess[str]:
+        return cli({**env, "MAILLAGE_PASSWORD": password}, "users", "add", name, "--role", role,
+                   *more)  # fmt: skip
 
+    assert add("boss", "coordinator", "a coordinator's long password").returncode == 0
+    boss = cli(env, "users", "token", "boss").stdout.strip().splitlines()[-1]
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     with TestClient(create_app(Settings()), raise_server_exceptions=False) as client:
+        # the coordinator records the BAR team; its workers are attached to it
+        team = client.post(
+            "/api/v1/actors",
+            json={"name": "BAR Midi", "kind": "bar_team", "neighbourhood": "Midi",
+                  "since": "2024-01-01"},
+            headers={"Authorization": f"Bearer {boss}"},
+        ).json()  # fmt: skip
+        added = add("amina", "bar", "a good long password", "--actor", team["id"])
+        assert added.returncode == 0, added.stderr
+        assert add("x", "bar", "short").returncode == 1
+        again = add("AMINA", "viewer", "a good long password")
+        assert again.returncode == 1 and "already exists" in again.stderr
+        assert add("eva", "viewer", "another long one", "--actor", team["id"]).returncode == 0
+        token = cli(env, "users", "token", "amina").stdout.strip().splitlines()[-1]
+        viewer_token = cli(env, "users", "token", "eva").stdout.strip().splitlines()[-1]
+        assert cli(env, "users", "token", "nobody").returncode == 1
+
         h = {"Authorization": f"Bearer {token}"}
 
         def post(path: str, body: dict[str, object]) -> dict[str, object]:
@@ -83,15 +76,6 @@ def test_scripted_session(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) 
             assert answer.status_code in (200, 201), answer.text
             return dict(answer.json())
 
-        team = post(
-            "/actors",
-            {
-                "name": "BAR Midi",
-                "kind": "bar_team",
-                "neighbourhood": "Midi",
-                "since": "2024-01-01",
-            },
-        )
         where = {"neighbourhood": "Midi", "since": "2024-01-01"}
         school = post(
             "/actors",

@@ -1,0 +1,310 @@
+"""Who may do what: one access policy, applied to every route through one dependency
+(:func:`api.deps.access` gives each route an :class:`Access`).
+
+- admin: reads and writes everything, users included;
+- coordinator: every neighbourhood; neighbourhoods themselves; users except admins;
+- bar: reads the directory of every neighbourhood, key residents of their team's neighbourhood
+  only; writes actors of their team's neighbourhood, links with one end there, activities and
+  referrals there;
+- viewer: reads their team's neighbourhood only; writes nothing.
+
+The audit log is read by coordinators and admins, and by each user for their own writes. A
+user's neighbourhood is the one of the BAR team actor the user is attached to (``actor_id``).
+Moving an actor to another neighbourhood needs the right to write in both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import networkx as nx
+from fastapi import HTTPException
+
+from graph.errors import NotFound
+from graph.model import (
+    ActorKind,
+    EgoNetwork,
+    IntroductionPath,
+    Role,
+    User,
+    Visibility,
+    normalise_name,
+)
+from graph.store import GraphStore
+
+V = TypeVar("V", bound=Visibility)
+
+MANAGERS = (Role.coordinator, Role.admin)
+
+
+def forbidden(message: str) -> HTTPException:
+    return HTTPException(403, message)
+
+
+@dataclass(frozen=True)
+class Access:
+    """A user and the neighbourhood(s) they work in, with every rule of the policy."""
+
+    user: User
+    neighbourhoods: frozenset[str]  # normalised names of the user's team's neighbourhood(s)
+    team_label: str | None = None  # the neighbourhood as written, for messages
+
+    # ------------------------------------------------------------------ who they are
+    @property
+    def role(self) -> Role:
+        return self.user.role
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.role in MANAGERS
+
+    @property
+    def manages_users(self) -> bool:
+        return self.role in MANAGERS
+
+    # ------------------------------------------------------------------ reading
+    def may_read_in(self, neighbourhood: str) -> bool:
+        """The directory of a neighbourhood: every one, except for viewers."""
+        if self.role is Role.viewer:
+            return normalise_name(neighbourhood) in self.neighbourhoods
+        return True
+
+    def may_see_actor(self, actor: Any) -> bool:
+        """An actor record (a model or a mapping with ``kind`` and ``neighbourhood``)."""
+        kind = _field(actor, "kind")
+        neighbourhood = str(_field(actor, "neighbourhood"))
+        if not self.may_read_in(neighbourhood):
+            return False
+        if str(kind) == ActorKind.key_resident.value and not self.sees_everything:
+            return normalise_name(neighbourhood) in self.neighbourhoods
+        return True
+
+    def visibility(self) -> dict[str, list[str] | None]:
+        """What the store should show this reader (see :class:`graph.model.Visibility`)."""
+        if self.sees_everything:
+            return {"in_neighbourhoods": None, "key_residents_in": None}
+        own = sorted(self.neighbourhoods)
+        return {
+            "in_neighbourhoods": own if self.role is Role.viewer else None,
+            "key_residents_in": own,
+        }
+
+    def scoped(self, filters: Any, model: type[V]) -> V:
+        """A route's query as the store's filter, with what this reader may see."""
+        return model(**filters.model_dump(), **self.visibility())
+
+    def check_actor_visible(self, actor: Any) -> None:
+        if not self.may_see_actor(actor):
+            raise forbidden(self._outside("this actor"))
+
+    def visible_graph(self, graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+        """A snapshot with only the actors this reader may see (and the links among them)."""
+        if self.sees_everything:
+            return graph
+        keep = [n for n, d in graph.nodes(data=True) if self.may_see_actor(d)]
+        part: nx.MultiDiGraph = graph.subgraph(keep).copy()
+        return part
+
+    def visible_ego(self, ego: EgoNetwork) -> EgoNetwork:
+        if self.sees_everything:
+            return ego
+        nodes = [n for n in ego.nodes if self.may_see_actor(n.actor)]
+        seen = {n.actor.id for n in nodes}
+        links = [link for link in ego.links if link.source in seen and link.target in seen]
+        return ego.model_copy(update={"nodes": nodes, "links": links})
+
+    def visible_paths(
+        self, store: GraphStore, paths: Iterable[IntroductionPath]
+    ) -> list[IntroductionPath]:
+        """Introduction chains through actors this reader may see only."""
+        kept = []
+        for path in paths:
+            actors = [store.get_actor(a) for a in path.actors]
+            if all(self.may_see_actor(a) for a in actors):
+                kept.append(path)
+        return kept
+
+    def check_events(self, user_filter: str | None) -> str | None:
+        """The audit log: everything for managers; otherwise one's own writes only."""
+        if self.sees_everything:
+            return user_filter
+        if user_filter is not None and user_filter.casefold() != self.user.name.casefold():
+            raise forbidden("you read the history of your own writes; coordinators read all")
+        return self.user.name
+
+    # ------------------------------------------------------------------ writing
+    def may_write_in(self, neighbourhood: str) -> bool:
+        if self.sees_everything:
+            return True
+        if self.role is Role.bar:
+            return normalise_name(neighbourhood) in self.neighbourhoods
+        return False
+
+    def check_writer(self) -> None:
+        if self.role is Role.viewer:
+            raise forbidden("the role 'viewer' can read but not write")
+        if self.role is Role.bar and not self.neighbourhoods:
+            raise forbidden(
+                "your user is not attached to a BAR team, so it writes in no neighbourhood: "
+                "ask a coordinator to attach it"
+            )
+
+    def check_write_in(self, *neighbourhoods: str, what: str = "this") -> None:
+        """Every neighbourhood given must be writable (moving an actor: both)."""
+        self.check_writer()
+        for neighbourhood in neighbourhoods:
+            if not self.may_write_in(neighbourhood):
+                raise forbidden(
+                    f"you write in your own team's neighbourhood ({self.team_label}), and "
+                    f"{what} is in {neighbourhood}"
+                )
+
+    def check_write_either(self, *neighbourhoods: str, what: str) -> None:
+        """At least one end writable (links, referrals)."""
+        self.check_writer()
+        if not any(self.may_write_in(n) for n in neighbourhoods):
+            raise forbidden(
+                f"{what} must have one end in your team's neighbourhood ({self.team_label})"
+            )
+
+    def check_coordinator(self, what: str) -> None:
+        if not self.sees_everything:
+            raise forbidden(f"only coordinators and admins {what}")
+
+    def _outside(self, what: str) -> str:
+        if self.role is Role.viewer:
+            return f"{what} is outside your neighbourhood ({self.team_label})"
+        return f"{what} is a key resident of another neighbourhood: only its team sees it"
+
+
+def _field(record: Any, name: str) -> Any:
+    if isinstance(record, dict):
+        return record.get(name)
+    return getattr(record, name)
+
+
+def access_of(user: User, store: GraphStore) -> Access:
+    """The user's access: their team's neighbourhood comes from the team actor."""
+    if user.actor_id:
+        try:
+            team = store.get_actor(user.actor_id)
+        except NotFound:
+            team = None
+        if team is not None:
+            return Access(user, frozenset({normalise_name(team.neighbourhood)}), team.neighbourhood)
+    return Access(user, frozenset())
+
+
+# --------------------------------------------------------------------------- per resource
+
+
+def neighbourhood_of_actor(store: GraphStore, actor_id: str) -> str:
+    return store.get_actor(actor_id).neighbourhood
+
+
+def check_actor_write(
+    access: Access, store: GraphStore, current: Any | None, changes: dict[str, Any]
+) -> None:
+    """Creating, changing or ending an actor: its neighbourhood (before and after)."""
+    places = []
+    if current is not None:
+        places.append(str(_field(current, "neighbourhood")))
+    if changes.get("neighbourhood"):
+        places.append(str(changes["neighbourhood"]))
+    access.check_write_in(*places, what="this actor")
+
+
+def check_link_write(access: Access, store: GraphStore, source: str, target: str) -> None:
+    ends = [neighbourhood_of_actor(store, a) for a in (source, target)]
+    access.check_write_either(*ends, what="a link")
+
+
+def check_referral_write(access: Access, store: GraphStore, source: str, target: str) -> None:
+    ends = [neighbourhood_of_actor(store, a) for a in (source, target)]
+    access.check_write_either(*ends, what="a referral")
+
+
+# --------------------------------------------------------------------------- guards
+
+
+class Guard:
+    """The policy for one resource: who may create, read, change, end and list it."""
+
+    filter_model: type[Visibility] | None = None
+
+    def create(self, access: Access, store: GraphStore, data: Any) -> None:
+        access.check_writer()
+
+    def read(self, access: Access, store: GraphStore, record: Any) -> None:
+        return None
+
+    def change(self, access: Access, store: GraphStore, record: Any, changes: Any) -> None:
+        self.create(access, store, record)
+
+    def end(self, access: Access, store: GraphStore, record: Any) -> None:
+        self.change(access, store, record, None)
+
+    def filters(self, access: Access, query: Any) -> Any:
+        if self.filter_model is None:
+            return query
+        return access.scoped(query, self.filter_model)
+
+
+class ActorGuard(Guard):
+    def __init__(self, filter_model: type[Visibility]) -> None:
+        self.filter_model = filter_model
+
+    def create(self, access: Access, store: GraphStore, data: Any) -> None:
+        check_actor_write(access, store, None, {"neighbourhood": data.neighbourhood})
+
+    def read(self, access: Access, store: GraphStore, record: Any) -> None:
+        access.check_actor_visible(record)
+
+    def change(self, access: Access, store: GraphStore, record: Any, changes: Any) -> None:
+        self.read(access, store, record)
+        moved = changes.model_dump(exclude_unset=True) if changes is not None else {}
+        check_actor_write(access, store, record, moved)
+
+
+class LinkGuard(Guard):
+    def __init__(self, filter_model: type[Visibility]) -> None:
+        self.filter_model = filter_model
+
+    def create(self, access: Access, store: GraphStore, data: Any) -> None:
+        check_link_write(access, store, data.source, data.target)
+
+    def read(self, access: Access, store: GraphStore, record: Any) -> None:
+        for end in (record.source, record.target):
+            access.check_actor_visible(store.get_actor(end))
+
+
+class ActivityGuard(Guard):
+    def __init__(self, filter_model: type[Visibility]) -> None:
+        self.filter_model = filter_model
+
+    def create(self, access: Access, store: GraphStore, data: Any) -> None:
+        access.check_write_in(data.neighbourhood, what="this activity")
+
+    def read(self, access: Access, store: GraphStore, record: Any) -> None:
+        if not access.may_read_in(record.neighbourhood):
+            raise forbidden(access._outside("this activity"))
+
+
+class ReferralGuard(Guard):
+    def __init__(self, filter_model: type[Visibility]) -> None:
+        self.filter_model = filter_model
+
+    def create(self, access: Access, store: GraphStore, data: Any) -> None:
+        check_referral_write(access, store, data.from_actor, data.to_actor)
+
+    def read(self, access: Access, store: GraphStore, record: Any) -> None:
+        ends = [neighbourhood_of_actor(store, a) for a in (record.from_actor, record.to_actor)]
+        if not any(access.may_read_in(n) for n in ends):
+            raise forbidden(access._outside("this referral"))
+
+
+class NeighbourhoodGuard(Guard):
+    def create(self, access: Access, store: GraphStore, data: Any) -> None:
+        access.check_coordinator("record, change and end neighbourhoods")
