@@ -36,6 +36,17 @@ from graph.store import GraphStore
 
 V = TypeVar("V", bound=Visibility)
 
+# The policy as the README states it (a test checks the README holds this very table, and the
+# matrix test in tests/api/test_access_matrix.py checks every cell on both stores).
+POLICY_TABLE = """
+| role | reads | writes |
+| --- | --- | --- |
+| admin | everything | everything, users included |
+| coordinator | every neighbourhood, the whole audit log | every neighbourhood; neighbourhoods; users except admins |
+| bar | the directory of every neighbourhood; key residents of their team's neighbourhood only; their own writes in the audit log | actors of their team's neighbourhood (moving one needs both), links with one end there, activities and referrals there |
+| viewer | their team's neighbourhood only (directory, network, paths, reach, figures) | nothing |
+"""
+
 MANAGERS = (Role.coordinator, Role.admin)
 
 
