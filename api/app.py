@@ -7,9 +7,11 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
+from api.deps import SESSION_COOKIE
 from api.errors import install_error_handlers
+from api.hardening import Hardening, install_docs
 from api.routes import (
     activities,
     actors,
@@ -22,6 +24,7 @@ from api.routes import (
     referrals,
     users,
 )
+from api.security import token_hash
 from api.settings import Settings, open_store
 from graph.store import GraphStore
 
@@ -30,13 +33,16 @@ class Health(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
-                {"status": "ok", "store": "sqlite", "counts": {"actors": 249, "links": 692}}
+                {"status": "ok", "store": "sqlite"},
+                {"status": "ok", "store": "sqlite", "counts": {"actors": 173, "links": 354}},
             ]
         }
     )
     status: str
     store: str
-    counts: dict[str, int]
+    counts: dict[str, int] | None = Field(
+        default=None, description="What the store holds: for logged-in users only"
+    )
 
 
 DESCRIPTION = """
@@ -66,12 +72,20 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         description=DESCRIPTION,
         lifespan=lifespan,
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # served from the package, not a CDN (api/hardening.py)
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
     )
     app.state.settings = settings
     if store is not None:
         app.state.store = store
     install_error_handlers(app)
+    install_docs(app, "/api/v1/openapi.json")
+    app.add_middleware(
+        Hardening,
+        max_body=settings.max_body,
+        large_bodies={"/api/v1/imports": settings.max_import_body},
+    )
     for module in (
         auth,
         actors,
@@ -90,10 +104,17 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         "/health",
         tags=["health"],
         response_model=Health,
+        response_model_exclude_none=True,
         summary="Is the service up, and on which store",
+        description="Anyone may ask; the counts are given to logged-in users only.",
     )
     def health(request: Request) -> dict[str, Any]:
         current: GraphStore = request.app.state.store
-        return {"status": "ok", "store": current.backend, "counts": current.counts()}
+        answer: dict[str, Any] = {"status": "ok", "store": current.backend}
+        token = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+        token = token or request.cookies.get(SESSION_COOKIE, "")
+        if token and current.user_for_token(token_hash(token)) is not None:
+            answer["counts"] = current.counts()
+        return answer
 
     return app

@@ -56,6 +56,8 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         log_level="info",
+        server_header=False,  # no banner saying what runs here
+        proxy_headers=True,  # behind a TLS proxy, requests are https (Secure cookies, HSTS)
     )
 
 

@@ -38,6 +38,12 @@ class Settings(BaseSettings):
         ),
     )
     neo4j_database: str = "neo4j"
+    max_body: int = Field(
+        default=256 * 1024, ge=1024, description="Largest request body (bytes); larger: 413"
+    )
+    max_import_body: int = Field(
+        default=50 * 1024 * 1024, ge=1024, description="Largest body of an import (bytes)"
+    )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
 

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException
+from fastapi import APIRouter, Form, HTTPException, Response
 from pydantic import BaseModel, ConfigDict
 
 from api.deps import Reader, Store
@@ -39,6 +39,7 @@ class Token(BaseModel):
     "token valid 12 hours.",
 )
 def login(
+    response: Response,
     store: Store,
     username: Annotated[str, Form(min_length=1, max_length=100, examples=["amina"])],
     password: Annotated[str, Form(min_length=1, max_length=1000, examples=["a long passphrase"])],
@@ -47,6 +48,8 @@ def login(
     if user is None:
         raise HTTPException(401, "wrong user name or password", {"WWW-Authenticate": "Bearer"})
     token, expires = issue_token(store, user.name, "login")
+    response.headers["Cache-Control"] = "no-store"  # a credential: never kept by a cache
+    response.headers["Pragma"] = "no-cache"
     return Token(access_token=token, expires_at=expires)
 
 

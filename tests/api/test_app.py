@@ -23,8 +23,7 @@ def test_health_and_openapi(sqlite_store: GraphStore) -> None:
     with TestClient(create_app(store=sqlite_store)) as client:
         health = client.get("/health")
         assert health.status_code == 200
-        assert health.json()["store"] == sqlite_store.backend
-        assert health.json()["counts"]["actors"] == 0
+        assert health.json() == {"status": "ok", "store": sqlite_store.backend}
         spec = client.get("/api/v1/openapi.json").json()
         assert spec["info"]["title"] == "Maillage"
         assert client.get("/api/v1/docs").status_code == 200
@@ -89,7 +88,19 @@ def test_demo_then_serve_like_make_run(tmp_path: Path) -> None:
             except httpx.TransportError:
                 time.sleep(0.2)
         assert health is not None and health.status_code == 200
-        assert health.json()["counts"]["actors"] > 150
+        assert health.json() == {"status": "ok", "store": "sqlite"}  # no counts for strangers
+        assert "server" not in health.headers  # no banner
+        login = httpx.post(
+            f"http://127.0.0.1:{port}/api/v1/auth/token",
+            data={"username": "amina", "password": "maillage-demo"},
+            timeout=10,
+        )
+        assert login.status_code == 200 and login.headers["cache-control"] == "no-store"
+        token = login.json()["access_token"]
+        known = httpx.get(
+            f"http://127.0.0.1:{port}/health", headers={"Authorization": f"Bearer {token}"}
+        )
+        assert known.json()["counts"]["actors"] > 150
         docs = httpx.get(f"http://127.0.0.1:{port}/api/v1/docs", timeout=5)
         assert docs.status_code == 200 and "swagger" in docs.text.lower()
     finally:
