@@ -55,6 +55,17 @@ def current_user(
 Reader = Annotated[User, Depends(current_user)]
 
 
+def current_token(request: Request, bearer: Annotated[str | None, Depends(_bearer)]) -> str:
+    """The token this request was made with (bearer or session cookie)."""
+    token = bearer or request.cookies.get(SESSION_COOKIE)
+    if not token:
+        raise HTTPException(401, "log in first", {"WWW-Authenticate": "Bearer"})
+    return token
+
+
+CurrentToken = Annotated[str, Depends(current_token)]
+
+
 def writer(user: Reader) -> User:
     if not user.role.can_write:
         raise HTTPException(403, f"the role '{user.role.value}' can read but not write")

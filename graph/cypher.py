@@ -36,6 +36,7 @@ LABELS: dict[EntityKind, str] = {
     EntityKind.neighbourhood: "Neighbourhood",
     EntityKind.user: "User",
     EntityKind.token: "Token",
+    EntityKind.throttle: "Throttle",
 }
 COUNTED = (
     EntityKind.actor,
@@ -75,6 +76,7 @@ def schema_statements() -> list[str]:
         "CREATE CONSTRAINT event_seq IF NOT EXISTS FOR (e:Event) REQUIRE e.seq IS UNIQUE",
         "CREATE CONSTRAINT user_id IF NOT EXISTS FOR (n:User) REQUIRE n.id IS UNIQUE",
         "CREATE CONSTRAINT token_id IF NOT EXISTS FOR (n:Token) REQUIRE n.id IS UNIQUE",
+        "CREATE CONSTRAINT throttle_id IF NOT EXISTS FOR (n:Throttle) REQUIRE n.id IS UNIQUE",
         "CREATE CONSTRAINT counter_name IF NOT EXISTS FOR (c:Counter) REQUIRE c.name IS UNIQUE",
         "CREATE INDEX actor_name IF NOT EXISTS FOR (n:Actor) ON (n.name_norm)",
         "CREATE INDEX actor_kind IF NOT EXISTS FOR (n:Actor) ON (n.kind)",

@@ -177,6 +177,11 @@ SPECS: dict[EntityKind, EntitySpec] = {
         word="token",
         index=lambda r: {"natural_key": r["natural_key"], "since": None, "until": None},
     ),
+    EntityKind.throttle: EntitySpec(
+        kind=EntityKind.throttle,
+        word="login counter",
+        index=lambda r: {"natural_key": r["id"], "since": None, "until": None},
+    ),
 }
 
 

@@ -99,6 +99,7 @@ class EntityKind(StrEnum):
     neighbourhood = "neighbourhood"
     user = "user"
     token = "token"  # noqa: S105 - the name of a kind of record
+    throttle = "throttle"  # failed logins counted per user name and per client address
 
 
 class Role(StrEnum):
@@ -702,14 +703,64 @@ UserName = Annotated[
 ]
 
 
+# Names the system itself writes under (``by``): never a person's login.
+RESERVED_USER_NAMES = frozenset(
+    {"cli", "demo", "system", "root", "import", "anonymous", "maillage", "setup", "test"}
+)
+
+
+def _not_reserved(name: str) -> str:
+    if name.casefold() in RESERVED_USER_NAMES:
+        raise ValueError(f"'{name}' is reserved for the system: choose another user name")
+    return name
+
+
 class UserCreate(_Input):
     model_config = ConfigDict(json_schema_extra={"examples": [{"name": "joris", "role": "bar"}]})
 
-    name: UserName = Field(description="Login name: letters, digits, '.', '_' or '-'.")
+    name: Annotated[UserName, AfterValidator(_not_reserved)] = Field(
+        description="Login name: letters, digits, '.', '_' or '-'."
+    )
     role: Role
     actor_id: Id | None = Field(
         default=None, description="The BAR team (actor) this user works in, if any."
     )
+
+
+class UserUpdate(_Input):
+    """What a coordinator or an admin changes about a user; absent fields stay."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"role": "viewer"}]})
+
+    role: Role | None = None
+    actor_id: Id | None = None
+    disabled: bool | None = Field(
+        default=None, description="A disabled user cannot log in; their tokens stop working"
+    )
+
+
+class TokenInfo(BaseModel):
+    """A token as its owner and managers see it: never the token, only a short id."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "3f2a9c0d1e4b5a6c",
+                    "kind": "login",
+                    "created_at": "2026-11-28T09:00:00Z",
+                    "expires_at": "2026-11-28T21:00:00Z",
+                    "revoked": False,
+                }
+            ]
+        }
+    )
+
+    id: str = Field(description="The first 16 characters of the token's SHA-256")
+    kind: str
+    created_at: datetime
+    expires_at: datetime
+    revoked: bool
 
 
 class User(BaseModel):
@@ -732,5 +783,8 @@ class User(BaseModel):
     name: str
     role: Role
     actor_id: str | None = None
+    disabled: bool = False
     recorded_by: str
     recorded_at: datetime
+    updated_by: str | None = None
+    updated_at: datetime | None = None

@@ -148,6 +148,17 @@ MIGRATIONS: list[str] = [
         y REAL NOT NULL
     ) WITHOUT ROWID;
     """,
+    # 4: failed-login counters, per user name and per client address (kept in the store so
+    # that several server processes share them)
+    """
+    CREATE TABLE throttles (
+        id TEXT PRIMARY KEY,
+        natural_key TEXT NOT NULL,
+        since TEXT,
+        until TEXT,
+        data TEXT NOT NULL
+    );
+    """,
 ]
 
 TABLES = {
@@ -158,6 +169,7 @@ TABLES = {
     EntityKind.neighbourhood: "neighbourhoods",
     EntityKind.user: "users",
     EntityKind.token: "tokens",
+    EntityKind.throttle: "throttles",
 }
 COUNTED = ("actors", "links", "activities", "referrals", "neighbourhoods", "events")
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, SecretStr
 
 from graph.errors import Conflict, InvalidInput, NotFound
 from graph.events import make_event
-from graph.model import EntityKind, EventAction, User, UserCreate, now
+from graph.model import EntityKind, EventAction, TokenInfo, User, UserCreate, UserUpdate, now
 from graph.tx import ReadTx, Record, Transactional, WriteTx
 from graph.validation import check_user, validate
 
@@ -38,6 +38,15 @@ class UserStore(Protocol):
     def add_token(self, token_hash: str, user: str, kind: str, expires_at: datetime) -> None: ...
     def user_for_token(self, token_hash: str) -> User | None: ...
     def revoke_token(self, token_hash: str) -> None: ...
+    def update_user(
+        self, name: str, changes: UserUpdate | Mapping[str, Any], *, by: str
+    ) -> User: ...
+    def set_password(self, name: str, password_hash: str, *, by: str) -> None: ...
+    def list_tokens(self, name: str) -> list[TokenInfo]: ...
+    def revoke_tokens(self, name: str, token_id: str | None = None) -> int: ...
+    def login_failures(self, key: str) -> LoginFailures: ...
+    def record_login_failure(self, key: str, at: datetime) -> LoginFailures: ...
+    def clear_login_failures(self, key: str) -> None: ...
 
 
 class Users(Transactional):
@@ -127,7 +136,10 @@ class Users(Transactional):
                 return None
             if datetime.fromisoformat(token["expires_at"]) <= now():
                 return None
-            return tx.get(EntityKind.user, token["user"])
+            user = tx.get(EntityKind.user, token["user"])
+            if user is None or user.get("disabled"):
+                return None  # a disabled user's tokens stop working at once
+            return user
 
         record = self._read(work)
         return User.model_validate(record) if record else None
@@ -139,3 +151,135 @@ class Users(Transactional):
                 tx.replace(EntityKind.token, {**token, "revoked": True})
 
         self._write(work)
+
+    # -- accounts
+
+    def update_user(self, name: str, changes: UserUpdate | Mapping[str, Any], *, by: str) -> User:
+        """Change a user's role, team or disabled state (an event says who did)."""
+        who = check_user(by)
+        patch = validate(UserUpdate, changes).model_dump(exclude_unset=True)
+        when = now()
+
+        def work(tx: WriteTx) -> Record:
+            before = tx.get(EntityKind.user, name.strip().casefold())
+            if before is None:
+                raise NotFound(f"no user is named {name!r}", details={"name": name})
+            actor = patch.get("actor_id")
+            if actor and not tx.existing(EntityKind.actor, [actor]):
+                raise InvalidInput(
+                    f"actor_id: no actor has the id {actor!r}",
+                    details=[{"field": "actor_id", "message": "no such actor"}],
+                )
+            after = {**before, **{k: (v.value if hasattr(v, "value") else v)
+                                  for k, v in patch.items()}}  # fmt: skip
+            after["updated_by"], after["updated_at"] = who, when.isoformat()
+            tx.replace(EntityKind.user, after)
+            tx.append_events(
+                [
+                    make_event(
+                        EventAction.update,
+                        EntityKind.user,
+                        who,
+                        when,
+                        _public(before),
+                        _public(after),
+                    )
+                ]
+            )
+            return after
+
+        return User.model_validate(self._write(work))
+
+    def set_password(self, name: str, password_hash: str, *, by: str) -> None:
+        """A new password hash (the event says it changed, never what it is)."""
+        who = check_user(by)
+        when = now()
+
+        def work(tx: WriteTx) -> None:
+            before = tx.get(EntityKind.user, name.strip().casefold())
+            if before is None:
+                raise NotFound(f"no user is named {name!r}", details={"name": name})
+            after = {**before, "password_hash": password_hash, "updated_by": who,
+                     "updated_at": when.isoformat()}  # fmt: skip
+            tx.replace(EntityKind.user, after)
+            shown = {**_public(after), "password": "changed"}
+            tx.append_events(
+                [make_event(EventAction.update, EntityKind.user, who, when, _public(before), shown)]
+            )
+
+        self._write(work)
+
+    def list_tokens(self, name: str) -> list[TokenInfo]:
+        """A user's tokens, newest first (ids are the first 16 characters of their hash)."""
+        key = name.strip().casefold()
+        records = self._read(lambda tx: tx.every(EntityKind.token))
+        mine = [r for r in records if r["user"] == key]
+        mine.sort(key=lambda r: r["created_at"], reverse=True)
+        return [TokenInfo.model_validate({**r, "id": r["id"][:16]}) for r in mine]
+
+    def revoke_tokens(self, name: str, token_id: str | None = None) -> int:
+        """Revoke a user's tokens (all, or the one whose id starts with ``token_id``);
+        returns how many were revoked."""
+        key = name.strip().casefold()
+
+        def work(tx: WriteTx) -> int:
+            count = 0
+            for token in tx.every(EntityKind.token):
+                if token["user"] != key or token["revoked"]:
+                    continue
+                if token_id and not token["id"].startswith(token_id):
+                    continue
+                tx.replace(EntityKind.token, {**token, "revoked": True})
+                count += 1
+            return count
+
+        return self._write(work)
+
+    # -- failed logins (kept in the store: several server processes share them)
+
+    def login_failures(self, key: str) -> LoginFailures:
+        record = self._read(lambda tx: tx.get(EntityKind.throttle, key))
+        return LoginFailures.model_validate(record or {"id": key})
+
+    def record_login_failure(self, key: str, at: datetime) -> LoginFailures:
+        """Count one failed login for ``key`` (``user:NAME`` or ``address:IP``)."""
+
+        def work(tx: WriteTx) -> Record:
+            before = tx.get(EntityKind.throttle, key)
+            after = {
+                "id": key,
+                "natural_key": key,
+                "failures": (before or {}).get("failures", 0) + 1,
+                "first_at": (before or {}).get("first_at") or at.isoformat(),
+                "last_at": at.isoformat(),
+            }
+            if before is None:
+                tx.insert_many(EntityKind.throttle, [after])
+            else:
+                tx.replace(EntityKind.throttle, after)
+            return after
+
+        try:
+            return LoginFailures.model_validate(self._write(work))
+        except Conflict:  # two failures raced to create the counter: count again
+            return LoginFailures.model_validate(self._write(work))
+
+    def clear_login_failures(self, key: str) -> None:
+        def work(tx: WriteTx) -> None:
+            if tx.get(EntityKind.throttle, key) is not None:
+                tx.replace(EntityKind.throttle, {"id": key, "natural_key": key, "failures": 0})
+
+        self._write(work)
+
+
+class LoginFailures(BaseModel):
+    """Failed logins counted for one user name or one client address."""
+
+    id: str
+    failures: int = 0
+    first_at: datetime | None = None
+    last_at: datetime | None = None
+
+
+def _public(record: Record) -> Record:
+    return {k: v for k, v in record.items() if k != "password_hash"}

@@ -3,13 +3,23 @@
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Response
-from pydantic import BaseModel, ConfigDict
+from fastapi import APIRouter, Form, HTTPException, Request, Response
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from api.deps import Reader, Store
+from api.deps import SESSION_COOKIE, CurrentToken, Reader, Store
 from api.routes.common import ERRORS
-from api.security import authenticate, issue_token
-from graph.model import User
+from api.routes.users import hashed
+from api.security import (
+    MIN_PASSWORD,
+    authenticate,
+    issue_token,
+    login_failed,
+    login_succeeded,
+    login_wait,
+    token_hash,
+    verify_password,
+)
+from graph.model import User, now
 
 router = APIRouter(prefix="/auth", tags=["auth"], responses=ERRORS)
 
@@ -39,14 +49,26 @@ class Token(BaseModel):
     "token valid 12 hours.",
 )
 def login(
+    request: Request,
     response: Response,
     store: Store,
     username: Annotated[str, Form(min_length=1, max_length=100, examples=["amina"])],
     password: Annotated[str, Form(min_length=1, max_length=1000, examples=["a long passphrase"])],
 ) -> Token:
+    address = request.client.host if request.client else "unknown"
+    moment = now()
+    wait = login_wait(store, username, address, moment)
+    if wait.blocked:
+        raise HTTPException(
+            429,
+            f"too many failed logins: try again in {wait.seconds} s",
+            {"Retry-After": str(wait.seconds)},
+        )
     user = authenticate(store, username, password)
     if user is None:
+        login_failed(store, username, address, moment)
         raise HTTPException(401, "wrong user name or password", {"WWW-Authenticate": "Bearer"})
+    login_succeeded(store, user.name)
     token, expires = issue_token(store, user.name, "login")
     response.headers["Cache-Control"] = "no-store"  # a credential: never kept by a cache
     response.headers["Pragma"] = "no-cache"
@@ -56,3 +78,49 @@ def login(
 @router.get("/me", response_model=User, summary="Who am I")
 def me(user: Reader) -> User:
     return user
+
+
+@router.post(
+    "/logout",
+    status_code=204,
+    summary="Log out",
+    description="Revokes the token (or session) this request was made with.",
+)
+def logout(request: Request, user: Reader, store: Store, token: CurrentToken) -> Response:
+    store.revoke_token(token_hash(token))
+    answer = Response(status_code=204)
+    answer.delete_cookie(SESSION_COOKIE, path="/")
+    return answer
+
+
+class PasswordChange(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"current": "my old passphrase", "password": "a new long passphrase"}]
+        },
+    )
+    current: str = Field(min_length=1, max_length=1000)
+    password: Annotated[
+        str,
+        StringConstraints(strip_whitespace=False, min_length=MIN_PASSWORD, max_length=1000),
+    ]
+
+
+@router.post(
+    "/password",
+    status_code=204,
+    summary="Change one's own password",
+    description="Needs the current password; every other token of the user is revoked.",
+)
+def change_password(
+    user: Reader, store: Store, token: CurrentToken, body: PasswordChange
+) -> Response:
+    if not verify_password(store, user.name, body.current):
+        raise HTTPException(403, "the current password is not right")
+    store.set_password(user.name, hashed(body.password, user.name), by=user.name)
+    keep = token_hash(token)[:16]
+    for info in store.list_tokens(user.name):
+        if info.id != keep and not info.revoked:
+            store.revoke_tokens(user.name, info.id)
+    return Response(status_code=204)

@@ -27,7 +27,7 @@ class Api:
              "since": "2020-01-01"},
             by="test",
         ).id  # fmt: skip
-        hashed = hash_password(PASSWORD)
+        hashed = hash_password(PASSWORD, "tester")
         for role in ("bar", "coordinator", "viewer", "admin"):
             team = self.team if role in ("bar", "viewer") else None
             store.create_user({"name": role + "1", "role": role, "actor_id": team}, hashed, by="t")

@@ -36,7 +36,11 @@ def prepare(store: GraphStore) -> dict[str, str]:
     tokens = {}
     for role in ("coordinator", "viewer"):
         name = f"fuzzer-{role}"
-        store.create_user({"name": name, "role": role}, hash_password("x" * 12), by="t")
+        store.create_user(
+            {"name": name, "role": role},
+            hash_password("fuzzing is a long passphrase", name),
+            by="t",
+        )
         tokens[role] = issue_token(store, name, "api")[0]
     return tokens
 

@@ -43,7 +43,7 @@ def _setup(store: GraphStore) -> tuple[dict[str, str], dict[str, str]]:
              "theme": "housing"},
             by="setup",
         ).id  # fmt: skip
-    hashed = hash_password("a long matrix password")
+    hashed = hash_password("a long matrix password", "m-user")
     users = {
         "admin": ("admin", None),
         "coordinator": ("coordinator", None),

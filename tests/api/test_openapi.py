@@ -23,7 +23,10 @@ def _has_examples_key(node: Any) -> bool:
 
 def _has_example(op: dict[str, Any], schemas: dict[str, Any]) -> bool:
     """An actual example: on a parameter (or its schema), on the request body (or its schema),
-    or on the success answer's schema — not just the word "example" somewhere."""
+    or on the success answer's schema — not just the word "example" somewhere. A route that
+    takes nothing and answers nothing (204, such as logging out) has nothing to show."""
+    if not op.get("parameters") and "requestBody" not in op and "204" in op.get("responses", {}):
+        return True
     for parameter in op.get("parameters", []):
         if _has_examples_key(parameter) or _has_examples_key(parameter.get("schema")):
             return True

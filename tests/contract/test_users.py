@@ -45,3 +45,46 @@ def test_users_tokens_and_revocation(store: GraphStore) -> None:
     created = store.list_events(EventFilter(entity=EntityKind.user)).items
     assert len(created) == 1
     assert created[0].after is not None and "password_hash" not in created[0].after
+
+
+def test_accounts_can_be_disabled_changed_and_their_tokens_revoked(store: GraphStore) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    store.create_user({"name": "lucie", "role": "bar"}, "hash-1", by="root")
+    later = datetime.now(UTC) + timedelta(hours=1)
+    for token in ("t1", "t2"):
+        store.add_token(token * 32, "lucie", "login", later)
+    assert store.user_for_token("t1" * 32) is not None
+    disabled = store.update_user("lucie", {"disabled": True}, by="boss")
+    assert disabled.disabled and disabled.updated_by == "boss"
+    assert store.user_for_token("t1" * 32) is None  # its tokens stop at once
+    store.update_user("lucie", {"disabled": False, "role": "viewer"}, by="boss")
+    assert store.user_for_token("t1" * 32) is not None
+    assert store.get_user("lucie").role is Role.viewer
+    store.set_password("lucie", "hash-2", by="lucie")
+    assert store.credentials("lucie").password_hash.get_secret_value() == "hash-2"
+    tokens = store.list_tokens("lucie")
+    assert {t.id for t in tokens} == {("t1" * 32)[:16], ("t2" * 32)[:16]}
+    assert store.revoke_tokens("lucie", ("t1" * 32)[:16]) == 1
+    assert store.user_for_token("t1" * 32) is None and store.user_for_token("t2" * 32)
+    assert store.revoke_tokens("lucie") == 1 and store.user_for_token("t2" * 32) is None
+    events = [e for e in store.list_events(limit=100).items if e.entity_id == "lucie"]
+    assert all("hash" not in str(e.before) + str(e.after) for e in events)
+    assert events[-1].after is not None and events[-1].after["password"] == "changed"
+    with pytest.raises(NotFound):
+        store.update_user("ghost", {"role": "bar"}, by="boss")
+    with pytest.raises(InvalidInput):
+        store.create_user({"name": "System", "role": "bar"}, "h", by="root")  # reserved
+
+
+def test_failed_logins_are_counted_in_the_store(store: GraphStore) -> None:
+    from datetime import UTC, datetime
+
+    assert store.login_failures("user:amina").failures == 0
+    now = datetime.now(UTC)
+    for _ in range(3):
+        counted = store.record_login_failure("user:amina", now)
+    assert counted.failures == 3 and store.login_failures("user:amina").failures == 3
+    assert store.login_failures("address:127.0.0.1").failures == 0
+    store.clear_login_failures("user:amina")
+    assert store.login_failures("user:amina").failures == 0
