@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, TypeVar
 
 import networkx as nx
@@ -31,6 +32,7 @@ from graph.model import (
     User,
     Visibility,
     normalise_name,
+    now,
 )
 from graph.store import GraphStore
 
@@ -48,6 +50,7 @@ POLICY_TABLE = """
 """
 
 MANAGERS = (Role.coordinator, Role.admin)
+UNDO_WINDOW = timedelta(days=1)
 
 
 def forbidden(message: str) -> HTTPException:
@@ -256,6 +259,24 @@ class Guard:
 
     def end(self, access: Access, store: GraphStore, record: Any) -> None:
         self.change(access, store, record, None)
+
+    def undo(self, access: Access, store: GraphStore, record: Any, action: str) -> None:
+        """Reopening or retracting: coordinators and admins, or within a day the user who
+        made what is undone (who ended it, for a reopening; who recorded it, to retract)."""
+        self.change(access, store, record, None)
+        if access.sees_everything:
+            return
+        who, when = (
+            (record.updated_by, record.updated_at)
+            if action == "reopen"
+            else (record.recorded_by, record.recorded_at)
+        )
+        mine = who is not None and who.casefold() == access.user.name.casefold()
+        if not (mine and when is not None and now() - when <= UNDO_WINDOW):
+            verb = "ended" if action == "reopen" else "recorded"
+            raise forbidden(
+                f"only a coordinator can {action} this; the user who {verb} it can within a day"
+            )
 
     def filters(self, access: Access, query: Any) -> Any:
         if self.filter_model is None:

@@ -49,6 +49,7 @@ def _hash(password: str) -> str:
 def _verify(stored: str, password: str) -> bool:
     return bool(_hashers.submit(_hasher.verify, stored, password).result())
 
+
 LOGIN_TOKEN_HOURS = 12
 CLI_TOKEN_DAYS = 30
 MIN_PASSWORD = 12

@@ -74,6 +74,14 @@ class BaseGraphStore(WhoKnowsWhom, Snapshots, Users):
     def end_actor(self, actor_id: str, until: date, *, by: str) -> Actor:
         return Actor.model_validate(self._end(EntityKind.actor, actor_id, until, by))
 
+    def reopen_actor(self, actor_id: str, *, by: str) -> Actor:
+        """Undo the end of an actor (its links stay ended: reopen those that still hold)."""
+        return Actor.model_validate(self._reopen(EntityKind.actor, actor_id, by))
+
+    def retract_actor(self, actor_id: str, *, by: str, reason: str) -> Actor:
+        """An actor recorded by mistake: absent on every date, with its open links."""
+        return Actor.model_validate(self._retract(EntityKind.actor, actor_id, by, reason))
+
     def list_actors(
         self, filters: ActorFilter | None = None, *, limit: int = 50, offset: int = 0
     ) -> Page[Actor]:
@@ -107,6 +115,12 @@ class BaseGraphStore(WhoKnowsWhom, Snapshots, Users):
 
     def end_link(self, link_id: str, until: date, *, by: str) -> Link:
         return Link.model_validate(self._end(EntityKind.link, link_id, until, by))
+
+    def reopen_link(self, link_id: str, *, by: str) -> Link:
+        return Link.model_validate(self._reopen(EntityKind.link, link_id, by))
+
+    def retract_link(self, link_id: str, *, by: str, reason: str) -> Link:
+        return Link.model_validate(self._retract(EntityKind.link, link_id, by, reason))
 
     def list_links(
         self, filters: LinkFilter | None = None, *, limit: int = 50, offset: int = 0

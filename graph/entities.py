@@ -110,7 +110,12 @@ SPECS: dict[EntityKind, EntitySpec] = {
         index=_actor_index,
         record=Actor,
         create=ActorCreate,
-        derive=lambda r: {"natural_key": natural_key(r["name"], r["neighbourhood"])},
+        # a retracted actor frees its name (it was recorded by mistake)
+        derive=lambda r: {
+            "natural_key": f"retracted|{r['id']}"
+            if r.get("retracted")
+            else natural_key(r["name"], r["neighbourhood"])
+        },
         unique_key=lambda r: r["natural_key"],
         involves=lambda r: [r["id"]],
     ),

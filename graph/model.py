@@ -124,6 +124,8 @@ class EventAction(StrEnum):
     create = "create"
     update = "update"
     end = "end"
+    reopen = "reopen"
+    retract = "retract"
     delete = "delete"
 
 

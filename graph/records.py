@@ -18,6 +18,8 @@ from graph.model import ActorStatus, EntityKind, EventAction, now
 from graph.tx import ReadTx, Record, Transactional, WriteTx, page_bounds
 from graph.validation import check_until, check_user, describe, validate
 
+RETRACTABLE = (EntityKind.actor, EntityKind.link)
+
 
 def _spec(entity: EntityKind) -> EntitySpec:
     return SPECS[entity]
@@ -153,6 +155,17 @@ class RecordEngine(Transactional):
                 f"(link {existing['id']}, recorded by {existing['recorded_by']})"
             )
             details = {"existing_id": existing["id"], "existing_type": existing["type"]}
+        elif existing.get("until") is not None:
+            message = (
+                f"this {spec.word} already exists but was closed on {existing['until']}: "
+                f"{existing['name']!r} (id {existing['id']}); reopen it "
+                f"(POST /api/v1/{spec.word}s/{existing['id']}/reopen) instead of recording it again"
+            )
+            details = {
+                "existing_id": existing["id"],
+                "existing_name": existing["name"],
+                "closed_on": existing["until"],
+            }
         else:
             message = (
                 f"this {spec.word} already exists: {existing['name']!r} "
@@ -235,7 +248,8 @@ class RecordEngine(Transactional):
                     details={"id": record_id, field: before[field]},
                 )
             start = before.get("date") if field == "closed_on" else before.get("since")
-            end = check_until(until, start, f"this {spec.word}")
+            retractable = entity in RETRACTABLE
+            end = check_until(until, start, f"this {spec.word}", retractable=retractable)
             after = {**before, field: end, "updated_by": user, "updated_at": when.isoformat()}
             if entity is EntityKind.actor:
                 after["status"] = ActorStatus.closed.value
@@ -263,3 +277,90 @@ class RecordEngine(Transactional):
     ) -> tuple[list[Record], int]:
         limit, offset = page_bounds(limit, offset)
         return self._read(lambda tx: tx.query(entity, filters, limit, offset))
+
+    def _reopen(self, entity: EntityKind, record_id: str, by: str) -> Record:
+        """Undo an end: the record is true again from its start, with an event saying so."""
+        spec = _spec(entity)
+        user = check_user(by)
+        when = now()
+        attempted: list[Record] = []
+
+        def work(tx: WriteTx) -> Record:
+            before = tx.get(entity, record_id)
+            if before is None:
+                raise NotFound(
+                    f"no {spec.word} has the id {record_id!r}", details={"id": record_id}
+                )
+            if before.get("until") is None:
+                raise Conflict(f"this {spec.word} is not ended", details={"id": record_id})
+            if before.get("retracted"):
+                raise Conflict(f"this {spec.word} was retracted: record it again")
+            after = {**before, "until": None, "updated_by": user, "updated_at": when.isoformat()}
+            if entity is EntityKind.actor:
+                after["status"] = ActorStatus.active.value
+            if entity is EntityKind.link:
+                ends = tx.existing(EntityKind.actor, [after["source"], after["target"]])
+                for end in (after["source"], after["target"]):
+                    actor = tx.get(EntityKind.actor, end) if end in ends else None
+                    if actor is None or actor.get("until") is not None:
+                        raise Conflict("one end of this link is ended: reopen the actor first")
+            _derive(spec, after)
+            _check_record(spec, after)
+            attempted[:] = [after]
+            tx.replace(entity, after)
+            tx.append_events([make_event(EventAction.reopen, entity, user, when, before, after)])
+            return after
+
+        try:
+            return self._write(work)
+        except Conflict as exc:
+            raise self._explain_conflict(spec, attempted, exc) from exc
+
+    def _retract(self, entity: EntityKind, record_id: str, by: str, reason: str) -> Record:
+        """A record made by mistake: it is true on no date any more (its interval becomes
+        empty), its name is free again, and the event keeps who retracted it and why."""
+        spec = _spec(entity)
+        user = check_user(by)
+        why = (reason or "").strip()
+        if not why or len(why) > 500:
+            raise InvalidInput(
+                "say why the record is retracted (a reason of 1 to 500 characters)",
+                details=[{"field": "reason", "message": "required"}],
+            )
+        when = now()
+
+        def work(tx: WriteTx) -> Record:
+            before = tx.get(entity, record_id)
+            if before is None:
+                raise NotFound(
+                    f"no {spec.word} has the id {record_id!r}", details={"id": record_id}
+                )
+            if before.get("retracted"):
+                raise Conflict(f"this {spec.word} was already retracted")
+            start = before.get("since") or when.date().isoformat()
+            after = {
+                **before,
+                "since": start,
+                "until": start,
+                "retracted": {"by": user, "at": when.isoformat(), "reason": why},
+                "updated_by": user,
+                "updated_at": when.isoformat(),
+            }
+            events = [make_event(EventAction.retract, entity, user, when, before, after)]
+            if entity is EntityKind.actor:
+                after["status"] = ActorStatus.closed.value
+                for link in tx.open_links_of(record_id):
+                    gone = {**link, "since": link.get("since") or start,
+                            "retracted": after["retracted"], "updated_by": user,
+                            "updated_at": when.isoformat()}  # fmt: skip
+                    gone["until"] = gone["since"]
+                    tx.replace(EntityKind.link, gone)
+                    events.append(
+                        make_event(EventAction.retract, EntityKind.link, user, when, link, gone)
+                    )
+            _derive(spec, after)
+            tx.replace(entity, after)
+            tx.append_events(events)
+            return after
+
+        return self._write(work)

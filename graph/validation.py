@@ -77,17 +77,24 @@ def as_date(value: Any) -> date | None:
     return date.fromisoformat(str(value))
 
 
-def check_until(until: date, since: Any, what: str) -> str:
-    """An end date that is neither in the future nor before the start."""
+def check_until(until: date, since: Any, what: str, *, retractable: bool = False) -> str:
+    """An end date that is neither in the future nor before the start. For records that can be
+    retracted, ending on the first day is refused too: that would erase the record from every
+    date, which only a retraction (kept in the history) may do."""
     if until > today():
         raise InvalidInput(
             f"cannot end {what} on {until.isoformat()}: the date is in the future",
             details=[{"field": "until", "message": "date in the future"}],
         )
     start = as_date(since)
-    if start is not None and until < start:
+    if start is not None and (until < start or (retractable and until == start)):
+        how = (
+            "; a record made by mistake is retracted instead (POST …/retract, with a reason)"
+            if retractable
+            else ""
+        )
         raise InvalidInput(
-            f"cannot end {what} on {until.isoformat()}: it started on {start.isoformat()}",
-            details=[{"field": "until", "message": "before 'since'"}],
+            f"cannot end {what} on {until.isoformat()}: it started on {start.isoformat()}{how}",
+            details=[{"field": "until", "message": "on or before 'since'"}],
         )
     return until.isoformat()

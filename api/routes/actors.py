@@ -19,5 +19,7 @@ router = crud_router(
         list=lambda s, f, limit, offset: s.list_actors(f, limit=limit, offset=offset),
         guard=ActorGuard(ActorFilter),
         dated_get=True,
+        reopen=lambda s, record_id, by: s.reopen_actor(record_id, by=by),
+        retract=lambda s, record_id, by, why: s.retract_actor(record_id, by=by, reason=why),
     )
 )

@@ -57,6 +57,13 @@ class EndBody(BaseModel):
     until: PastDate = Field(default_factory=today, description="The day it ended (default: today)")
 
 
+class RetractBody(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"reason": "recorded twice by mistake"}]}
+    )
+    reason: str = Field(min_length=1, max_length=500, description="Why it is retracted")
+
+
 AsOf = Annotated[
     date | None,
     Query(description="Read what was true on this day", examples=["2025-06-01"]),
@@ -85,6 +92,8 @@ class Resource(Generic[C, U, T, F]):
     list: Callable[[GraphStore, Any, int, int], Page[T]]
     guard: Guard
     dated_get: bool = True
+    reopen: Callable[[GraphStore, str, str], T] | None = None
+    retract: Callable[[GraphStore, str, str, str], T] | None = None
 
 
 def crud_router(resource: Resource[Any, Any, Any, Any]) -> APIRouter:
@@ -155,5 +164,34 @@ def crud_router(resource: Resource[Any, Any, Any, Any]) -> APIRouter:
     def end(access: AccessDep, store: Store, record_id: RecordId, body: EndBody) -> Any:
         r.guard.end(access, store, r.get(store, record_id, None))
         return r.end(store, record_id, body.until, access.user.name)
+
+    reopen, retract = r.reopen, r.retract
+    if reopen is not None:
+
+        @router.post(
+            "/{record_id}/reopen",
+            response_model=read_model,
+            summary=f"Reopen an ended {word}",
+            description=f"Undoes the end of a {word} ended by mistake (coordinators, or within "
+            "a day the user who ended it); an event keeps it.",
+        )
+        def reopen_(access: AccessDep, store: Store, record_id: RecordId) -> Any:
+            r.guard.undo(access, store, r.get(store, record_id, None), "reopen")
+            return reopen(store, record_id, access.user.name)
+
+    if retract is not None:
+
+        @router.post(
+            "/{record_id}/retract",
+            response_model=read_model,
+            summary=f"Retract a {word} recorded by mistake",
+            description=f"The {word} is then absent on every date; the history keeps who "
+            "retracted it and why (coordinators, or within a day the user who recorded it).",
+        )
+        def retract_(
+            access: AccessDep, store: Store, record_id: RecordId, body: RetractBody
+        ) -> Any:
+            r.guard.undo(access, store, r.get(store, record_id, None), "retract")
+            return retract(store, record_id, access.user.name, body.reason)
 
     return router

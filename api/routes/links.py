@@ -19,5 +19,7 @@ router = crud_router(
         list=lambda s, f, limit, offset: s.list_links(f, limit=limit, offset=offset),
         guard=LinkGuard(LinkFilter),
         dated_get=True,
+        reopen=lambda s, record_id, by: s.reopen_link(record_id, by=by),
+        retract=lambda s, record_id, by, why: s.retract_link(record_id, by=by, reason=why),
     )
 )

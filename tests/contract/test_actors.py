@@ -200,3 +200,53 @@ def test_key_residents_need_consent(store: GraphStore) -> None:
         by="ana",
     )
     assert resident.consent_date == date(2025, 2, 1)
+
+
+def test_mistakes_are_undone_with_events(store: GraphStore) -> None:
+    from datetime import date as day
+
+    from graph.model import EventAction, EventFilter, LinkFilter
+
+    a = store.create_actor(
+        {"name": "Asbl Erreur", "kind": "association", "neighbourhood": "Cureghem",
+         "since": "2024-01-01"}, by="ana",
+    )  # fmt: skip
+    b = store.create_actor(
+        {"name": "Asbl Vraie", "kind": "association", "neighbourhood": "Cureghem",
+         "since": "2024-01-01"}, by="ana",
+    )  # fmt: skip
+    link = store.create_link(
+        {"source": a.id, "target": b.id, "type": "KNOWS", "since": "2024-02-01"}, by="ana"
+    )
+    # ending on the first day would erase it from every date: refused, with the way to retract
+    with pytest.raises(InvalidInput, match="retract"):
+        store.end_link(link.id, day(2024, 2, 1), by="ana")
+    # an ended actor is reopened (an event says so); recording it again names it
+    store.end_actor(b.id, day(2025, 1, 1), by="ana")
+    with pytest.raises(Conflict, match=r"closed on 2025-01-01.*reopen") as caught:
+        store.create_actor(
+            {"name": "asbl vraie", "kind": "association", "neighbourhood": "Cureghem"}, by="bo"
+        )
+    assert caught.value.details["existing_id"] == b.id
+    with pytest.raises(Conflict, match="one end of this link is ended"):
+        store.reopen_link(link.id, by="ana")
+    reopened = store.reopen_actor(b.id, by="coord")
+    assert reopened.until is None and reopened.status.value == "active"
+    assert store.reopen_link(link.id, by="coord").until is None
+    with pytest.raises(Conflict, match="not ended"):
+        store.reopen_actor(b.id, by="coord")
+    # a record made by mistake is retracted: absent on every date, its name free again
+    with pytest.raises(InvalidInput, match="reason"):
+        store.retract_actor(a.id, by="ana", reason=" ")
+    store.retract_actor(a.id, by="ana", reason="recorded twice by mistake")
+    for when in (day(2024, 6, 1), None):
+        assert a.id not in store.snapshot(when)
+    assert store.list_links(LinkFilter(as_of=day(2024, 6, 1))).total == 0
+    again = store.create_actor(
+        {"name": "Asbl Erreur", "kind": "association", "neighbourhood": "Cureghem"}, by="ana"
+    )
+    assert again.id != a.id
+    actions = [e.action for e in store.list_events(EventFilter(entity_id=a.id)).items]
+    assert actions == [EventAction.create, EventAction.retract]
+    retracted = store.list_events(EventFilter(entity_id=a.id)).items[-1].after
+    assert retracted is not None and retracted["retracted"]["reason"] == "recorded twice by mistake"
