@@ -377,7 +377,9 @@ def view(
     except OSError as exc:
         console.print(f"[red]error:[/red] cannot write {escape(str(output))}: {exc.strerror}")
         raise typer.Exit(code=1) from exc
-    console.print(f"{len(page.nodes)} actors, {len(page.edges)} links written to {output}")
+    console.print(
+        f"{len(page.nodes)} actors, {len(page.edges)} links written to {escape(str(output))}"
+    )
 
 
 @app.command()

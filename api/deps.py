@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import hmac
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Query, Request
 from fastapi.security import OAuth2PasswordBearer
 
 from api.policy import Access, access_of
-from api.security import token_hash
+from api.security import csrf_token, token_hash
 from graph.model import User, normalise_name
 from graph.store import GraphStore
 
 SESSION_COOKIE = "maillage_session"
+CSRF_HEADER = "x-csrf-token"
+CSRF_FIELD = "csrf_token"
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 # The OAuth2 password flow: the docs page's "Authorize" asks for a user name and password and
 # gets a bearer token from /api/v1/auth/token; API clients send 'Authorization: Bearer <token>'.
 _bearer = OAuth2PasswordBearer(
@@ -30,12 +34,24 @@ def get_store(request: Request) -> GraphStore:
 Store = Annotated[GraphStore, Depends(get_store)]
 
 
-def current_user(
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+async def current_user(
     request: Request,
     store: Store,
     bearer: Annotated[str | None, Depends(_bearer)],
 ) -> User:
+    """The logged-in user, from a bearer token (API clients) or the session cookie (pages).
+    A change made with the cookie must carry the session's CSRF token (header
+    ``X-CSRF-Token`` or form field ``csrf_token``): another site cannot forge it."""
     token = bearer or request.cookies.get(SESSION_COOKIE)
+    if token and not bearer and request.method in UNSAFE_METHODS:
+        sent = request.headers.get(CSRF_HEADER)
+        if sent is None and request.headers.get("content-type", "").startswith(FORM_TYPES):
+            sent = str((await request.form()).get(CSRF_FIELD) or "")
+        if not sent or not hmac.compare_digest(sent, csrf_token(token)):
+            raise HTTPException(403, "this form is out of date or not ours: reload the page")
     if not token:
         raise HTTPException(
             401,

@@ -107,6 +107,12 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def csrf_token(session_token: str) -> str:
+    """The CSRF token of a web session: derived from the session's secret token, which only
+    the browser holding the (HttpOnly) cookie and the server know."""
+    return hashlib.sha256(f"csrf|{session_token}".encode()).hexdigest()
+
+
 def issue_token(
     store: GraphStore, user: str, kind: str, life: timedelta | None = None
 ) -> tuple[str, datetime]:

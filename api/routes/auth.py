@@ -12,6 +12,7 @@ from api.routes.users import hashed
 from api.security import (
     MIN_PASSWORD,
     authenticate,
+    csrf_token,
     issue_token,
     login_failed,
     login_succeeded,
@@ -73,6 +74,46 @@ def login(
     response.headers["Cache-Control"] = "no-store"  # a credential: never kept by a cache
     response.headers["Pragma"] = "no-cache"
     return Token(access_token=token, expires_at=expires)
+
+
+class Session(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"csrf_token": "9c1e…", "expires_at": "2026-11-29T18:00:00Z"}]
+        }
+    )
+    csrf_token: str = Field(description="Send it with every change made with the cookie")
+    expires_at: datetime
+
+
+@router.post(
+    "/session",
+    response_model=Session,
+    summary="Log in for the web pages",
+    description="The same check as `/auth/token`, but the token goes into a session cookie "
+    "(HttpOnly, SameSite=Lax, Secure over HTTPS, expiring with the token); the answer gives "
+    "the CSRF token that every change made with the cookie must carry.",
+)
+def session(
+    request: Request,
+    response: Response,
+    store: Store,
+    username: Annotated[str, Form(min_length=1, max_length=100, examples=["amina"])],
+    password: Annotated[str, Form(min_length=1, max_length=1000, examples=["a long passphrase"])],
+) -> Session:
+    issued = login(request, response, store, username, password)
+    token = issued.access_token
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=int((issued.expires_at - now()).total_seconds()),
+        expires=issued.expires_at,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+    return Session(csrf_token=csrf_token(token), expires_at=issued.expires_at)
 
 
 @router.get("/me", response_model=User, summary="Who am I")
