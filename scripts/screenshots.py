@@ -1,6 +1,6 @@
 """Screenshots of the graph views over the demo neighbourhood, for the README.
 
-    .venv/bin/python scripts/screenshots.py [--chromium /usr/bin/chromium] [--out docs/screenshots]
+.venv/bin/python scripts/screenshots.py [--chromium /usr/bin/chromium] [--out docs/screenshots]
 """
 
 from __future__ import annotations
