@@ -26,6 +26,7 @@ from api.routes import (
 )
 from api.security import token_hash
 from api.settings import Settings, open_store
+from api.web import install_pages
 from graph.store import GraphStore
 
 
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     if store is not None:
         app.state.store = store
     install_error_handlers(app)
+    install_pages(app)
     install_docs(app, "/api/v1/openapi.json")
     app.add_middleware(
         Hardening,

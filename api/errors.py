@@ -42,7 +42,14 @@ def install_error_handlers(app: FastAPI) -> None:
             # FastAPI's answer to a body it cannot parse: it is bad input like any other.
             body = error_body("invalid_input", f"the request body cannot be read: {exc.detail}")
             return JSONResponse(body, status_code=422)
-        code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "not_allowed"}
+        code = {
+            401: "unauthorized",
+            403: "forbidden",
+            404: "not_found",
+            405: "not_allowed",
+            413: "too_large",
+            429: "too_many_attempts",
+        }
         body = error_body(code.get(exc.status_code, "error"), str(exc.detail))
         return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
 

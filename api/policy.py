@@ -107,7 +107,7 @@ class Access:
 
     def scoped(self, filters: Any, model: type[V]) -> V:
         """A route's query as the store's filter, with what this reader may see."""
-        return model(**filters.model_dump(), **self.visibility())
+        return model(**{**filters.model_dump(), **self.visibility()})
 
     def check_actor_visible(self, actor: Any) -> None:
         if not self.may_see_actor(actor):

@@ -88,7 +88,7 @@ def check_password(password: str, user_name: str) -> str:
         raise WeakPassword("a password must not contain the user name")
     if folded in COMMON_PASSWORDS or folded.strip() in COMMON_PASSWORDS:
         raise WeakPassword("this password is one of the most common ones: choose another")
-    verdict = zxcvbn(password[:100], user_inputs=[user_name, "maillage", "bar"])
+    verdict = zxcvbn(password[:72], user_inputs=[user_name, "maillage", "bar"])  # its limit
     if verdict["score"] < 3:
         hint = verdict["feedback"]["warning"] or "add words or characters"
         raise WeakPassword(f"this password is too easy to guess: {hint}")

@@ -1,13 +1,13 @@
 """Logging in: a bearer token for the API (the web pages use the same token as a cookie)."""
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from api.deps import SESSION_COOKIE, CurrentToken, Reader, Store
-from api.routes.common import ERRORS
+from api.routes.common import ERRORS, ErrorBody
 from api.routes.users import hashed
 from api.security import (
     MIN_PASSWORD,
@@ -42,9 +42,18 @@ class Token(BaseModel):
     expires_at: datetime
 
 
+THROTTLED: dict[int | str, dict[str, Any]] = {
+    429: {
+        "model": ErrorBody,
+        "description": "Too many failed logins: wait the seconds `Retry-After` says",
+    }
+}
+
+
 @router.post(
     "/token",
     response_model=Token,
+    responses=THROTTLED,
     summary="Log in",
     description="Form fields `username` and `password` (OAuth2 password flow); gives a bearer "
     "token valid 12 hours.",
@@ -89,6 +98,7 @@ class Session(BaseModel):
 @router.post(
     "/session",
     response_model=Session,
+    responses=THROTTLED,
     summary="Log in for the web pages",
     description="The same check as `/auth/token`, but the token goes into a session cookie "
     "(HttpOnly, SameSite=Lax, Secure over HTTPS, expiring with the token); the answer gives "

@@ -45,6 +45,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"model": ErrorBody, "description": "The role does not allow this"},
     404: {"model": ErrorBody, "description": "Not found (or not there on the date asked)"},
     409: {"model": ErrorBody, "description": "Conflicts with an existing record"},
+    413: {"model": ErrorBody, "description": "The request body is larger than allowed"},
     422: {"model": ErrorBody, "description": "Bad input; 'details' names the fields"},
     503: {"model": ErrorBody, "description": "The store cannot be reached"},
 }

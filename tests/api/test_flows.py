@@ -141,7 +141,7 @@ def test_record_and_ask_who_knows_whom(api_on_each_store: Api) -> None:
 
 def test_crud_and_lists_for_every_resource(api: Api) -> None:
     h = api.headers()
-    a = _actor(api, "Maison médicale", kind="health_actor", themes=["health"])
+    a = _actor(api, "Maison médicale", kind="health_actor", themes=["health"], since="2024-01-01")
     b = _actor(api, "CPAS", kind="public_service")
     listed = api.client.get("/api/v1/actors", params={"theme": "health"}, headers=h).json()
     assert [x["id"] for x in listed["items"]] == [a] and listed["total"] == 1

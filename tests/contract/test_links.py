@@ -46,7 +46,9 @@ def test_directed_types_are_marked(store: GraphStore) -> None:
 def test_a_second_open_link_of_the_same_type_is_a_conflict(store: GraphStore) -> None:
     a = actor(store, "Comité des locataires", kind="resident_group")
     b = actor(store, "Logement social", kind="public_service")
-    first = store.create_link({"source": a.id, "target": b.id, "type": "KNOWS"}, by="ana")
+    first = store.create_link(
+        {"source": a.id, "target": b.id, "type": "KNOWS", "since": "2024-03-01"}, by="ana"
+    )
     before = state(store)
     with pytest.raises(Conflict) as caught:
         store.create_link({"source": b.id, "target": a.id, "type": "KNOWS"}, by="bo")

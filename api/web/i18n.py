@@ -1,0 +1,61 @@
+"""French, Dutch and English for the pages: gettext catalogues (``api/web/i18n/*.po``, Babel's
+format) read at start-up, the language chosen by the user (remembered in a cookie) or the
+browser's, and dates and numbers formatted for it."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from babel import Locale
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import Translations
+from fastapi import Request
+
+Lang = Literal["fr", "nl", "en"]
+LANGS: tuple[Lang, ...] = ("fr", "nl", "en")
+DEFAULT: Lang = "fr"
+COOKIE = "maillage_lang"
+CATALOGUES = Path(__file__).parent / "i18n"
+
+
+@cache
+def translations(lang: Lang) -> Translations:
+    """The catalogue of one language (English is the source: its catalogue maps to itself)."""
+    with (CATALOGUES / f"{lang}.po").open("rb") as handle:
+        catalog = read_po(handle, locale=lang)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer)
+
+
+def choose(request: Request) -> Lang:
+    """The language asked for (``?lang=``), remembered (cookie), or the browser's."""
+    asked = request.query_params.get("lang") or request.cookies.get(COOKIE)
+    if asked in LANGS:
+        return asked
+    header = request.headers.get("accept-language", "")
+    for part in header.split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in LANGS:
+            return code
+    return DEFAULT
+
+
+def day(value: date | str | None, lang: Lang) -> str:
+    """A date as people of that language write it (``28 nov. 2026``, ``28 nov 2026``)."""
+    if value is None or value == "":
+        return ""
+    when = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    return format_date(when, format="medium", locale=Locale.parse(lang))
+
+
+def number(value: float | int, lang: Lang) -> str:
+    return format_decimal(value, locale=Locale.parse(lang))

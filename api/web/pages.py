@@ -1,0 +1,520 @@
+"""The web pages, at ``/``: log in, home, the directory, an actor's page, recording an actor or
+a link (made for a phone in the street), who knows whom, and the graph views.
+
+Server-rendered with Jinja2 (autoescape on), every script and style served from the package,
+in French, Dutch or English. Pages log in with the session cookie of ``/api/v1/auth/session``
+(HttpOnly, SameSite=Lax); every form carries the session's CSRF token, checked by the same
+dependency as the API's. Pages read and write through the port and the access policy only.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from rapidfuzz import fuzz, process
+
+from api.deps import CSRF_FIELD, SESSION_COOKIE, get_store
+from api.policy import Access, access_of
+from api.security import csrf_token, token_hash
+from api.views import ViewName, build_view
+from api.web.i18n import COOKIE, LANGS, Lang, choose, day, translations
+from graph.errors import Conflict, InvalidInput, MaillageError, NotFound
+from graph.model import (
+    ActorCreate,
+    ActorFilter,
+    ActorKind,
+    ActorQuery,
+    ActorStatus,
+    EventFilter,
+    LinkCreate,
+    LinkFilter,
+    LinkType,
+    Mission,
+    normalise_name,
+)
+from graph.store import GraphStore
+from viz import render as render_view
+from viz.text import KINDS, LINKS
+
+HERE = Path(__file__).parent
+PAGE_SIZE = 25
+LOOK_ALIKE = 85  # rapidfuzz token_set_ratio, on normalised names
+
+
+def N_(message: str) -> str:
+    """Marks a message for the catalogues; it is translated where it is shown."""
+    return message
+
+
+CHOOSE = N_("Choose the actor from the list: several or none match “%s”.")
+
+router = APIRouter(include_in_schema=False)
+Store = Annotated[GraphStore, Depends(get_store)]
+
+
+class LoginNeeded(Exception):
+    """Raised by a page when nobody is logged in: the app answers with a redirect."""
+
+    def __init__(self, next_url: str) -> None:
+        self.next_url = next_url
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env
+
+
+ENV = _environment()
+
+
+class Page:
+    """What every page needs: who is there, their rights, their language, their CSRF token."""
+
+    def __init__(self, request: Request, store: GraphStore) -> None:
+        self.request = request
+        self.store = store
+        self.lang: Lang = choose(request)
+        self.token = request.cookies.get(SESSION_COOKIE)
+        user = store.user_for_token(token_hash(self.token)) if self.token else None
+        self.access: Access | None = access_of(user, store) if user else None
+
+    @property
+    def logged_in(self) -> bool:
+        return self.access is not None
+
+    def require(self) -> Access:
+        if self.access is None:
+            raise LoginNeeded(str(self.request.url.path))
+        return self.access
+
+    def check_csrf(self, sent: str) -> None:
+        if not self.token or not hmac.compare_digest(sent or "", csrf_token(self.token)):
+            raise HTTPException(403, "this form is out of date or not ours: reload the page")
+
+    def gettext(self) -> Callable[[str], str]:
+        return translations(self.lang).gettext
+
+    def render(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        _ = self.gettext()
+        access = self.access
+        html = ENV.get_template(template).render(
+            _=_,
+            lang=self.lang,
+            langs=LANGS,
+            day=lambda value: day(value, self.lang),
+            kind_label=lambda kind: KINDS.get(str(kind), {}).get(self.lang, str(kind)),
+            link_label=lambda t: LINKS.get(str(t), {}).get(self.lang, str(t)),
+            user=access.user if access else None,
+            can_write=bool(access and access.role.can_write and access.role.value != "viewer"),
+            csrf=csrf_token(self.token) if self.token and access else "",
+            path=self.request.url.path,
+            **context,
+        )
+        response = HTMLResponse(html, status_code=status)
+        if self.request.query_params.get("lang") in LANGS:
+            response.set_cookie(COOKIE, self.lang, max_age=365 * 86400, samesite="lax")
+        return response
+
+
+def page(request: Request, store: Store) -> Page:
+    return Page(request, store)
+
+
+PageDep = Annotated[Page, Depends(page)]
+
+
+# --------------------------------------------------------------------------- logging in
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(p: PageDep, next: str = "/") -> HTMLResponse:
+    return p.render("login.html", next=_safe_next(next), error=None)
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    p: PageDep,
+    username: Annotated[str, Form(max_length=100)],
+    password: Annotated[str, Form(max_length=1000)],
+    next: Annotated[str, Form(max_length=300)] = "/",
+) -> Response:
+    from api.routes.auth import session
+
+    answer = Response()
+    try:
+        session(request, answer, p.store, username, password)
+    except HTTPException as exc:
+        _ = p.gettext()
+        message = (
+            _("Too many failed logins: wait a moment and try again.")
+            if exc.status_code == 429
+            else _("Wrong user name or password.")
+        )
+        return p.render("login.html", status=exc.status_code, next=next, error=message)
+    done = RedirectResponse(_safe_next(next), status_code=303)
+    done.headers["set-cookie"] = answer.headers["set-cookie"]
+    done.headers["cache-control"] = "no-store"
+    return done
+
+
+@router.post("/logout")
+def logout(p: PageDep, csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "") -> Response:
+    p.check_csrf(csrf_token)
+    if p.token:
+        p.store.revoke_token(token_hash(p.token))
+    done = RedirectResponse("/login", status_code=303)
+    done.delete_cookie(SESSION_COOKIE, path="/")
+    return done
+
+
+def _safe_next(target: str) -> str:
+    """Only a path of this site (no open redirect)."""
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+# --------------------------------------------------------------------------- home, directory
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(p: PageDep) -> HTMLResponse:
+    access = p.require()
+    team = None
+    if access.user.actor_id:
+        try:
+            team = p.store.get_actor(access.user.actor_id)
+        except NotFound:
+            team = None
+    recent = (
+        p.store.list_events(EventFilter(user=access.user.name), limit=5).items
+        if access.role.value != "viewer"
+        else []
+    )
+    return p.render("home.html", team=team, recent=recent)
+
+
+@router.get("/actors", response_class=HTMLResponse)
+def directory(
+    p: PageDep,
+    query: Annotated[ActorQuery, Query()],
+    page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+) -> HTMLResponse:
+    access = p.require()
+    filters = access.scoped(query, ActorFilter)
+    found = p.store.list_actors(filters, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
+    asked = {k: v for k, v in query.model_dump(mode="json").items() if v not in (None, "")}
+    pages = max(1, -(-found.total // PAGE_SIZE))
+
+    def link_to(number: int) -> str:
+        return "/actors?" + urlencode({**asked, "page": number})
+
+    return p.render(
+        "directory.html",
+        found=found,
+        asked=asked,
+        kinds=[k.value for k in ActorKind],
+        statuses=[s.value for s in ActorStatus],
+        page_number=page_number,
+        pages=pages,
+        link_to=link_to,
+    )
+
+
+@router.get("/actors/{actor_id}", response_class=HTMLResponse)
+def actor_page(
+    p: PageDep, actor_id: str, as_of: Annotated[date | None, Query()] = None
+) -> HTMLResponse:
+    access = p.require()
+    try:
+        actor = p.store.get_actor(actor_id)
+    except NotFound:
+        _ = p.gettext()
+        return p.render("message.html", status=404, message=_("No such actor."))
+    if not access.may_see_actor(actor):
+        _ = p.gettext()
+        return p.render("message.html", status=403, message=_("You cannot see this actor."))
+    links = p.store.list_links(
+        access.scoped(LinkFilter(actor=actor_id, as_of=as_of), LinkFilter), limit=200
+    ).items
+    others = {
+        a.id: a for a in _actors(p.store, {x for link in links for x in (link.source, link.target)})
+    }
+    history = []
+    if access.sees_everything or access.role.value == "bar":
+        user_filter = access.check_events(None)
+        history = p.store.list_events(EventFilter(actor=actor_id, user=user_filter), limit=50).items
+    may_write = access.may_write_in(actor.neighbourhood) and access.role.value != "viewer"
+    return p.render(
+        "actor.html",
+        actor=actor,
+        links=links,
+        others=others,
+        history=history,
+        may_write=may_write,
+        as_of=as_of,
+    )
+
+
+def _actors(store: GraphStore, ids: set[str]) -> list[Any]:
+    out = []
+    for actor_id in ids:
+        try:
+            out.append(store.get_actor(actor_id))
+        except NotFound:
+            continue
+    return out
+
+
+# --------------------------------------------------------------------------- recording
+
+
+def _resolve(store: GraphStore, access: Access, typed: str) -> tuple[str | None, list[Any]]:
+    """The actor a typed name means: the exact one (case, accents ignored), else candidates."""
+    wanted = normalise_name(typed.split(" — ")[0])
+    if not wanted:
+        return None, []
+    found = store.list_actors(access.scoped(ActorQuery(q=wanted), ActorFilter), limit=10).items
+    exact = [a for a in found if normalise_name(a.name) == wanted]
+    if len(exact) == 1:
+        return exact[0].id, []
+    return None, exact or found
+
+
+@router.get("/record/link", response_class=HTMLResponse)
+def link_form(p: PageDep, source: str = "") -> HTMLResponse:
+    p.require().check_writer()
+    start = ""
+    if source:
+        try:
+            start = p.store.get_actor(source).name
+        except NotFound:
+            start = ""
+    return p.render(
+        "record_link.html",
+        form={"source": start},
+        problems=[],
+        choices={},
+        types=[t.value for t in LinkType],
+        missions=[m.value for m in Mission],
+    )
+
+
+@router.post("/record/link", response_class=HTMLResponse)
+def record_link(
+    p: PageDep,
+    source: Annotated[str, Form(max_length=300)],
+    target: Annotated[str, Form(max_length=300)],
+    type: Annotated[LinkType, Form()],
+    mission: Annotated[Mission, Form()] = Mission.networking,
+    strength: Annotated[int, Form(ge=1, le=3)] = 1,
+    since: Annotated[str, Form(max_length=10)] = "",
+    note: Annotated[str, Form(max_length=2000)] = "",
+    csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
+) -> Response:
+    access = p.require()
+    p.check_csrf(csrf_token)
+    _ = p.gettext()
+    form = {
+        "source": source,
+        "target": target,
+        "type": type.value,
+        "mission": mission.value,
+        "strength": strength,
+        "since": since,
+        "note": note,
+    }
+    problems: list[str] = []
+    choices: dict[str, list[Any]] = {}
+    ids = {}
+    for field, typed in (("source", source), ("target", target)):
+        found, candidates = _resolve(p.store, access, typed)
+        if found is None:
+            problems.append(
+                _("Choose the actor from the list: several or none match “%s”.") % typed
+            )
+            choices[field] = candidates
+        ids[field] = found
+    if not problems:
+        try:
+            data = LinkCreate.model_validate(
+                {
+                    "source": ids["source"],
+                    "target": ids["target"],
+                    "type": type,
+                    "mission": mission,
+                    "strength": strength,
+                    "since": since or None,
+                    "note": note or None,
+                }
+            )
+            from api.policy import check_link_write
+
+            check_link_write(access, p.store, data.source, data.target)
+            link = p.store.create_link(data, by=access.user.name)
+            return RedirectResponse(f"/actors/{link.source}?recorded={link.id}", status_code=303)
+        except HTTPException as exc:
+            problems.append(str(exc.detail))
+        except (MaillageError, ValueError) as exc:
+            problems.append(getattr(exc, "message", None) or str(exc))
+    return p.render(
+        "record_link.html",
+        status=422,
+        form=form,
+        problems=problems,
+        choices=choices,
+        types=[t.value for t in LinkType],
+        missions=[m.value for m in Mission],
+    )
+
+
+@router.get("/record/actor", response_class=HTMLResponse)
+def actor_form(p: PageDep) -> HTMLResponse:
+    access = p.require()
+    access.check_writer()
+    return p.render(
+        "record_actor.html",
+        form={"neighbourhood": access.team_label or ""},
+        problems=[],
+        similar=[],
+        kinds=[k.value for k in ActorKind],
+    )
+
+
+def look_alikes(store: GraphStore, name: str, neighbourhood: str) -> list[Any]:
+    """Actors of the neighbourhood whose names look like ``name`` (rapidfuzz, on normalised
+    names: "Apotheek Kuregem" and "Pharmacie Kuregem-Apotheek" match)."""
+    local = store.list_actors(ActorFilter(neighbourhood=neighbourhood), limit=1000).items
+    names = {a.id: normalise_name(a.name) for a in local}
+    hits = process.extract(
+        normalise_name(name), names, scorer=fuzz.token_set_ratio, score_cutoff=LOOK_ALIKE, limit=5
+    )
+    by_id = {a.id: a for a in local}
+    return [by_id[key] for _, _, key in hits]
+
+
+@router.post("/record/actor", response_class=HTMLResponse)
+def record_actor(
+    p: PageDep,
+    name: Annotated[str, Form(max_length=300)],
+    kind: Annotated[str, Form(max_length=40)],
+    neighbourhood: Annotated[str, Form(max_length=200)],
+    themes: Annotated[str, Form(max_length=1000)] = "",
+    languages: Annotated[str, Form(max_length=1000)] = "",
+    address: Annotated[str, Form(max_length=300)] = "",
+    confirmed: Annotated[str, Form(max_length=10)] = "",
+    csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
+) -> Response:
+    access = p.require()
+    p.check_csrf(csrf_token)
+    form = {
+        "name": name,
+        "kind": kind,
+        "neighbourhood": neighbourhood,
+        "themes": themes,
+        "languages": languages,
+        "address": address,
+    }
+    problems: list[str] = []
+    similar = [] if confirmed else look_alikes(p.store, name, neighbourhood)
+    if not similar:
+        try:
+            data = ActorCreate.model_validate(
+                {
+                    "name": name,
+                    "kind": kind,
+                    "neighbourhood": neighbourhood,
+                    "themes": _split(themes),
+                    "languages": _split(languages),
+                    "address": address or None,
+                }
+            )
+            access.check_write_in(data.neighbourhood, what="this actor")
+            actor = p.store.create_actor(data, by=access.user.name)
+            return RedirectResponse(f"/actors/{actor.id}?recorded=1", status_code=303)
+        except HTTPException as exc:
+            problems.append(str(exc.detail))
+        except Conflict as exc:
+            problems.append(exc.message)
+        except (InvalidInput, ValueError) as exc:
+            problems.append(getattr(exc, "message", None) or str(exc))
+    return p.render(
+        "record_actor.html",
+        status=200 if similar else 422,
+        form=form,
+        problems=problems,
+        similar=similar,
+        kinds=[k.value for k in ActorKind],
+    )
+
+
+def _split(text: str) -> list[str]:
+    return [t.strip() for t in text.replace(";", ",").split(",") if t.strip()]
+
+
+# --------------------------------------------------------------------------- who knows whom
+
+
+@router.get("/paths", response_class=HTMLResponse)
+def paths_page(p: PageDep, source: str = "", target: str = "") -> HTMLResponse:
+    access = p.require()
+    found: list[Any] = []
+    problems: list[str] = []
+    ids: dict[str, str | None] = {}
+    if source and target:
+        _ = p.gettext()
+        for field, typed in (("source", source), ("target", target)):
+            ids[field], _choices = _resolve(p.store, access, typed)
+            if ids[field] is None:
+                problems.append(
+                    _("Choose the actor from the list: several or none match “%s”.") % typed
+                )
+        if not problems:
+            found = access.visible_paths(
+                p.store, p.store.introduction_paths(str(ids["source"]), str(ids["target"]), k=3)
+            )
+    return p.render(
+        "paths.html", source=source, target=target, found=found, problems=problems, ids=ids
+    )
+
+
+# --------------------------------------------------------------------------- graph views
+
+
+@router.get("/views/{what}", response_class=HTMLResponse)
+def view_page(
+    p: PageDep,
+    what: ViewName,
+    actor: str | None = None,
+    target: str | None = None,
+    depth: Annotated[int, Query(ge=1, le=3)] = 2,
+) -> HTMLResponse:
+    """A graph view (``viz/``), as in ``maillage view``, for what the user may see."""
+    access = p.require()
+    scope = None if access.sees_everything else access.team_label
+    try:
+        view = build_view(
+            p.store, what, neighbourhood=scope, actor=actor, target=target, depth=depth, lang=p.lang
+        )
+    except MaillageError as exc:
+        return p.render("message.html", status=404, message=exc.message)
+    response = HTMLResponse(render_view(view))
+    # the view is one self-contained page whose own scripts are inline
+    response.headers["content-security-policy"] = (
+        "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+        "img-src data:; frame-ancestors 'self'"
+    )
+    response.headers["x-frame-options"] = "SAMEORIGIN"
+    return response

@@ -1,0 +1,32 @@
+/* Maillage pages: the language switch submits itself; actor fields suggest names from the
+   directory as one types (GET /api/v1/actors?q=…, the session cookie logs the request in).
+   Names are put into <option> values through the DOM, never as HTML. */
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-autosubmit]").forEach(function (el) {
+    el.addEventListener("change", function () { el.form.submit(); });
+  });
+  document.querySelectorAll("input[data-suggest]").forEach(function (input) {
+    const list = document.getElementById(input.dataset.suggest);
+    let timer = null;
+    let asked = "";
+    input.addEventListener("input", function () {
+      const text = input.value.split(" — ")[0].trim();
+      if (text.length < 2 || text === asked) return;
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        asked = text;
+        fetch("/api/v1/actors?limit=12&q=" + encodeURIComponent(text), { credentials: "same-origin" })
+          .then(function (r) { return r.ok ? r.json() : { items: [] }; })
+          .then(function (page) {
+            list.textContent = "";
+            page.items.forEach(function (a) {
+              const option = document.createElement("option");
+              option.value = a.name + " — " + a.neighbourhood;
+              list.appendChild(option);
+            });
+          });
+      }, 150);
+    });
+  });
+})();
