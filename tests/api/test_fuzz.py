@@ -41,9 +41,11 @@ APP = create_app(store=STORE)  # type: ignore[arg-type]
 # Routes that end the fuzzer's own session or account (logging out, changing or resetting a
 # password, revoking tokens, disabling a user) would leave the rest of the run logged out:
 # test_accounts.py covers them.
-schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", APP).exclude(
-    path_regex=r"/auth/(logout|password)$|/users/[^/]+/(password|tokens/[^/]+)$"
-).exclude(method="PATCH", path_regex=r"/users/[^/]+$")
+schema = (
+    schemathesis.openapi.from_asgi("/api/v1/openapi.json", APP)
+    .exclude(path_regex=r"/auth/(logout|password)$|/users/[^/]+/(password|tokens/[^/]+)$")
+    .exclude(method="PATCH", path_regex=r"/users/[^/]+$")
+)
 
 
 @pytest.fixture(scope="module")
