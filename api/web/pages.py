@@ -326,6 +326,7 @@ def record_link(
 ) -> Response:
     access = p.require()
     p.check_csrf(csrf_token)
+    access.check_writer()
     _ = p.gettext()
     form = {
         "source": source,
@@ -419,6 +420,7 @@ def record_actor(
 ) -> Response:
     access = p.require()
     p.check_csrf(csrf_token)
+    access.check_writer()
     form = {
         "name": name,
         "kind": kind,

@@ -1,0 +1,148 @@
+"""The pages in a real browser (headless Chromium), phone-sized: a BAR worker logs in, records
+an actor (and meets the look-alike warning), records a link by picking names as they are
+suggested, finds it on the actor's page and in its network view, finds a path; a viewer sees
+no write button; a hostile name stays text; nothing is requested outside the server.
+Screenshots of the main pages are saved in docs/screenshots/ (the README shows them)."""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page
+
+from api.app import create_app
+from api.security import hash_password
+from graph.sqlite_store import SqliteGraphStore
+from ingest.demo import add_demo_users, load
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "docs" / "screenshots"
+PASSWORD = "maillage-demo"
+EVIL = "<img src=x onerror=alert(1)>"
+PHONE = {"width": 360, "height": 740}
+ACTOR_PAGE = re.compile(r"/actors/[0-9a-f]{32}")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    store = SqliteGraphStore(tmp_path_factory.mktemp("site") / "m.db")
+    load(store)
+    add_demo_users(store, hash_password(PASSWORD, "", check=False))
+    store.create_actor({"name": EVIL, "kind": "association", "neighbourhood": "Cureghem-Lemmens"},
+                       by="t")  # fmt: skip
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = uvicorn.Config(create_app(store=store), host="127.0.0.1", port=port, log_level="error")
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if running.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    running.should_exit = True
+    thread.join(timeout=10)
+    store.close()
+
+
+def _open(
+    browser: Browser, base: str, size: dict[str, int], locale: str = "fr-BE"
+) -> tuple[Page, list[str], list[str]]:
+    page = browser.new_page(viewport=size, locale=locale)
+    outside: list[str] = []
+    dialogs: list[str] = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(base) else None)
+
+    def dialog(d: object) -> None:
+        dialogs.append(d.message)  # type: ignore[attr-defined]
+        d.dismiss()  # type: ignore[attr-defined]
+
+    page.on("dialog", dialog)
+    return page, outside, dialogs
+
+
+def _login(page: Page, base: str, user: str) -> None:
+    page.goto(f"{base}/")
+    page.fill("#username", user)
+    page.fill("#password", PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url(f"{base}/")
+
+
+def _no_sideways_scroll(page: Page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+
+
+def test_a_bar_worker_on_a_phone(browser: Browser, server: str) -> None:
+    page, outside, dialogs = _open(browser, server, PHONE)
+    _login(page, server, "amina")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "page-home-phone.png"), full_page=True)
+    _no_sideways_scroll(page)
+    # record an actor: first a look-alike warning, then the new one
+    page.click("text=Enregistrer un acteur")
+    page.fill("#name", "Pharmacy Bara")
+    page.select_option("#kind", "trader")
+    page.click("button.primary")
+    assert page.locator(".warning").is_visible()
+    assert "Pharmacie Bara" in page.locator(".warning").inner_text()
+    page.screenshot(path=str(SHOTS / "page-record-actor-phone.png"), full_page=True)
+    page.fill("#name", "Épicerie du Soleil Levant")
+    page.click("button.primary")
+    page.wait_for_url(ACTOR_PAGE)
+    assert "Épicerie du Soleil Levant" in page.locator("h1").inner_text()
+    # record a link, picking both names as they are suggested
+    page.click("main a.button.primary[href^='/record/link']")  # from the new actor's page
+    assert page.input_value("#source") == "Épicerie du Soleil Levant"
+    page.locator("#target").press_sequentially("biblioth", delay=30)
+    page.wait_for_function(
+        "() => document.querySelectorAll('#target-list option').length > 0", timeout=5000
+    )
+    options = page.eval_on_selector_all("#target-list option", "els => els.map(e => e.value)")
+    choice = next(o for o in options if o.startswith("Bibliotheek Van Lint"))
+    page.fill("#target", choice)
+    page.select_option("#type", "COLLABORATES_WITH")
+    _no_sideways_scroll(page)
+    page.screenshot(path=str(SHOTS / "page-record-link-phone.png"), full_page=True)
+    page.click("button.primary")
+    page.wait_for_url(ACTOR_PAGE)
+    assert "Bibliotheek Van Lint" in page.locator("#links").inner_text()
+    # … and in the actor's network view
+    frame = page.frame_locator("iframe.view")
+    frame.locator("#graph canvas").wait_for(timeout=15000)
+    names = page.frames[1].evaluate("window.maillage.nodes.get().map(n => n.name)")
+    assert "Bibliotheek Van Lint" in names and "Épicerie du Soleil Levant" in names
+    # a path between two actors
+    page.goto(f"{server}/paths?source=Magazin Carpați&target=Mosquée Al-Hidaya")
+    assert "Magazin Carpați →" in page.locator("ol.paths").inner_text()
+    page.screenshot(path=str(SHOTS / "page-paths-phone.png"), full_page=True)
+    # the hostile name is text
+    page.goto(f"{server}/actors?q=img")
+    assert EVIL in page.locator("table").inner_text()
+    assert page.locator("table img").count() == 0
+    page.wait_for_timeout(200)
+    assert dialogs == [] and outside == []
+    page.close()
+
+
+def test_a_viewer_sees_no_write_button(browser: Browser, server: str) -> None:
+    page, outside, _ = _open(browser, server, {"width": 1280, "height": 800})
+    _login(page, server, "partner")
+    assert page.locator("a[href='/record/link']").count() == 0
+    answer = page.goto(f"{server}/record/link")
+    assert answer is not None and answer.status == 403
+    page.goto(f"{server}/actors?lang=nl")
+    assert page.locator("html").get_attribute("lang") == "nl"
+    assert page.locator("h1").inner_text() == "Gids"
+    page.screenshot(path=str(SHOTS / "page-directory-desktop.png"))
+    assert outside == []
+    page.close()

@@ -1,0 +1,149 @@
+"""The web pages over HTTP (the flows in a real browser are in tests/browser/): logging in,
+the directory, recording an actor and a link, rights, CSRF, escaping, and the three languages."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.security import hash_password
+from api.web.i18n import CATALOGUES, LANGS
+from graph.sqlite_store import SqliteGraphStore
+from ingest.demo import add_demo_users, load
+
+PASSWORD = "maillage-demo"
+EVIL = "<img src=x onerror=alert(1)>"
+WEB = Path(__file__).resolve().parents[2] / "api" / "web"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SqliteGraphStore]:
+    s = SqliteGraphStore(tmp_path_factory.mktemp("pages") / "m.db")
+    load(s)
+    add_demo_users(s, hash_password(PASSWORD, "", check=False))
+    yield s
+    s.close()
+
+
+def _client(store: SqliteGraphStore, user: str | None = "amina") -> TestClient:
+    client = TestClient(create_app(store=store))
+    if user:
+        done = client.post("/login", data={"username": user, "password": PASSWORD, "next": "/"},
+                           follow_redirects=False)  # fmt: skip
+        assert done.status_code == 303 and done.headers["location"] == "/"
+    return client
+
+
+def _csrf(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([0-9a-f]{64})"', html)
+    assert found is not None
+    return found.group(1)
+
+
+def test_pages_need_a_login_and_send_back_where_one_was(store: SqliteGraphStore) -> None:
+    client = _client(store, None)
+    first = client.get("/actors?q=x", follow_redirects=False)
+    assert first.status_code == 303 and first.headers["location"] == "/login?next=%2Factors"
+    wrong = client.post("/login", data={"username": "amina", "password": "nope nope nope"})
+    assert wrong.status_code == 401 and "Nom d" in wrong.text  # French by default
+    evil_next = client.post(
+        "/login", data={"username": "amina", "password": PASSWORD, "next": "//evil.example"},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert evil_next.headers["location"] == "/"  # no open redirect
+
+
+def test_directory_search_ignores_case_and_accents(store: SqliteGraphStore) -> None:
+    client = _client(store)
+    page = client.get("/actors", params={"q": "MOSQUEE al hidaya"}).text
+    assert "Mosquée Al-Hidaya" in page and "1 acteurs" in page
+    traders = client.get("/actors", params={"kind": "trader", "page": 2}).text
+    assert "2 / " in traders and "Précédent" in traders
+    dutch = client.get("/actors", params={"lang": "nl", "kind": "school"})
+    assert '<html lang="nl">' in dutch.text and "Gids" in dutch.text
+    assert "maillage_lang=nl" in dutch.headers["set-cookie"]
+
+
+def test_record_an_actor_warns_of_a_look_alike(store: SqliteGraphStore) -> None:
+    client = _client(store)
+    csrf = _csrf(client.get("/record/actor").text)
+    first = {"name": "Pharmacie Kuregem-Apotheek", "kind": "trader",
+             "neighbourhood": "Cureghem-Lemmens", "csrf_token": csrf}  # fmt: skip
+    made = client.post("/record/actor", data=first, follow_redirects=False)
+    assert made.status_code == 303
+    look_alike = client.post("/record/actor", data={**first, "name": "Apotheek Kuregem"})
+    assert "Pharmacie Kuregem-Apotheek" in look_alike.text and 'name="confirmed"' in look_alike.text
+    anyway = client.post(
+        "/record/actor", data={**first, "name": "Apotheek Kuregem", "confirmed": "yes"},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert anyway.status_code == 303
+    forged = client.post("/record/actor", data={**first, "name": "Other", "csrf_token": "0" * 64})
+    assert forged.status_code == 403
+
+
+def test_record_a_link_by_names_and_find_it_on_the_actor_page(store: SqliteGraphStore) -> None:
+    client = _client(store)
+    csrf = _csrf(client.get("/record/link").text)
+    body = {
+        "source": "Magazin Carpați — Cureghem-Lemmens",
+        "target": "bibliotheek van lint",
+        "type": "KNOWS",
+        "mission": "networking",
+        "strength": 2,
+        "csrf_token": csrf,
+    }
+    done = client.post("/record/link", data=body, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    actor_page = client.get(done.headers["location"]).text
+    assert "Bibliotheek Van Lint" in actor_page
+    unknown = client.post("/record/link", data={**body, "target": "Nowhere at all"})
+    assert unknown.status_code == 422 and "Nowhere at all" in unknown.text
+
+
+def test_a_viewer_sees_no_write_button_and_cannot_write(store: SqliteGraphStore) -> None:
+    client = _client(store, "partner")
+    home = client.get("/").text
+    assert "/record/link" not in home
+    assert client.get("/record/link").status_code == 403
+    csrf = _csrf(home)
+    refused = client.post("/record/actor", data={"name": "X asbl", "kind": "association",
+                                                  "neighbourhood": "Cureghem-Lemmens",
+                                                  "csrf_token": csrf})  # fmt: skip
+    assert refused.status_code == 403
+
+
+def test_names_are_text_on_every_page(store: SqliteGraphStore) -> None:
+    evil = store.create_actor(
+        {"name": EVIL, "kind": "association", "neighbourhood": "Cureghem-Lemmens",
+         "themes": ["<script>alert(2)</script>"]}, by="t",
+    )  # fmt: skip
+    client = _client(store)
+    for path in (f"/actors/{evil.id}", "/actors?q=img", "/paths?source=img&target=x"):
+        html = client.get(path).text
+        assert EVIL not in html and "<script>alert" not in html, path
+        if "q=img" in path or "/actors/" in path:
+            assert "&lt;img src=x onerror=alert(1)&gt;" in html, path
+
+
+def test_every_page_string_is_translated_in_the_three_languages() -> None:
+    wanted: set[str] = set()
+    for _f, _l, message, _c, _x in extract_from_dir(
+        str(WEB), method_map=[("**/templates/**.html", "jinja2"), ("**.py", "python")]
+    ):
+        if isinstance(message, str):
+            wanted.add(message)
+    assert len(wanted) > 50
+    for lang in LANGS:
+        with (CATALOGUES / f"{lang}.po").open("rb") as handle:
+            catalogue = read_po(handle, locale=lang)
+        translated = {m.id for m in catalogue if m.id and m.string and not m.fuzzy}
+        missing = sorted(wanted - translated)
+        assert not missing, f"{lang}: no translation for {missing[:5]}"
