@@ -7,51 +7,16 @@ Screenshots of the main pages are saved in docs/screenshots/ (the README shows t
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page
 
-from api.app import create_app
-from api.security import hash_password
-from graph.sqlite_store import SqliteGraphStore
-from ingest.demo import add_demo_users, load
+from .conftest import EVIL, PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "docs" / "screenshots"
-PASSWORD = "maillage-demo"
-EVIL = "<img src=x onerror=alert(1)>"
 PHONE = {"width": 360, "height": 740}
 ACTOR_PAGE = re.compile(r"/actors/[0-9a-f]{32}")
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    store = SqliteGraphStore(tmp_path_factory.mktemp("site") / "m.db")
-    load(store)
-    add_demo_users(store, hash_password(PASSWORD, "", check=False))
-    store.create_actor({"name": EVIL, "kind": "association", "neighbourhood": "Cureghem-Lemmens"},
-                       by="t")  # fmt: skip
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    config = uvicorn.Config(create_app(store=store), host="127.0.0.1", port=port, log_level="error")
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if running.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    running.should_exit = True
-    thread.join(timeout=10)
-    store.close()
 
 
 def _open(
