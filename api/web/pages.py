@@ -21,6 +21,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from rapidfuzz import fuzz, process
 
+from analysis.reach import bar_team_of, reach
 from api.deps import CSRF_FIELD, SESSION_COOKIE, get_store
 from api.policy import Access, access_of
 from api.security import csrf_token, token_hash
@@ -28,6 +29,7 @@ from api.views import ViewName, build_view
 from api.web.i18n import COOKIE, LANGS, Lang, choose, day, translations
 from graph.errors import Conflict, InvalidInput, MaillageError, NotFound
 from graph.model import (
+    ActivityCreate,
     ActorCreate,
     ActorFilter,
     ActorKind,
@@ -38,6 +40,7 @@ from graph.model import (
     LinkFilter,
     LinkType,
     Mission,
+    ReferralCreate,
     normalise_name,
 )
 from graph.store import GraphStore
@@ -466,6 +469,132 @@ def _split(text: str) -> list[str]:
     return [t.strip() for t in text.replace(";", ",").split(",") if t.strip()]
 
 
+REFERRAL_THEMES = (
+    "housing",
+    "income",
+    "health",
+    "mental-health",
+    "debt",
+    "employment",
+    "language",
+    "food",
+    "education",
+    "legal",
+)
+
+
+@router.get("/record/referral", response_class=HTMLResponse)
+def referral_form(p: PageDep) -> HTMLResponse:
+    access = p.require()
+    access.check_writer()
+    return p.render(
+        "record_referral.html",
+        form={"date": date.today().isoformat(), "count": 1},
+        problems=[],
+        themes=REFERRAL_THEMES,
+    )
+
+
+@router.post("/record/referral", response_class=HTMLResponse)
+def record_referral(
+    p: PageDep,
+    service: Annotated[str, Form(max_length=300)],
+    theme: Annotated[str, Form(max_length=40)],
+    day_: Annotated[str, Form(alias="date", max_length=10)],
+    count: Annotated[int, Form(ge=1, le=100)] = 1,
+    outcome: Annotated[str, Form(max_length=20)] = "pending",
+    csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
+) -> Response:
+    """An anonymous referral: from the user's team to a service — a count, a theme, a date
+    and whether the follow-up reached the service; nothing about the person."""
+    access = p.require()
+    p.check_csrf(csrf_token)
+    access.check_writer()
+    _ = p.gettext()
+    form = {"service": service, "theme": theme, "date": day_, "count": count, "outcome": outcome}
+    problems: list[str] = []
+    team = access.user.actor_id
+    if not team:
+        problems.append(_("Your user is not attached to a BAR team: ask a coordinator."))
+    found, _choices = _resolve(p.store, access, service)
+    if found is None:
+        problems.append(_(CHOOSE) % service)
+    if not problems:
+        try:
+            data = ReferralCreate.model_validate(
+                {
+                    "date": day_,
+                    "from_actor": team,
+                    "to_actor": found,
+                    "theme": theme,
+                    "count": count,
+                    "outcome": outcome,
+                }
+            )
+            from api.policy import check_referral_write
+
+            check_referral_write(access, p.store, data.from_actor, data.to_actor)
+            p.store.create_referral(data, by=access.user.name)
+            return RedirectResponse("/?recorded=referral", status_code=303)
+        except HTTPException as exc:
+            problems.append(str(exc.detail))
+        except (MaillageError, ValueError) as exc:
+            problems.append(getattr(exc, "message", None) or str(exc))
+    return p.render(
+        "record_referral.html", status=422, form=form, problems=problems, themes=REFERRAL_THEMES
+    )
+
+
+@router.get("/record/activity", response_class=HTMLResponse)
+def activity_form(p: PageDep) -> HTMLResponse:
+    access = p.require()
+    access.check_writer()
+    form = {"date": date.today().isoformat(), "neighbourhood": access.team_label or ""}
+    return p.render("record_activity.html", form=form, problems=[], participants=[""] * 6)
+
+
+@router.post("/record/activity", response_class=HTMLResponse)
+async def record_activity(p: PageDep, request: Request) -> Response:
+    """A collective (mission 3) or community (mission 4) action and the actors who took part."""
+    access = p.require()
+    fields = await request.form()
+    p.check_csrf(str(fields.get(CSRF_FIELD) or ""))
+    access.check_writer()
+    _ = p.gettext()
+    typed = [str(v) for v in fields.getlist("participant") if str(v).strip()][:100]
+    form = {k: str(fields.get(k) or "") for k in ("name", "mission", "date", "neighbourhood")}
+    problems: list[str] = []
+    ids = [access.user.actor_id] if access.user.actor_id else []
+    for name in typed:
+        found, _choices = _resolve(p.store, access, name)
+        if found is None:
+            problems.append(_(CHOOSE) % name)
+        elif found not in ids:
+            ids.append(found)
+    if not problems:
+        try:
+            data = ActivityCreate.model_validate(
+                {
+                    "name": form["name"],
+                    "mission": form["mission"],
+                    "since": form["date"] or None,
+                    "neighbourhood": form["neighbourhood"],
+                    "participants": ids,
+                }
+            )
+            access.check_write_in(data.neighbourhood, what="this activity")
+            p.store.create_activity(data, by=access.user.name)
+            return RedirectResponse("/?recorded=activity", status_code=303)
+        except HTTPException as exc:
+            problems.append(str(exc.detail))
+        except (MaillageError, ValueError) as exc:
+            problems.append(getattr(exc, "message", None) or str(exc))
+    participants = typed + [""] * max(0, 6 - len(typed))
+    return p.render(
+        "record_activity.html", status=422, form=form, problems=problems, participants=participants
+    )
+
+
 # --------------------------------------------------------------------------- who knows whom
 
 
@@ -490,6 +619,33 @@ def paths_page(p: PageDep, source: str = "", target: str = "") -> HTMLResponse:
     return p.render(
         "paths.html", source=source, target=target, found=found, problems=problems, ids=ids
     )
+
+
+@router.get("/reach", response_class=HTMLResponse)
+def reach_page(
+    p: PageDep,
+    theme: Annotated[str, Query(max_length=80)] = "",
+    language: Annotated[str, Query(max_length=80)] = "",
+    target_group: Annotated[str, Query(max_length=80)] = "",
+) -> HTMLResponse:
+    """Who reaches a public: the actors of a theme, language or target group, each with the
+    chain from the user's team, and those nobody in the team reaches yet."""
+    access = p.require()
+    result = None
+    if theme or language or target_group:
+        graph = access.visible_graph(p.store.snapshot())
+        scope = None if access.sees_everything else access.team_label
+        team = bar_team_of(graph, access.user.actor_id, scope)
+        result = reach(
+            graph,
+            team,
+            theme=theme or None,
+            language=language or None,
+            target_group=target_group or None,
+            neighbourhood=scope,
+        )
+    asked = {"theme": theme, "language": language, "target_group": target_group}
+    return p.render("reach.html", asked=asked, result=result)
 
 
 # --------------------------------------------------------------------------- graph views

@@ -147,3 +147,41 @@ def test_every_page_string_is_translated_in_the_three_languages() -> None:
         translated = {m.id for m in catalogue if m.id and m.string and not m.fuzzy}
         missing = sorted(wanted - translated)
         assert not missing, f"{lang}: no translation for {missing[:5]}"
+
+
+def test_record_an_anonymous_referral_and_an_activity(store: SqliteGraphStore) -> None:
+    client = _client(store)
+    form = client.get("/record/referral").text
+    assert "anonyme" in form and 'name="note"' not in form and 'name="person"' not in form
+    csrf = _csrf(form)
+    before = store.counts()
+    done = client.post(
+        "/record/referral",
+        data={"service": "CPAS-OCMW d'Anderlecht, antenne Cureghem", "theme": "housing",
+              "date": "2026-11-20", "count": 2, "outcome": "reached", "csrf_token": csrf},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert done.status_code == 303, done.text
+    assert store.counts()["referrals"] == before["referrals"] + 1
+    # an extra field about the person is not even read
+    extra = client.post(
+        "/record/referral",
+        data={"service": "nowhere", "theme": "housing", "date": "2026-11-20", "note": "Mme X",
+              "csrf_token": csrf},
+    )  # fmt: skip
+    assert extra.status_code == 422 and "Mme X" not in extra.text
+    activity = client.post(
+        "/record/activity",
+        data={"name": "Séance d'info santé", "mission": "collective", "date": "2026-11-21",
+              "neighbourhood": "Cureghem-Lemmens", "csrf_token": csrf,
+              "participant": ["Mosquée Al-Hidaya", "Pharmacie Bara", ""]},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert activity.status_code == 303, activity.text
+    assert store.counts()["activities"] == before["activities"] + 1
+
+
+def test_reach_lists_the_chain_from_the_team(store: SqliteGraphStore) -> None:
+    client = _client(store)
+    page = client.get("/reach", params={"language": "tr"}).text
+    assert "Atteints par l" in page and "Amina (BAR)" in page and "→" in page
