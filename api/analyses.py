@@ -8,6 +8,8 @@ everything an analysis route or command does (about 430 lines).
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -304,6 +306,31 @@ class ReferralsParameters(Parameters):
 P = TypeVar("P", bound=Parameters)
 
 
+class _Results:
+    """The last analysis results, keyed by the store's version (a write invalidates them)."""
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self.kept: OrderedDict[tuple[Any, ...], BaseModel] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> BaseModel | None:
+        with self.lock:
+            found = self.kept.get(key)
+            if found is not None:
+                self.kept.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[Any, ...], value: BaseModel) -> None:
+        with self.lock:
+            self.kept[key] = value
+            while len(self.kept) > self.size:
+                self.kept.popitem(last=False)
+
+
+RESULTS = _Results()
+
+
 @dataclass(frozen=True)
 class Analysis(Generic[P]):
     """One analysis: its parameters, how it runs on a store, the type of its result."""
@@ -321,9 +348,23 @@ class Analysis(Generic[P]):
         parameters: P | Mapping[str, Any],
         neighbourhood: str | None = None,
     ) -> BaseModel:
-        """Run it: parameters validated (bad ones raise InvalidInput), result typed."""
+        """Run it: parameters validated (bad ones raise InvalidInput), result typed. A result
+        is computed once per state of the store: kept until the next write changes the
+        store's version (dates left to their default are today's: the key holds the day)."""
         checked = validate(self.parameters, parameters)
-        return self.result.model_validate(self.run(store, checked, neighbourhood))
+        key = (
+            id(store),
+            store.version(),
+            self.name,
+            checked.model_dump_json(),
+            neighbourhood,
+            today().isoformat(),
+        )
+        if (hit := RESULTS.get(key)) is not None:
+            return hit
+        result = self.result.model_validate(self.run(store, checked, neighbourhood))
+        RESULTS.put(key, result)
+        return result
 
 
 def _isolation(store: GraphStore, p: IsolationParameters, nb: str | None) -> dict[str, Any]:

@@ -377,6 +377,7 @@ def list_events(where: str) -> tuple[str, str]:
 COUNT_LABEL = {e: f"MATCH (n:{LABELS[e]}) RETURN count(n) AS n" for e in COUNTED}
 COUNT_LINKS = f"MATCH (:Actor)-[r:{_ALL_TYPES}]->(:Actor) RETURN count(r) AS n"
 COUNT_EVENTS = "MATCH (e:Event) RETURN count(e) AS n"
+LAST_EVENT = "OPTIONAL MATCH (c:Counter {name: 'event'}) RETURN coalesce(c.value, 0) AS last"
 
 # Tests only: empty the database in batches, keeping constraints and indexes.
 WIPE_BATCH = "MATCH (n) WITH n LIMIT 5000 DETACH DELETE n RETURN count(n) AS n"

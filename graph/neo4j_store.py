@@ -137,6 +137,9 @@ class _Tx:
         out["events"] = int(self.tx.run(cypher.COUNT_EVENTS).single(strict=True)["n"])
         return out
 
+    def last_event(self) -> int:
+        return int(self.tx.run(cypher.LAST_EVENT).single(strict=True)["last"])
+
     # writes
     def insert_many(self, entity: EntityKind, records: Sequence[Record]) -> None:
         if entity is EntityKind.link:

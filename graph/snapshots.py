@@ -67,6 +67,11 @@ class Snapshots(Transactional):
     def counts(self) -> dict[str, int]:
         return self._read(lambda tx: tx.counts())
 
+    def version(self) -> int:
+        """The number of the last event: it changes with every write to the data, so a result
+        computed from the data holds as long as the version does."""
+        return self._read(lambda tx: tx.last_event())
+
     # -- layout positions (presentation, not domain data: no events, no history)
 
     def positions(self) -> dict[str, tuple[float, float]]:

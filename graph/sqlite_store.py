@@ -439,6 +439,10 @@ class _Tx:
             out[table] = int(count)
         return out
 
+    def last_event(self) -> int:
+        row = self.conn.execute("SELECT max(seq) FROM events").fetchone()
+        return int(row[0] or 0)
+
     # writes
     def insert_many(self, entity: EntityKind, records: Sequence[Record]) -> None:
         if not records:

@@ -104,3 +104,18 @@ def test_each_route_answers_its_type(api: Api, name: str) -> None:
     )
     assert answer.status_code == 200, answer.text
     analysis.result.model_validate(answer.json())
+
+
+def test_results_are_kept_until_the_next_write(sqlite_store: GraphStore) -> None:
+    load(sqlite_store)
+    isolation = REGISTRY["isolation"]
+    first = isolation(sqlite_store, {"as_of": DEMO_END})
+    assert isolation(sqlite_store, {"as_of": DEMO_END}) is first  # computed once
+    assert isolation(sqlite_store, {"as_of": DEMO_END, "dormant_months": 3}) is not first
+    sqlite_store.create_actor(
+        {"name": "Asbl Nouvelle", "kind": "association", "neighbourhood": "Cureghem-Lemmens",
+         "since": "2026-01-01"}, by="t",
+    )  # fmt: skip
+    after = isolation(sqlite_store, {"as_of": DEMO_END})
+    assert after is not first
+    assert after.summary.isolated == first.summary.isolated + 1  # type: ignore[attr-defined]

@@ -56,3 +56,14 @@ def test_events_keep_the_record_at_the_time(store: GraphStore) -> None:
     assert history[0].after is not None and history[0].after["name"] == "Ancien nom"
     assert history[1].before is not None and history[1].before["name"] == "Ancien nom"
     assert history[1].after is not None and history[1].after["name"] == "Nouveau nom"
+
+
+def test_the_version_changes_with_every_write(store: GraphStore) -> None:
+    start = store.version()
+    a = actor(store, "Asbl Version")
+    after_one = store.version()
+    assert after_one > start
+    store.update_actor(a.id, {"description": "changed"}, by="ana")
+    assert store.version() > after_one
+    store.counts()
+    assert store.version() == store.version()  # reading changes nothing
