@@ -9,7 +9,9 @@ dependency as the API's. Pages read and write through the port and the access po
 
 from __future__ import annotations
 
+import csv
 import hmac
+import io
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -19,14 +21,17 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from rapidfuzz import fuzz, process
 
 from analysis.reach import bar_team_of, reach
+from api.analyses import REGISTRY
 from api.deps import CSRF_FIELD, SESSION_COOKIE, get_store
 from api.policy import Access, access_of
 from api.security import csrf_token, token_hash
 from api.views import ViewName, build_view
 from api.web.i18n import COOKIE, LANGS, Lang, choose, day, translations
+from graph.dates import add_months
 from graph.errors import Conflict, InvalidInput, MaillageError, NotFound
 from graph.model import (
     ActivityCreate,
@@ -45,6 +50,7 @@ from graph.model import (
 )
 from graph.store import GraphStore
 from viz import render as render_view
+from viz.charts import line_chart
 from viz.text import KINDS, LINKS
 
 HERE = Path(__file__).parent
@@ -646,6 +652,127 @@ def reach_page(
         )
     asked = {"theme": theme, "language": language, "target_group": target_group}
     return p.render("reach.html", asked=asked, result=result)
+
+
+# --------------------------------------------------------------------------- the dashboard
+
+GROWTH_CHARTS = (
+    ("actors", N_("Actors")),
+    ("links", N_("Links")),
+    ("density", N_("Density")),
+    ("largest_component_share", N_("Share in the main group")),
+    ("isolated", N_("Isolated actors")),
+    ("ei_index_kinds", N_("E–I index across kinds")),
+)
+
+
+def _period(start: date | None, end: date | None) -> tuple[date, date]:
+    last = end or date.today()
+    return (start or add_months(last, -12)), last
+
+
+def _scope(access: Access, asked: str) -> str | None:
+    if access.sees_everything:
+        return asked or None
+    return access.team_label
+
+
+@router.get("/dashboard", response_class=HTMLResponse)
+def dashboard(
+    p: PageDep,
+    start: Annotated[date | None, Query()] = None,
+    end: Annotated[date | None, Query()] = None,
+    neighbourhood: Annotated[str, Query(max_length=200)] = "",
+) -> HTMLResponse:
+    """Growth over a period (charts, each with its data), what changed between its two ends,
+    and referral flows with their saturation warnings — for the neighbourhoods one may see."""
+    access = p.require()
+    if not access.sees_everything and not access.neighbourhoods:
+        raise HTTPException(403, "your user is not attached to a BAR team")
+    first, last = _period(start, end)
+    scope = _scope(access, neighbourhood)
+    growth = REGISTRY["growth"](p.store, {"start": first, "end": last}, scope)
+    compare = REGISTRY["compare"](p.store, {"first": first, "second": last}, scope)
+    referrals = REGISTRY["referrals"](p.store, {"start": first, "end": last}, scope)
+    _ = p.gettext()
+    series = growth.overall  # type: ignore[attr-defined]
+    labels = [pt.date for pt in series]
+    charts = [
+        (
+            _(title),
+            Markup(line_chart(_(title), labels, [getattr(pt, key) for pt in series])),  # noqa: S704
+            [(day(pt.date, p.lang), getattr(pt, key)) for pt in series],
+        )
+        for key, title in GROWTH_CHARTS
+    ]
+    by_worker: dict[str, int] = {}
+    by_mission: dict[str, int] = {}
+    for pt in series:
+        for who, n in (pt.new_links_by_worker or {}).items():
+            by_worker[who] = by_worker.get(who, 0) + n
+        for what, n in (pt.new_links_by_mission or {}).items():
+            by_mission[what] = by_mission.get(what, 0) + n
+    neighbourhoods = [n.name for n in p.store.list_neighbourhoods(limit=200).items]
+    query = urlencode({"start": first, "end": last, "neighbourhood": scope or ""})
+    return p.render(
+        "dashboard.html",
+        first=first,
+        last=last,
+        scope=scope,
+        neighbourhoods=neighbourhoods if access.sees_everything else [],
+        charts=charts,
+        by_worker=sorted(by_worker.items()),
+        by_mission=sorted(by_mission.items()),
+        compare=compare,
+        referrals=referrals,
+        query=query,
+    )
+
+
+@router.get("/dashboard.csv")
+def dashboard_csv(
+    p: PageDep,
+    section: Annotated[str, Query(pattern="^(growth|referrals)$")] = "growth",
+    start: Annotated[date | None, Query()] = None,
+    end: Annotated[date | None, Query()] = None,
+    neighbourhood: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    """The dashboard's figures as CSV (cells a spreadsheet would run as formulas stay text)."""
+    access = p.require()
+    first, last = _period(start, end)
+    scope = _scope(access, neighbourhood)
+    rows: list[list[Any]]
+    if section == "growth":
+        growth = REGISTRY["growth"](p.store, {"start": first, "end": last}, scope)
+        columns = ["date", *(key for key, _t in GROWTH_CHARTS), "new_links"]
+        rows = [columns] + [
+            [getattr(pt, c) for c in columns]
+            for pt in growth.overall  # type: ignore[attr-defined]
+        ]
+    else:
+        flows = REGISTRY["referrals"](p.store, {"start": first, "end": last}, scope)
+        rows = [["service", "from", "to", "referred", "follow_up_rate"]]
+        for service in flows.services:  # type: ignore[attr-defined]
+            for pt in service.series:
+                rows.append([service.service.name, pt.from_, pt.to, pt.referred, pt.follow_up_rate])
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([[_cell(v) for v in row] for row in rows])
+    name = f"maillage-{section}-{first}-{last}.csv"
+    return Response(
+        buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell that a spreadsheet never runs as a formula (OWASP "CSV Injection")."""
+    if value is None:
+        return ""
+    if isinstance(value, int | float):
+        return str(value)  # a number stays a number, even a negative one
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 # --------------------------------------------------------------------------- graph views

@@ -185,3 +185,31 @@ def test_reach_lists_the_chain_from_the_team(store: SqliteGraphStore) -> None:
     client = _client(store)
     page = client.get("/reach", params={"language": "tr"}).text
     assert "Atteints par l" in page and "Amina (BAR)" in page and "→" in page
+
+
+def test_the_dashboard_in_dutch_with_its_data_and_csv(store: SqliteGraphStore) -> None:
+    client = _client(store, "coordinator")
+    page = client.get("/dashboard", params={"lang": "nl", "start": "2025-11-28",
+                                            "end": "2026-11-28"})  # fmt: skip
+    html = page.text
+    assert page.status_code == 200 and '<html lang="nl">' in html
+    assert "Groei" in html and html.count("<svg") == 6 and "28 nov 2026" in html
+    assert "CPAS-OCMW" in html and 'class="warning"' in html  # the saturation warning
+    growth = client.get("/dashboard.csv", params={"section": "growth", "start": "2025-11-28",
+                                                  "end": "2026-11-28"})  # fmt: skip
+    lines = growth.text.strip().splitlines()
+    assert lines[0].startswith("date,actors,links") and len(lines) == 14  # header, 13 months
+    assert "attachment" in growth.headers["content-disposition"]
+    flows = client.get("/dashboard.csv", params={"section": "referrals"}).text
+    assert flows.startswith("service,from,to") and "CPAS-OCMW" in flows
+    # a BAR worker sees their own neighbourhood only
+    bar = _client(store, "amina").get("/dashboard", params={"neighbourhood": "Elsewhere"})
+    assert bar.status_code == 200 and "Cureghem-Lemmens" in bar.text
+
+
+def test_csv_cells_never_run_as_formulas() -> None:
+    from api.web.pages import _cell
+
+    assert [_cell(v) for v in ("=1+1", "+x", "-2", "@A1", "ok", 3, -0.5, None)] == [
+        "'=1+1", "'+x", "'-2", "'@A1", "ok", "3", "-0.5", ""
+    ]  # fmt: skip
