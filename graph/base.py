@@ -22,6 +22,10 @@ from graph.model import (
     ActorFilter,
     ActorUpdate,
     EntityKind,
+    FollowUp,
+    FollowUpCreate,
+    FollowUpFilter,
+    FollowUpUpdate,
     Link,
     LinkCreate,
     LinkFilter,
@@ -227,6 +231,26 @@ class BaseGraphStore(WhoKnowsWhom, Snapshots, Users):
     def end_neighbourhood(self, neighbourhood_id: str, until: date, *, by: str) -> Neighbourhood:
         record = self._end(EntityKind.neighbourhood, neighbourhood_id, until, by)
         return Neighbourhood.model_validate(record)
+
+    # -- follow-ups (decided at team meetings)
+
+    def create_follow_up(
+        self, data: FollowUpCreate | Mapping[str, Any], *, by: str, at: datetime | None = None
+    ) -> FollowUp:
+        return FollowUp.model_validate(self._create_many(EntityKind.follow_up, [data], by, at)[0])
+
+    def update_follow_up(
+        self, follow_up_id: str, changes: FollowUpUpdate | Mapping[str, Any], *, by: str
+    ) -> FollowUp:
+        record = self._update(EntityKind.follow_up, follow_up_id, FollowUpUpdate, changes, by)
+        return FollowUp.model_validate(record)
+
+    def list_follow_ups(
+        self, filters: FollowUpFilter | None = None, *, limit: int = 50, offset: int = 0
+    ) -> Page[FollowUp]:
+        rows, total = self._list(EntityKind.follow_up, filters or FollowUpFilter(), limit, offset)
+        items = [FollowUp.model_validate(r) for r in rows]
+        return Page[FollowUp](items=items, total=total, limit=limit, offset=offset)
 
     def list_neighbourhoods(
         self, filters: NeighbourhoodFilter | None = None, *, limit: int = 50, offset: int = 0

@@ -18,6 +18,7 @@ from graph.model import (
     ActorFilter,
     EntityKind,
     EventFilter,
+    FollowUpFilter,
     LinkFilter,
     LinkType,
     NeighbourhoodFilter,
@@ -37,6 +38,7 @@ LABELS: dict[EntityKind, str] = {
     EntityKind.user: "User",
     EntityKind.token: "Token",
     EntityKind.throttle: "Throttle",
+    EntityKind.follow_up: "FollowUp",
 }
 COUNTED = (
     EntityKind.actor,
@@ -77,6 +79,7 @@ def schema_statements() -> list[str]:
         "CREATE CONSTRAINT user_id IF NOT EXISTS FOR (n:User) REQUIRE n.id IS UNIQUE",
         "CREATE CONSTRAINT token_id IF NOT EXISTS FOR (n:Token) REQUIRE n.id IS UNIQUE",
         "CREATE CONSTRAINT throttle_id IF NOT EXISTS FOR (n:Throttle) REQUIRE n.id IS UNIQUE",
+        "CREATE CONSTRAINT follow_up_id IF NOT EXISTS FOR (n:FollowUp) REQUIRE n.id IS UNIQUE",
         "CREATE CONSTRAINT counter_name IF NOT EXISTS FOR (c:Counter) REQUIRE c.name IS UNIQUE",
         "CREATE INDEX actor_name IF NOT EXISTS FOR (n:Actor) ON (n.name_norm)",
         "CREATE INDEX actor_kind IF NOT EXISTS FOR (n:Actor) ON (n.kind)",
@@ -161,6 +164,14 @@ def node_where(f: BaseModel, params: dict[str, Any]) -> tuple[str, str]:
                 visible_nbs=list(f.in_neighbourhoods),
             )
         order = "n.date DESC, n.id"
+    elif isinstance(f, FollowUpFilter):
+        if f.taken_by:
+            add("n.taken_by = $taken_by", taken_by=f.taken_by.casefold())
+        if f.done is not None:
+            add("n.done = $done", done=int(f.done))
+        if f.neighbourhood:
+            add("n.neighbourhood_norm = $nb", nb=normalise_name(f.neighbourhood))
+        order = "n.done, n.id"
     elif isinstance(f, NeighbourhoodFilter):
         if f.municipality:
             add("n.municipality_norm = $municipality", municipality=normalise_name(f.municipality))

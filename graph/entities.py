@@ -20,6 +20,8 @@ from graph.model import (
     Actor,
     ActorCreate,
     EntityKind,
+    FollowUp,
+    FollowUpCreate,
     Link,
     LinkCreate,
     LinkType,
@@ -181,6 +183,24 @@ SPECS: dict[EntityKind, EntitySpec] = {
         kind=EntityKind.token,
         word="token",
         index=lambda r: {"natural_key": r["natural_key"], "since": None, "until": None},
+    ),
+    EntityKind.follow_up: EntitySpec(
+        kind=EntityKind.follow_up,
+        word="follow-up",
+        index=lambda r: {
+            "taken_by": str(r["taken_by"]).casefold(),
+            "done": int(bool(r.get("done"))),
+            "neighbourhood_norm": normalise_name(r["neighbourhood"]),
+            "since": None,
+            "until": None,
+        },
+        record=FollowUp,
+        create=FollowUpCreate,
+        involves=lambda r: [*r["actors"], *([r["introducer"]] if r.get("introducer") else [])],
+        references=lambda r: {
+            "actors": list(r["actors"]),
+            **({"introducer": [r["introducer"]]} if r.get("introducer") else {}),
+        },
     ),
     EntityKind.throttle: EntitySpec(
         kind=EntityKind.throttle,

@@ -100,6 +100,7 @@ class EntityKind(StrEnum):
     user = "user"
     token = "token"  # noqa: S105 - the name of a kind of record
     throttle = "throttle"  # failed logins counted per user name and per client address
+    follow_up = "follow_up"  # "we will do this, who, by when", noted at a team meeting
 
 
 class Role(StrEnum):
@@ -628,6 +629,58 @@ class ReferralQuery(BaseModel):
 
 class ReferralFilter(ReferralQuery, Visibility):
     """A referral query as the store takes it: one end in a neighbourhood the reader sees."""
+
+
+# --------------------------------------------------------------------------- follow-ups
+
+
+class FollowUpCreate(_Input):
+    """What a team decides at its meeting: an introduction to make (or an isolated actor to
+    meet), who takes it and by when."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "actors": [ExampleId, ExampleId],
+                    "introducer": ExampleId,
+                    "taken_by": "amina",
+                    "due": "2026-12-15",
+                    "neighbourhood": "Cureghem-Lemmens",
+                    "what": "introduce them at the next health session",
+                }
+            ]
+        }
+    )
+
+    actors: list[Id] = Field(min_length=1, max_length=2)
+    introducer: Id | None = None
+    taken_by: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    due: date | None = None
+    neighbourhood: Name
+    what: ShortText | None = None
+    done: bool = False
+
+
+class FollowUpUpdate(_Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"done": True}]})
+
+    done: bool | None = None
+    due: date | None = None
+    taken_by: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)] | None
+    ) = None
+    what: ShortText | None = None
+
+
+class FollowUp(FollowUpCreate, Recorded):
+    model_config = ConfigDict(extra="ignore")
+
+
+class FollowUpFilter(BaseModel):
+    taken_by: FilterText | None = None
+    done: bool | None = None
+    neighbourhood: FilterText | None = None
 
 
 class NeighbourhoodFilter(BaseModel):

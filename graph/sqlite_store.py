@@ -30,6 +30,7 @@ from graph.model import (
     ActorFilter,
     EntityKind,
     EventFilter,
+    FollowUpFilter,
     LinkFilter,
     NeighbourhoodFilter,
     ReferralFilter,
@@ -159,6 +160,19 @@ MIGRATIONS: list[str] = [
         data TEXT NOT NULL
     );
     """,
+    # 5: follow-ups decided at team meetings
+    """
+    CREATE TABLE follow_ups (
+        id TEXT PRIMARY KEY,
+        taken_by TEXT NOT NULL,
+        done INTEGER NOT NULL,
+        neighbourhood_norm TEXT NOT NULL,
+        since TEXT,
+        until TEXT,
+        data TEXT NOT NULL
+    );
+    CREATE INDEX follow_ups_taken_by ON follow_ups(taken_by, done);
+    """,
 ]
 
 TABLES = {
@@ -170,6 +184,7 @@ TABLES = {
     EntityKind.user: "users",
     EntityKind.token: "tokens",
     EntityKind.throttle: "throttles",
+    EntityKind.follow_up: "follow_ups",
 }
 COUNTED = ("actors", "links", "activities", "referrals", "neighbourhoods", "events")
 
@@ -262,6 +277,14 @@ def _where(entity: EntityKind, f: BaseModel) -> tuple[str, list[Any], str]:
             local = f"SELECT id FROM actors WHERE {cond}"  # noqa: S608 - placeholders only
             add(f"(from_actor IN ({local}) OR to_actor IN ({local}))", *values, *values)
         order = "date DESC, id"
+    elif isinstance(f, FollowUpFilter):
+        if f.taken_by:
+            add("taken_by = ?", f.taken_by.casefold())
+        if f.done is not None:
+            add("done = ?", int(f.done))
+        if f.neighbourhood:
+            add("neighbourhood_norm = ?", normalise_name(f.neighbourhood))
+        order = "done, id"
     elif isinstance(f, NeighbourhoodFilter):
         if f.municipality:
             add("municipality_norm = ?", normalise_name(f.municipality))

@@ -40,6 +40,10 @@ from graph.model import (
     EgoNetwork,
     Event,
     EventFilter,
+    FollowUp,
+    FollowUpCreate,
+    FollowUpFilter,
+    FollowUpUpdate,
     IntroductionPath,
     Link,
     LinkCreate,
@@ -145,6 +149,17 @@ class GraphStore(UserStore, Protocol):
     def list_neighbourhoods(
         self, filters: NeighbourhoodFilter | None = None, *, limit: int = 50, offset: int = 0
     ) -> Page[Neighbourhood]: ...
+
+    # follow-ups decided at team meetings
+    def create_follow_up(
+        self, data: FollowUpCreate | Input, *, by: str, at: datetime | None = None
+    ) -> FollowUp: ...
+    def update_follow_up(
+        self, follow_up_id: str, changes: FollowUpUpdate | Input, *, by: str
+    ) -> FollowUp: ...
+    def list_follow_ups(
+        self, filters: FollowUpFilter | None = None, *, limit: int = 50, offset: int = 0
+    ) -> Page[FollowUp]: ...
 
     # who knows whom
     def ego_network(

@@ -140,3 +140,31 @@ def test_neighbourhoods(store: GraphStore) -> None:
         store.create_neighbourhood(
             {"name": "X", "municipality": "Y", "sector_codes": ["not a code!"]}, by="coord"
         )
+
+
+def test_follow_ups_decided_at_a_meeting(store: GraphStore) -> None:
+    from graph.model import EntityKind, EventFilter, FollowUpFilter
+
+    a = actor(store, "Consultation ONE")
+    b = actor(store, "Groupe des mamans", kind="resident_group")
+    c = actor(store, "Espace femmes")
+    made = store.create_follow_up(
+        {"actors": [a.id, b.id], "introducer": c.id, "taken_by": "Amina", "due": "2026-12-15",
+         "neighbourhood": "Cureghem", "what": "introduce them"}, by="lucie",
+    )  # fmt: skip
+    assert made.done is False and made.recorded_by == "lucie"
+    store.create_follow_up(
+        {"actors": [c.id], "taken_by": "joris", "neighbourhood": "Cureghem"}, by="lucie"
+    )
+    mine = store.list_follow_ups(FollowUpFilter(taken_by="amina"))
+    assert [f.id for f in mine.items] == [made.id]
+    done = store.update_follow_up(made.id, {"done": True}, by="amina")
+    assert done.done and store.list_follow_ups(FollowUpFilter(done=False)).total == 1
+    before = state(store)
+    with pytest.raises(InvalidInput):
+        store.create_follow_up(
+            {"actors": ["ghost"], "taken_by": "amina", "neighbourhood": "Cureghem"}, by="lucie"
+        )
+    assert state(store) == before
+    events = store.list_events(EventFilter(actor=b.id)).items
+    assert [e.entity for e in events][-2:] == [EntityKind.follow_up, EntityKind.follow_up]
