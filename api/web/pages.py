@@ -41,6 +41,8 @@ from graph.model import (
     ActorQuery,
     ActorStatus,
     EventFilter,
+    FollowUpCreate,
+    FollowUpFilter,
     LinkCreate,
     LinkFilter,
     LinkType,
@@ -212,7 +214,11 @@ def home(p: PageDep) -> HTMLResponse:
         if access.role.value != "viewer"
         else []
     )
-    return p.render("home.html", team=team, recent=recent)
+    mine = p.store.list_follow_ups(
+        FollowUpFilter(taken_by=access.user.name, done=False), limit=50
+    ).items
+    names = {a.id: a.name for a in _actors(p.store, {x for f in mine for x in f.actors})}
+    return p.render("home.html", team=team, recent=recent, follow_ups=mine, names=names)
 
 
 @router.get("/actors", response_class=HTMLResponse)
@@ -652,6 +658,103 @@ def reach_page(
         )
     asked = {"theme": theme, "language": language, "target_group": target_group}
     return p.render("reach.html", asked=asked, result=result)
+
+
+# --------------------------------------------------------------------------- the team meeting
+
+
+def _linked(store: GraphStore, a: str, b: str) -> bool:
+    links = store.list_links(LinkFilter(actor=a), limit=1000).items
+    return any({link.source, link.target} == {a, b} for link in links)
+
+
+@router.get("/meeting", response_class=HTMLResponse)
+def meeting(p: PageDep, neighbourhood: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
+    """The team meeting, full screen: the neighbourhood's bridging view, and a walk through the
+    agenda by keyboard — each isolated actor, each introduction worth making — with a form to
+    note who takes it and by when."""
+    access = p.require()
+    scope = _scope(access, neighbourhood)
+    if scope is None and not access.sees_everything:
+        raise HTTPException(403, "your user is not attached to a BAR team")
+    isolation = REGISTRY["isolation"](p.store, {}, scope)
+    bridging = REGISTRY["bridging"](p.store, {"opportunities": 10}, scope)
+    _ = p.gettext()
+    agenda: list[dict[str, Any]] = []
+    for item in isolation.isolated:  # type: ignore[attr-defined]
+        agenda.append(
+            {
+                "kind": _("Isolated actor"),
+                "title": item.name,
+                "reason": item.reason,
+                "actors": [item.id],
+                "introducer": None,
+            }
+        )
+    for o in bridging.opportunities:  # type: ignore[attr-defined]
+        agenda.append(
+            {
+                "kind": _("Introduction to make"),
+                "title": " ↔ ".join(a.name for a in o.actors),
+                "reason": o.reason,
+                "actors": [a.id for a in o.actors],
+                "introducer": o.introducer.id,
+            }
+        )
+    follow_ups = p.store.list_follow_ups(
+        FollowUpFilter(neighbourhood=scope) if scope else FollowUpFilter(), limit=200
+    ).items
+    names = {a.id: a.name for a in _actors(p.store, {x for f in follow_ups for x in f.actors})}
+    realised = {f.id for f in follow_ups if len(f.actors) == 2 and _linked(p.store, *f.actors)}
+    users = [u.name for u in p.store.list_users() if u.role.value in ("bar", "coordinator")]
+    view = "/views/bridging" + (f"?{urlencode({'neighbourhood': scope})}" if scope else "")
+    return p.render(
+        "meeting.html",
+        agenda=agenda,
+        follow_ups=follow_ups,
+        names=names,
+        realised=realised,
+        users=users,
+        view=view,
+        scope=scope or "",
+    )
+
+
+@router.post("/meeting/follow-ups")
+async def add_follow_up(p: PageDep, request: Request) -> Response:
+    access = p.require()
+    fields = await request.form()
+    p.check_csrf(str(fields.get(CSRF_FIELD) or ""))
+    access.check_writer()
+    actors = [str(a) for a in fields.getlist("actor") if str(a)]
+    scope = str(fields.get("neighbourhood") or access.team_label or "")
+    access.check_write_in(scope, what="this follow-up")
+    data = FollowUpCreate.model_validate(
+        {
+            "actors": actors,
+            "introducer": str(fields.get("introducer") or "") or None,
+            "taken_by": str(fields.get("taken_by") or access.user.name),
+            "due": str(fields.get("due") or "") or None,
+            "neighbourhood": scope,
+            "what": str(fields.get("what") or "") or None,
+        }
+    )
+    p.store.create_follow_up(data, by=access.user.name)
+    item = str(fields.get("item") or "0")
+    return RedirectResponse(
+        f"/meeting?{urlencode({'neighbourhood': scope})}#item-{item}", status_code=303
+    )
+
+
+@router.post("/follow-ups/{follow_up_id}/done")
+def follow_up_done(
+    p: PageDep, follow_up_id: str, csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = ""
+) -> Response:
+    access = p.require()
+    p.check_csrf(csrf_token)
+    access.check_writer()
+    p.store.update_follow_up(follow_up_id, {"done": True}, by=access.user.name)
+    return RedirectResponse("/", status_code=303)
 
 
 # --------------------------------------------------------------------------- the dashboard

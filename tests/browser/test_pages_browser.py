@@ -111,3 +111,43 @@ def test_a_viewer_sees_no_write_button(browser: Browser, server: str) -> None:
     page.screenshot(path=str(SHOTS / "page-directory-desktop.png"))
     assert outside == []
     page.close()
+
+
+def test_the_team_meeting_walk_by_keyboard(browser: Browser, server: str) -> None:
+    page, outside, dialogs = _open(browser, server, {"width": 1600, "height": 900})
+    _login(page, server, "amina")
+    page.goto(f"{server}/meeting")
+    page.wait_for_function("() => window.meeting !== undefined")
+    frame = page.frames[1]
+    frame.wait_for_function("() => window.maillage && window.maillage.ready")
+    agenda = page.evaluate("JSON.parse(document.getElementById('agenda-data').textContent)")
+    introductions = [i for i, item in enumerate(agenda) if item["introducer"]]
+    assert len(introductions) >= 2
+    # step by keyboard to the first two introductions
+    steps = []
+    for target in introductions[:2]:
+        while page.evaluate("window.meeting.index") != target:
+            page.keyboard.press("n")
+        item = agenda[target]
+        focused = set(frame.evaluate("window.maillage.focused || []"))
+        assert set(item["actors"]) | {item["introducer"]} <= focused
+        assert page.locator("#agenda-reason").inner_text() == item["reason"]
+        steps.append(item)
+    page.keyboard.press("p")
+    assert page.evaluate("window.meeting.index") == introductions[1] - 1
+    page.screenshot(path=str(SHOTS / "page-meeting-desktop.png"))
+    # note who takes the second one, by when
+    while page.evaluate("window.meeting.index") != introductions[1]:
+        page.keyboard.press("n")
+    page.select_option("#taken_by", "amina")
+    page.fill("#due", "2026-12-20")
+    page.fill("#what", "introduce them at the next health session")
+    page.click("#follow-up-form button")
+    page.wait_for_url(re.compile(r"/meeting"))
+    assert "amina" in page.locator("#follow-ups").inner_text()
+    page.goto(f"{server}/")
+    assert (
+        "introduce them at the next health session" in page.locator("#my-follow-ups").inner_text()
+    )
+    assert dialogs == [] and outside == []
+    page.close()
