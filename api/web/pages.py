@@ -132,6 +132,7 @@ class Page:
             can_write=bool(access and access.role.can_write and access.role.value != "viewer"),
             csrf=csrf_token(self.token) if self.token and access else "",
             path=self.request.url.path,
+            query_items=list(self.request.query_params.multi_items()),
             **context,
         )
         response = HTMLResponse(html, status_code=status)

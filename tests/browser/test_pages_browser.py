@@ -151,3 +151,29 @@ def test_the_team_meeting_walk_by_keyboard(browser: Browser, server: str) -> Non
     )
     assert dialogs == [] and outside == []
     page.close()
+
+
+def test_a_coordinator_reads_the_dashboard_in_dutch_and_downloads_it(
+    browser: Browser, server: str
+) -> None:
+    page, outside, _ = _open(browser, server, {"width": 1280, "height": 900}, locale="fr-BE")
+    _login(page, server, "coordinator")
+    page.goto(f"{server}/dashboard?start=2025-11-28&end=2026-11-28")
+    assert page.locator("h1").inner_text() == "Tableau de bord"
+    page.select_option("#lang-switch", "nl")  # the switch submits itself
+    page.wait_for_url(re.compile(r"lang=nl"))
+    assert page.locator("h1").inner_text() == "Dashboard"
+    assert page.locator("html").get_attribute("lang") == "nl"
+    assert "Groei" in page.locator("main").inner_text()
+    assert "28 nov 2026" in page.locator(".meta").inner_text()  # Dutch dates
+    assert page.locator("svg.chart").count() == 6
+    page.screenshot(path=str(SHOTS / "page-dashboard-desktop.png"), full_page=False)
+    with page.expect_download() as download:
+        page.click("text=De groei downloaden (CSV)")
+    saved = Path(download.value.path()).read_text(encoding="utf-8")
+    assert saved.startswith("date,actors,links")
+    # the language is remembered
+    page.goto(f"{server}/actors")
+    assert page.locator("h1").inner_text() == "Gids"
+    assert outside == []
+    page.close()
