@@ -47,8 +47,8 @@ def main() -> None:
         store = SqliteGraphStore(Path(folder) / "m.db")
         size = load(store, args.actors)
         team = store.list_actors(ActorFilter(neighbourhood="N3"), limit=1).items[0]
-        store.create_user({"name": "worker", "role": "bar", "actor_id": team.id},
-                          hash_password("a long bench passphrase", "worker"), by="bench")  # fmt: skip
+        hashed = hash_password("a long bench passphrase", "worker")
+        store.create_user({"name": "worker", "role": "bar", "actor_id": team.id}, hashed, by="b")
         client = TestClient(create_app(store=store))
         client.post("/login", data={"username": "worker", "password": "a long bench passphrase"})
         print(f"{size['actors']} actors, {size['links']} links")
