@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Annotated, Any, Generic, Self, TypeVar
+from typing import Annotated, Any, Generic, Literal, Self, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -792,6 +792,9 @@ class UserUpdate(_Input):
     disabled: bool | None = Field(
         default=None, description="A disabled user cannot log in; their tokens stop working"
     )
+    lang: Literal["fr", "nl", "en"] | None = Field(
+        default=None, description="The language of the pages for this user"
+    )
 
 
 class TokenInfo(BaseModel):
@@ -839,6 +842,7 @@ class User(BaseModel):
     role: Role
     actor_id: str | None = None
     disabled: bool = False
+    lang: str | None = None
     recorded_by: str
     recorded_at: datetime
     updated_by: str | None = None

@@ -36,9 +36,10 @@ def translations(lang: Lang) -> Translations:
     return Translations(buffer)
 
 
-def choose(request: Request) -> Lang:
-    """The language asked for (``?lang=``), remembered (cookie), or the browser's."""
-    asked = request.query_params.get("lang") or request.cookies.get(COOKIE)
+def choose(request: Request, remembered: str | None = None) -> Lang:
+    """The language asked for (``?lang=``), remembered for the user (their account, else a
+    cookie), or the browser's."""
+    asked = request.query_params.get("lang") or remembered or request.cookies.get(COOKIE)
     if asked in LANGS:
         return asked
     header = request.headers.get("accept-language", "")

@@ -97,10 +97,14 @@ class Page:
     def __init__(self, request: Request, store: GraphStore) -> None:
         self.request = request
         self.store = store
-        self.lang: Lang = choose(request)
         self.token = request.cookies.get(SESSION_COOKIE)
         user = store.user_for_token(token_hash(self.token)) if self.token else None
         self.access: Access | None = access_of(user, store) if user else None
+        self.lang: Lang = choose(request, user.lang if user else None)
+        asked = request.query_params.get("lang")
+        if user is not None and asked in LANGS and asked != user.lang:
+            # the switch is remembered for the user, on every device they log in from
+            store.update_user(user.name, {"lang": asked}, by=user.name)
 
     @property
     def logged_in(self) -> bool:
@@ -816,6 +820,18 @@ def dashboard(
             by_worker[who] = by_worker.get(who, 0) + n
         for what, n in (pt.new_links_by_mission or {}).items():
             by_mission[what] = by_mission.get(what, 0) + n
+    # new links per interval, for each BAR worker and each mission: one chart each
+    for group, field in ((by_worker, "new_links_by_worker"), (by_mission, "new_links_by_mission")):
+        for key in sorted(group):
+            values = [(getattr(pt, field) or {}).get(key, 0) for pt in series[1:]]
+            title = _("New links: %s") % key
+            charts.append(
+                (
+                    title,
+                    Markup(line_chart(title, labels[1:], values)),  # noqa: S704 - numbers, escaped
+                    [(day(pt.date, p.lang), v) for pt, v in zip(series[1:], values, strict=True)],
+                )
+            )
     neighbourhoods = [n.name for n in p.store.list_neighbourhoods(limit=200).items]
     query = urlencode({"start": first, "end": last, "neighbourhood": scope or ""})
     return p.render(

@@ -11,10 +11,21 @@ from playwright.sync_api import Browser
 from .conftest import PASSWORD
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
-PAGES = ["/", "/actors", "/actors?q=mosq&kind=place_of_worship", "/record/link",
-         "/record/actor", "/record/referral", "/record/activity",
-         "/paths?source=Magazin Carpați&target=Mosquée Al-Hidaya", "/reach?language=tr",
-         "/meeting", "/dashboard", "/actors?lang=nl"]  # fmt: skip
+PAGES = [
+    "/",
+    "/actors",
+    "/actors?q=mosq&kind=place_of_worship",
+    "/record/link",
+    "/record/actor",
+    "/record/referral",
+    "/record/activity",
+    "/paths?source=Magazin Carpați&target=Mosquée Al-Hidaya",
+    "/reach?language=tr",
+    "/meeting",
+    "/dashboard",
+    "/actors?lang=nl",
+    "/actors?lang=fr",
+]  # (and back: the language is remembered for the user)
 
 
 @pytest.mark.parametrize("size", [{"width": 360, "height": 740}, {"width": 1280, "height": 800}])
