@@ -298,6 +298,43 @@ def _actors(store: GraphStore, ids: set[str]) -> list[Any]:
     return out
 
 
+@router.post("/actors/{actor_id}/{action}")
+def actor_action(
+    p: PageDep,
+    actor_id: str,
+    action: str,
+    until: Annotated[str, Form(max_length=10)] = "",
+    reason: Annotated[str, Form(max_length=500)] = "",
+    csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
+) -> Response:
+    """End, reopen or retract an actor from its page, as the policy allows (the same guard as
+    the API's)."""
+    from api.policy import ActorGuard
+
+    access = p.require()
+    p.check_csrf(csrf_token)
+    guard = ActorGuard(ActorFilter)
+    actor = p.store.get_actor(actor_id)
+    try:
+        if action == "end":
+            guard.end(access, p.store, actor)
+            day_ = date.fromisoformat(until) if until else date.today()
+            p.store.end_actor(actor_id, day_, by=access.user.name)
+        elif action == "reopen":
+            guard.undo(access, p.store, actor, "reopen")
+            p.store.reopen_actor(actor_id, by=access.user.name)
+        elif action == "retract":
+            guard.undo(access, p.store, actor, "retract")
+            p.store.retract_actor(actor_id, by=access.user.name, reason=reason)
+            return RedirectResponse("/actors", status_code=303)
+        else:
+            raise HTTPException(404, "no such action")
+    except (MaillageError, ValueError) as exc:
+        message = getattr(exc, "message", None) or str(exc)
+        return p.render("message.html", status=422, message=message)
+    return RedirectResponse(f"/actors/{actor_id}", status_code=303)
+
+
 # --------------------------------------------------------------------------- recording
 
 

@@ -218,3 +218,31 @@ def test_csv_cells_never_run_as_formulas() -> None:
     assert [_cell(v) for v in ("=1+1", "+x", "-2", "@A1", "ok", 3, -0.5, None)] == [
         "'=1+1", "'+x", "'-2", "'@A1", "ok", "3", "-0.5", ""
     ]  # fmt: skip
+
+
+def test_end_reopen_and_retract_from_the_actor_page(store: SqliteGraphStore) -> None:
+    client = _client(store)
+    made = store.create_actor(
+        {"name": "Asbl Éphémère", "kind": "association", "neighbourhood": "Cureghem-Lemmens",
+         "since": "2025-01-01"}, by="amina",
+    )  # fmt: skip
+    page = client.get(f"/actors/{made.id}").text
+    csrf = _csrf(page)
+    assert f"/actors/{made.id}/end" in page
+    ended = client.post(f"/actors/{made.id}/end", data={"until": "2026-01-01", "csrf_token": csrf},
+                        follow_redirects=False)  # fmt: skip
+    assert ended.status_code == 303 and store.get_actor(made.id).until is not None
+    assert f"/actors/{made.id}/reopen" in client.get(f"/actors/{made.id}").text
+    reopened = client.post(f"/actors/{made.id}/reopen", data={"csrf_token": csrf},
+                           follow_redirects=False)  # fmt: skip
+    assert reopened.status_code == 303 and store.get_actor(made.id).until is None
+    retracted = client.post(
+        f"/actors/{made.id}/retract", data={"reason": "a test record", "csrf_token": csrf},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert retracted.status_code == 303
+    partner = _client(store, "partner")
+    refused = partner.post(
+        f"/actors/{made.id}/reopen", data={"csrf_token": _csrf(partner.get("/").text)}
+    )
+    assert refused.status_code == 403
