@@ -226,6 +226,8 @@ def bridging_opportunities(
     u, v = two_step.row, two_step.col
     keep = u < v
     u, v = u[keep], v[keep]
+    if len(u) == 0:  # nobody has a common contact (no links yet)
+        return []
     linked = np.asarray(binary[u, v]).ravel() > 0
     u, v = u[~linked], v[~linked]
     community = np.array([community_of.get(x, -1) for x in nodes])
@@ -264,7 +266,8 @@ def bridging_opportunities(
         brokers = set(simple[x]) & set(simple[y])
 
         def tie(b: Any, x: Any = x, y: Any = y) -> tuple[int, int, str]:
-            s1, s2 = int(simple[x][b]["weight"]), int(simple[y][b]["weight"])
+            s1 = int(simple[x][b].get("weight", 1))
+            s2 = int(simple[y][b].get("weight", 1))
             return (min(s1, s2), s1 + s2, str(b))
 
         broker = max(brokers, key=tie)
@@ -286,8 +289,8 @@ def bridging_opportunities(
             if differs_c[k]
             else "are different kinds of actor"
         )
-        s1 = int(simple[x][broker]["weight"])
-        s2 = int(simple[y][broker]["weight"])
+        s1 = int(simple[x][broker].get("weight", 1))
+        s2 = int(simple[y][broker].get("weight", 1))
         reason = (
             f"{names[x]} and {names[y]} both {' and '.join(what)}, but are not linked and "
             f"{apart}. {names[broker]} knows both ({STRENGTH_WORDS.get(s1, 'a tie')} with "

@@ -67,8 +67,10 @@ def brokerage_census(graph: nx.Graph, groups: Mapping[Any, Hashable]) -> dict[An
     if n == 0:
         return {}
     a.data[:] = 1.0
-    labels = {g: i for i, g in enumerate(sorted({groups[v] for v in nodes}, key=str))}
-    group = np.array([labels[groups[v]] for v in nodes])
+    # an actor missing from the groups is a group of its own
+    group_of = {v: groups.get(v, ("ungrouped", v)) for v in nodes}
+    labels = {g: i for i, g in enumerate(sorted(set(group_of.values()), key=str))}
+    group = np.array([labels[group_of[v]] for v in nodes])
     onehot = sp.csr_array((np.ones(n), (np.arange(n), group)), shape=(n, len(labels)))
     per_group = (a @ onehot).toarray()  # neighbours of each actor, per group
     degree = per_group.sum(axis=1)

@@ -15,7 +15,7 @@ import numpy as np
 import rustworkx as rx
 import scipy.sparse as sp
 
-from analysis.graphs import adjacency
+from analysis.graphs import adjacency, simple_graph
 
 EXACT_LIMIT = 20_000
 DEFAULT_SAMPLES = 1000
@@ -128,8 +128,10 @@ def betweenness(
     >>> round(result["values"]["Medici"], 3), result["method"]
     (0.522, 'exact')
     """
+    if graph.is_multigraph() or graph.is_directed():
+        graph = simple_graph(graph)  # parallel or directed links count once, undirected
     n = graph.number_of_nodes()
-    if n <= exact_limit or samples >= n:
+    if n <= max(exact_limit, 2) or samples >= n:  # two actors or fewer: nothing to sample
         return {"method": "exact", "values": _exact(graph) if n else {}, "samples": None}
     nodes, a = adjacency(graph)
     a.data[:] = 1.0

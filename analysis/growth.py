@@ -17,6 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
+from analysis.errors import BadParameter
 from graph.dates import add_months
 from graph.model import normalise_name
 
@@ -45,9 +46,9 @@ def dates_between(start: date, end: date, interval: str = "month") -> list[date]
     ['2025-01-31', '2025-02-28', '2025-03-31', '2025-04-30']
     """
     if interval not in INTERVALS:
-        raise ValueError(f"interval must be one of {', '.join(INTERVALS)}, not {interval!r}")
+        raise BadParameter(f"interval must be one of {', '.join(INTERVALS)}, not {interval!r}")
     if end < start:
-        raise ValueError(f"end ({end.isoformat()}) is before start ({start.isoformat()})")
+        raise BadParameter(f"end ({end.isoformat()}) is before start ({start.isoformat()})")
     out = []
     step = 0
     while True:
@@ -61,7 +62,7 @@ def dates_between(start: date, end: date, interval: str = "month") -> list[date]
         out.append(day)
         step += 1
         if len(out) > 1000:
-            raise ValueError("more than 1000 points: choose a longer interval")
+            raise BadParameter("more than 1000 points: choose a longer interval")
     return out
 
 
@@ -319,7 +320,7 @@ def compare(history: nx.MultiDiGraph, first: date, second: date) -> dict[str, An
     (['A', 'B'], 1)
     """
     if second < first:
-        raise ValueError("the second date is before the first")
+        raise BadParameter("the second date is before the first")
     h = _arrays(history)
     everyone = np.ones(len(h.nodes), dtype=bool)
     a = _state(h, first.toordinal(), everyone)

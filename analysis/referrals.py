@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from analysis.errors import BadParameter
 from analysis.growth import dates_between
 
 KNOWN = ("reached", "not_reached")
@@ -68,7 +69,7 @@ def referral_flows(
     """
     edges = dates_between(start, end, interval)
     if len(edges) < 2:
-        raise ValueError("start and end must span at least one interval")
+        raise BadParameter("start and end must span at least one interval")
     periods = len(edges) - 1
     services: dict[str, dict[str, list[int]]] = {}
     for ref in referrals:

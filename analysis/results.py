@@ -65,6 +65,10 @@ class IsolationParameters(_Result):
 class IsolationResult(_Result):
     """Who is isolated, and why."""
 
+    note: str | None = Field(
+        default=None, description="Why the result is empty, when it is (no actor, no link…)"
+    )
+
     as_of: str
     parameters: IsolationParameters
     graph: GraphSize
@@ -162,6 +166,10 @@ class BridgingParameters(_Result):
 class BridgingResult(_Result):
     """Brokers, communities, brokerage roles and bridging opportunities."""
 
+    note: str | None = Field(
+        default=None, description="Why the result is empty, when it is (no actor, no link…)"
+    )
+
     as_of: str
     parameters: BridgingParameters
     graph: GraphSize
@@ -190,6 +198,10 @@ class BrokerageParameters(_Result):
 class BrokerageResult(_Result):
     """Gould–Fernandez brokerage roles."""
 
+    note: str | None = Field(
+        default=None, description="Why the result is empty, when it is (no actor, no link…)"
+    )
+
     as_of: str
     parameters: BrokerageParameters
     graph: GraphSize
@@ -206,6 +218,10 @@ class CommunitiesParameters(_Result):
 
 class CommunitiesResult(_Result):
     """Louvain communities (seeded)."""
+
+    note: str | None = Field(
+        default=None, description="Why the result is empty, when it is (no actor, no link…)"
+    )
 
     as_of: str
     parameters: CommunitiesParameters
@@ -247,6 +263,10 @@ class PeriodParameters(_Result):
 class GrowthResult(_Result):
     """How the network grows, overall and per neighbourhood."""
 
+    note: str | None = Field(
+        default=None, description="Why the result is empty, when it is (no actor, no link…)"
+    )
+
     parameters: PeriodParameters
     graph: HistorySize
     overall: list[GrowthPoint]
@@ -268,6 +288,10 @@ class CompareParameters(_Result):
 
 class CompareResult(_Result):
     """What changed between two dates."""
+
+    note: str | None = Field(
+        default=None, description="Why the result is empty, when it is (no actor, no link…)"
+    )
 
     parameters: CompareParameters
     joined: list[ActorRef]
@@ -312,6 +336,10 @@ class ReferralParameters(PeriodParameters):
 
 class ReferralsResult(_Result):
     """Referral flows per receiving service, and saturation warnings."""
+
+    note: str | None = Field(
+        default=None, description="Why the result is empty, when it is (no actor, no link…)"
+    )
 
     parameters: ReferralParameters
     services: list[ServiceFlow]

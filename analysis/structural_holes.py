@@ -60,6 +60,8 @@ def constraint(graph: nx.Graph, weight: str | None = None) -> dict[Any, float]:
     >>> round(c["Medici"], 4)
     0.2099
     """
+    if graph.number_of_nodes() == 0:
+        return {}
     nodes, mutual, p, rowsum = _normalised(graph, weight)
     pattern = mutual.copy()
     pattern.data[:] = 1.0
@@ -92,6 +94,8 @@ def effective_size(graph: nx.Graph, weight: str | None = None) -> dict[Any, floa
     >>> round(effective_size(g)["Medici"], 4)
     5.6667
     """
+    if graph.number_of_nodes() == 0:
+        return {}
     nodes, mutual, p, rowsum = _normalised(graph, weight)
     pattern = mutual.copy()
     pattern.data[:] = 1.0

@@ -27,6 +27,7 @@ from analysis.bridging import (
     named_communities,
 )
 from analysis.brokerage import ROLES, brokerage_census
+from analysis.errors import BadParameter
 from analysis.graphs import simple_graph, size_label
 from analysis.growth import compare, growth
 from analysis.isolation import isolated_actors
@@ -40,7 +41,7 @@ from graph.validation import validate
 def _checked(fn: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
     try:
         result: dict[str, Any] = fn(*args, **kwargs)
-    except ValueError as exc:
+    except BadParameter as exc:  # a parameter that cannot be analysed: the user's to fix
         raise InvalidInput(str(exc)) from exc
     return result
 
@@ -362,9 +363,28 @@ class Analysis(Generic[P]):
         )
         if (hit := RESULTS.get(key)) is not None:
             return hit
-        result = self.result.model_validate(self.run(store, checked, neighbourhood))
+        data = self.run(store, checked, neighbourhood)
+        data.setdefault("note", _why_empty(data))
+        result = self.result.model_validate(data)
         RESULTS.put(key, result)
         return result
+
+
+def _why_empty(result: Mapping[str, Any]) -> str | None:
+    """A sentence saying why a result is empty, for a new team on its first day."""
+    size = result.get("graph") or result.get("after") or {}
+    actors = size.get("actors", size.get("actors_ever"))
+    links = size.get("links", size.get("links_ever"))
+    if actors == 0:
+        return "No actor is recorded here on that date: there is nothing to analyse yet."
+    if links == 0:
+        return (
+            "No link is recorded between these actors yet: record who knows whom to see "
+            "isolation, brokers and bridges."
+        )
+    if "services" in result and not result["services"]:
+        return "No referral is recorded in this period."
+    return None
 
 
 def _isolation(store: GraphStore, p: IsolationParameters, nb: str | None) -> dict[str, Any]:
