@@ -33,7 +33,7 @@ from analysis.growth import compare, growth
 from analysis.isolation import isolated_actors
 from analysis.referrals import referral_flows
 from graph.errors import InvalidInput
-from graph.model import ReferralFilter, normalise_name, today
+from graph.model import Day, ReferralFilter, normalise_name, today
 from graph.store import GraphStore
 from graph.validation import validate
 
@@ -260,12 +260,12 @@ class Parameters(BaseModel):
 
 
 class IsolationParameters(Parameters):
-    as_of: date | None = AsOfField
+    as_of: Day | None = AsOfField
     dormant_months: int = Field(default=6, ge=1, le=120, description="Dormant after N months")
 
 
 class BridgingParameters(Parameters):
-    as_of: date | None = AsOfField
+    as_of: Day | None = AsOfField
     seed: int = SeedField
     top: int = TopField
     opportunities: int = Field(default=20, ge=0, le=200, description="Introductions to list")
@@ -273,33 +273,33 @@ class BridgingParameters(Parameters):
 
 
 class BrokerageParameters(Parameters):
-    as_of: date | None = AsOfField
+    as_of: Day | None = AsOfField
     groups: Groups = "kind"
     seed: int = SeedField
     top: int = TopField
 
 
 class CommunitiesParameters(Parameters):
-    as_of: date | None = AsOfField
+    as_of: Day | None = AsOfField
     seed: int = SeedField
     resolution: float = Field(default=1.0, gt=0, le=10, description="Louvain's resolution")
 
 
 class GrowthParameters(Parameters):
-    start: date | None = StartField
-    end: date | None = EndField
+    start: Day | None = StartField
+    end: Day | None = EndField
     interval: Interval = "month"
     by_neighbourhood: bool = Field(default=True, description="A series per neighbourhood too")
 
 
 class CompareParameters(Parameters):
-    first: date = Field(description="The earlier date", examples=["2025-11-01"])
-    second: date | None = Field(default=None, description="The later date (default: today)")
+    first: Day = Field(description="The earlier date", examples=["2025-11-01"])
+    second: Day | None = Field(default=None, description="The later date (default: today)")
 
 
 class ReferralsParameters(Parameters):
-    start: date | None = StartField
-    end: date | None = EndField
+    start: Day | None = StartField
+    end: Day | None = EndField
     interval: Interval = "month"
     window: int = Field(default=3, ge=1, le=24, description="Intervals compared for saturation")
 

@@ -204,7 +204,30 @@ ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
 Tags = Annotated[list[Tag], Field(max_length=50), AfterValidator(_clean_tags)]
-PastDate = Annotated[date, AfterValidator(_not_future)]
+
+
+def _no_timestamp(value: Any) -> Any:
+    """A date or a moment is written as ISO 8601 text: a bare number (a Unix timestamp) is
+    refused, pydantic would read it as seconds since 1970."""
+    if isinstance(value, bool | int | float) or (
+        isinstance(value, str) and value.strip().lstrip("-").replace(".", "", 1).isdigit()
+    ):
+        raise ValueError("write dates as YYYY-MM-DD (or moments in ISO 8601), not as a number")
+    return value
+
+
+def _utc_range(moment: datetime) -> datetime:
+    """A moment that can be written in UTC (9999-12-31T23:59:59-14:00 cannot)."""
+    try:
+        (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("this moment is out of range once written in UTC") from exc
+    return moment
+
+
+Day = Annotated[date, BeforeValidator(_no_timestamp)]
+Moment = Annotated[datetime, BeforeValidator(_no_timestamp), AfterValidator(_utc_range)]
+PastDate = Annotated[date, BeforeValidator(_no_timestamp), AfterValidator(_not_future)]
 Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Slug = Annotated[
     str,
@@ -588,7 +611,7 @@ class ActorQuery(BaseModel):
     target_group: FilterText | None = _q("women")
     q: FilterText | None = _q("maison", "Text search on names (case and accents ignored)")
     status: ActorStatus | None = _q("active")
-    as_of: date | None = _q("2025-06-01", "Actors that existed on this day")
+    as_of: Day | None = _q("2025-06-01", "Actors that existed on this day")
 
 
 class ActorFilter(ActorQuery, Visibility):
@@ -600,7 +623,7 @@ class LinkQuery(BaseModel):
     type: LinkType | None = _q("KNOWS")
     mission: Mission | None = _q("networking")
     recorded_by: FilterText | None = _q("amina")
-    as_of: date | None = _q("2025-06-01", "Links that were true on this day")
+    as_of: Day | None = _q("2025-06-01", "Links that were true on this day")
 
 
 class LinkFilter(LinkQuery, Visibility):
@@ -611,7 +634,7 @@ class ActivityQuery(BaseModel):
     neighbourhood: FilterText | None = _q("Cureghem")
     mission: ActivityMission | None = _q("collective")
     actor: FilterText | None = _q(ExampleId, "Activities this actor took part in")
-    as_of: date | None = _q("2025-06-01")
+    as_of: Day | None = _q("2025-06-01")
 
 
 class ActivityFilter(ActivityQuery, Visibility):
@@ -623,8 +646,8 @@ class ReferralQuery(BaseModel):
     to_actor: FilterText | None = _q(ExampleId)
     theme: FilterText | None = _q("housing")
     outcome: ReferralOutcome | None = _q("reached")
-    start: date | None = _q("2025-01-01", "Referrals on or after this day")
-    end: date | None = _q("2025-12-31", "Referrals on or before this day")
+    start: Day | None = _q("2025-01-01", "Referrals on or after this day")
+    end: Day | None = _q("2025-12-31", "Referrals on or before this day")
 
 
 class ReferralFilter(ReferralQuery, Visibility):
@@ -685,7 +708,7 @@ class FollowUpFilter(BaseModel):
 
 class NeighbourhoodFilter(BaseModel):
     municipality: FilterText | None = _q("Anderlecht")
-    as_of: date | None = _q("2025-06-01")
+    as_of: Day | None = _q("2025-06-01")
 
 
 class EventFilter(BaseModel):
@@ -693,8 +716,8 @@ class EventFilter(BaseModel):
     entity_id: FilterText | None = _q(ExampleId, "Events of this record")
     entity: EntityKind | None = _q("link")
     user: FilterText | None = _q("amina")
-    start: datetime | None = _q("2025-01-01T00:00:00Z")
-    end: datetime | None = _q("2025-02-01T00:00:00Z")
+    start: Moment | None = _q("2025-01-01T00:00:00Z")
+    end: Moment | None = _q("2025-02-01T00:00:00Z")
 
 
 T = TypeVar("T")

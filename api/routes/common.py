@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import AccessDep, Store
 from api.policy import Guard
-from graph.model import ExampleId, Page, PastDate, today
+from graph.model import Day, ExampleId, Page, PastDate, today
 from graph.store import GraphStore
 
 C = TypeVar("C", bound=BaseModel)
@@ -66,7 +66,7 @@ class RetractBody(BaseModel):
 
 
 AsOf = Annotated[
-    date | None,
+    Day | None,
     Query(description="Read what was true on this day", examples=["2025-06-01"]),
 ]
 Limit = Annotated[int, Query(ge=1, le=1000, description="Page size", examples=[50])]

@@ -40,6 +40,7 @@ from graph.model import (
     ActorKind,
     ActorQuery,
     ActorStatus,
+    Day,
     EventFilter,
     FollowUpCreate,
     FollowUpFilter,
@@ -255,7 +256,7 @@ def directory(
 
 @router.get("/actors/{actor_id}", response_class=HTMLResponse)
 def actor_page(
-    p: PageDep, actor_id: str, as_of: Annotated[date | None, Query()] = None
+    p: PageDep, actor_id: str, as_of: Annotated[Day | None, Query()] = None
 ) -> HTMLResponse:
     access = p.require()
     try:
@@ -825,8 +826,8 @@ def _scope(access: Access, asked: str) -> str | None:
 @router.get("/dashboard", response_class=HTMLResponse)
 def dashboard(
     p: PageDep,
-    start: Annotated[date | None, Query()] = None,
-    end: Annotated[date | None, Query()] = None,
+    start: Annotated[Day | None, Query()] = None,
+    end: Annotated[Day | None, Query()] = None,
     neighbourhood: Annotated[str, Query(max_length=200)] = "",
 ) -> HTMLResponse:
     """Growth over a period (charts, each with its data), what changed between its two ends,
@@ -890,8 +891,8 @@ def dashboard(
 def dashboard_csv(
     p: PageDep,
     section: Annotated[str, Query(pattern="^(growth|referrals)$")] = "growth",
-    start: Annotated[date | None, Query()] = None,
-    end: Annotated[date | None, Query()] = None,
+    start: Annotated[Day | None, Query()] = None,
+    end: Annotated[Day | None, Query()] = None,
     neighbourhood: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
     """The dashboard's figures as CSV (cells a spreadsheet would run as formulas stay text)."""
