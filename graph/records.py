@@ -105,14 +105,65 @@ class RecordEngine(Transactional):
 
         def work(tx: WriteTx) -> None:
             self._check_references(tx, spec, records)
+            moved = self._agree_in_time(tx, spec, records, user, when)
             tx.insert_many(entity, records)
-            tx.append_events(events)
+            tx.append_events([*moved, *events])
 
         try:
             self._write(work)
         except Conflict as exc:
             raise self._explain_conflict(spec, records, exc) from exc
         return records
+
+    @staticmethod
+    def _agree_in_time(
+        tx: WriteTx, spec: EntitySpec, records: Sequence[Record], user: str, when: datetime
+    ) -> list[Record]:
+        """Dates that agree everywhere. Nothing new attaches to an actor ended before it; and a
+        link, referral or activity dated before an actor was recorded proves the actor was
+        there: its ``since`` moves back to that day, with an event (so lists, networks, paths,
+        snapshots and growth all count the record on the same dates)."""
+        started = {
+            EntityKind.link: "since",
+            EntityKind.referral: "date",
+            EntityKind.activity: "since",
+        }.get(spec.kind)
+        if started is None:
+            return []
+        ids = sorted({i for r in records for ids in spec.references(r).values() for i in ids})
+        actors = {a["id"]: a for a in tx.get_many(EntityKind.actor, ids)}
+        earliest: dict[str, str] = {}
+        problems = []
+        for index, record in enumerate(records):
+            day = record.get(started)
+            if not day:
+                continue
+            for field, refs in spec.references(record).items():
+                for actor_id in refs:
+                    actor = actors.get(actor_id)
+                    if actor is None:
+                        continue
+                    if actor.get("until") and day >= actor["until"]:
+                        problems.append({
+                            "row": index, "field": field,
+                            "message": f"{actor['name']!r} ended on {actor['until']}: nothing "
+                            "new attaches to an ended actor (reopen it first if it is back)",
+                        })  # fmt: skip
+                    elif actor.get("since") and day < actor["since"]:
+                        earliest[actor_id] = min(day, earliest.get(actor_id, day))
+        if problems:
+            raise InvalidInput(describe(problems, rows=len(records) > 1), details=problems)
+        events = []
+        actor_spec = SPECS[EntityKind.actor]
+        for actor_id, day in sorted(earliest.items()):
+            before = actors[actor_id]
+            after = {**before, "since": day, "updated_by": user, "updated_at": when.isoformat()}
+            _derive(actor_spec, after)
+            tx.replace(EntityKind.actor, after)
+            events.append(
+                make_event(EventAction.update, EntityKind.actor, user, when, before, after)
+            )
+        return events
 
     @staticmethod
     def _check_batch_duplicates(spec: EntitySpec, records: Sequence[Record]) -> None:
@@ -202,6 +253,8 @@ class RecordEngine(Transactional):
         patch = update.model_dump(mode="json", exclude_unset=True)
         when = now()
         attempted: list[Record] = []
+        if not patch:  # nothing to change: nothing written, no event
+            return self._get(entity, record_id)
 
         def work(tx: WriteTx) -> Record:
             before = tx.get(entity, record_id)
@@ -213,6 +266,14 @@ class RecordEngine(Transactional):
             fields.update(patch)
             checked = validate(create_model, fields)
             after = {**before, **_dump(checked)}
+            if after == before:  # the same values again: nothing written, no event
+                return before
+            if entity is EntityKind.actor and after.get("until") and after["status"] != "closed":
+                raise InvalidInput(
+                    f"this actor ended on {after['until']}: reopen it "
+                    f"(POST /api/v1/actors/{record_id}/reopen) rather than change its status",
+                    details=[{"field": "status", "message": "the actor is ended"}],
+                )
             after["updated_by"] = user
             after["updated_at"] = when.isoformat()
             _derive(spec, after)
