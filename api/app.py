@@ -21,6 +21,7 @@ from api.routes import (
     links,
     neighbourhoods,
     network,
+    privacy,
     referrals,
     users,
 )
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         events,
         analysis,
         users,
+        privacy,
     ):
         app.include_router(module.router, prefix="/api/v1")
 

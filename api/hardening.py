@@ -101,7 +101,7 @@ class Hardening:
         # The body is read here, up to the cap, before the app sees any of it: a client that
         # sends more (whatever its Content-Length said) gets 413 and nothing is parsed.
         body = bytearray()
-        more = scope["method"] not in ("GET", "HEAD", "OPTIONS", "DELETE")
+        more = scope["method"] not in ("GET", "HEAD", "OPTIONS")
         while more:
             message = await receive()
             if message["type"] == "http.disconnect":

@@ -86,6 +86,10 @@ class BaseGraphStore(WhoKnowsWhom, Snapshots, Users):
         """An actor recorded by mistake: absent on every date, with its open links."""
         return Actor.model_validate(self._retract(EntityKind.actor, actor_id, by, reason))
 
+    def erase_actor(self, actor_id: str, *, by: str, reason: str) -> None:
+        """Erase an actor for good (privacy): see ``RecordEngine._erase_actor``."""
+        self._erase_actor(actor_id, by, reason)
+
     def list_actors(
         self, filters: ActorFilter | None = None, *, limit: int = 50, offset: int = 0
     ) -> Page[Actor]:

@@ -404,3 +404,19 @@ FORGET_POSITIONS = "MATCH (a:Actor) WHERE a.layout_x IS NOT NULL REMOVE a.layout
 SAVE_POSITIONS = (
     "UNWIND $rows AS r MATCH (a:Actor {id: r.id}) SET a.layout_x = r.x, a.layout_y = r.y"
 )
+
+
+# --------------------------------------------------------------------------- erasure
+
+ERASE_ACTOR = (
+    "MATCH (a:Actor {id: $id}) OPTIONAL MATCH (a)-[r]-() "
+    "WITH a, collect(r.id) AS links DETACH DELETE a RETURN links"
+)
+ERASE_REFERRALS = "MATCH (n:Referral) WHERE n.from_actor = $id OR n.to_actor = $id DETACH DELETE n"
+ACTIVITIES_WITH = (
+    "MATCH (n:Activity) WHERE $id IN coalesce(n.participants, []) RETURN n.data AS data"
+)
+SCRUB_EVENTS = (
+    "MATCH (e:Event) WHERE $id IN e.actors OR e.entity_id IN $ids "
+    "SET e.before = $gone, e.after = $gone"
+)

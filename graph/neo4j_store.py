@@ -181,6 +181,19 @@ class _Tx:
         for chunk in chunks(list(rows), BATCH):
             self.tx.run(cypher.SAVE_POSITIONS, rows=list(chunk)).consume()
 
+    def erase_actor(self, actor_id: str) -> list[str]:
+        """Delete an actor, its links and the referrals naming it; the link ids erased."""
+        self.tx.run(cypher.ERASE_REFERRALS, id=actor_id).consume()
+        row = self.tx.run(cypher.ERASE_ACTOR, id=actor_id).single()
+        return [str(x) for x in (row["links"] if row else []) if x]
+
+    def activities_with(self, actor_id: str) -> list[Record]:
+        return self._data(cypher.ACTIVITIES_WITH, id=actor_id)
+
+    def scrub_events(self, actor_id: str, record_ids: Sequence[str], gone: Record) -> None:
+        text = json.dumps(gone)
+        self.tx.run(cypher.SCRUB_EVENTS, id=actor_id, ids=list(record_ids), gone=text).consume()
+
     def append_events(self, events: Sequence[Record]) -> None:
         if not events:
             return

@@ -144,11 +144,14 @@ class RecordEngine(Transactional):
                     if actor is None:
                         continue
                     if actor.get("until") and day >= actor["until"]:
-                        problems.append({
-                            "row": index, "field": field,
-                            "message": f"{actor['name']!r} ended on {actor['until']}: nothing "
-                            "new attaches to an ended actor (reopen it first if it is back)",
-                        })  # fmt: skip
+                        problems.append(
+                            {
+                                "row": index,
+                                "field": field,
+                                "message": f"{actor['name']!r} ended on {actor['until']}: nothing "
+                                "new attaches to an ended actor (reopen it first if it is back)",
+                            }
+                        )
                     elif actor.get("since") and day < actor["since"]:
                         earliest[actor_id] = min(day, earliest.get(actor_id, day))
         if problems:
@@ -411,9 +414,13 @@ class RecordEngine(Transactional):
             if entity is EntityKind.actor:
                 after["status"] = ActorStatus.closed.value
                 for link in tx.open_links_of(record_id):
-                    gone = {**link, "since": link.get("since") or start,
-                            "retracted": after["retracted"], "updated_by": user,
-                            "updated_at": when.isoformat()}  # fmt: skip
+                    gone = {
+                        **link,
+                        "since": link.get("since") or start,
+                        "retracted": after["retracted"],
+                        "updated_by": user,
+                        "updated_at": when.isoformat(),
+                    }
                     gone["until"] = gone["since"]
                     tx.replace(EntityKind.link, gone)
                     events.append(
@@ -425,3 +432,38 @@ class RecordEngine(Transactional):
             return after
 
         return self._write(work)
+
+    def _erase_actor(self, actor_id: str, by: str, reason: str) -> None:
+        """The privacy erasure: the actor, its links and the referrals naming it are deleted;
+        it leaves the activities it took part in; every event about it or its links keeps only
+        that something was erased; one event says who erased it, when and why."""
+        user = check_user(by)
+        why = (reason or "").strip()
+        if not why or len(why) > 500:
+            raise InvalidInput(
+                "say why the actor is erased (a reason of 1 to 500 characters)",
+                details=[{"field": "reason", "message": "required"}],
+            )
+        when = now()
+
+        def work(tx: WriteTx) -> None:
+            if tx.get(EntityKind.actor, actor_id) is None:
+                raise NotFound(f"no actor has the id {actor_id!r}", details={"id": actor_id})
+            for activity in tx.activities_with(actor_id):
+                kept = [p for p in activity["participants"] if p != actor_id]
+                tx.replace(EntityKind.activity, {**activity, "participants": kept})
+            links = tx.erase_actor(actor_id)
+            tx.scrub_events(actor_id, [actor_id, *links], {"erased": True})
+            note = {
+                "id": actor_id,
+                "erased": True,
+                "by": user,
+                "at": when.isoformat(),
+                "reason": why,
+                "links_erased": len(links),
+            }
+            event = make_event(EventAction.delete, EntityKind.actor, user, when, None, note)
+            event["actors"] = []  # nothing points at the erased actor any more
+            tx.append_events([event])
+
+        self._write(work)

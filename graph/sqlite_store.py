@@ -507,6 +507,37 @@ class _Tx:
             [(r["id"], r["x"], r["y"]) for r in rows],
         )
 
+    def erase_actor(self, actor_id: str) -> list[str]:
+        """Delete an actor, its links and the referrals naming it; the link ids erased."""
+        c = self.conn
+        links = [r[0] for r in c.execute(
+            "SELECT id FROM links WHERE source = ? OR target = ?", (actor_id, actor_id)
+        ).fetchall()]  # fmt: skip
+        c.execute("DELETE FROM links WHERE source = ? OR target = ?", (actor_id, actor_id))
+        c.execute(
+            "DELETE FROM referrals WHERE from_actor = ? OR to_actor = ?", (actor_id, actor_id)
+        )
+        c.execute("DELETE FROM positions WHERE actor_id = ?", (actor_id,))
+        c.execute("DELETE FROM actors WHERE id = ?", (actor_id,))
+        return links
+
+    def activities_with(self, actor_id: str) -> list[Record]:
+        rows = self.conn.execute(
+            f"SELECT data FROM activities WHERE {_has_tag('participants')}",  # noqa: S608
+            (actor_id,),
+        ).fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+    def scrub_events(self, actor_id: str, record_ids: Sequence[str], gone: Record) -> None:
+        text = json.dumps(gone)
+        marks = ",".join("?" * len(record_ids)) or "''"
+        self.conn.execute(  # placeholders only
+            "UPDATE events SET before = ?, after = ? WHERE seq IN "  # noqa: S608
+            "(SELECT seq FROM event_actors WHERE actor_id = ?) "
+            f"OR entity_id IN ({marks})",
+            [text, text, actor_id, *record_ids],
+        )
+
     def append_events(self, events: Sequence[Record]) -> None:
         for e in events:
             cur = self.conn.execute(
