@@ -383,6 +383,31 @@ def view(
 
 
 @app.command()
+def purge(
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="List who would be erased; change nothing"
+    ),
+    months: int = typer.Option(
+        None, min=1, help="Retention period (default: MAILLAGE_RETENTION_MONTHS or 24)"
+    ),
+) -> None:
+    """Erase key residents ended longer ago than the retention period (privacy)."""
+    from graph.retention import purge as run_purge
+
+    period = months or Settings().retention_months
+    with _store() as store:
+        try:
+            erased = run_purge(store, period, today(), by="purge", dry_run=dry_run)
+        except MaillageError as exc:
+            raise _fail(exc) from exc
+    out = Console()
+    verb = "would be erased" if dry_run else "erased"
+    for actor in erased:
+        out.print(f"{escape(actor.name)} ({actor.id}), ended on {actor.until}: {verb}")
+    out.print(f"{len(erased)} key resident(s) ended more than {period} months ago {verb}.")
+
+
+@app.command()
 def info() -> None:
     """Which store is configured and what it holds."""
     with _store() as store:

@@ -16,7 +16,7 @@ class Settings(BaseSettings):
 
     ``MAILLAGE_STORE=sqlite|neo4j``, ``MAILLAGE_DB`` (the SQLite file), ``NEO4J_URI``,
     ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``MAILLAGE_NEO4J_DATABASE``, ``MAILLAGE_HOST``,
-    ``MAILLAGE_PORT``.
+    ``MAILLAGE_PORT``, ``MAILLAGE_RETENTION_MONTHS``.
     """
 
     model_config = SettingsConfigDict(env_prefix="MAILLAGE_", populate_by_name=True)
@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     )
     max_import_body: int = Field(
         default=50 * 1024 * 1024, ge=1024, description="Largest body of an import (bytes)"
+    )
+    retention_months: int = Field(
+        default=24, ge=1, description="Key residents ended longer ago are erased by 'purge'"
     )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.settings import Settings
+from api.settings import Settings, open_store
 from graph.neo4j_store import Neo4jGraphStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -125,3 +125,27 @@ def test_scripted_session(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) 
         assert network(None) == {"BAR Midi"}
         after = client.get("/api/v1/reach", params={"language": "ro"}, headers=h).json()
         assert after["reached"] == [] and len(after["unreached"]) == 2
+
+
+def test_purge_from_the_command_line(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MAILLAGE_", "NEO4J_"))}
+    env.update(MAILLAGE_STORE="sqlite", MAILLAGE_DB=str(tmp_path / "m.db"))
+    store = open_store(Settings(store="sqlite", db=tmp_path / "m.db"))
+    gone = store.create_actor(
+        {"name": "Madame <b>Z.</b>", "kind": "key_resident", "neighbourhood": "Midi",
+         "consent_date": "2015-01-01", "since": "2015-01-01", "until": "2016-01-01"}, by="t"
+    ).id  # fmt: skip
+    store.close()
+    dry = cli(env, "purge", "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "Madame <b>Z.</b>" in dry.stdout and "1 key resident(s)" in dry.stdout
+    assert "would be erased" in dry.stdout
+    real = cli({**env, "MAILLAGE_RETENTION_MONTHS": "12"}, "purge")
+    assert real.returncode == 0, real.stderr
+    assert "more than 12 months ago erased" in real.stdout
+    store = open_store(Settings(store="sqlite", db=tmp_path / "m.db"))
+    try:
+        assert store.counts()["actors"] == 0, gone
+    finally:
+        store.close()
+    assert cli(env, "purge", "--months", "0").returncode == 2

@@ -4,11 +4,13 @@ history; the events keep only that something was erased, by whom and why."""
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 
 from graph.errors import InvalidInput, NotFound
 from graph.model import ActorFilter, EventAction, LinkFilter
+from graph.retention import purge
 from graph.store import GraphStore
 
 from .helpers import actor
@@ -51,3 +53,27 @@ def test_an_erased_actor_leaves_no_trace_but_the_erasure(store: GraphStore) -> N
     assert last.after["by"] == "coordinator" and last.after["links_erased"] == 1
     with pytest.raises(NotFound):
         store.erase_actor(kr.id, by="coordinator", reason="again")
+
+
+def test_retention_erases_key_residents_ended_long_ago_and_only_them(store: GraphStore) -> None:
+    old = actor(store, "Madame Z.", kind="key_resident", consent_date="2019-01-01",
+                since="2019-01-01", until="2021-03-01")  # fmt: skip
+    recent = actor(store, "Monsieur Y.", kind="key_resident", consent_date="2019-01-01",
+                   since="2019-01-01", until="2025-06-01")  # fmt: skip
+    active = actor(store, "Madame X.", kind="key_resident", consent_date="2019-01-01")
+    shop = actor(store, "Épicerie fermée", kind="trader", since="2010-01-01", until="2015-01-01")
+    on = date(2026, 1, 1)  # 24 months back: 2024-01-01
+    before = store.counts()
+    listed = purge(store, 24, on, by="purge", dry_run=True)
+    assert [a.id for a in listed] == [old.id]
+    assert store.counts() == before, "a dry run changes nothing"
+    erased = purge(store, 24, on, by="purge", dry_run=False)
+    assert [a.id for a in erased] == [old.id]
+    with pytest.raises(NotFound):
+        store.get_actor(old.id)
+    for kept in (recent, active, shop):
+        assert store.get_actor(kept.id).name == kept.name
+    last = store.list_events(limit=1000).items[-1]
+    assert last.after is not None and last.after["by"] == "purge"
+    assert "retention" in last.after["reason"]
+    assert purge(store, 24, on, by="purge", dry_run=False) == []
