@@ -285,6 +285,7 @@ def actor_page(
         others=others,
         history=history,
         may_write=may_write,
+        may_erase=access.sees_everything,
         as_of=as_of,
     )
 
@@ -308,8 +309,8 @@ def actor_action(
     reason: Annotated[str, Form(max_length=500)] = "",
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
 ) -> Response:
-    """End, reopen or retract an actor from its page, as the policy allows (the same guard as
-    the API's)."""
+    """End, reopen, retract or (coordinators and admins) erase an actor from its page, as the
+    policy allows (the same guards as the API's)."""
     from api.policy import ActorGuard
 
     access = p.require()
@@ -327,6 +328,11 @@ def actor_action(
         elif action == "retract":
             guard.undo(access, p.store, actor, "retract")
             p.store.retract_actor(actor_id, by=access.user.name, reason=reason)
+            return RedirectResponse("/actors", status_code=303)
+        elif action == "erase":
+            if not access.sees_everything:
+                raise HTTPException(403, "only coordinators and admins erase an actor")
+            p.store.erase_actor(actor_id, by=access.user.name, reason=reason)
             return RedirectResponse("/actors", status_code=303)
         else:
             raise HTTPException(404, "no such action")

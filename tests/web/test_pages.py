@@ -246,3 +246,26 @@ def test_end_reopen_and_retract_from_the_actor_page(store: SqliteGraphStore) -> 
         f"/actors/{made.id}/reopen", data={"csrf_token": _csrf(partner.get("/").text)}
     )
     assert refused.status_code == 403
+
+
+def test_a_coordinator_erases_an_actor_from_its_page(store: SqliteGraphStore) -> None:
+    made = store.create_actor(
+        {"name": "Madame <i>K.</i>", "kind": "key_resident", "neighbourhood": "Cureghem-Lemmens",
+         "consent_date": "2025-01-01", "since": "2025-01-01"}, by="amina",
+    )  # fmt: skip
+    bar = _client(store)
+    page = bar.get(f"/actors/{made.id}").text
+    assert f"/actors/{made.id}/erase" not in page
+    refused = bar.post(f"/actors/{made.id}/erase", data={"reason": "x", "csrf_token": _csrf(page)})
+    assert refused.status_code == 403 and store.get_actor(made.id).name == "Madame <i>K.</i>"
+    boss = _client(store, "coordinator")
+    page = boss.get(f"/actors/{made.id}?lang=fr").text
+    assert f"/actors/{made.id}/erase" in page and "Effacer définitivement" in page
+    csrf = _csrf(page)
+    no_reason = boss.post(f"/actors/{made.id}/erase", data={"reason": " ", "csrf_token": csrf})
+    assert no_reason.status_code == 422 and store.get_actor(made.id)
+    erased = boss.post(f"/actors/{made.id}/erase", data={"reason": "asked", "csrf_token": csrf},
+                       follow_redirects=False)  # fmt: skip
+    assert erased.status_code == 303
+    assert boss.get(f"/actors/{made.id}").status_code == 404
+    assert "Madame" not in boss.get("/actors?q=madame").text
