@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Generic, Literal, Self, TypeVar
 
+from confusable_homoglyphs.confusables import is_confusable, is_mixed_script
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -136,8 +137,32 @@ ExampleId = "4f1c2a9e8b7d4c3a9e1f2b3c4d5e6f70"  # an actor id, for the examples
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
 
+def _skeleton(text: str) -> str:
+    """Format characters (zero-width spaces, joiners, bidi marks) removed and, in a name that
+    mixes scripts, each letter that looks like a Latin one replaced by it (the confusables of
+    Unicode TS #39, from ``confusable_homoglyphs``). A name written in one script (Arabic,
+    Cyrillic…) keeps its letters.
+
+    >>> _skeleton("Mai\u200bson du Peuple"), _skeleton("M\u0430ison du Peuple")
+    ('Maison du Peuple', 'Maison du Peuple')
+    >>> _skeleton("Дом культуры")
+    'Дом культуры'
+    """
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    if not is_mixed_script(text):
+        return text
+    found = is_confusable(text, greedy=True, preferred_aliases=["latin"]) or []
+    latin: dict[str, str] = {}
+    for item in found:
+        ascii_look = [h["c"] for h in item["homoglyphs"] if h["c"].isascii()]
+        if ascii_look:
+            latin[item["character"]] = ascii_look[0]
+    return "".join(latin.get(c, c) for c in text)
+
+
 def normalise_name(text: str) -> str:
-    """The comparable form of a name: case, accents, punctuation and spacing ignored.
+    """The comparable form of a name: case, accents, punctuation, spacing, invisible
+    characters and look-alike letters from another script ignored.
 
     >>> normalise_name("  Maison  Médicale  du Midi ")
     'maison medicale du midi'
@@ -145,8 +170,11 @@ def normalise_name(text: str) -> str:
     'cafe ca va'
     >>> normalise_name("مسجد الخليل")
     'مسجد الخليل'
+    >>> normalise_name("M\u0430ison du\u200b Peuple") == normalise_name("Maison du Peuple")
+    True
     """
-    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
+    text = _skeleton(unicodedata.normalize("NFKC", text))
+    decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
     words = _NON_WORD.sub(" ", stripped.casefold()).split()
     if words:

@@ -68,6 +68,32 @@ def test_unicode_names_round_trip_and_are_searchable(store: GraphStore, name: st
     assert [a.id for a in found.items] == [created.id]
 
 
+@pytest.mark.parametrize(
+    "look_alike",
+    [
+        "Mai\u200bson du Peuple",  # a zero-width space
+        "M\u0430ison du Peuple",  # a Cyrillic а
+        "Mais\u03bfn du Peuple",  # a Greek omicron
+        "Ｍａｉｓｏｎ du Peuple",  # full-width letters
+        "Maison\u2060 du\u00a0Peuple",  # a word joiner and a no-break space
+    ],
+)
+def test_a_look_alike_name_is_the_same_actor(store: GraphStore, look_alike: str) -> None:
+    first = actor(store, "Maison du Peuple")
+    with pytest.raises(Conflict) as caught:
+        actor(store, look_alike)
+    assert caught.value.details["existing_id"] == first.id
+    assert [a.id for a in store.list_actors(ActorFilter(q=look_alike)).items] == [first.id]
+
+
+def test_a_name_in_one_other_script_keeps_its_letters(store: GraphStore) -> None:
+    cyrillic = actor(store, "Дом культуры")
+    arabic = actor(store, "مسجد الخليل")
+    assert store.get_actor(cyrillic.id).name == "Дом культуры"
+    assert [a.id for a in store.list_actors(ActorFilter(q="культуры")).items] == [cyrillic.id]
+    assert [a.id for a in store.list_actors(ActorFilter(q="الخليل")).items] == [arabic.id]
+
+
 def test_same_actor_twice_is_a_conflict_naming_the_first(store: GraphStore) -> None:
     first = actor(store, "Maison de Quartier Bonnevie")
     with pytest.raises(Conflict) as caught:
