@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 Lang = Literal["fr", "nl", "en"]
@@ -91,3 +92,50 @@ LINKS: dict[str, dict[Lang, str]] = {
 def ui(lang: Lang) -> dict[str, str]:
     """Every interface word in one language."""
     return {key: words[lang] for key, words in UI.items()}
+
+
+# The analyses' reasons, composed in the reader's language from the results' fields (the
+# analyses' own ``reason`` is English, for the API and the command line). The pages use them too.
+REASONS: dict[str, dict[Lang, str]] = {
+    "isolated": {
+        "fr": "{name} n'a encore de lien avec personne.",
+        "nl": "{name} heeft nog met niemand een band.",
+        "en": "{name} has no link with anyone yet.",
+    },
+    "single_link": {
+        "fr": "{name} n'a qu'un seul lien, avec {other}.",
+        "nl": "{name} heeft maar één band, met {other}.",
+        "en": "{name} has a single link, with {other}.",
+    },
+    "single_point_of_failure": {
+        "fr": "{name} ne rejoint le réseau que par {other} : si ce contact part, {name} est coupé.",
+        "nl": "{name} bereikt het netwerk alleen via {other}: valt dat contact weg, dan is {name} "
+        "afgesneden.",
+        "en": "{name} reaches the network only through {other}: if that contact goes, {name} is "
+        "cut off.",
+    },
+    "opportunity_shared": {
+        "fr": "{a} et {b} partagent {what} mais ne sont pas liés ; {who} connaît les deux et "
+        "peut les présenter.",
+        "nl": "{a} en {b} delen {what} maar zijn niet verbonden; {who} kent beide en kan hen "
+        "voorstellen.",
+        "en": "{a} and {b} share {what} but are not linked; {who} knows both and can introduce "
+        "them.",
+    },
+    "opportunity": {
+        "fr": "{a} et {b} ne sont pas liés ; {who} connaît les deux et peut les présenter.",
+        "nl": "{a} en {b} zijn niet verbonden; {who} kent beide en kan hen voorstellen.",
+        "en": "{a} and {b} are not linked; {who} knows both and can introduce them.",
+    },
+}
+
+
+def flag_reason(flag: str, name: str, other: str | None, lang: Lang) -> str:
+    """Why an actor is flagged (isolated, single link, single point of failure)."""
+    return REASONS[flag][lang].format(name=name, other=other or "?")
+
+
+def opportunity_reason(a: str, b: str, introducer: str, shared: Sequence[str], lang: Lang) -> str:
+    """Why two actors would gain from an introduction, and who can make it."""
+    key = "opportunity_shared" if shared else "opportunity"
+    return REASONS[key][lang].format(a=a, b=b, who=introducer, what=", ".join(shared))

@@ -26,7 +26,7 @@ from analysis.graphs import simple_graph
 from analysis.structural_holes import constraint
 from viz.layout import Position
 from viz.style import DIM, KIND_STYLE, LINK_STYLE, RING, colour_of, node_colour, plain_text
-from viz.text import KINDS, LINKS, Lang, ui
+from viz.text import KINDS, LINKS, Lang, flag_reason, opportunity_reason, ui
 
 Measure = Literal["degree", "betweenness", "constraint"]
 MEASURES: tuple[Measure, ...] = ("degree", "betweenness", "constraint")
@@ -498,8 +498,16 @@ def bridging_view(
         for o in report.get("opportunities", [])
         if all(a["id"] in graph for a in o["actors"]) and o["introducer"]["id"] in graph
     ]
+    names = {v: str(graph.nodes[v].get("name", v)) for v in graph.nodes}
+    told = []
     for o in suggestions:
-        reason = plain_text(o["reason"], 600)
+        shared = o.get("shared") or {}
+        words = [*shared.get("themes", []), *shared.get("target_groups", []),
+                 *shared.get("languages", [])]  # fmt: skip
+        first, second = (names[x["id"]] for x in o["actors"])
+        who = names[o["introducer"]["id"]]
+        reason = plain_text(opportunity_reason(first, second, who, words, lang), 600)
+        told.append(reason)
         builder.rings[o["introducer"]["id"]] = "introducer"
         for a in o["actors"]:
             builder.reasons.setdefault(a["id"], []).append(reason)
@@ -516,7 +524,7 @@ def bridging_view(
             color=RING["suggested"],
             dashes=[10, 8],
             arrows={"to": {"enabled": False}},
-            title=plain_text(o["reason"], 600),
+            title=told[k],
             suggested=True,
         )
     dashed = {"line": "dashed", "color": RING["suggested"], "label": ui(lang)["suggested"]}
@@ -551,7 +559,11 @@ def isolation_view(
             if item["id"] in graph:
                 builder.rings[item["id"]] = flag
                 sizes[item["id"]] = max(sizes[item["id"]], weight[flag])
-                reason = item.get("reason") or ui(lang)[flag]
+                other = item.get("through")
+                reason = flag_reason(
+                    flag, str(graph.nodes[item["id"]].get("name", item["id"])),
+                    str(graph.nodes[other].get("name", other)) if other in graph else other, lang,
+                )  # fmt: skip
                 builder.reasons.setdefault(item["id"], []).append(plain_text(reason, 600))
     builder.add_nodes(graph.nodes, sizes)
     builder.add_links(_edges(graph))

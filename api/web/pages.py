@@ -30,6 +30,7 @@ from api.deps import CSRF_FIELD, SESSION_COOKIE, get_store
 from api.policy import Access, access_of
 from api.security import csrf_token, token_hash
 from api.views import ViewName, build_view
+from api.web import reasons
 from api.web.i18n import COOKIE, LANGS, Lang, choose, day, translations
 from graph.dates import add_months
 from graph.errors import Conflict, InvalidInput, MaillageError, NotFound
@@ -735,7 +736,7 @@ def meeting(p: PageDep, neighbourhood: Annotated[str, Query(max_length=200)] = "
             {
                 "kind": _("Isolated actor"),
                 "title": item.name,
-                "reason": item.reason,
+                "reason": reasons.isolated(item, p.lang),
                 "actors": [item.id],
                 "introducer": None,
             }
@@ -745,7 +746,7 @@ def meeting(p: PageDep, neighbourhood: Annotated[str, Query(max_length=200)] = "
             {
                 "kind": _("Introduction to make"),
                 "title": " ↔ ".join(a.name for a in o.actors),
-                "reason": o.reason,
+                "reason": reasons.opportunity(o, p.lang),
                 "actors": [a.id for a in o.actors],
                 "introducer": o.introducer.id,
             }
@@ -889,6 +890,7 @@ def dashboard(
         by_mission=sorted(by_mission.items()),
         compare=compare,
         referrals=referrals,
+        saturation=lambda w: reasons.saturation(w, p.gettext(), p.lang),
         query=query,
     )
 

@@ -104,18 +104,24 @@ def test_each_view_shows_what_it_is_about() -> None:
             {
                 "actors": [{"id": "a"}, {"id": "c"}],
                 "introducer": {"id": "b"},
-                "reason": "both <b>work</b> on it",
+                "shared": {"themes": ["<b>work</b>"], "languages": ["ar"]},
+                "reason": "the analysis' English sentence",
             }
         ],
     }
-    bridge = bridging_view(g, pos, report, lang="en")
+    bridge = bridging_view(g, pos, report, lang="nl")
     dashed = [e for e in bridge.edges if e.get("suggested")]
-    assert len(dashed) == 1 and dashed[0]["title"] == "both <b>work</b> on it"
+    assert len(dashed) == 1
+    told = dashed[0]["title"]  # plain text: the page escapes it
+    assert "delen <b>work</b>, ar maar zijn niet verbonden" in told
+    assert "Pharmacie du Midi kent beide" in told
     intro = next(n for n in bridge.nodes if n["id"] == "b")
     assert intro["borderWidth"] == 5
-    iso = isolation_view(g, pos, {"single_link": [{"id": "a", "reason": "one link"}]}, lang="en")
+    single = {"single_link": [{"id": "a", "through": "b", "reason": "English"}]}
+    iso = isolation_view(g, pos, single, lang="en")
     flagged = next(n for n in iso.nodes if n["id"] == "a")
-    assert ["why", "one link"] in flagged["details"]
+    why = [d[1] for d in flagged["details"] if d[0] == "why"]
+    assert why and why[0].endswith("has a single link, with Pharmacie du Midi.")
     growth = growth_view(g, pos, [date(2025, 1, 15), date(2025, 2, 15)], lang="en")
     assert [d["label"] for d in growth.extra["dates"]] == ["2025-01-15", "2025-02-15"]
     assert next(e for e in growth.edges if e["id"] == "l2")["since_day"] == 739311

@@ -3,6 +3,7 @@ the directory, recording an actor and a link, rights, CSRF, escaping, and the th
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -200,6 +201,7 @@ def test_the_dashboard_in_dutch_with_its_data_and_csv(store: SqliteGraphStore) -
     assert html.count("<svg") >= 6 + 3  # the six measures, and the new links of each worker
     assert "Nieuwe banden: amina" in html
     assert "CPAS-OCMW" in html and 'class="warning"' in html  # the saturation warning
+    assert "is misschien verzadigd" in html and "may be saturated" not in html
     growth = client.get("/dashboard.csv", params={"section": "growth", "start": "2025-11-28",
                                                   "end": "2026-11-28"})  # fmt: skip
     lines = growth.text.strip().splitlines()
@@ -269,3 +271,12 @@ def test_a_coordinator_erases_an_actor_from_its_page(store: SqliteGraphStore) ->
     assert erased.status_code == 303
     assert boss.get(f"/actors/{made.id}").status_code == 404
     assert "Madame" not in boss.get("/actors?q=madame").text
+
+
+def test_the_meeting_agenda_speaks_the_teams_language(store: SqliteGraphStore) -> None:
+    client = _client(store, "amina")
+    dutch = client.get("/meeting", params={"lang": "nl"}).text
+    assert "kent beide en kan hen voorstellen" in dutch
+    assert "can introduce" not in dutch and "are not linked" not in dutch
+    french = client.get("/meeting", params={"lang": "fr"}).text
+    assert json.dumps("connaît les deux et peut les présenter")[1:-1] in french  # page data
