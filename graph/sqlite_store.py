@@ -530,7 +530,7 @@ class _Tx:
 
     def scrub_events(self, actor_id: str, record_ids: Sequence[str], gone: Record) -> None:
         text = json.dumps(gone)
-        marks = ",".join("?" * len(record_ids)) or "''"
+        marks = ",".join("?" * len(record_ids))
         self.conn.execute(  # placeholders only
             "UPDATE events SET before = ?, after = ? WHERE seq IN "  # noqa: S608
             "(SELECT seq FROM event_actors WHERE actor_id = ?) "

@@ -1,14 +1,15 @@
 """Privacy (GDPR): erasing an actor for good, and everything held about one actor — for
 coordinators and admins."""
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Body, HTTPException, Response
+from fastapi import APIRouter, Body, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import AccessDep, Store
 from api.routes.common import ERRORS, RecordId
-from graph.model import ActivityFilter, EventFilter, LinkFilter, ReferralFilter
+from graph.model import ActivityFilter, EventFilter, Link, Page, ReferralFilter
 
 router = APIRouter(prefix="/actors", tags=["privacy"], responses=ERRORS)
 
@@ -19,11 +20,6 @@ class Erasure(BaseModel):
         json_schema_extra={"examples": [{"reason": "asked by the person (GDPR art. 17)"}]},
     )
     reason: str = Field(min_length=1, max_length=500, description="Why, kept in the history")
-
-
-def _managers_only(access: AccessDep, what: str) -> None:
-    if not access.sees_everything:
-        raise HTTPException(403, f"only coordinators and admins {what}")
 
 
 @router.delete(
@@ -37,7 +33,7 @@ def _managers_only(access: AccessDep, what: str) -> None:
 def erase(
     access: AccessDep, store: Store, record_id: RecordId, body: Annotated[Erasure, Body()]
 ) -> Response:
-    _managers_only(access, "erase an actor")
+    access.check_coordinator("erase an actor")
     store.erase_actor(record_id, by=access.user.name, reason=body.reason)
     return Response(status_code=204)
 
@@ -69,17 +65,46 @@ class SubjectData(BaseModel):
     summary="Everything held about one actor (subject access)",
 )
 def subject_access(access: AccessDep, store: Store, record_id: RecordId) -> SubjectData:
-    _managers_only(access, "export everything held about an actor")
+    """Every page of each list, and the links of every date (ended ones too, from the
+    history); activities are those the actor takes part in today."""
+    access.check_coordinator("export everything held about an actor")
     actor = store.get_actor(record_id)
-    links = store.list_links(LinkFilter(actor=record_id), limit=1000).items
-    activities = store.list_activities(ActivityFilter(actor=record_id), limit=1000).items
-    sent = store.list_referrals(ReferralFilter(from_actor=record_id), limit=1000).items
-    received = store.list_referrals(ReferralFilter(to_actor=record_id), limit=1000).items
-    events = store.list_events(EventFilter(actor=record_id), limit=1000).items
+    history = store.history()
+    links = [
+        data
+        for _, _, data in history.edges(data=True)
+        if record_id in (data["source"], data["target"])
+    ]
+    activities = _every(
+        lambda at: store.list_activities(ActivityFilter(actor=record_id), limit=PAGE, offset=at)
+    )
+    sent = _every(
+        lambda at: store.list_referrals(ReferralFilter(from_actor=record_id), limit=PAGE, offset=at)
+    )
+    received = _every(
+        lambda at: store.list_referrals(ReferralFilter(to_actor=record_id), limit=PAGE, offset=at)
+    )
+    events = _every(
+        lambda at: store.list_events(EventFilter(actor=record_id), limit=PAGE, offset=at)
+    )
     return SubjectData(
         actor=actor.model_dump(mode="json"),
-        links=[x.model_dump(mode="json") for x in links],
+        links=[Link.model_validate(x).model_dump(mode="json") for x in links],
         activities=[x.model_dump(mode="json") for x in activities],
         referrals=[x.model_dump(mode="json") for x in [*sent, *received]],
         events=[x.model_dump(mode="json") for x in events],
     )
+
+
+PAGE = 1000
+T = TypeVar("T")
+
+
+def _every(fetch: Callable[[int], Page[T]]) -> list[T]:
+    """All the items of a paged list, page after page."""
+    items: list[T] = []
+    while True:
+        page = fetch(len(items))
+        items += page.items
+        if not page.items or len(items) >= page.total:
+            return items

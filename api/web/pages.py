@@ -331,19 +331,24 @@ def actor_action(
             p.store.retract_actor(actor_id, by=access.user.name, reason=reason)
             return RedirectResponse("/actors", status_code=303)
         elif action == "erase":
-            if not access.sees_everything:
-                raise HTTPException(403, "only coordinators and admins erase an actor")
+            access.check_coordinator("erase an actor")
             p.store.erase_actor(actor_id, by=access.user.name, reason=reason)
             return RedirectResponse("/actors", status_code=303)
         else:
             raise HTTPException(404, "no such action")
     except (MaillageError, ValueError) as exc:
-        message = getattr(exc, "message", None) or str(exc)
-        return p.render("message.html", status=422, message=message)
+        return p.render("message.html", status=422, message=_problem(exc))
     return RedirectResponse(f"/actors/{actor_id}", status_code=303)
 
 
 # --------------------------------------------------------------------------- recording
+
+
+def _problem(exc: Exception) -> str:
+    """What a refused form says: the policy's or the store's message, or the validation's."""
+    if isinstance(exc, HTTPException):
+        return str(exc.detail)
+    return getattr(exc, "message", None) or str(exc)
 
 
 def _resolve(store: GraphStore, access: Access, typed: str) -> tuple[str | None, list[Any]]:
@@ -431,10 +436,8 @@ def record_link(
             check_link_write(access, p.store, data.source, data.target)
             link = p.store.create_link(data, by=access.user.name)
             return RedirectResponse(f"/actors/{link.source}?recorded={link.id}", status_code=303)
-        except HTTPException as exc:
-            problems.append(str(exc.detail))
-        except (MaillageError, ValueError) as exc:
-            problems.append(getattr(exc, "message", None) or str(exc))
+        except (HTTPException, MaillageError, ValueError) as exc:
+            problems.append(_problem(exc))
     return p.render(
         "record_link.html",
         status=422,
@@ -511,12 +514,8 @@ def record_actor(
             access.check_write_in(data.neighbourhood, what="this actor")
             actor = p.store.create_actor(data, by=access.user.name)
             return RedirectResponse(f"/actors/{actor.id}?recorded=1", status_code=303)
-        except HTTPException as exc:
-            problems.append(str(exc.detail))
-        except Conflict as exc:
-            problems.append(exc.message)
-        except (InvalidInput, ValueError) as exc:
-            problems.append(getattr(exc, "message", None) or str(exc))
+        except (HTTPException, Conflict, InvalidInput, ValueError) as exc:
+            problems.append(_problem(exc))
     return p.render(
         "record_actor.html",
         status=200 if similar else 422,
@@ -598,10 +597,8 @@ def record_referral(
             check_referral_write(access, p.store, data.from_actor, data.to_actor)
             p.store.create_referral(data, by=access.user.name)
             return RedirectResponse("/?recorded=referral", status_code=303)
-        except HTTPException as exc:
-            problems.append(str(exc.detail))
-        except (MaillageError, ValueError) as exc:
-            problems.append(getattr(exc, "message", None) or str(exc))
+        except (HTTPException, MaillageError, ValueError) as exc:
+            problems.append(_problem(exc))
     return p.render(
         "record_referral.html", status=422, form=form, problems=problems, themes=REFERRAL_THEMES
     )
@@ -647,10 +644,8 @@ async def record_activity(p: PageDep, request: Request) -> Response:
             access.check_write_in(data.neighbourhood, what="this activity")
             p.store.create_activity(data, by=access.user.name)
             return RedirectResponse("/?recorded=activity", status_code=303)
-        except HTTPException as exc:
-            problems.append(str(exc.detail))
-        except (MaillageError, ValueError) as exc:
-            problems.append(getattr(exc, "message", None) or str(exc))
+        except (HTTPException, MaillageError, ValueError) as exc:
+            problems.append(_problem(exc))
     participants = typed + [""] * max(0, 6 - len(typed))
     return p.render(
         "record_activity.html", status=422, form=form, problems=problems, participants=participants

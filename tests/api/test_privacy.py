@@ -1,5 +1,7 @@
 """Erasure and subject access over HTTP: managers only, and the name is gone everywhere."""
 
+from datetime import date
+
 from tests.api.conftest import Api
 
 
@@ -16,11 +18,12 @@ def _actor_with_link(api: Api) -> tuple[str, str]:
 
 def test_subject_access_lists_what_is_held(api: Api) -> None:
     rosalie, link = _actor_with_link(api)
+    api.store.end_link(link, date(2025, 1, 1), by="coordinator1")  # ended links are held too
     r = api.client.get(f"/api/v1/actors/{rosalie}/data", headers=api.headers("coordinator"))
     assert r.status_code == 200, r.text
     data = r.json()
     assert data["actor"]["name"] == "Tante Rosalie"
-    assert [x["id"] for x in data["links"]] == [link]
+    assert [(x["id"], x["until"]) for x in data["links"]] == [(link, "2025-01-01")]
     assert data["events"], "the recording of the actor is part of what is held"
     denied = api.client.get(f"/api/v1/actors/{rosalie}/data", headers=api.headers("bar"))
     assert denied.status_code == 403
