@@ -114,12 +114,7 @@ def users_add(
     actor: str = typer.Option(None, help="Id of the BAR team actor this user works in"),
 ) -> None:
     """Add a user; the password comes from MAILLAGE_PASSWORD or a prompt."""
-    password = _password()
-    try:
-        hashed = hash_password(password, name)
-    except ValueError as exc:
-        console.print(f"[red]error:[/red] {escape(str(exc))}")
-        raise typer.Exit(code=1) from exc
+    hashed = _hashed_password(name)
     with _store() as store:
         try:
             user = store.create_user(
@@ -185,12 +180,7 @@ def users_role(
 def users_password(name: str = typer.Argument(..., help="Login name")) -> None:
     """Set a new password (from MAILLAGE_PASSWORD or a prompt); the user's tokens are
     revoked."""
-    password = _password()
-    try:
-        hashed = hash_password(password, name)
-    except ValueError as exc:
-        console.print(f"[red]error:[/red] {escape(str(exc))}")
-        raise typer.Exit(code=1) from exc
+    hashed = _hashed_password(name)
     with _store() as store:
         try:
             user = store.get_user(name)
@@ -234,14 +224,19 @@ def users_revoke(
     console.print(f"{count} token(s) of {escape(name)} revoked.")
 
 
-def _password() -> str:
+def _hashed_password(name: str) -> str:
+    """The password from MAILLAGE_PASSWORD or a prompt, checked against the rules and hashed."""
     password = os.environ.get("MAILLAGE_PASSWORD")
-    if password:
-        return password
-    if not sys.stdin.isatty():
-        console.print("[red]error:[/red] set MAILLAGE_PASSWORD (no terminal to ask on)")
-        raise typer.Exit(code=1)
-    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+    if not password:
+        if not sys.stdin.isatty():
+            console.print("[red]error:[/red] set MAILLAGE_PASSWORD (no terminal to ask on)")
+            raise typer.Exit(code=1)
+        password = str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+    try:
+        return hash_password(password, name)
+    except ValueError as exc:
+        console.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(code=1) from exc
 
 
 @contextmanager
