@@ -32,7 +32,7 @@ from analysis.graphs import simple_graph, size_label
 from analysis.growth import compare, growth
 from analysis.isolation import isolated_actors
 from analysis.referrals import referral_flows
-from graph.errors import InvalidInput
+from graph.errors import InvalidInput, Say
 from graph.model import Day, ReferralFilter, normalise_name, today
 from graph.store import GraphStore
 from graph.validation import validate
@@ -52,9 +52,20 @@ EARLIEST = date(1900, 1, 1)
 def checked_day(day: date | None, field: str) -> date:
     day = day or today()
     if day > today():
-        raise InvalidInput(f"{field}: {day.isoformat()} is in the future")
+        raise InvalidInput(
+            Say("{field}: {day} is in the future", field=field, day=day),
+            details=[{"field": field, "message": Say("date in the future")}],
+        )
     if day < EARLIEST:
-        raise InvalidInput(f"{field}: dates before {EARLIEST.isoformat()} are not analysed")
+        raise InvalidInput(
+            Say("{field}: dates before {day} are not analysed", field=field, day=EARLIEST),
+            details=[
+                {
+                    "field": field,
+                    "message": Say("dates before {day} are not analysed", day=EARLIEST),
+                }
+            ],
+        )
     return day
 
 

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 import networkx as nx
 from fastapi import HTTPException
 
-from graph.errors import NotFound
+from graph.errors import NotFound, Say
 from graph.model import (
     ActorKind,
     EgoNetwork,
@@ -111,7 +111,7 @@ class Access:
 
     def check_actor_visible(self, actor: Any) -> None:
         if not self.may_see_actor(actor):
-            raise forbidden(self._outside("this actor"))
+            raise forbidden(self._outside(Say("this actor")))
 
     def visible_graph(self, graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
         """A snapshot with only the actors this reader may see (and the links among them)."""
@@ -145,7 +145,7 @@ class Access:
         if self.sees_everything:
             return user_filter
         if user_filter is not None and user_filter.casefold() != self.user.name.casefold():
-            raise forbidden("you read the history of your own writes; coordinators read all")
+            raise forbidden(Say("you read the history of your own writes; coordinators read all"))
         return self.user.name
 
     # ------------------------------------------------------------------ writing
@@ -158,11 +158,13 @@ class Access:
 
     def check_writer(self) -> None:
         if self.role is Role.viewer:
-            raise forbidden("the role 'viewer' can read but not write")
+            raise forbidden(Say("the role 'viewer' can read but not write"))
         if self.role is Role.bar and not self.neighbourhoods:
             raise forbidden(
-                "your user is not attached to a BAR team, so it writes in no neighbourhood: "
-                "ask a coordinator to attach it"
+                Say(
+                    "your user is not attached to a BAR team, so it writes in no neighbourhood: "
+                    "ask a coordinator to attach it"
+                )
             )
 
     def check_write_in(self, *neighbourhoods: str, what: str = "this") -> None:
@@ -171,8 +173,13 @@ class Access:
         for neighbourhood in neighbourhoods:
             if not self.may_write_in(neighbourhood):
                 raise forbidden(
-                    f"you write in your own team's neighbourhood ({self.team_label}), and "
-                    f"{what} is in {neighbourhood}"
+                    Say(
+                        "you write in your own team's neighbourhood ({team}), and {what} is in "
+                        "{neighbourhood}",
+                        team=self.team_label,
+                        what=what,
+                        neighbourhood=neighbourhood,
+                    )
                 )
 
     def check_write_either(self, *neighbourhoods: str, what: str) -> None:
@@ -180,17 +187,25 @@ class Access:
         self.check_writer()
         if not any(self.may_write_in(n) for n in neighbourhoods):
             raise forbidden(
-                f"{what} must have one end in your team's neighbourhood ({self.team_label})"
+                Say(
+                    "{what} must have one end in your team's neighbourhood ({team})",
+                    what=what,
+                    team=self.team_label,
+                )
             )
 
     def check_coordinator(self, what: str) -> None:
         if not self.sees_everything:
-            raise forbidden(f"only coordinators and admins {what}")
+            raise forbidden(Say("only coordinators and admins {what}", what=what))
 
     def _outside(self, what: str) -> str:
         if self.role is Role.viewer:
-            return f"{what} is outside your neighbourhood ({self.team_label})"
-        return f"{what} is a key resident of another neighbourhood: only its team sees it"
+            return Say(
+                "{what} is outside your neighbourhood ({team})", what=what, team=self.team_label
+            )
+        return Say(
+            "{what} is a key resident of another neighbourhood: only its team sees it", what=what
+        )
 
 
 def _field(record: Any, name: str) -> Any:
@@ -227,17 +242,17 @@ def check_actor_write(
         places.append(str(_field(current, "neighbourhood")))
     if changes.get("neighbourhood"):
         places.append(str(changes["neighbourhood"]))
-    access.check_write_in(*places, what="this actor")
+    access.check_write_in(*places, what=Say("this actor"))
 
 
 def check_link_write(access: Access, store: GraphStore, source: str, target: str) -> None:
     ends = [neighbourhood_of_actor(store, a) for a in (source, target)]
-    access.check_write_either(*ends, what="a link")
+    access.check_write_either(*ends, what=Say("a link"))
 
 
 def check_referral_write(access: Access, store: GraphStore, source: str, target: str) -> None:
     ends = [neighbourhood_of_actor(store, a) for a in (source, target)]
-    access.check_write_either(*ends, what="a referral")
+    access.check_write_either(*ends, what=Say("a referral"))
 
 
 # --------------------------------------------------------------------------- guards
@@ -273,9 +288,14 @@ class Guard:
         )
         mine = who is not None and who.casefold() == access.user.name.casefold()
         if not (mine and when is not None and now() - when <= UNDO_WINDOW):
-            verb = "ended" if action == "reopen" else "recorded"
             raise forbidden(
-                f"only a coordinator can {action} this; the user who {verb} it can within a day"
+                Say("only a coordinator can reopen this; the user who ended it can within a day")
+                if action == "reopen"
+                else Say(
+                    "only a coordinator can {action} this; the user who recorded it can within "
+                    "a day",
+                    action=action,
+                )
             )
 
     def filters(self, access: Access, query: Any) -> Any:
@@ -317,11 +337,11 @@ class ActivityGuard(Guard):
         self.filter_model = filter_model
 
     def create(self, access: Access, store: GraphStore, data: Any) -> None:
-        access.check_write_in(data.neighbourhood, what="this activity")
+        access.check_write_in(data.neighbourhood, what=Say("this activity"))
 
     def read(self, access: Access, store: GraphStore, record: Any) -> None:
         if not access.may_read_in(record.neighbourhood):
-            raise forbidden(access._outside("this activity"))
+            raise forbidden(access._outside(Say("this activity")))
 
 
 class ReferralGuard(Guard):
@@ -334,9 +354,9 @@ class ReferralGuard(Guard):
     def read(self, access: Access, store: GraphStore, record: Any) -> None:
         ends = [neighbourhood_of_actor(store, a) for a in (record.from_actor, record.to_actor)]
         if not any(access.may_read_in(n) for n in ends):
-            raise forbidden(access._outside("this referral"))
+            raise forbidden(access._outside(Say("this referral")))
 
 
 class NeighbourhoodGuard(Guard):
     def create(self, access: Access, store: GraphStore, data: Any) -> None:
-        access.check_coordinator("record, change and end neighbourhoods")
+        access.check_coordinator(Say("record, change and end neighbourhoods"))

@@ -12,7 +12,7 @@ import networkx as nx
 
 from api import analyses
 from graph.dates import month_start
-from graph.errors import InvalidInput, NotFound
+from graph.errors import InvalidInput, NotFound, Say
 from graph.store import GraphStore
 from viz import (
     View,
@@ -87,7 +87,7 @@ def build_view(
         goal = _actor_in(graph, target, "--target")
         paths = store.introduction_paths(source, goal, k=3, as_of=day)
         if not paths:
-            raise NotFound("no chain of introductions links these two actors on that date")
+            raise NotFound(Say("no chain of introductions links these two actors on that date"))
         return path_view(graph, positions, [p.actors for p in paths], lang=lang, as_of=day)
     if what is ViewName.bridging:
         report = analyses.run_bridging(store, day, opportunities=10, neighbourhood=neighbourhood)
@@ -112,9 +112,9 @@ def growth_dates(history: nx.Graph, end: date) -> list[date]:
 
 def _actor_in(graph: nx.Graph, actor: str | None, option: str) -> str:
     if not actor:
-        raise InvalidInput(f"this view needs {option} (an actor id)")
+        raise InvalidInput(Say("this view needs {option} (an actor id)", option=option))
     if actor not in graph:
-        raise NotFound(f"no actor {actor!r} in the network on that date")
+        raise NotFound(Say("no actor '{id}' in the network on that date", id=actor))
     return actor
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from graph.errors import Say
 from graph.model import (
     Activity,
     ActivityCreate,
@@ -80,6 +81,38 @@ class EntitySpec:
     involves: Ids = _none  # the actors an event about it concerns
     references: Callable[[Record], dict[str, list[str]]] = field(default=lambda _: {})
     ends_as: str = "until"  # the field its end date goes in
+
+    @property
+    def this(self) -> Say:
+        """How messages point at one record of this kind (``this actor``), translatable."""
+        return THIS.get(self.word, Say("this record"))
+
+    @property
+    def noun(self) -> Say:
+        """The kind's name in messages (``actor``), translatable."""
+        return NOUNS.get(self.word, Say("record"))
+
+
+NOUNS = {
+    "actor": Say("actor"),
+    "link": Say("link"),
+    "activity": Say("activity"),
+    "referral": Say("referral"),
+    "neighbourhood": Say("neighbourhood"),
+    "user": Say("user"),
+    "token": Say("token"),
+    "follow-up": Say("follow-up"),
+}
+THIS = {
+    "actor": Say("this actor"),
+    "link": Say("this link"),
+    "activity": Say("this activity"),
+    "referral": Say("this referral"),
+    "neighbourhood": Say("this neighbourhood"),
+    "user": Say("this user"),
+    "token": Say("this token"),
+    "follow-up": Say("this follow-up"),
+}
 
 
 def _actor_index(r: Record) -> dict[str, Any]:

@@ -2,7 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
+
+
+class Say(str):
+    """A sentence for people, in English, that the pages can say in French or Dutch too.
+
+    It is the English text (a ``str``: the API, the CLI and the logs use it as it is) and keeps
+    its template and named parts, so ``api/web`` looks the template up in its catalogues and
+    fills in the parts (dates written the reader's way; a part that is a ``Say`` is translated
+    too). Templates are gettext message ids: Babel extracts ``Say("…")`` calls.
+
+    >>> s = Say("{name} ended on {until}", name="Café Bruxelles", until=date(2026, 3, 1))
+    >>> s, s.template, s.params["until"]
+    ('Café Bruxelles ended on 2026-03-01', '{name} ended on {until}', datetime.date(2026, 3, 1))
+    """
+
+    template: str
+    params: dict[str, Any]
+
+    def __new__(cls, template: str, **params: Any) -> Say:
+        english = {k: v.isoformat() if isinstance(v, date) else v for k, v in params.items()}
+        said = super().__new__(cls, template.format(**english) if params else template)
+        said.template = template
+        said.params = params
+        return said
 
 
 class MaillageError(Exception):
@@ -11,6 +36,7 @@ class MaillageError(Exception):
     code = "error"
 
     def __init__(self, message: str, details: Any = None) -> None:
+        """``message`` is best a :class:`Say`, so the pages can translate it."""
         super().__init__(message)
         self.message = message
         self.details = details

@@ -29,6 +29,8 @@ from pydantic import (
     model_validator,
 )
 
+from graph.errors import Say
+
 # --------------------------------------------------------------------------- enums
 
 
@@ -198,7 +200,7 @@ def now() -> datetime:
 
 def _not_future(value: date | None) -> date | None:
     if value is not None and value > today():
-        raise ValueError(f"the date {value.isoformat()} is in the future")
+        raise ValueError(Say("the date {day} is in the future", day=value))
     return value
 
 
@@ -240,7 +242,7 @@ def _no_timestamp(value: Any) -> Any:
     if isinstance(value, bool | int | float) or (
         isinstance(value, str) and value.strip().lstrip("-").replace(".", "", 1).isdigit()
     ):
-        raise ValueError("write dates as YYYY-MM-DD (or moments in ISO 8601), not as a number")
+        raise ValueError(Say("write dates as YYYY-MM-DD (or moments in ISO 8601), not as a number"))
     return value
 
 
@@ -249,7 +251,7 @@ def _utc_range(moment: datetime) -> datetime:
     try:
         (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
     except OverflowError as exc:
-        raise ValueError("this moment is out of range once written in UTC") from exc
+        raise ValueError(Say("this moment is out of range once written in UTC")) from exc
     return moment
 
 
@@ -271,7 +273,9 @@ class _Input(BaseModel):
 
 def _check_interval(since: date | None, until: date | None) -> None:
     if since is not None and until is not None and until < since:
-        raise ValueError(f"'until' ({until.isoformat()}) is before 'since' ({since.isoformat()})")
+        raise ValueError(
+            Say("'until' ({until}) is before 'since' ({since})", until=until, since=since)
+        )
 
 
 # --------------------------------------------------------------------------- actors
@@ -302,13 +306,13 @@ class ActorFields(_Input):
     def _rules(self) -> Self:
         _check_interval(self.since, self.until)
         if (self.latitude is None) != (self.longitude is None):
-            raise ValueError("give both latitude and longitude, or neither")
+            raise ValueError(Say("give both latitude and longitude, or neither"))
         if self.kind is ActorKind.key_resident and self.consent_date is None:
             raise ValueError(
-                "a key resident is recorded only with their consent: give 'consent_date'"
+                Say("a key resident is recorded only with their consent: give 'consent_date'")
             )
         if self.kind is not ActorKind.key_resident and self.consent_date is not None:
-            raise ValueError("'consent_date' is only for key residents")
+            raise ValueError(Say("'consent_date' is only for key residents"))
         return self
 
 
@@ -387,7 +391,7 @@ class LinkFields(_Input):
     @model_validator(mode="after")
     def _rules(self) -> Self:
         if self.source == self.target:
-            raise ValueError("a link needs two different actors (source equals target)")
+            raise ValueError(Say("a link needs two different actors (source equals target)"))
         _check_interval(self.since, self.until)
         return self
 
@@ -500,7 +504,7 @@ class ReferralFields(_Input):
     @model_validator(mode="after")
     def _rules(self) -> Self:
         if self.from_actor == self.to_actor:
-            raise ValueError("a referral goes from one actor to another one")
+            raise ValueError(Say("a referral goes from one actor to another one"))
         return self
 
 

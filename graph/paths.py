@@ -11,7 +11,7 @@ from typing import Any
 import networkx as nx
 
 from graph.entities import record_valid_on
-from graph.errors import InvalidInput, NotFound
+from graph.errors import InvalidInput, NotFound, Say
 from graph.model import (
     Actor,
     EgoNetwork,
@@ -36,10 +36,16 @@ class WhoKnowsWhom(RecordEngine):
         self, actor_id: str, *, depth: int = 1, as_of: date | None = None
     ) -> EgoNetwork:
         if not 1 <= depth <= 3:
-            raise InvalidInput(f"'depth' must be 1, 2 or 3, not {depth}")
+            raise InvalidInput(Say("'depth' must be 1, 2 or 3, not {depth}", depth=depth))
         centre = self._get(EntityKind.actor, actor_id, as_of)
         if as_of is None and not record_valid_on(centre, None):
-            raise NotFound(f"the actor {actor_id!r} has ended on {centre['until']}")
+            raise NotFound(
+                Say(
+                    "the actor '{id}' has ended on {until}",
+                    id=actor_id,
+                    until=date.fromisoformat(centre["until"]),
+                )
+            )
 
         def work(tx: ReadTx) -> EgoNetwork:
             distance: dict[str, int] = {actor_id: 0}
@@ -96,9 +102,11 @@ class WhoKnowsWhom(RecordEngine):
         their total strength, then by the date of their stalest link (more recent first).
         """
         if not 1 <= k <= MAX_PATHS:
-            raise InvalidInput(f"'k' must be between 1 and {MAX_PATHS}, not {k}")
+            raise InvalidInput(
+                Say("'k' must be between 1 and {most}, not {k}", most=MAX_PATHS, k=k)
+            )
         if source == target:
-            raise InvalidInput("source and target are the same actor")
+            raise InvalidInput(Say("source and target are the same actor"))
         ends = [
             self._get(EntityKind.actor, source, as_of),
             self._get(EntityKind.actor, target, as_of),

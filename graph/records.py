@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from graph.entities import SPECS, EntitySpec, record_valid_on
-from graph.errors import Conflict, InvalidInput, NotFound
+from graph.errors import Conflict, InvalidInput, NotFound, Say
 from graph.events import make_event
 from graph.model import ActorStatus, EntityKind, EventAction, now
 from graph.tx import ReadTx, Record, Transactional, WriteTx, page_bounds
@@ -23,6 +23,12 @@ RETRACTABLE = (EntityKind.actor, EntityKind.link)
 
 def _spec(entity: EntityKind) -> EntitySpec:
     return SPECS[entity]
+
+
+def _no_such(spec: EntitySpec, record_id: str) -> NotFound:
+    return NotFound(
+        Say("no {word} has the id '{id}'", word=spec.noun, id=record_id), details={"id": record_id}
+    )
 
 
 def _dump(model: BaseModel) -> Record:
@@ -53,9 +59,13 @@ class RecordEngine(Transactional):
             record["since"] = at.date().isoformat()
             if record.get("until") is not None and record["until"] < record["since"]:
                 raise InvalidInput(
-                    f"until: 'until' ({record['until']}) is before 'since', which defaults to "
-                    f"the day of recording ({record['since']}): give 'since'",
-                    details=[{"field": "until", "message": "before 'since' (default: today)"}],
+                    Say(
+                        "until: 'until' ({until}) is before 'since', which defaults to the day of "
+                        "recording ({since}): give 'since'",
+                        until=date.fromisoformat(record["until"]),
+                        since=at.date(),
+                    ),
+                    details=[{"field": "until", "message": Say("before 'since' (default: today)")}],
                 )
         _derive(spec, record)
         _check_record(spec, record)
@@ -72,7 +82,7 @@ class RecordEngine(Transactional):
         all_ids = sorted(set().union(*wanted.values()))
         found = tx.existing(EntityKind.actor, all_ids)
         problems = [
-            {"field": field, "message": f"no actor has the id {missing!r}"}
+            {"field": field, "message": Say("no actor has the id '{id}'", id=missing)}
             for field, ids in wanted.items()
             for missing in sorted(ids - found)
         ]
@@ -148,8 +158,12 @@ class RecordEngine(Transactional):
                             {
                                 "row": index,
                                 "field": field,
-                                "message": f"{actor['name']!r} ended on {actor['until']}: nothing "
-                                "new attaches to an ended actor (reopen it first if it is back)",
+                                "message": Say(
+                                    "'{name}' ended on {until}: nothing new attaches to an ended "
+                                    "actor (reopen it first if it is back)",
+                                    name=actor["name"],
+                                    until=date.fromisoformat(actor["until"]),
+                                ),
                             }
                         )
                     elif actor.get("since") and day < actor["since"]:
@@ -179,7 +193,11 @@ class RecordEngine(Transactional):
                 continue
             if key in seen:
                 raise Conflict(
-                    f"rows {seen[key]} and {index} describe the same {spec.word}",
+                    Say(
+                        "rows {first} and {second} describe the same record",
+                        first=seen[key],
+                        second=index,
+                    ),
                     details={"rows": [seen[key], index]},
                 )
             seen[key] = index
@@ -204,16 +222,22 @@ class RecordEngine(Transactional):
         if existing is None:
             return exc
         if spec.kind is EntityKind.link:
-            message = (
-                f"an open {existing['type']} link already joins these actors "
-                f"(link {existing['id']}, recorded by {existing['recorded_by']})"
+            message = Say(
+                "an open {type} link already joins these actors (link {id}, recorded by {by})",
+                type=existing["type"],
+                id=existing["id"],
+                by=existing["recorded_by"],
             )
             details = {"existing_id": existing["id"], "existing_type": existing["type"]}
         elif existing.get("until") is not None:
-            message = (
-                f"this {spec.word} already exists but was closed on {existing['until']}: "
-                f"{existing['name']!r} (id {existing['id']}); reopen it "
-                f"(POST /api/v1/{spec.word}s/{existing['id']}/reopen) instead of recording it again"
+            message = Say(
+                "{this} already exists but was closed on {until}: '{name}' (id {id}); reopen "
+                "it (POST /api/v1/{word}s/{id}/reopen) instead of recording it again",
+                this=spec.this,
+                until=date.fromisoformat(existing["until"]),
+                name=existing["name"],
+                id=existing["id"],
+                word=spec.word,
             )
             details = {
                 "existing_id": existing["id"],
@@ -221,21 +245,25 @@ class RecordEngine(Transactional):
                 "closed_on": existing["until"],
             }
         else:
-            message = (
-                f"this {spec.word} already exists: {existing['name']!r} "
-                f"(id {existing['id']}); duplicates are refused, not merged"
+            message = Say(
+                "{this} already exists: '{name}' (id {id}); duplicates are refused, not merged",
+                this=spec.this,
+                name=existing["name"],
+                id=existing["id"],
             )
             details = {"existing_id": existing["id"], "existing_name": existing["name"]}
         return Conflict(message, details=details)
 
     def _get(self, entity: EntityKind, record_id: str, as_of: date | None = None) -> Record:
         record = self._read(lambda tx: tx.get(entity, record_id))
-        word = _spec(entity).word
+        spec = _spec(entity)
         if record is None:
-            raise NotFound(f"no {word} has the id {record_id!r}", details={"id": record_id})
+            raise _no_such(spec, record_id)
         if as_of is not None and not record_valid_on(record, as_of):
             raise NotFound(
-                f"the {word} {record_id!r} was not there on {as_of.isoformat()}",
+                Say(
+                    "{this} ({id}) was not there on {day}", this=spec.this, id=record_id, day=as_of
+                ),
                 details={"id": record_id, "as_of": as_of.isoformat()},
             )
         return record
@@ -262,9 +290,7 @@ class RecordEngine(Transactional):
         def work(tx: WriteTx) -> Record:
             before = tx.get(entity, record_id)
             if before is None:
-                raise NotFound(
-                    f"no {spec.word} has the id {record_id!r}", details={"id": record_id}
-                )
+                raise _no_such(spec, record_id)
             fields = {k: before.get(k) for k in create_model.model_fields}
             fields.update(patch)
             checked = validate(create_model, fields)
@@ -273,9 +299,13 @@ class RecordEngine(Transactional):
                 return before
             if entity is EntityKind.actor and after.get("until") and after["status"] != "closed":
                 raise InvalidInput(
-                    f"this actor ended on {after['until']}: reopen it "
-                    f"(POST /api/v1/actors/{record_id}/reopen) rather than change its status",
-                    details=[{"field": "status", "message": "the actor is ended"}],
+                    Say(
+                        "this actor ended on {until}: reopen it (POST /api/v1/actors/{id}/reopen) "
+                        "rather than change its status",
+                        until=date.fromisoformat(after["until"]),
+                        id=record_id,
+                    ),
+                    details=[{"field": "status", "message": Say("the actor is ended")}],
                 )
             after["updated_by"] = user
             after["updated_at"] = when.isoformat()
@@ -302,18 +332,19 @@ class RecordEngine(Transactional):
         def work(tx: WriteTx) -> Record:
             before = tx.get(entity, record_id)
             if before is None:
-                raise NotFound(
-                    f"no {spec.word} has the id {record_id!r}", details={"id": record_id}
-                )
+                raise _no_such(spec, record_id)
             if before.get(field) is not None:
-                said = "was already closed" if field == "closed_on" else "already ended"
                 raise Conflict(
-                    f"this {spec.word} {said} on {before[field]}",
+                    Say(
+                        "{this} already ended on {day}",
+                        this=spec.this,
+                        day=date.fromisoformat(before[field]),
+                    ),
                     details={"id": record_id, field: before[field]},
                 )
             start = before.get("date") if field == "closed_on" else before.get("since")
             retractable = entity in RETRACTABLE
-            end = check_until(until, start, f"this {spec.word}", retractable=retractable)
+            end = check_until(until, start, spec.this, retractable=retractable)
             after = {**before, field: end, "updated_by": user, "updated_at": when.isoformat()}
             if entity is EntityKind.actor:
                 after["status"] = ActorStatus.closed.value
@@ -352,13 +383,13 @@ class RecordEngine(Transactional):
         def work(tx: WriteTx) -> Record:
             before = tx.get(entity, record_id)
             if before is None:
-                raise NotFound(
-                    f"no {spec.word} has the id {record_id!r}", details={"id": record_id}
-                )
+                raise _no_such(spec, record_id)
             if before.get("until") is None:
-                raise Conflict(f"this {spec.word} is not ended", details={"id": record_id})
+                raise Conflict(
+                    Say("{this} is not ended", this=spec.this), details={"id": record_id}
+                )
             if before.get("retracted"):
-                raise Conflict(f"this {spec.word} was retracted: record it again")
+                raise Conflict(Say("{this} was retracted: record it again", this=spec.this))
             after = {**before, "until": None, "updated_by": user, "updated_at": when.isoformat()}
             if entity is EntityKind.actor:
                 after["status"] = ActorStatus.active.value
@@ -367,7 +398,7 @@ class RecordEngine(Transactional):
                 for end in (after["source"], after["target"]):
                     actor = tx.get(EntityKind.actor, end) if end in ends else None
                     if actor is None or actor.get("until") is not None:
-                        raise Conflict("one end of this link is ended: reopen the actor first")
+                        raise Conflict(Say("one end of this link is ended: reopen the actor first"))
             _derive(spec, after)
             _check_record(spec, after)
             attempted[:] = [after]
@@ -388,19 +419,17 @@ class RecordEngine(Transactional):
         why = (reason or "").strip()
         if not why or len(why) > 500:
             raise InvalidInput(
-                "say why the record is retracted (a reason of 1 to 500 characters)",
-                details=[{"field": "reason", "message": "required"}],
+                Say("say why the record is retracted (a reason of 1 to 500 characters)"),
+                details=[{"field": "reason", "message": Say("required")}],
             )
         when = now()
 
         def work(tx: WriteTx) -> Record:
             before = tx.get(entity, record_id)
             if before is None:
-                raise NotFound(
-                    f"no {spec.word} has the id {record_id!r}", details={"id": record_id}
-                )
+                raise _no_such(spec, record_id)
             if before.get("retracted"):
-                raise Conflict(f"this {spec.word} was already retracted")
+                raise Conflict(Say("{this} was already retracted", this=spec.this))
             start = before.get("since") or when.date().isoformat()
             after = {
                 **before,
@@ -441,14 +470,14 @@ class RecordEngine(Transactional):
         why = (reason or "").strip()
         if not why or len(why) > 500:
             raise InvalidInput(
-                "say why the actor is erased (a reason of 1 to 500 characters)",
-                details=[{"field": "reason", "message": "required"}],
+                Say("say why the actor is erased (a reason of 1 to 500 characters)"),
+                details=[{"field": "reason", "message": Say("required")}],
             )
         when = now()
 
         def work(tx: WriteTx) -> None:
             if tx.get(EntityKind.actor, actor_id) is None:
-                raise NotFound(f"no actor has the id {actor_id!r}", details={"id": actor_id})
+                raise _no_such(SPECS[EntityKind.actor], actor_id)
             for activity in tx.activities_with(actor_id):
                 kept = [p for p in activity["participants"] if p != actor_id]
                 tx.replace(EntityKind.activity, {**activity, "participants": kept})

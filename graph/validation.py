@@ -8,11 +8,75 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from graph.errors import InvalidInput
+from graph.errors import InvalidInput, Say
 from graph.model import today
 
 M = TypeVar("M", bound=BaseModel)
 MAX_LISTED = 5
+
+#: pydantic's own errors, in the project's words (and so in the pages' three languages)
+PYDANTIC_SAYS: dict[str, str] = {
+    "missing": "required",
+    "string_too_short": "at least {min_length} characters",
+    "string_too_long": "at most {max_length} characters",
+    "too_short": "at least {min_length} items",
+    "too_long": "at most {max_length} items",
+    "greater_than_equal": "at least {ge}",
+    "less_than_equal": "at most {le}",
+    "greater_than": "more than {gt}",
+    "less_than": "less than {lt}",
+    "int_parsing": "a whole number is expected",
+    "int_type": "a whole number is expected",
+    "int_from_float": "a whole number is expected",
+    "float_parsing": "a number is expected",
+    "bool_parsing": "yes or no is expected",
+    "date_parsing": "write a date as YYYY-MM-DD",
+    "date_from_datetime_parsing": "write a date as YYYY-MM-DD",
+    "date_from_datetime_inexact": "write a date as YYYY-MM-DD",
+    "date_type": "write a date as YYYY-MM-DD",
+    "datetime_parsing": "write a moment in ISO 8601 (YYYY-MM-DDTHH:MM:SS+01:00)",
+    "datetime_from_date_parsing": "write a moment in ISO 8601 (YYYY-MM-DDTHH:MM:SS+01:00)",
+    "enum": "one of: {expected}",
+    "literal_error": "one of: {expected}",
+    "extra_forbidden": "not a field of this record",
+    "string_pattern_mismatch": "only lower-case letters, digits, '-' and '_'",
+}
+# so that Babel extracts them
+_SAID = [
+    Say("required"),
+    Say("at least {min_length} characters", min_length=0),
+    Say("at most {max_length} characters", max_length=0),
+    Say("at least {min_length} items", min_length=0),
+    Say("at most {max_length} items", max_length=0),
+    Say("at least {ge}", ge=0),
+    Say("at most {le}", le=0),
+    Say("more than {gt}", gt=0),
+    Say("less than {lt}", lt=0),
+    Say("a whole number is expected"),
+    Say("a number is expected"),
+    Say("yes or no is expected"),
+    Say("write a date as YYYY-MM-DD"),
+    Say("write a moment in ISO 8601 (YYYY-MM-DDTHH:MM:SS+01:00)"),
+    Say("one of: {expected}", expected=""),
+    Say("not a field of this record"),
+    Say("only lower-case letters, digits, '-' and '_'"),
+]
+
+
+def _said(err: Mapping[str, Any]) -> str:
+    """One pydantic error as a sentence: the project's own (a validator's :class:`Say`), or
+    pydantic's in the project's words, or pydantic's as it is."""
+    ctx = err.get("ctx") or {}
+    raised = ctx.get("error")
+    if isinstance(raised, Exception) and raised.args and isinstance(raised.args[0], Say):
+        return raised.args[0]
+    template = PYDANTIC_SAYS.get(str(err.get("type")))
+    if template is not None:
+        try:
+            return Say(template, **{k: ctx[k] for k in ctx if "{" + k + "}" in template})
+        except KeyError:
+            pass
+    return str(err.get("msg", "invalid value")).removeprefix("Value error, ")
 
 
 def field_errors(errors: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -23,14 +87,15 @@ def field_errors(errors: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
 
     >>> field_errors([{"loc": ("body", "name"), "msg": "Value error, too long"}])
     [{'field': 'name', 'message': 'too long'}]
+    >>> field_errors([{"loc": ("name",), "type": "string_too_long", "ctx": {"max_length": 9}}])
+    [{'field': 'name', 'message': 'at most 9 characters'}]
     """
     out = []
     for err in errors:
         loc = [str(p) for p in err.get("loc", ())]
         if loc and loc[0] in ("body", "query", "path", "header", "cookie"):
             loc = loc[1:]
-        message = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
-        out.append({"field": ".".join(loc) or None, "message": message})
+        out.append({"field": ".".join(loc) or None, "message": _said(err)})
     return out
 
 
@@ -83,18 +148,29 @@ def check_until(until: date, since: Any, what: str, *, retractable: bool = False
     date, which only a retraction (kept in the history) may do."""
     if until > today():
         raise InvalidInput(
-            f"cannot end {what} on {until.isoformat()}: the date is in the future",
-            details=[{"field": "until", "message": "date in the future"}],
+            Say("cannot end {what} on {until}: the date is in the future", what=what, until=until),
+            details=[{"field": "until", "message": Say("date in the future")}],
         )
     start = as_date(since)
     if start is not None and (until < start or (retractable and until == start)):
-        how = (
-            "; a record made by mistake is retracted instead (POST …/retract, with a reason)"
+        said = (
+            Say(
+                "cannot end {what} on {until}: it started on {since}; a record made by mistake "
+                "is retracted instead (POST …/retract, with a reason)",
+                what=what,
+                until=until,
+                since=start,
+            )
             if retractable
-            else ""
+            else Say(
+                "cannot end {what} on {until}: it started on {since}",
+                what=what,
+                until=until,
+                since=start,
+            )
         )
         raise InvalidInput(
-            f"cannot end {what} on {until.isoformat()}: it started on {start.isoformat()}{how}",
-            details=[{"field": "until", "message": "on or before 'since'"}],
+            said,
+            details=[{"field": "until", "message": Say("on or before 'since'")}],
         )
     return until.isoformat()

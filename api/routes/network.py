@@ -10,6 +10,7 @@ from analysis.reach import bar_team_of, reach
 from api.deps import AccessDep, Store
 from api.policy import forbidden
 from api.routes.common import ERRORS, AsOf, RecordId
+from graph.errors import Say
 from graph.model import EgoNetwork, IntroductionPath, Role
 
 router = APIRouter(tags=["who knows whom"], responses=ERRORS)
@@ -94,7 +95,7 @@ def reach_public(
     as_of: AsOf = None,
 ) -> Any:
     if neighbourhood and not access.may_read_in(neighbourhood):
-        raise forbidden(access._outside("this neighbourhood"))
+        raise forbidden(access._outside(Say("this neighbourhood")))
     graph = access.visible_graph(store.snapshot(as_of))
     if access.role is Role.viewer:  # a partner asks within their own neighbourhood
         neighbourhood = neighbourhood or access.team_label

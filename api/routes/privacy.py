@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import AccessDep, Store
 from api.routes.common import ERRORS, RecordId
+from graph.errors import Say
 from graph.model import ActivityFilter, EventFilter, Link, Page, ReferralFilter
 
 router = APIRouter(prefix="/actors", tags=["privacy"], responses=ERRORS)
@@ -33,7 +34,7 @@ class Erasure(BaseModel):
 def erase(
     access: AccessDep, store: Store, record_id: RecordId, body: Annotated[Erasure, Body()]
 ) -> Response:
-    access.check_coordinator("erase an actor")
+    access.check_coordinator(Say("erase an actor"))
     store.erase_actor(record_id, by=access.user.name, reason=body.reason)
     return Response(status_code=204)
 
@@ -67,7 +68,7 @@ class SubjectData(BaseModel):
 def subject_access(access: AccessDep, store: Store, record_id: RecordId) -> SubjectData:
     """Every page of each list, and the links of every date (ended ones too, from the
     history); activities are those the actor takes part in today."""
-    access.check_coordinator("export everything held about an actor")
+    access.check_coordinator(Say("export everything held about an actor"))
     actor = store.get_actor(record_id)
     history = store.history()
     links = [

@@ -18,6 +18,8 @@ from babel.numbers import format_decimal
 from babel.support import Translations
 from fastapi import Request
 
+from graph.errors import Say
+
 Lang = Literal["fr", "nl", "en"]
 LANGS: tuple[Lang, ...] = ("fr", "nl", "en")
 DEFAULT: Lang = "fr"
@@ -60,3 +62,23 @@ def day(value: date | str | None, lang: Lang) -> str:
 
 def number(value: float | int, lang: Lang) -> str:
     return format_decimal(value, locale=Locale.parse(lang))
+
+
+def say(text: object, lang: Lang) -> str:
+    """A message of the engine or the policy in the reader's language: a :class:`Say` is looked
+    up in the catalogue by its template and its parts filled in (dates the reader's way, a part
+    that is itself a ``Say`` translated too); other text is looked up as it is."""
+    gettext = translations(lang).gettext
+    if not isinstance(text, Say):
+        return gettext(str(text))
+    parts = {}
+    for name, value in text.params.items():
+        if isinstance(value, Say):
+            parts[name] = say(value, lang)
+        elif isinstance(value, date):
+            parts[name] = day(value, lang)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            parts[name] = number(value, lang)
+        else:
+            parts[name] = value
+    return gettext(text.template).format(**parts)

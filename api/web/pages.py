@@ -19,9 +19,11 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
+from pydantic import ValidationError
 from rapidfuzz import fuzz, process
 
 from analysis.reach import bar_team_of, reach
@@ -31,9 +33,9 @@ from api.policy import Access, access_of
 from api.security import csrf_token, token_hash
 from api.views import ViewName, build_view
 from api.web import reasons
-from api.web.i18n import COOKIE, LANGS, Lang, choose, day, translations
+from api.web.i18n import COOKIE, LANGS, Lang, choose, day, say, translations
 from graph.dates import add_months
-from graph.errors import Conflict, InvalidInput, MaillageError, NotFound
+from graph.errors import Conflict, InvalidInput, MaillageError, NotFound, Say
 from graph.model import (
     ActivityCreate,
     ActorCreate,
@@ -53,6 +55,7 @@ from graph.model import (
     normalise_name,
 )
 from graph.store import GraphStore
+from graph.validation import field_errors
 from viz import render as render_view
 from viz.charts import line_chart
 from viz.text import KINDS, LINKS
@@ -119,7 +122,7 @@ class Page:
 
     def check_csrf(self, sent: str) -> None:
         if not self.token or not hmac.compare_digest(sent or "", csrf_token(self.token)):
-            raise HTTPException(403, "this form is out of date or not ours: reload the page")
+            raise HTTPException(403, Say("this form is out of date or not ours: reload the page"))
 
     def gettext(self) -> Callable[[str], str]:
         return translations(self.lang).gettext
@@ -331,24 +334,78 @@ def actor_action(
             p.store.retract_actor(actor_id, by=access.user.name, reason=reason)
             return RedirectResponse("/actors", status_code=303)
         elif action == "erase":
-            access.check_coordinator("erase an actor")
+            access.check_coordinator(Say("erase an actor"))
             p.store.erase_actor(actor_id, by=access.user.name, reason=reason)
             return RedirectResponse("/actors", status_code=303)
         else:
-            raise HTTPException(404, "no such action")
+            raise HTTPException(404, Say("no such action"))
     except (MaillageError, ValueError) as exc:
-        return p.render("message.html", status=422, message=_problem(exc))
+        return p.render("message.html", status=422, message=problem(exc, p.lang))
     return RedirectResponse(f"/actors/{actor_id}", status_code=303)
 
 
 # --------------------------------------------------------------------------- recording
 
 
-def _problem(exc: Exception) -> str:
-    """What a refused form says: the policy's or the store's message, or the validation's."""
+#: how a refused form names its fields (the engine's details name them as the API does)
+FIELD_LABELS = {
+    "name": N_("Name"),
+    "kind": N_("Kind"),
+    "subtype": N_("Subtype"),
+    "neighbourhood": N_("Neighbourhood"),
+    "since": N_("Since"),
+    "until": N_("Until"),
+    "status": N_("Status"),
+    "consent_date": N_("Consent date"),
+    "source": N_("From"),
+    "target": N_("To"),
+    "type": N_("Kind of link"),
+    "mission": N_("Mission"),
+    "strength": N_("Strength"),
+    "note": N_("Note"),
+    "date": N_("Date"),
+    "reason": N_("Reason"),
+    "participants": N_("Participants"),
+    "theme": N_("Theme"),
+    "themes": N_("Themes"),
+    "languages": N_("Languages"),
+    "target_groups": N_("Target groups"),
+    "from_actor": N_("From"),
+    "to_actor": N_("Receiving service"),
+    "count": N_("Number of people"),
+    "outcome": N_("Outcome"),
+    "address": N_("Address"),
+    "description": N_("Description"),
+    "latitude": N_("Latitude"),
+    "longitude": N_("Longitude"),
+}
+
+
+def problem(exc: Exception, lang: Lang) -> str:
+    """What a refused form says, in the reader's language: the policy's or the engine's
+    message, or each field's problem."""
     if isinstance(exc, HTTPException):
-        return str(exc.detail)
-    return getattr(exc, "message", None) or str(exc)
+        return say(exc.detail, lang)
+    if isinstance(exc, ValidationError | RequestValidationError):
+        problems = field_errors(exc.errors())
+    elif isinstance(exc, MaillageError) and not isinstance(exc.message, Say):
+        problems = [p for p in exc.details or [] if isinstance(p, dict) and "message" in p]
+    else:
+        problems = []
+    if not problems:
+        return say(getattr(exc, "message", None) or str(exc), lang)
+    gettext = translations(lang).gettext
+    said = []
+    for problem in problems:
+        field = str(problem.get("field") or "")
+        label = gettext(FIELD_LABELS[field]) if field in FIELD_LABELS else field
+        message = say(problem["message"], lang)
+        said.append(
+            gettext("%(field)s: %(problem)s") % {"field": label, "problem": message}
+            if label
+            else message
+        )
+    return "; ".join(said)
 
 
 def _resolve(store: GraphStore, access: Access, typed: str) -> tuple[str | None, list[Any]]:
@@ -437,7 +494,7 @@ def record_link(
             link = p.store.create_link(data, by=access.user.name)
             return RedirectResponse(f"/actors/{link.source}?recorded={link.id}", status_code=303)
         except (HTTPException, MaillageError, ValueError) as exc:
-            problems.append(_problem(exc))
+            problems.append(problem(exc, p.lang))
     return p.render(
         "record_link.html",
         status=422,
@@ -511,11 +568,11 @@ def record_actor(
                     "address": address or None,
                 }
             )
-            access.check_write_in(data.neighbourhood, what="this actor")
+            access.check_write_in(data.neighbourhood, what=Say("this actor"))
             actor = p.store.create_actor(data, by=access.user.name)
             return RedirectResponse(f"/actors/{actor.id}?recorded=1", status_code=303)
         except (HTTPException, Conflict, InvalidInput, ValueError) as exc:
-            problems.append(_problem(exc))
+            problems.append(problem(exc, p.lang))
     return p.render(
         "record_actor.html",
         status=200 if similar else 422,
@@ -598,7 +655,7 @@ def record_referral(
             p.store.create_referral(data, by=access.user.name)
             return RedirectResponse("/?recorded=referral", status_code=303)
         except (HTTPException, MaillageError, ValueError) as exc:
-            problems.append(_problem(exc))
+            problems.append(problem(exc, p.lang))
     return p.render(
         "record_referral.html", status=422, form=form, problems=problems, themes=REFERRAL_THEMES
     )
@@ -641,11 +698,11 @@ async def record_activity(p: PageDep, request: Request) -> Response:
                     "participants": ids,
                 }
             )
-            access.check_write_in(data.neighbourhood, what="this activity")
+            access.check_write_in(data.neighbourhood, what=Say("this activity"))
             p.store.create_activity(data, by=access.user.name)
             return RedirectResponse("/?recorded=activity", status_code=303)
         except (HTTPException, MaillageError, ValueError) as exc:
-            problems.append(_problem(exc))
+            problems.append(problem(exc, p.lang))
     participants = typed + [""] * max(0, 6 - len(typed))
     return p.render(
         "record_activity.html", status=422, form=form, problems=problems, participants=participants
@@ -721,7 +778,7 @@ def meeting(p: PageDep, neighbourhood: Annotated[str, Query(max_length=200)] = "
     access = p.require()
     scope = _scope(access, neighbourhood)
     if scope is None and not access.sees_everything:
-        raise HTTPException(403, "your user is not attached to a BAR team")
+        raise HTTPException(403, Say("your user is not attached to a BAR team"))
     isolation = REGISTRY["isolation"](p.store, {}, scope)
     bridging = REGISTRY["bridging"](p.store, {"opportunities": 10}, scope)
     _ = p.gettext()
@@ -773,7 +830,7 @@ async def add_follow_up(p: PageDep, request: Request) -> Response:
     access.check_writer()
     actors = [str(a) for a in fields.getlist("actor") if str(a)]
     scope = str(fields.get("neighbourhood") or access.team_label or "")
-    access.check_write_in(scope, what="this follow-up")
+    access.check_write_in(scope, what=Say("this follow-up"))
     data = FollowUpCreate.model_validate(
         {
             "actors": actors,
@@ -836,7 +893,7 @@ def dashboard(
     and referral flows with their saturation warnings — for the neighbourhoods one may see."""
     access = p.require()
     if not access.sees_everything and not access.neighbourhoods:
-        raise HTTPException(403, "your user is not attached to a BAR team")
+        raise HTTPException(403, Say("your user is not attached to a BAR team"))
     first, last = _period(start, end)
     scope = _scope(access, neighbourhood)
     growth = REGISTRY["growth"](p.store, {"start": first, "end": last}, scope)
@@ -955,7 +1012,7 @@ def view_page(
             p.store, what, neighbourhood=scope, actor=actor, target=target, depth=depth, lang=p.lang
         )
     except MaillageError as exc:
-        return p.render("message.html", status=404, message=exc.message)
+        return p.render("message.html", status=404, message=say(exc.message, p.lang))
     response = HTMLResponse(render_view(view))
     # the view is one self-contained page whose own scripts are inline
     response.headers["content-security-policy"] = (

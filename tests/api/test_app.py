@@ -27,9 +27,11 @@ def test_health_and_openapi(sqlite_store: GraphStore) -> None:
         spec = client.get("/api/v1/openapi.json").json()
         assert spec["info"]["title"] == "Maillage"
         assert client.get("/api/v1/docs").status_code == 200
-        missing = client.get("/nowhere")
+        missing = client.get("/api/v1/nowhere")
         assert missing.status_code == 404
         assert set(missing.json()) == {"error", "message", "details"}
+        page = client.get("/nowhere", headers={"accept-language": "nl"})
+        assert page.status_code == 404 and "Deze pagina bestaat niet." in page.text
 
 
 def test_settings_from_the_environment(monkeypatch: object) -> None:
