@@ -123,10 +123,7 @@ def reach(
         "neighbourhood": neighbourhood,
     }
     sources = [t for t in team if t in graph]
-    undirected = nx.Graph(graph.to_undirected(as_view=True))
-    paths: dict[str, list[str]] = {}
-    if sources:
-        _, paths = nx.multi_source_dijkstra(undirected, sources, weight=None)
+    paths = _chains_from(graph, sources)
     reached, unreached = [], []
     for node, data in graph.nodes(data=True):
         if node in sources or not _matches(data, criteria):
@@ -147,3 +144,28 @@ def reach(
     reached.sort(key=lambda r: (r["distance"], r["name"]))
     unreached.sort(key=lambda r: r["name"])
     return {"team": sources, "reached": reached, "unreached": unreached}
+
+
+def _chains_from(graph: nx.MultiDiGraph, sources: list[str]) -> dict[str, list[str]]:
+    """A shortest chain (links in either direction) from the nearest source to every actor it
+    reaches: one breadth-first walk over the graph as it is (no undirected copy, which took
+    most of the time at 10,000 actors), ties broken by the sources' and neighbours' order."""
+    parent: dict[str, str | None] = dict.fromkeys(sources)
+    frontier = list(parent)
+    while frontier:
+        following = []
+        for node in frontier:
+            for neighbour in (*graph.succ[node], *graph.pred[node]):
+                if neighbour not in parent:
+                    parent[neighbour] = node
+                    following.append(neighbour)
+        frontier = following
+    chains: dict[str, list[str]] = {}
+    for node in parent:
+        step: str | None = node
+        chain = []
+        while step is not None:
+            chain.append(step)
+            step = parent[step]
+        chains[node] = chain[::-1]
+    return chains

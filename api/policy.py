@@ -114,11 +114,12 @@ class Access:
             raise forbidden(self._outside(Say("this actor")))
 
     def visible_graph(self, graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-        """A snapshot with only the actors this reader may see (and the links among them)."""
+        """A snapshot with only the actors this reader may see (and the links among them): a
+        read-only view (a copy took 0.6 s at 10,000 actors, more than the walk it feeds)."""
         if self.sees_everything:
             return graph
         keep = [n for n, d in graph.nodes(data=True) if self.may_see_actor(d)]
-        part: nx.MultiDiGraph = graph.subgraph(keep).copy()
+        part: nx.MultiDiGraph = graph.subgraph(keep)
         return part
 
     def visible_ego(self, ego: EgoNetwork) -> EgoNetwork:
