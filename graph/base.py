@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from graph.bulk import Bulk
 from graph.model import (
     Activity,
     ActivityCreate,
@@ -45,7 +46,7 @@ from graph.snapshots import Snapshots
 from graph.users import Users
 
 
-class BaseGraphStore(WhoKnowsWhom, Snapshots, Users):
+class BaseGraphStore(WhoKnowsWhom, Snapshots, Users, Bulk):
     """The port's operations on top of an adapter's transactions."""
 
     backend = "base"

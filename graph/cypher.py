@@ -390,6 +390,9 @@ COUNT_LINKS = f"MATCH (:Actor)-[r:{_ALL_TYPES}]->(:Actor) RETURN count(r) AS n"
 COUNT_EVENTS = "MATCH (e:Event) RETURN count(e) AS n"
 LAST_EVENT = "OPTIONAL MATCH (c:Counter {name: 'event'}) RETURN coalesce(c.value, 0) AS last"
 
+# A restore that replaces the store: everything, in the restore's own transaction.
+WIPE = "MATCH (n) DETACH DELETE n"
+
 # Tests only: empty the database in batches, keeping constraints and indexes.
 WIPE_BATCH = "MATCH (n) WITH n LIMIT 5000 DETACH DELETE n RETURN count(n) AS n"
 

@@ -190,6 +190,10 @@ class _Tx:
     def activities_with(self, actor_id: str) -> list[Record]:
         return self._data(cypher.ACTIVITIES_WITH, id=actor_id)
 
+    def wipe(self) -> None:
+        """Delete everything (a restore that replaces the store), the event counter too."""
+        self.tx.run(cypher.WIPE).consume()
+
     def scrub_events(self, actor_id: str, record_ids: Sequence[str], gone: Record) -> None:
         text = json.dumps(gone)
         self.tx.run(cypher.SCRUB_EVENTS, id=actor_id, ids=list(record_ids), gone=text).consume()

@@ -277,8 +277,6 @@ class RecordEngine(Transactional):
         by: str,
     ) -> Record:
         spec = _spec(entity)
-        assert spec.create is not None
-        create_model = spec.create
         user = check_user(by)
         update = validate(changes_model, changes)
         patch = update.model_dump(mode="json", exclude_unset=True)
@@ -288,32 +286,9 @@ class RecordEngine(Transactional):
             return self._get(entity, record_id)
 
         def work(tx: WriteTx) -> Record:
-            before = tx.get(entity, record_id)
-            if before is None:
-                raise _no_such(spec, record_id)
-            fields = {k: before.get(k) for k in create_model.model_fields}
-            fields.update(patch)
-            checked = validate(create_model, fields)
-            after = {**before, **_dump(checked)}
-            if after == before:  # the same values again: nothing written, no event
+            before, after = self._change(tx, spec, record_id, patch, user, when, attempted)
+            if after is None:
                 return before
-            if entity is EntityKind.actor and after.get("until") and after["status"] != "closed":
-                raise InvalidInput(
-                    Say(
-                        "this actor ended on {until}: reopen it (POST /api/v1/actors/{id}/reopen) "
-                        "rather than change its status",
-                        until=date.fromisoformat(after["until"]),
-                        id=record_id,
-                    ),
-                    details=[{"field": "status", "message": Say("the actor is ended")}],
-                )
-            after["updated_by"] = user
-            after["updated_at"] = when.isoformat()
-            _derive(spec, after)
-            _check_record(spec, after)
-            self._check_references(tx, spec, [after])
-            attempted[:] = [after]
-            tx.replace(entity, after)
             tx.append_events([make_event(EventAction.update, entity, user, when, before, after)])
             return after
 
@@ -321,6 +296,48 @@ class RecordEngine(Transactional):
             return self._write(work)
         except Conflict as exc:
             raise self._explain_conflict(spec, attempted, exc) from exc
+
+    def _change(
+        self,
+        tx: WriteTx,
+        spec: EntitySpec,
+        record_id: str,
+        patch: Mapping[str, Any],
+        user: str,
+        when: datetime,
+        attempted: list[Record],
+    ) -> tuple[Record, Record | None]:
+        """Apply validated changes to one record in ``tx``: (before, after), or (before, None)
+        when they change nothing. The caller appends the event; ``attempted`` gets the record
+        written (to name what a refused write collided with)."""
+        assert spec.create is not None
+        before = tx.get(spec.kind, record_id)
+        if before is None:
+            raise _no_such(spec, record_id)
+        fields = {k: before.get(k) for k in spec.create.model_fields}
+        fields.update(patch)
+        checked = validate(spec.create, fields)
+        after = {**before, **_dump(checked)}
+        if after == before:  # the same values again: nothing written, no event
+            return before, None
+        if spec.kind is EntityKind.actor and after.get("until") and after["status"] != "closed":
+            raise InvalidInput(
+                Say(
+                    "this actor ended on {until}: reopen it (POST /api/v1/actors/{id}/reopen) "
+                    "rather than change its status",
+                    until=date.fromisoformat(after["until"]),
+                    id=record_id,
+                ),
+                details=[{"field": "status", "message": Say("the actor is ended")}],
+            )
+        after["updated_by"] = user
+        after["updated_at"] = when.isoformat()
+        _derive(spec, after)
+        _check_record(spec, after)
+        self._check_references(tx, spec, [after])
+        attempted.append(after)
+        tx.replace(spec.kind, after)
+        return before, after
 
     def _end(self, entity: EntityKind, record_id: str, until: date, by: str) -> Record:
         """End a record on ``until``; an actor that ends takes its open links with it."""

@@ -528,6 +528,15 @@ class _Tx:
         ).fetchall()
         return [json.loads(r[0]) for r in rows]
 
+    def wipe(self) -> None:
+        """Delete everything (a restore that replaces the store); events number from 1 again."""
+        self.conn.execute("PRAGMA defer_foreign_keys = ON")  # checked at commit, not per table
+        for (table,) in self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        ).fetchall():
+            self.conn.execute(f"DELETE FROM {table}")  # noqa: S608 - names from the schema
+        self.conn.execute("DELETE FROM sqlite_sequence")
+
     def scrub_events(self, actor_id: str, record_ids: Sequence[str], gone: Record) -> None:
         text = json.dumps(gone)
         marks = ",".join("?" * len(record_ids))

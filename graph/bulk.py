@@ -1,0 +1,206 @@
+"""Writes of many records at once, each in one transaction: an import (new actors, changed
+actors, new and changed links, all or nothing) and a restore (every record and event of a
+backup, with their ids). ``ingest/`` plans them; this is where they are written."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.entities import SPECS
+from graph.errors import Conflict, InvalidInput, Say
+from graph.events import make_event
+from graph.model import EntityKind, EventAction, EventFilter, now
+from graph.records import RecordEngine
+from graph.tx import MAX_PAGE, ReadTx, Record, WriteTx
+from graph.validation import check_user, describe, validate
+
+#: what a backup holds, in the order a restore writes it (references first)
+BACKED_UP = (
+    EntityKind.neighbourhood,
+    EntityKind.actor,
+    EntityKind.link,
+    EntityKind.activity,
+    EntityKind.referral,
+    EntityKind.follow_up,
+    EntityKind.user,
+)
+
+
+@dataclass
+class Batch:
+    """What an import writes. New actors come with the ids the plan gave them, so new links
+    can name them; links name actors by id (existing or new)."""
+
+    new_actors: list[tuple[str, Mapping[str, Any]]] = field(default_factory=list)
+    changed_actors: list[tuple[str, Mapping[str, Any]]] = field(default_factory=list)
+    new_links: list[Mapping[str, Any]] = field(default_factory=list)
+    changed_links: list[tuple[str, Mapping[str, Any]]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return (
+            len(self.new_actors)
+            + len(self.changed_actors)
+            + len(self.new_links)
+            + len(self.changed_links)
+        )
+
+
+class Bulk(RecordEngine):
+    """Imports and restores, on any adapter."""
+
+    def import_batch(self, batch: Batch, *, by: str) -> dict[str, int]:
+        """Write a planned import in one transaction: everything or, on any refusal, nothing.
+
+        The rules are those of single writes (validation, references, duplicates, dates that
+        agree, nothing attached to an ended actor), with one event per record written; ``by``
+        names who imported and from what (``amina (import: map.xlsx)``).
+        """
+        user = check_user(by)
+        when = now()
+        actor_spec, link_spec = SPECS[EntityKind.actor], SPECS[EntityKind.link]
+        problems: list[dict[str, Any]] = []
+        actors: list[Record] = []
+        for index, (actor_id, row) in enumerate(batch.new_actors):
+            try:
+                assert actor_spec.create is not None
+                record = self._new_record(actor_spec, validate(actor_spec.create, row), user, when)
+            except InvalidInput as exc:
+                for detail in exc.details or [{"field": None, "message": exc.message}]:
+                    problems.append({"row": index, **detail})
+                continue
+            record["id"] = actor_id
+            actors.append(record)
+        links: list[Record] = []
+        for index, row in enumerate(batch.new_links):
+            try:
+                assert link_spec.create is not None
+                links.append(
+                    self._new_record(link_spec, validate(link_spec.create, row), user, when)
+                )
+            except InvalidInput as exc:
+                for detail in exc.details or [{"field": None, "message": exc.message}]:
+                    problems.append({"row": index, **detail})
+        if problems:
+            raise InvalidInput(describe(problems, rows=True), details=problems)
+        self._check_batch_duplicates(actor_spec, actors)
+        self._check_batch_duplicates(link_spec, links)
+        attempted: list[Record] = []
+        changed = {"actors": 0, "links": 0}
+
+        def work(tx: WriteTx) -> None:
+            events = [
+                make_event(EventAction.create, EntityKind.actor, user, when, None, a)
+                for a in actors
+            ]
+            tx.insert_many(EntityKind.actor, actors)
+            for spec, changes in (
+                (actor_spec, batch.changed_actors),
+                (link_spec, batch.changed_links),
+            ):
+                for record_id, patch in changes:
+                    before, after = self._change(tx, spec, record_id, patch, user, when, attempted)
+                    if after is not None:
+                        changed[f"{spec.word}s"] += 1
+                        events.append(
+                            make_event(EventAction.update, spec.kind, user, when, before, after)
+                        )
+            self._check_references(tx, link_spec, links)
+            events.extend(self._agree_in_time(tx, link_spec, links, user, when))
+            tx.insert_many(EntityKind.link, links)
+            events.extend(
+                make_event(EventAction.create, EntityKind.link, user, when, None, link)
+                for link in links
+            )
+            tx.append_events(events)
+
+        try:
+            self._write(work)
+        except Conflict as exc:
+            explained = self._explain_conflict(actor_spec, [*actors, *attempted], exc)
+            if explained is exc:
+                explained = self._explain_conflict(link_spec, [*links, *attempted], exc)
+            raise explained from exc
+        return {
+            "actors_created": len(actors),
+            "actors_updated": changed["actors"],
+            "links_created": len(links),
+            "links_updated": changed["links"],
+        }
+
+    # ------------------------------------------------------------------ backup and restore
+
+    def backup(self) -> dict[str, Any]:
+        """Everything the store holds, as plain data: every record of every kind (ended and
+        retracted ones too; erased ones are gone), users with their password hashes (no
+        tokens), the events in order, and the layout positions. Read in one transaction."""
+
+        def work(tx: ReadTx) -> dict[str, Any]:
+            records = {kind.value: tx.every(kind) for kind in BACKED_UP}
+            events: list[Record] = []
+            while True:
+                page, _ = tx.events(EventFilter(), MAX_PAGE, len(events))
+                events.extend(page)
+                if len(page) < MAX_PAGE:
+                    break
+            return {"records": records, "events": events, "positions": tx.positions()}
+
+        return self._read(work)
+
+    def is_empty(self) -> bool:
+        """Nothing recorded: no record of any kind and no event."""
+        return not any(self._read(lambda tx: tx.counts()).values())
+
+    def restore(self, backup: Mapping[str, Any], *, replace: bool = False) -> dict[str, int]:
+        """Write a backup into an empty store, in one transaction: the same records with the
+        same ids, the same events in the same order (numbered from 1 again), the same
+        positions. A store that holds anything is refused, unless ``replace`` says to delete
+        everything it holds first (in the same transaction: a refused restore deletes
+        nothing)."""
+        if not replace and not self.is_empty():
+            raise Conflict(
+                Say(
+                    "this store is not empty: a backup is restored into an empty store, or "
+                    "replaces everything when told to (maillage restore --replace)"
+                )
+            )
+        records: Mapping[str, Sequence[Record]] = backup.get("records") or {}
+        unknown = sorted(set(records) - {k.value for k in BACKED_UP})
+        if unknown:
+            raise InvalidInput(Say("a backup holds no records of kind {kind}", kind=unknown[0]))
+        events: Sequence[Record] = backup.get("events") or []
+        for kind in BACKED_UP:
+            spec = SPECS[kind]
+            if spec.record is None:
+                continue
+            for index, record in enumerate(records.get(kind.value, [])):
+                try:
+                    validate(spec.record, record)
+                except InvalidInput as exc:
+                    raise InvalidInput(
+                        Say(
+                            "{kind} {row} of the backup: {problem}",
+                            kind=kind.value,
+                            row=index + 1,
+                            problem=exc.message,
+                        ),
+                        details=exc.details,
+                    ) from exc
+
+        def work(tx: WriteTx) -> None:
+            if replace:
+                tx.wipe()
+            for kind in BACKED_UP:
+                rows = [dict(r) for r in records.get(kind.value, [])]
+                if rows:
+                    tx.insert_many(kind, rows)
+            tx.append_events([{k: v for k, v in e.items() if k != "seq"} for e in events])
+            positions = backup.get("positions") or []
+            if positions:
+                tx.save_positions(positions, True)
+
+        self._write(work)
+        return {kind.value: len(records.get(kind.value, [])) for kind in BACKED_UP} | {
+            "events": len(events)
+        }
