@@ -17,6 +17,7 @@ from api.routes import (
     actors,
     analysis,
     auth,
+    data,
     events,
     links,
     neighbourhoods,
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         analysis,
         users,
         privacy,
+        data,
     ):
         app.include_router(module.router, prefix="/api/v1")
 

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -400,6 +401,157 @@ def purge(
     for actor in erased:
         out.print(f"{escape(actor.name)} ({actor.id}), ended on {actor.until}: {verb}")
     out.print(f"{len(erased)} key resident(s) ended more than {period} months ago {verb}.")
+
+
+def _mapping(path: Path | None) -> dict[str, Any] | None:
+    """A mapping file (TOML or JSON): ``[kinds]`` and ``[link_types]`` tables."""
+    if path is None:
+        return None
+    import tomllib
+
+    text = path.read_text(encoding="utf-8")
+    try:
+        loaded = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
+    except (ValueError, tomllib.TOMLDecodeError) as exc:
+        console.print(f"[red]error:[/red] {escape(path.name)} is not a readable mapping: {exc}")
+        raise typer.Exit(code=1) from exc
+    return dict(loaded)
+
+
+@app.command("import")
+def import_file(
+    file: Path = typer.Argument(
+        None, exists=True, help="CSV, XLSX, Kumu JSON or XLSX, HSDS zip or folder"
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show the plan; write nothing"),
+    template: Path = typer.Option(
+        None, "--template", help="Write the import template workbook to this file and stop"
+    ),
+    neighbourhood: str = typer.Option(None, help="For actors whose row gives none"),
+    kind: str = typer.Option(None, help="For actors whose row gives none (HSDS: required)"),
+    link_type: str = typer.Option(None, help="For links whose row gives none"),
+    mapping: Path = typer.Option(
+        None, exists=True, help="TOML or JSON: [kinds] and [link_types] from your words to ours"
+    ),
+    by: str = typer.Option("cli", help="Who imports (named in every event)"),
+) -> None:
+    """Import actors and links: all or nothing, the same file twice changes nothing."""
+    from rich.progress import Progress
+
+    from ingest.export import template as template_workbook
+    from ingest.plan import Options, run_import
+    from ingest.readers import read, read_path
+
+    if template is not None:
+        template.write_bytes(template_workbook())
+        Console().print(f"template written to {escape(str(template))}")
+        return
+    if file is None:
+        console.print("[red]error:[/red] give a FILE to import (or --template FILE)")
+        raise typer.Exit(code=1)
+    options = Options(neighbourhood, kind, link_type, _mapping(mapping))
+    with _store() as store, Progress(console=console, transient=True) as bar:
+        task = bar.add_task(f"reading {escape(file.name)}", total=None)
+        try:
+            data, name = read_path(file)
+            source = read(data, name, folder=file if file.is_dir() else None)
+            report = run_import(
+                store,
+                source,
+                by=by,
+                options=options,
+                dry_run=dry_run,
+                progress=lambda n: bar.advance(task, n),
+            )
+        except MaillageError as exc:
+            bar.stop()
+            _print_refused(exc)
+            raise _fail(exc) from exc
+    _print_report(report, dry_run)
+
+
+def _print_refused(exc: MaillageError) -> None:
+    details = exc.details if isinstance(exc.details, dict) else {}
+    refused = details.get("refused") or []
+    if not refused:
+        return
+    table = Table("sheet", "row", "column", "reason", title="refused (nothing was written)")
+    for problem in refused[:50]:
+        table.add_row(*(escape(str(problem[k])) for k in ("sheet", "row", "column", "reason")))
+    console.print(table)
+
+
+def _print_report(report: dict[str, Any], dry_run: bool) -> None:
+    out = Console()
+    counts = report["counts"]
+    verb = "would be" if dry_run else "were"
+    for what in ("actors", "links"):
+        out.print(
+            f"{what}: {counts['created'][what]} {verb} created, {counts['updated'][what]} "
+            f"updated, {counts['unchanged'][what]} left alone"
+        )
+    for item in report["similar"]:
+        out.print(f"[yellow]look-alike:[/yellow] {escape(str(item['reason']))}")
+    for column in report["ignored_columns"]:
+        out.print(f"ignored column: {escape(column)}")
+    if dry_run:
+        for what in ("actors", "links"):
+            for name in report["created"][what][:20]:
+                out.print(f"  + {escape(name)}")
+            for name in report["updated"][what][:20]:
+                out.print(f"  ~ {escape(name)}")
+
+
+@app.command("export")
+def export_file(
+    format: str = typer.Option(
+        ..., "--format", help="graphml, gexf, kumu, kumu-xlsx, csv (a zip), xlsx or json (backup)"
+    ),
+    output: Path = typer.Option(..., "--output", help="The file to write"),
+    as_of: datetime = typer.Option(None, formats=["%Y-%m-%d"], help="The network on that date"),
+    neighbourhood: str = typer.Option(None, help="One neighbourhood only"),
+) -> None:
+    """Export the network (Gephi, Kumu, spreadsheets) or back everything up (json)."""
+    from ingest.export import ExportFormat, export
+
+    try:
+        fmt = ExportFormat(format)
+    except ValueError as exc:
+        console.print(f"[red]error:[/red] unknown format {escape(format)!r}")
+        raise typer.Exit(code=1) from exc
+    with _store() as store:
+        try:
+            made = export(
+                store, fmt, as_of=as_of.date() if as_of else None, neighbourhood=neighbourhood
+            )
+        except MaillageError as exc:
+            raise _fail(exc) from exc
+    output.write_bytes(made.data)
+    Console().print(f"{len(made.data):,} bytes written to {escape(str(output))}")
+
+
+@app.command()
+def restore(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="A JSON backup"),
+    replace: bool = typer.Option(
+        False, "--replace", help="Delete everything the store holds first (refused otherwise)"
+    ),
+) -> None:
+    """Restore a backup (maillage export --format json) into an empty store."""
+    try:
+        backup = json.loads(file.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        console.print(f"[red]error:[/red] {escape(file.name)} is not a JSON backup: {exc}")
+        raise typer.Exit(code=1) from exc
+    if not isinstance(backup, dict) or "records" not in backup:
+        console.print(f"[red]error:[/red] {escape(file.name)} is not a Maillage backup")
+        raise typer.Exit(code=1)
+    with _store() as store:
+        try:
+            done = store.restore(backup, replace=replace)
+        except MaillageError as exc:
+            raise _fail(exc) from exc
+    Console().print(", ".join(f"{n} {kind}" for kind, n in done.items()) + " restored")
 
 
 @app.command()

@@ -43,8 +43,8 @@ V = TypeVar("V", bound=Visibility)
 POLICY_TABLE = """
 | role | reads | writes |
 | --- | --- | --- |
-| admin | everything | everything, users included; erasure and subject access |
-| coordinator | every neighbourhood, the whole audit log | every neighbourhood; neighbourhoods; users except admins; erasure and subject access |
+| admin | everything | everything, users included; erasure and subject access; imports and backups |
+| coordinator | every neighbourhood, the whole audit log | every neighbourhood; neighbourhoods; users except admins; erasure and subject access; imports and backups |
 | bar | the directory of every neighbourhood; key residents of their team's neighbourhood only; their own writes in the audit log | actors of their team's neighbourhood (moving one needs both), links with one end there, activities and referrals there |
 | viewer | their team's neighbourhood only (directory, network, paths, reach, figures) | nothing |
 """

@@ -30,12 +30,13 @@ BACKED_UP = (
 
 @dataclass
 class Batch:
-    """What an import writes. New actors come with the ids the plan gave them, so new links
-    can name them; links name actors by id (existing or new)."""
+    """What an import writes. New records come with the ids the plan gave them (a source's
+    stable id, or a new one), so new links can name new actors and an export imports back
+    with its ids; links name actors by id (existing or new)."""
 
     new_actors: list[tuple[str, Mapping[str, Any]]] = field(default_factory=list)
     changed_actors: list[tuple[str, Mapping[str, Any]]] = field(default_factory=list)
-    new_links: list[Mapping[str, Any]] = field(default_factory=list)
+    new_links: list[tuple[str, Mapping[str, Any]]] = field(default_factory=list)
     changed_links: list[tuple[str, Mapping[str, Any]]] = field(default_factory=list)
 
     def __len__(self) -> int:
@@ -73,12 +74,11 @@ class Bulk(RecordEngine):
             record["id"] = actor_id
             actors.append(record)
         links: list[Record] = []
-        for index, row in enumerate(batch.new_links):
+        for index, (link_id, row) in enumerate(batch.new_links):
             try:
                 assert link_spec.create is not None
-                links.append(
-                    self._new_record(link_spec, validate(link_spec.create, row), user, when)
-                )
+                record = self._new_record(link_spec, validate(link_spec.create, row), user, when)
+                links.append({**record, "id": link_id})
             except InvalidInput as exc:
                 for detail in exc.details or [{"field": None, "message": exc.message}]:
                     problems.append({"row": index, **detail})

@@ -146,8 +146,8 @@ def test_an_import_batch_is_all_or_nothing(store: GraphStore) -> None:
         changed_actors=[(shop.id, {"themes": ["food aid"]})],
         # the second link names an actor that exists nowhere: the whole batch is refused
         new_links=[
-            {"source": "a" * 32, "target": shop.id, "type": "KNOWS"},
-            {"source": "a" * 32, "target": "b" * 32, "type": "KNOWS"},
+            ("c" * 32, {"source": "a" * 32, "target": shop.id, "type": "KNOWS"}),
+            ("d" * 32, {"source": "a" * 32, "target": "b" * 32, "type": "KNOWS"}),
         ],
     )
     with pytest.raises(InvalidInput, match="no actor has the id"):

@@ -1,0 +1,375 @@
+"""Exports, in the formats the field's other tools read: GraphML and GEXF for Gephi (kinds,
+colours, positions; GEXF with the time intervals of since/until so Gephi's timeline replays the
+growth), Kumu's JSON and workbook, our own CSV (a zip of actors.csv and links.csv) and XLSX
+(the import layout: what is exported imports back unchanged), and the full JSON backup.
+
+Every export is built from what the reader may see (``keep``: the access policy's test), on a
+date or over the whole history; erased actors are gone from the store, so from every export.
+A text cell a spreadsheet would run as a formula is escaped (OWASP "CSV injection").
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+import networkx as nx
+
+from graph.errors import InvalidInput, Say
+from graph.model import normalise_name
+from graph.store import GraphStore
+from ingest.layout import ACTOR_COLUMNS, LINK_COLUMNS, LIST_FIELDS, LIST_SEPARATOR
+from viz.style import colour_of
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+ACTOR_FIELDS = [f for f in ACTOR_COLUMNS]
+LINK_FIELDS = [f for f in LINK_COLUMNS if f != "direction"]
+
+
+class ExportFormat(StrEnum):
+    graphml = "graphml"
+    gexf = "gexf"
+    kumu = "kumu"  # Kumu's JSON
+    kumu_xlsx = "kumu-xlsx"  # Kumu's workbook (Elements, Connections)
+    csv = "csv"  # a zip of actors.csv and links.csv
+    xlsx = "xlsx"  # the import layout (Actors, Links)
+    json = "json"  # the full backup, events included
+
+
+MEDIA = {
+    ExportFormat.graphml: ("application/graphml+xml", "graphml"),
+    ExportFormat.gexf: ("application/gexf+xml", "gexf"),
+    ExportFormat.kumu: ("application/json", "kumu.json"),
+    ExportFormat.kumu_xlsx: (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "kumu.xlsx",
+    ),
+    ExportFormat.csv: ("application/zip", "csv.zip"),
+    ExportFormat.xlsx: (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "xlsx",
+    ),
+    ExportFormat.json: ("application/json", "backup.json"),
+}
+
+
+@dataclass
+class Export:
+    data: bytes
+    media_type: str
+    filename: str
+
+
+def safe_cell(value: Any) -> Any:
+    """A cell that a spreadsheet never runs as a formula: text starting with ``= + - @`` (or a
+    tab, a return) gets a leading ``'``; numbers stay numbers, even negative ones. The import
+    takes the ``'`` off again, so an export imports back unchanged.
+
+    >>> safe_cell("=HYPERLINK(\\"http://x\\")"), safe_cell(-4.35), safe_cell("Café")
+    ('\\'=HYPERLINK("http://x")', -4.35, 'Café')
+    """
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _plain(value: Any) -> Any:
+    """A field as one spreadsheet or XML value: lists joined by ``|``, dates as ISO text."""
+    if isinstance(value, list | tuple):
+        return LIST_SEPARATOR.join(str(v) for v in value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, StrEnum):
+        return value.value
+    return value
+
+
+def network(
+    store: GraphStore,
+    *,
+    as_of: date | None = None,
+    history: bool = False,
+    neighbourhood: str | None = None,
+    keep: Callable[[Mapping[str, Any]], bool] | None = None,
+) -> nx.MultiDiGraph:
+    """The part of the network an export shows: on ``as_of`` (or every date, ``history``),
+    in one neighbourhood or all, only the actors ``keep`` lets through, and their links."""
+    graph = store.history() if history else store.snapshot(as_of)
+    wanted = normalise_name(neighbourhood) if neighbourhood else None
+    chosen = [
+        n
+        for n, d in graph.nodes(data=True)
+        if (wanted is None or normalise_name(d["neighbourhood"]) == wanted)
+        and (keep is None or keep(d))
+        and not (history and _retracted(d))
+    ]
+    part: nx.MultiDiGraph = graph.subgraph(chosen).copy()
+    if history:
+        part.remove_edges_from([(u, v, k) for u, v, k, d in part.edges(keys=True, data=True)
+                                if _retracted(d)])  # fmt: skip
+    return part
+
+
+def _retracted(data: Mapping[str, Any]) -> bool:
+    """A retracted record was true on no date: an export over time leaves it out."""
+    since, until = data.get("since"), data.get("until")
+    return since is not None and until is not None and until <= since
+
+
+def _rows(graph: nx.MultiDiGraph) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    actors = [
+        {"id": n, **{f: _plain(d.get(f)) for f in ACTOR_FIELDS if f != "id"}}
+        for n, d in sorted(graph.nodes(data=True), key=lambda x: str(x[1]["name"]))
+    ]
+    links = [
+        {"id": k, **{f: _plain(d.get(f)) for f in LINK_FIELDS if f != "id"}}
+        for _, _, k, d in sorted(graph.edges(keys=True, data=True), key=lambda x: str(x[2]))
+    ]
+    return actors, links
+
+
+# --------------------------------------------------------------------------- formats
+
+
+def _graphml(graph: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]]) -> bytes:
+    out = nx.MultiDiGraph()
+    for n, d in graph.nodes(data=True):
+        attrs = {k: _plain(v) for k, v in d.items() if v not in (None, [], "")}
+        attrs["label"] = d["name"]
+        attrs["color"] = colour_of(str(d["kind"]))
+        if n in positions:
+            attrs["x"], attrs["y"] = positions[n]
+        out.add_node(n, **attrs)
+    for u, v, k, d in graph.edges(keys=True, data=True):
+        attrs = {a: _plain(b) for a, b in d.items() if b not in (None, [], "")}
+        out.add_edge(u, v, key=k, label=_plain(d["type"]), **attrs)
+    buffer = io.BytesIO()
+    nx.write_graphml(out, buffer, encoding="utf-8")
+    return buffer.getvalue()
+
+
+def _rgb(colour: str) -> dict[str, int]:
+    value = colour.lstrip("#")
+    return {"r": int(value[0:2], 16), "g": int(value[2:4], 16), "b": int(value[4:6], 16)}
+
+
+def _gexf(graph: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]]) -> bytes:
+    """GEXF with ``start``/``end`` from since/until (dynamic mode: Gephi's timeline), colours
+    and positions in the ``viz`` namespace."""
+    out = nx.MultiDiGraph()
+    for n, d in graph.nodes(data=True):
+        attrs = {
+            k: _plain(v)
+            for k, v in d.items()
+            if v not in (None, [], "") and k not in ("since", "until")
+        }
+        attrs["label"] = d["name"]
+        viz: dict[str, Any] = {"color": _rgb(colour_of(str(d["kind"])))}
+        if n in positions:
+            x, y = positions[n]
+            viz["position"] = {"x": float(x), "y": float(y), "z": 0.0}
+        attrs["viz"] = viz
+        if d.get("since"):
+            attrs["start"] = _plain(d["since"])
+        if d.get("until"):
+            attrs["end"] = _plain(d["until"])
+        out.add_node(n, **attrs)
+    for u, v, k, d in graph.edges(keys=True, data=True):
+        attrs = {
+            a: _plain(b)
+            for a, b in d.items()
+            if b not in (None, [], "") and a not in ("since", "until")
+        }
+        attrs["label"] = _plain(d["type"])
+        attrs["weight"] = float(d.get("strength") or 1)
+        if d.get("since"):
+            attrs["start"] = _plain(d["since"])
+        if d.get("until"):
+            attrs["end"] = _plain(d["until"])
+        out.add_edge(u, v, key=k, **attrs)
+    buffer = io.BytesIO()
+    nx.write_gexf(out, buffer, encoding="utf-8")
+    return buffer.getvalue()
+
+
+def _kumu(graph: nx.MultiDiGraph) -> dict[str, Any]:
+    actors, links = _rows(graph)
+    elements = []
+    for a in actors:
+        attributes = {
+            "label": a["name"],
+            "element type": a["kind"],
+            "description": a["description"],
+            "tags": (a["themes"] or "").split(LIST_SEPARATOR) if a["themes"] else [],
+            **{k: v for k, v in a.items() if k not in ("id", "name", "kind", "description",
+                                                         "themes") and v not in (None, "")},
+        }  # fmt: skip
+        elements.append({"_id": a["id"], "attributes": attributes})
+    connections = []
+    for link in links:
+        directed = graph.edges[link["source"], link["target"], link["id"]]["directed"]
+        attributes = {
+            "connection type": link["type"],
+            **{k: v for k, v in link.items() if k in ("mission", "strength", "since", "until",
+                                                       "note") and v not in (None, "")},
+        }  # fmt: skip
+        connections.append(
+            {
+                "_id": link["id"],
+                "from": link["source"],
+                "to": link["target"],
+                "direction": "directed" if directed else "mutual",
+                "attributes": attributes,
+            }
+        )
+    return {"elements": elements, "connections": connections}
+
+
+def _workbook(sheets: Iterable[tuple[str, list[str], list[list[Any]]]]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    for title, headers, rows in sheets:
+        sheet = book.create_sheet(title)
+        sheet.append(headers)
+        for row in rows:
+            sheet.append([safe_cell(v) for v in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _our_sheets(graph: nx.MultiDiGraph) -> list[tuple[str, list[str], list[list[Any]]]]:
+    actors, links = _rows(graph)
+    actor_headers = [ACTOR_COLUMNS[f][0] for f in ACTOR_FIELDS]
+    link_headers = [LINK_COLUMNS[f][0] for f in LINK_FIELDS]
+    return [
+        ("Actors", actor_headers, [[a[f] for f in ACTOR_FIELDS] for a in actors]),
+        ("Links", link_headers, [[link[f] for f in LINK_FIELDS] for link in links]),
+    ]
+
+
+def _kumu_sheets(graph: nx.MultiDiGraph) -> list[tuple[str, list[str], list[list[Any]]]]:
+    blueprint = _kumu(graph)
+    element_keys = [
+        "label",
+        "element type",
+        "description",
+        "tags",
+        "neighbourhood",
+        "subtype",
+        "address",
+        "languages",
+        "target_groups",
+        "status",
+        "since",
+        "until",
+        "consent_date",
+        "latitude",
+        "longitude",
+    ]
+    elements = []
+    for e in blueprint["elements"]:
+        a = e["attributes"]
+        row = [e["_id"]] + [
+            LIST_SEPARATOR.join(a[k]) if k == "tags" else a.get(k) for k in element_keys
+        ]
+        elements.append(row)
+    connection_keys = ["connection type", "mission", "strength", "since", "until", "note"]
+    connections = [
+        [c["from"], c["to"], c["direction"]]
+        + [c["attributes"].get(k) for k in connection_keys]
+        + [c["_id"]]
+        for c in blueprint["connections"]
+    ]
+    return [
+        ("Elements", ["ID", *(k.title() for k in element_keys)], elements),
+        ("Connections", ["From", "To", "Direction", *(k.title() for k in connection_keys), "ID"],
+         connections),
+    ]  # fmt: skip
+
+
+def _csv_zip(graph: nx.MultiDiGraph) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for title, headers, rows in _our_sheets(graph):
+            text = io.StringIO()
+            writer = csv.writer(text, lineterminator="\n")
+            writer.writerow(headers)
+            writer.writerows([[safe_cell(v) for v in row] for row in rows])
+            archive.writestr(f"{title.lower()}.csv", text.getvalue().encode("utf-8"))
+    return buffer.getvalue()
+
+
+def export(
+    store: GraphStore,
+    fmt: ExportFormat,
+    *,
+    as_of: date | None = None,
+    neighbourhood: str | None = None,
+    keep: Callable[[Mapping[str, Any]], bool] | None = None,
+) -> Export:
+    """One export, as bytes with its media type and a file name."""
+    media, suffix = MEDIA[fmt]
+    stamp = (as_of or date.today()).isoformat()
+    filename = f"maillage-{stamp}.{suffix}"
+    if fmt is ExportFormat.json:
+        if keep is not None or neighbourhood or as_of:
+            raise InvalidInput(
+                Say("the JSON backup holds everything: it has no date, neighbourhood or filter")
+            )
+        data = json.dumps(store.backup(), ensure_ascii=False, default=str).encode("utf-8")
+        return Export(data, media, filename)
+    history = fmt is ExportFormat.gexf and as_of is None
+    graph = network(store, as_of=as_of, history=history, neighbourhood=neighbourhood, keep=keep)
+    positions = store.positions()
+    if fmt is ExportFormat.graphml:
+        data = _graphml(graph, positions)
+    elif fmt is ExportFormat.gexf:
+        data = _gexf(graph, positions)
+    elif fmt is ExportFormat.kumu:
+        data = json.dumps(_kumu(graph), ensure_ascii=False, indent=1).encode("utf-8")
+    elif fmt is ExportFormat.kumu_xlsx:
+        data = _workbook(_kumu_sheets(graph))
+    elif fmt is ExportFormat.xlsx:
+        data = _workbook(_our_sheets(graph))
+    else:
+        data = _csv_zip(graph)
+    return Export(data, media, filename)
+
+
+def template() -> bytes:
+    """The import template: both sheets with their headers (English, then French and Dutch
+    under each in the notes row) and an example row each."""
+    actors = [ACTOR_COLUMNS[f][0] for f in ACTOR_FIELDS]
+    links = [LINK_COLUMNS[f][0] for f in LINK_FIELDS]
+    example_actor = {
+        "name": "Maison médicale Le Noyer", "kind": "health_actor", "neighbourhood": "Cureghem",
+        "subtype": "medical house", "address": "Rue du Noyer 12, 1070 Anderlecht",
+        "themes": "health|mental health", "languages": "fr|nl|ar", "since": "2025-03-01",
+    }  # fmt: skip
+    example_other = {"name": "Épicerie Chez Fatima", "kind": "trader",
+                     "neighbourhood": "Cureghem", "languages": "ar|fr"}  # fmt: skip
+    example_link = {"source": "Maison médicale Le Noyer", "target": "Épicerie Chez Fatima",
+                    "type": "KNOWS", "mission": "networking", "strength": 2,
+                    "since": "2025-04-15"}  # fmt: skip
+    return _workbook(
+        [
+            ("Actors", actors, [[example_actor.get(f) for f in ACTOR_FIELDS],
+                                [example_other.get(f) for f in ACTOR_FIELDS]]),
+            ("Links", links, [[example_link.get(f) for f in LINK_FIELDS]]),
+            ("Headers (ignore)", ["field", "English", "français", "Nederlands", "other words"],
+             [[f, *h[:3], ", ".join(h[3:])] for f, h in {**ACTOR_COLUMNS, **LINK_COLUMNS}.items()]),
+        ]
+    )  # fmt: skip
+
+
+__all__ = ["LIST_FIELDS", "Export", "ExportFormat", "export", "safe_cell", "template"]

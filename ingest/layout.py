@@ -1,0 +1,111 @@
+"""The column layout of actors and links in a spreadsheet (CSV or XLSX), with French, Dutch and
+English headers, and the words accepted for kinds and link types.
+
+One sheet (or CSV file) of actors, one of links. Headers are matched ignoring case, accents,
+spaces and underscores; a column nobody knows is reported and ignored. Several values in one
+cell (themes, languages, target groups) are separated by ``|``, as Kumu does. A cell is always
+text: a formula is never evaluated (``=1+1`` is the text ``=1+1``).
+
+The layout is documented in ``docs/IMPORT.md``; ``maillage import --template FILE`` writes a
+workbook with both sheets, their headers in the three languages and an example row.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from graph.model import ActorKind, LinkType, Mission
+from viz.text import KINDS, LINKS
+
+LIST_SEPARATOR = "|"
+
+#: actor field -> headers accepted (English first: the template's own header)
+ACTOR_COLUMNS: dict[str, tuple[str, ...]] = {
+    # English, French, Dutch, then other words met in the field's files
+    "id": ("id", "identifiant", "identificatie"),
+    "name": ("name", "nom", "naam", "label"),
+    "kind": ("kind", "type", "soort", "element type"),
+    "neighbourhood": ("neighbourhood", "quartier", "wijk", "neighborhood"),
+    "subtype": ("subtype", "sous-type", "subtype", "sous type"),
+    "address": ("address", "adresse", "adres"),
+    "latitude": ("latitude", "latitude", "breedtegraad", "lat"),
+    "longitude": ("longitude", "longitude", "lengtegraad", "lon", "lng"),
+    "themes": ("themes", "thèmes", "thema's", "themas", "tags"),
+    "languages": ("languages", "langues", "talen"),
+    "target_groups": ("target groups", "publics", "doelgroepen", "public cible"),
+    "description": ("description", "description", "beschrijving"),
+    "status": ("status", "statut", "status"),
+    "since": ("since", "depuis", "sinds"),
+    "until": ("until", "jusqu'au", "tot", "jusqu’au"),
+    "consent_date": ("consent date", "date du consentement", "datum van toestemming"),
+}
+
+#: link field -> headers accepted (English, French, Dutch, others)
+LINK_COLUMNS: dict[str, tuple[str, ...]] = {
+    "id": ("id", "identifiant", "identificatie"),
+    "source": ("from", "de", "van", "source"),
+    "target": ("to", "vers", "naar", "target"),
+    "type": ("type", "type de lien", "soort band", "link type", "connection type"),
+    "mission": ("mission", "mission", "opdracht"),
+    "strength": ("strength", "force", "sterkte"),
+    "since": ("since", "depuis", "sinds"),
+    "until": ("until", "jusqu'au", "tot", "jusqu’au"),
+    "note": ("note", "remarque", "notitie"),
+    "direction": ("direction", "direction", "richting"),
+}
+
+LIST_FIELDS = frozenset({"themes", "languages", "target_groups"})
+
+#: sheet names (normalised) that hold actors, and links
+ACTOR_SHEETS = frozenset({"actors", "acteurs", "actoren", "elements"})
+LINK_SHEETS = frozenset({"links", "liens", "banden", "connections"})
+
+
+def words(text: str) -> str:
+    """A header or a word as compared: case, accents, spaces, ``_`` and ``-`` ignored.
+
+    >>> words("  Thèmes_Cibles ") == words("themes cibles")
+    True
+    """
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "".join(ch for ch in plain.casefold() if ch.isalnum())
+
+
+def _headers(columns: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    return {words(header): field for field, headers in columns.items() for header in headers}
+
+
+ACTOR_HEADERS = _headers(ACTOR_COLUMNS)
+LINK_HEADERS = _headers(LINK_COLUMNS)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The words a file may use for kinds and link types: ours, our labels in the three
+    languages, and a mapping the user gives (Kumu element and connection types). A word none
+    of these knows is reported, never guessed."""
+
+    kinds: Mapping[str, str]
+    link_types: Mapping[str, str]
+
+    @classmethod
+    def with_mapping(cls, mapping: Mapping[str, Mapping[str, str]] | None = None) -> Vocabulary:
+        kinds = {words(k.value): k.value for k in ActorKind}
+        kinds |= {words(label): kind for kind, labels in KINDS.items() for label in labels.values()}
+        types = {words(t.value): t.value for t in LinkType}
+        types |= {words(label): t for t, labels in LINKS.items() for label in labels.values()}
+        given = mapping or {}
+        kinds |= {words(k): v for k, v in (given.get("kinds") or {}).items()}
+        types |= {words(k): v for k, v in (given.get("link_types") or {}).items()}
+        return cls(kinds=kinds, link_types=types)
+
+    def kind(self, word: str) -> str | None:
+        return self.kinds.get(words(word))
+
+    def link_type(self, word: str) -> str | None:
+        return self.link_types.get(words(word))
+
+
+MISSIONS = {words(m.value): m.value for m in Mission}

@@ -1,0 +1,410 @@
+"""From a file read to what an import would write: the plan (what is created, updated, left
+alone, refused, and which new actors look like existing ones), and the batch the store writes
+in one transaction (``graph/bulk.py``). A dry run shows the plan; a real run writes the batch
+only when nothing is refused: all or nothing per file.
+
+Matching, so that importing the same file twice changes nothing and an updated file updates:
+- an actor is the store's actor with the row's ``id``, else the one with the same name and
+  neighbourhood (compared as the store compares them); a new actor takes the row's id when it
+  is a stable source id (Kumu's ``_id``, an HSDS UUID, an id of ours), else a new one;
+- a link is the open link of the same type between the same two actors;
+- ``from``/``to`` name an actor by its id in the file, its id in the store, or its name (in
+  the file, else in the store; a name several actors share is refused: use the id).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+from rapidfuzz import fuzz, process
+
+from graph.bulk import Batch
+from graph.entities import link_active_key
+from graph.errors import InvalidInput, Say
+from graph.model import (
+    ActorCreate,
+    ActorKind,
+    ActorUpdate,
+    LinkCreate,
+    LinkType,
+    natural_key,
+    normalise_name,
+)
+from graph.store import GraphStore
+from graph.validation import field_errors
+from ingest.layout import LIST_FIELDS, MISSIONS, Vocabulary, words
+from ingest.readers import Row, Source, Table, split_list
+
+LOOK_ALIKE = 85  # rapidfuzz token_set_ratio on normalised names, as the pages use
+STABLE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")
+OUR_ID = re.compile(r"^[0-9a-f]{32}$")
+UPDATABLE_ACTOR = set(ActorUpdate.model_fields) - {"consent_date"}
+UPDATABLE_LINK = {"mission", "strength", "note"}
+
+
+@dataclass
+class Options:
+    """What a file may leave out: the neighbourhood and kind of its actors, the type of its
+    links (Kumu maps and HSDS packages have no neighbourhoods), and the user's mapping of
+    their words onto our kinds and link types (``{"kinds": {…}, "link_types": {…}}``)."""
+
+    neighbourhood: str | None = None
+    kind: str | None = None
+    link_type: str | None = None
+    mapping: Mapping[str, Mapping[str, str]] | None = None
+
+
+@dataclass
+class Plan:
+    source: str
+    format: str
+    created: dict[str, list[str]] = field(default_factory=lambda: {"actors": [], "links": []})
+    updated: dict[str, list[str]] = field(default_factory=lambda: {"actors": [], "links": []})
+    unchanged: dict[str, int] = field(default_factory=lambda: {"actors": 0, "links": 0})
+    refused: list[dict[str, Any]] = field(default_factory=list)
+    similar: list[dict[str, Any]] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    batch: Batch = field(default_factory=Batch)
+
+    def report(self, listed: int = 200) -> dict[str, Any]:
+        """The plan as data (API answers, ``--dry-run``): counts, then the first of each."""
+        return {
+            "source": self.source,
+            "format": self.format,
+            "counts": {
+                "created": {k: len(v) for k, v in self.created.items()},
+                "updated": {k: len(v) for k, v in self.updated.items()},
+                "unchanged": self.unchanged,
+                "refused": len(self.refused),
+                "similar": len(self.similar),
+            },
+            "created": {k: v[:listed] for k, v in self.created.items()},
+            "updated": {k: v[:listed] for k, v in self.updated.items()},
+            "refused": self.refused[:listed],
+            "similar": self.similar[:listed],
+            "ignored_columns": self.ignored_columns,
+        }
+
+
+class _Planner:
+    def __init__(self, store: GraphStore, source: Source, options: Options) -> None:
+        self.store = store
+        self.source = source
+        self.options = options
+        self.plan = Plan(source.name, source.format)
+        self.vocabulary = _vocabulary(options.mapping)
+        history = store.history()
+        self.actors: dict[str, dict[str, Any]] = dict(history.nodes(data=True))
+        self.by_key = {d["natural_key"]: i for i, d in self.actors.items()}
+        self.by_name: dict[str, list[str]] = {}
+        for actor_id, data in self.actors.items():
+            if data.get("until") is None:
+                self.by_name.setdefault(normalise_name(data["name"]), []).append(actor_id)
+        self.open_links = {
+            d["active_key"] if "active_key" in d else link_active_key(d): d
+            for *_, d in history.edges(data=True)
+            if d.get("until") is None
+        }
+        self.refs: dict[str, str] = {}  # the file's own id -> actor id
+        self.names: dict[str, list[str]] = {}  # normalised name in the file -> actor ids
+        self.keys_seen: dict[str, int] = {}
+        self.new_names: dict[str, dict[str, str]] = {}
+
+    # ------------------------------------------------------------------ problems
+
+    def refuse(self, table: Table, row: Row, name: str | None, reason: str) -> None:
+        column = (row.column(name) if name else None) or name
+        self.plan.refused.append(
+            {"sheet": table.sheet, "row": row.number, "column": column, "reason": reason}
+        )
+
+    def refuse_invalid(self, table: Table, row: Row, exc: ValidationError) -> None:
+        for problem in field_errors(exc.errors(include_url=False, include_input=False)):
+            self.refuse(
+                table, row, (problem["field"] or "").split(".")[0] or None, problem["message"]
+            )
+
+    # ------------------------------------------------------------------ actors
+
+    def actor_row(self, table: Table, row: Row) -> None:
+        data: dict[str, Any] = {}
+        for name, cell in row.cells.items():
+            if name == "id" or cell.value is None:
+                continue  # an empty cell gives nothing: it never clears what is recorded
+            data[name] = split_list(cell.value) if name in LIST_FIELDS else cell.value
+        for name in LIST_FIELDS:
+            if name in data and isinstance(data[name], list):
+                data[name] = [str(v) for v in data[name]]
+        word = data.get("kind") or self.options.kind
+        if word is None:
+            return self.refuse(table, row, "kind", Say("an actor needs a kind"))
+        kind = self.vocabulary.kind(str(word))
+        if kind is None:
+            return self.refuse(
+                table, row, "kind",
+                Say("unknown kind '{word}': use one of ours or map it (--mapping)", word=word),
+            )  # fmt: skip
+        data["kind"] = kind
+        data["neighbourhood"] = data.get("neighbourhood") or self.options.neighbourhood
+        if not data["neighbourhood"]:
+            return self.refuse(
+                table, row, "neighbourhood",
+                Say("an actor needs a neighbourhood (a column, or --neighbourhood)"),
+            )  # fmt: skip
+        for name in ("description", "address", "subtype", "name", "neighbourhood"):
+            if name in data and data[name] is not None:
+                data[name] = str(data[name])
+        try:
+            checked = ActorCreate.model_validate(data)
+        except ValidationError as exc:
+            return self.refuse_invalid(table, row, exc)
+        key = natural_key(checked.name, checked.neighbourhood)
+        if key in self.keys_seen:
+            return self.refuse(
+                table, row, "name",
+                Say("the same actor as row {row} (same name and neighbourhood)",
+                    row=self.keys_seen[key]),
+            )  # fmt: skip
+        self.keys_seen[key] = row.number
+        ref = row.get("id")
+        ref = None if ref is None else str(ref)
+        existing_id = ref if ref is not None and ref in self.actors else self.by_key.get(key)
+        if existing_id is not None:
+            actor_id = existing_id
+            self._compare_actor(actor_id, checked, data)
+        else:
+            actor_id = ref if ref is not None and self._stable(ref) else uuid.uuid4().hex
+            row_data = checked.model_dump(mode="json", exclude_unset=True)
+            self.plan.batch.new_actors.append((actor_id, row_data))
+            self.plan.created["actors"].append(checked.name)
+            self.new_names.setdefault(normalise_name(checked.neighbourhood), {})[actor_id] = (
+                normalise_name(checked.name)
+            )
+            self._look_alike(table, row, checked)
+        if ref is not None:
+            self.refs[ref] = actor_id
+        self.names.setdefault(normalise_name(checked.name), []).append(actor_id)
+
+    def _stable(self, ref: str) -> bool:
+        """A source id that names the same record in every version of the file: an id of
+        ours, or Kumu's and HSDS's own (a spreadsheet's "1", "2" are only row numbers)."""
+        if OUR_ID.match(ref):
+            return True
+        return self.source.format in ("kumu-json", "kumu-xlsx", "hsds") and bool(
+            STABLE_ID.match(ref)
+        )
+
+    def _compare_actor(self, actor_id: str, checked: ActorCreate, given: Mapping[str, Any]) -> None:
+        before = self.actors[actor_id]
+        after = checked.model_dump()
+        changes = {
+            name: after[name]
+            for name in given
+            if name in UPDATABLE_ACTOR and after.get(name) != before.get(name)
+        }
+        if changes:
+            patch = ActorUpdate.model_validate(changes).model_dump(mode="json", exclude_unset=True)
+            self.plan.batch.changed_actors.append((actor_id, patch))
+            self.plan.updated["actors"].append(f"{before['name']}: {', '.join(sorted(changes))}")
+        else:
+            self.plan.unchanged["actors"] += 1
+
+    def _look_alike(self, table: Table, row: Row, checked: ActorCreate) -> None:
+        local = {
+            i: normalise_name(d["name"])
+            for i, d in self.actors.items()
+            if d.get("until") is None
+            and normalise_name(d["neighbourhood"]) == normalise_name(checked.neighbourhood)
+        }
+        if not local:
+            return
+        hit = process.extractOne(
+            normalise_name(checked.name), local, scorer=fuzz.token_set_ratio,
+            score_cutoff=LOOK_ALIKE,
+        )  # fmt: skip
+        if hit is not None:
+            existing = self.actors[hit[2]]
+            self.plan.similar.append(
+                {
+                    "sheet": table.sheet,
+                    "row": row.number,
+                    "name": checked.name,
+                    "existing": {"id": hit[2], "name": existing["name"]},
+                    "reason": Say(
+                        "'{name}' looks like '{existing}', already recorded: created as another "
+                        "actor, not merged (retract it if it is the same)",
+                        name=checked.name,
+                        existing=existing["name"],
+                    ),
+                }
+            )
+
+    # ------------------------------------------------------------------ links
+
+    def actor_of(self, value: Any) -> tuple[str | None, Say | None]:
+        text = str(value)
+        if text in self.refs:
+            return self.refs[text], None
+        if text in self.actors and self.actors[text].get("until") is None:
+            return text, None
+        named = self.names.get(normalise_name(text)) or self.by_name.get(normalise_name(text))
+        if not named:
+            return None, Say("no actor '{name}' in the file nor in the store", name=text)
+        if len(set(named)) > 1:
+            return None, Say("several actors are named '{name}': use the id", name=text)
+        return named[0], None
+
+    def link_row(self, table: Table, row: Row, seen: dict[str, int]) -> None:
+        word = row.get("type") or self.options.link_type
+        if word is None:
+            return self.refuse(
+                table, row, "type", Say("a link needs a type (a column, or --link-type)")
+            )
+        link_type = self.vocabulary.link_type(str(word))
+        if link_type is None:
+            return self.refuse(
+                table, row, "type",
+                Say("unknown link type '{word}': use one of ours or map it (--mapping)",
+                    word=word),
+            )  # fmt: skip
+        ends = {}
+        for name in ("source", "target"):
+            value = row.get(name)
+            if value is None:
+                return self.refuse(table, row, name, Say("a link needs both ends"))
+            actor_id, problem = self.actor_of(value)
+            if problem is not None:
+                return self.refuse(table, row, name, problem)
+            ends[name] = actor_id
+        data: dict[str, Any] = {**ends, "type": link_type}
+        mission = row.get("mission")
+        if mission is not None:
+            data["mission"] = MISSIONS.get(words(str(mission)), str(mission))
+        for name in ("strength", "since", "until", "note"):
+            if row.get(name) is not None:
+                data[name] = row.get(name)
+        if isinstance(data.get("note"), int | float):
+            data["note"] = str(data["note"])
+        try:
+            checked = LinkCreate.model_validate(data)
+        except ValidationError as exc:
+            return self.refuse_invalid(table, row, exc)
+        directed = LinkType(checked.type).directed
+        key = link_active_key({**data, "type": checked.type.value, "directed": directed})
+        if key is not None and key in seen:
+            return self.refuse(
+                table, row, "source",
+                Say("the same link as row {row}", row=seen[key]),
+            )  # fmt: skip
+        if key is not None:
+            seen[key] = row.number
+        existing = self.open_links.get(key) if key is not None else None
+        label = (
+            f"{self._name(checked.source)} — {checked.type.value} — {self._name(checked.target)}"
+        )
+        if existing is not None:
+            after = checked.model_dump(mode="json")
+            changes = {
+                n: after[n] for n in UPDATABLE_LINK if n in data and after[n] != existing.get(n)
+            }
+            if changes:
+                self.plan.batch.changed_links.append((existing["id"], changes))
+                self.plan.updated["links"].append(f"{label}: {', '.join(sorted(changes))}")
+            else:
+                self.plan.unchanged["links"] += 1
+            return
+        ref = row.get("id")
+        link_id = str(ref) if ref is not None and self._stable(str(ref)) else uuid.uuid4().hex
+        self.plan.batch.new_links.append(
+            (link_id, checked.model_dump(mode="json", exclude_unset=True))
+        )
+        self.plan.created["links"].append(label)
+
+    def _name(self, actor_id: str) -> str:
+        if actor_id in self.actors:
+            return str(self.actors[actor_id]["name"])
+        for new_id, row in self.plan.batch.new_actors:
+            if new_id == actor_id:
+                return str(row["name"])
+        return actor_id
+
+
+def _vocabulary(mapping: Mapping[str, Mapping[str, str]] | None) -> Vocabulary:
+    """Our words and the user's mapping, checked: a mapping onto a kind or a link type we do
+    not have is refused."""
+    given = mapping or {}
+    unknown = sorted(set(given) - {"kinds", "link_types"})
+    if unknown:
+        raise InvalidInput(
+            Say("a mapping has 'kinds' and 'link_types', not '{key}'", key=unknown[0])
+        )
+    kinds = {k.value for k in ActorKind}
+    types = {t.value for t in LinkType}
+    for group, allowed in (("kinds", kinds), ("link_types", types)):
+        for word, ours in (given.get(group) or {}).items():
+            if ours not in allowed:
+                raise InvalidInput(
+                    Say("the mapping sends '{word}' to '{ours}', which is not one of ours",
+                        word=word, ours=ours)
+                )  # fmt: skip
+    return Vocabulary.with_mapping(given)
+
+
+def make_plan(
+    store: GraphStore,
+    source: Source,
+    options: Options | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Plan:
+    """Read every row of ``source`` (streaming), check it, and match it against the store."""
+    planner = _Planner(store, source, options or Options())
+    seen: dict[str, int] = {}
+    for table in source.tables:
+        planner.plan.ignored_columns += [f"{table.sheet}: {c}" for c in table.ignored]
+        for count, row in enumerate(table.rows, start=1):
+            if table.kind == "actors":
+                planner.actor_row(table, row)
+            else:
+                planner.link_row(table, row, seen)
+            if progress is not None and count % 500 == 0:
+                progress(500)
+    return planner.plan
+
+
+def run_import(
+    store: GraphStore,
+    source: Source,
+    *,
+    by: str,
+    options: Options | None = None,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, Any]:
+    """Plan, and write when asked and nothing is refused. Refused rows raise InvalidInput with
+    the report as details: nothing is written."""
+    plan = make_plan(store, source, options, progress)
+    report = plan.report()
+    if plan.refused:
+        first = plan.refused[0]
+        raise InvalidInput(
+            Say(
+                "{file}: {count} rows refused, nothing imported; the first: {sheet}, row {row}, "
+                "{column}: {reason}",
+                file=source.name,
+                count=len(plan.refused),
+                sheet=first["sheet"],
+                row=first["row"],
+                column=first["column"] or "-",
+                reason=first["reason"],
+            ),
+            details=report,
+        )
+    report["written"] = None
+    if not dry_run and len(plan.batch):
+        report["written"] = store.import_batch(plan.batch, by=f"{by} (import: {source.name})")
+    return report

@@ -1,0 +1,389 @@
+"""Reading the files teams bring: CSV, XLSX (our layout or Kumu's), Kumu JSON, Open Referral
+HSDS data packages (a folder or a zip), and our own CSV zip. Every reader turns its file into
+the same :class:`Table` rows (actor or link fields, each cell with where it came from), so the
+planner (``ingest/plan.py``) applies one set of rules to every format.
+
+Safety first: sizes are limited, a zip is checked for bombs before anything is unpacked, text
+must be UTF-8, a broken workbook is refused with a clear message, and a formula is text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from graph.errors import InvalidInput, Say
+from ingest.layout import (
+    ACTOR_HEADERS,
+    ACTOR_SHEETS,
+    LINK_HEADERS,
+    LINK_SHEETS,
+    LIST_SEPARATOR,
+    words,
+)
+
+MAX_FILE = 50 * 1024 * 1024  # bytes of the file as sent
+MAX_UNPACKED = 200 * 1024 * 1024  # bytes once a zip (or an XLSX, which is one) is unpacked
+MAX_RATIO = 100  # unpacked / packed, per member: more is a zip bomb
+MAX_ROWS = 500_000  # rows per sheet
+
+FORMULA_MARKS = ("=", "+", "-", "@")
+
+Kind = Literal["actors", "links"]
+Format = Literal["csv", "xlsx", "kumu-json", "kumu-xlsx", "hsds", "csv-zip"]
+
+
+@dataclass
+class Cell:
+    value: Any
+    column: str  # how the user finds it: "C (Kind)" in a workbook, the header in a CSV
+
+
+@dataclass
+class Row:
+    number: int  # as the user counts: the spreadsheet's row, the JSON list's position (1-based)
+    cells: dict[str, Cell]  # field -> cell
+
+    def get(self, name: str) -> Any:
+        cell = self.cells.get(name)
+        return None if cell is None else cell.value
+
+    def column(self, name: str) -> str | None:
+        cell = self.cells.get(name)
+        return None if cell is None else cell.column
+
+
+@dataclass
+class Table:
+    sheet: str
+    kind: Kind
+    rows: Iterator[Row]
+    ignored: list[str] = field(default_factory=list)  # headers nobody knows
+
+
+@dataclass
+class Source:
+    """A file read: its format and its tables (actors first)."""
+
+    name: str
+    format: Format
+    tables: list[Table]
+
+
+def refuse(message: Say | str) -> InvalidInput:
+    return InvalidInput(message, details=[{"field": "file", "message": message}])
+
+
+# --------------------------------------------------------------------------- values
+
+
+def cell_value(value: Any) -> Any:
+    """A cell as the planner reads it: text stripped (a formula stays text), whole numbers as
+    ``int``, dates as ``YYYY-MM-DD``, empty as None."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, int | float):
+        return value
+    text = str(value).strip()
+    if text[:1] == "'" and text[1:2] in FORMULA_MARKS:
+        text = text[1:]  # the quote an export puts before a formula-like text (safe_cell)
+    return text or None
+
+
+def split_list(value: Any) -> list[str]:
+    """``"health | youth"`` → ``["health", "youth"]`` (a JSON list stays a list)."""
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else str(value).split(LIST_SEPARATOR)
+    return [str(v).strip() for v in items if str(v).strip()]
+
+
+# --------------------------------------------------------------------------- files
+
+
+def check_zip(archive: zipfile.ZipFile, what: str) -> None:
+    """Refuse a zip bomb before unpacking anything: total size and each member's ratio."""
+    total = 0
+    for info in archive.infolist():
+        total += info.file_size
+        packed = max(info.compress_size, 1)
+        if total > MAX_UNPACKED or info.file_size / packed > MAX_RATIO:
+            raise refuse(
+                Say(
+                    "{what} unpacks to far more than it weighs (a zip bomb?): refused",
+                    what=what,
+                )
+            )
+
+
+def decode(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise refuse(
+            Say(
+                "{name} is not UTF-8 text (byte {at}): save it as 'CSV UTF-8' and try again",
+                name=name,
+                at=exc.start + 1,
+            )
+        ) from exc
+
+
+def _table_kind(headers: Sequence[str], sheet: str) -> Kind | None:
+    if words(sheet.rsplit(".", 1)[0]) in LINK_SHEETS:
+        return "links"
+    if words(sheet.rsplit(".", 1)[0]) in ACTOR_SHEETS:
+        return "actors"
+    fields = {LINK_HEADERS.get(words(h)) for h in headers}
+    if {"source", "target"} <= fields:
+        return "links"
+    if "name" in {ACTOR_HEADERS.get(words(h)) for h in headers}:
+        return "actors"
+    return None
+
+
+def _columns(
+    headers: Sequence[str], kind: Kind, letters: bool
+) -> tuple[dict[int, tuple[str, str]], list[str]]:
+    """Column index -> (field, label), and the headers nobody knows."""
+    known = ACTOR_HEADERS if kind == "actors" else LINK_HEADERS
+    columns: dict[int, tuple[str, str]] = {}
+    ignored = []
+    taken: set[str] = set()
+    for index, header in enumerate(headers):
+        if not header:
+            continue
+        name = known.get(words(header))
+        label = f"{_letter(index)} ({header})" if letters else header
+        if name is None or name in taken:
+            ignored.append(label)
+            continue
+        taken.add(name)
+        columns[index] = (name, label)
+    return columns, ignored
+
+
+def _letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    out = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+def _rows(
+    cells: Iterator[tuple[int, Sequence[Any]]], columns: Mapping[int, tuple[str, str]], sheet: str
+) -> Iterator[Row]:
+    for count, (number, values) in enumerate(cells, start=1):
+        if count > MAX_ROWS:
+            raise refuse(Say("{sheet} has more than {most} rows", sheet=sheet, most=MAX_ROWS))
+        row = {
+            name: Cell(cell_value(values[i]), label)
+            for i, (name, label) in columns.items()
+            if i < len(values)
+        }
+        if any(c.value is not None for c in row.values()):
+            yield Row(number, row)
+
+
+def read_csv(data: bytes, name: str) -> Table:
+    text = decode(data, name)
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        headers = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise refuse(Say("{name} is empty", name=name)) from None
+    kind = _table_kind(headers, name)
+    if kind is None:
+        raise refuse(
+            Say(
+                "{name}: no column says what it holds (actors need a 'name' column, links "
+                "'from' and 'to'; see the template)",
+                name=name,
+            )
+        )
+    columns, ignored = _columns(headers, kind, letters=False)
+
+    def cells() -> Iterator[tuple[int, Sequence[Any]]]:
+        try:
+            for values in reader:
+                yield reader.line_num, values
+        except csv.Error as exc:
+            raise refuse(Say("{name}: {problem}", name=name, problem=str(exc))) from exc
+
+    return Table(name, kind, _rows(cells(), columns, name), ignored)
+
+
+def read_xlsx(data: bytes, name: str) -> list[Table]:
+    from openpyxl import load_workbook  # uses defusedxml when it is installed (it is)
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_zip(archive, name)
+        # formulas are read as their text, never evaluated (data_only=False)
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise refuse(
+            Say("{name} is not a readable XLSX workbook: {problem}", name=name, problem=str(exc))
+        ) from exc
+    tables = []
+    for sheet in book.worksheets:
+        if "(ignore)" in sheet.title.casefold():
+            continue
+        rows = sheet.iter_rows(values_only=True)
+        try:
+            headers = [str(h).strip() if h is not None else "" for h in next(rows)]
+        except StopIteration:
+            continue
+        kind = _table_kind(headers, sheet.title)
+        if kind is None:
+            continue
+        columns, ignored = _columns(headers, kind, letters=True)
+        numbered = ((number, values) for number, values in enumerate(rows, start=2))
+        tables.append(Table(sheet.title, kind, _rows(numbered, columns, sheet.title), ignored))
+    if not tables:
+        raise refuse(
+            Say(
+                "{name} has no sheet of actors or links (sheets named Actors and Links, or "
+                "Kumu's Elements and Connections)",
+                name=name,
+            )
+        )
+    return sorted(tables, key=lambda t: t.kind)  # actors first
+
+
+def read_kumu_json(data: bytes, name: str) -> list[Table]:
+    """Kumu's JSON export: ``elements`` (``_id``, ``attributes``: label, element type,
+    description, tags…) and ``connections`` (``from``, ``to``, ``direction``, ``attributes``:
+    connection type…); older blueprints put label and type at the top level."""
+    try:
+        blueprint = json.loads(decode(data, name))
+    except json.JSONDecodeError as exc:
+        raise refuse(
+            Say("{name} is not valid JSON: {problem}", name=name, problem=str(exc))
+        ) from exc
+    if isinstance(blueprint, dict) and {"records", "events"} <= set(blueprint):
+        raise refuse(
+            Say("{name} is a Maillage backup: bring it back with maillage restore", name=name)
+        )
+    if not isinstance(blueprint, dict) or not isinstance(blueprint.get("elements"), list):
+        raise refuse(Say("{name} is not a Kumu map (no 'elements' list)", name=name))
+
+    def attrs(item: Mapping[str, Any]) -> dict[str, Any]:
+        found = item.get("attributes")
+        inner: dict[str, Any] = found if isinstance(found, dict) else {}
+        return {**{k: v for k, v in item.items() if k != "attributes"}, **inner}
+
+    element_fields = {
+        "_id": "id",
+        "label": "name",
+        "element type": "kind",
+        "type": "kind",
+        "description": "description",
+        "tags": "themes",
+        **{h: f for h, f in ACTOR_HEADERS.items()},
+    }
+    connection_fields = {
+        "_id": "id",
+        "from": "source",
+        "to": "target",
+        "connection type": "type",
+        "type": "type",
+        "direction": "direction",
+        "strength": "strength",
+        "description": "note",
+        **{h: f for h, f in LINK_HEADERS.items()},
+    }
+
+    def rows(items: Any, fields: Mapping[str, str], what: str) -> Iterator[Row]:
+        if not isinstance(items, list):
+            return
+        for number, item in enumerate(items, start=1):
+            if not isinstance(item, dict):
+                raise refuse(Say("{what} {number} is not an object", what=what, number=number))
+            cells = {}
+            for key, value in attrs(item).items():
+                target = fields.get(key) or fields.get(words(key))
+                if target and target not in cells:
+                    column = f"{what}[{number}].{key}"
+                    plain = value if isinstance(value, list) else cell_value(value)
+                    cells[target] = Cell(plain, column)
+            yield Row(number, cells)
+
+    return [
+        Table("elements", "actors", rows(blueprint["elements"], element_fields, "elements")),
+        Table(
+            "connections",
+            "links",
+            rows(blueprint.get("connections", []), connection_fields, "connections"),
+        ),
+    ]
+
+
+def read_path(path: Path) -> tuple[bytes, str]:
+    if path.is_dir():
+        return b"", path.name
+    size = path.stat().st_size
+    if size > MAX_FILE:
+        raise refuse(Say("{name} is larger than {most} MB", name=path.name, most=MAX_FILE // 2**20))
+    return path.read_bytes(), path.name
+
+
+def read(data: bytes, name: str, folder: Path | None = None) -> Source:
+    """Read a file (or an HSDS folder), its format found from its content and name."""
+    from ingest.hsds import read_hsds_files
+
+    if folder is not None:
+        files = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+        return Source(name, "hsds", read_hsds_files(files, name))
+    if len(data) > MAX_FILE:
+        raise refuse(Say("{name} is larger than {most} MB", name=name, most=MAX_FILE // 2**20))
+    if data.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                check_zip(archive, name)
+                names = archive.namelist()
+                if "[Content_Types].xml" in names:
+                    tables = read_xlsx(data, name)
+                    kumu = any(words(t.sheet) in ("elements", "connections") for t in tables)
+                    return Source(name, "kumu-xlsx" if kumu else "xlsx", tables)
+                members = {
+                    Path(n).name: archive.read(n)
+                    for n in names
+                    if not n.endswith("/") and not Path(n).name.startswith(".")
+                }
+        except zipfile.BadZipFile as exc:
+            raise refuse(
+                Say("{name} is not a readable zip: {problem}", name=name, problem=str(exc))
+            ) from exc
+        if "datapackage.json" in members:
+            return Source(name, "hsds", read_hsds_files(members, name))
+        csvs = [read_csv(body, n) for n, body in sorted(members.items()) if n.endswith(".csv")]
+        if not csvs:
+            raise refuse(Say("{name} holds no CSV file", name=name))
+        return Source(name, "csv-zip", sorted(csvs, key=lambda t: t.kind))
+    if name.lower().endswith(".json") or data.lstrip()[:1] == b"{":
+        return Source(name, "kumu-json", read_kumu_json(data, name))
+    return Source(name, "csv", [read_csv(data, name)])
