@@ -229,10 +229,44 @@ def _clean_tags(values: Iterable[str]) -> list[str]:
     return list(seen)
 
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # C0 and C1 control characters
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # lines allowed
+
+
+def _no_control(pattern: re.Pattern[str]) -> AfterValidator:
+    """Invisible control characters are refused: no page, spreadsheet or XML export could
+    show or even hold them (an XLSX or GEXF with U+0001 is broken)."""
+
+    def check(value: str) -> str:
+        found = pattern.search(value)
+        if found is not None:
+            code = f"{ord(found.group()):04X}"
+            raise ValueError(
+                Say(
+                    "an invisible control character (U+{code}) cannot be kept: remove it", code=code
+                )
+            )
+        return value
+
+    return AfterValidator(check)
+
+
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    _no_control(_CONTROL),
+]
+ShortText = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=200), _no_control(_CONTROL)
+]
+LongText = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=5000), _no_control(_CONTROL_IN_TEXT)
+]
+Tag = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=80),
+    _no_control(_CONTROL),
+]
 Tags = Annotated[list[Tag], Field(max_length=50), AfterValidator(_clean_tags)]
 
 

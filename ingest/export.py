@@ -241,10 +241,18 @@ def _workbook(sheets: Iterable[tuple[str, list[str], list[list[Any]]]]) -> bytes
         sheet = book.create_sheet(title)
         sheet.append(headers)
         for row in rows:
-            sheet.append([safe_cell(v) for v in row])
+            sheet.append([_xml_safe(safe_cell(v)) for v in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _xml_safe(value: Any) -> Any:
+    """Text a workbook can hold: a control character recorded before they were refused
+    becomes U+FFFD rather than breaking the whole file."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
 
 
 def _our_sheets(graph: nx.MultiDiGraph) -> list[tuple[str, list[str], list[list[Any]]]]:
