@@ -8,6 +8,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import BaseModel
+
 from graph.entities import SPECS
 from graph.errors import Conflict, InvalidInput, Say
 from graph.events import make_event
@@ -28,15 +30,18 @@ BACKED_UP = (
 )
 
 
+Row = Mapping[str, Any] | BaseModel  # a validated model is not validated again
+
+
 @dataclass
 class Batch:
     """What an import writes. New records come with the ids the plan gave them (a source's
     stable id, or a new one), so new links can name new actors and an export imports back
     with its ids; links name actors by id (existing or new)."""
 
-    new_actors: list[tuple[str, Mapping[str, Any]]] = field(default_factory=list)
+    new_actors: list[tuple[str, Row]] = field(default_factory=list)
     changed_actors: list[tuple[str, Mapping[str, Any]]] = field(default_factory=list)
-    new_links: list[tuple[str, Mapping[str, Any]]] = field(default_factory=list)
+    new_links: list[tuple[str, Row]] = field(default_factory=list)
     changed_links: list[tuple[str, Mapping[str, Any]]] = field(default_factory=list)
 
     def __len__(self) -> int:

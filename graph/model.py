@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import Annotated, Any, Generic, Literal, Self, TypeVar
 
 from confusable_homoglyphs.confusables import is_confusable, is_mixed_script
@@ -162,6 +163,7 @@ def _skeleton(text: str) -> str:
     return "".join(latin.get(c, c) for c in text)
 
 
+@lru_cache(maxsize=100_000)
 def normalise_name(text: str) -> str:
     """The comparable form of a name: case, accents, punctuation, spacing, invisible
     characters and look-alike letters from another script ignored.

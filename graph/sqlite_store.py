@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
+import orjson
 from pydantic import BaseModel
 
 from graph.base import BaseGraphStore
@@ -473,10 +474,7 @@ class _Tx:
         cols = ["id", *index_fields(entity, records[0]), "data"]
         marks = ",".join("?" * len(cols))
         sql = f"INSERT INTO {TABLES[entity]} ({','.join(cols)}) VALUES ({marks})"  # noqa: S608
-        rows = [
-            [r["id"], *index_fields(entity, r).values(), json.dumps(r, ensure_ascii=False)]
-            for r in records
-        ]
+        rows = [[r["id"], *index_fields(entity, r).values(), _json(r)] for r in records]
         self.conn.executemany(sql, rows)
 
     def replace(self, entity: EntityKind, record: Record) -> None:
@@ -484,7 +482,7 @@ class _Tx:
         sets = ", ".join(f"{c} = ?" for c in [*cols, "data"])
         self.conn.execute(
             f"UPDATE {TABLES[entity]} SET {sets} WHERE id = ?",  # noqa: S608
-            [*cols.values(), json.dumps(record, ensure_ascii=False), record["id"]],
+            [*cols.values(), _json(record), record["id"]],
         )
 
     def open_links_of(self, actor_id: str) -> list[Record]:
@@ -548,25 +546,40 @@ class _Tx:
         )
 
     def append_events(self, events: Sequence[Record]) -> None:
-        for e in events:
-            cur = self.conn.execute(
-                "INSERT INTO events (id, at, user, action, entity, entity_id, before, after)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        """Numbered after the last number ever given (AUTOINCREMENT's own counter, so a
+        number is never reused), in two ``executemany`` (an import writes 100,000)."""
+        if not events:
+            return
+        row = self.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'events'").fetchone()
+        first = int(row[0] if row else 0) + 1
+        self.conn.executemany(
+            "INSERT INTO events (seq, id, at, user, action, entity, entity_id, before, after)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
                 (
+                    first + offset,
                     e["id"],
                     e["at"],
                     e["user"],
                     e["action"],
                     e["entity"],
                     e["entity_id"],
-                    json.dumps(e["before"], ensure_ascii=False) if e["before"] else None,
-                    json.dumps(e["after"], ensure_ascii=False) if e["after"] else None,
-                ),
-            )
-            self.conn.executemany(
-                "INSERT INTO event_actors (actor_id, seq) VALUES (?, ?)",
-                [(a, cur.lastrowid) for a in e["actors"]],
-            )
+                    _json(e["before"]) if e["before"] else None,
+                    _json(e["after"]) if e["after"] else None,
+                )
+                for offset, e in enumerate(events)
+            ],
+        )
+        self.conn.executemany(
+            "INSERT INTO event_actors (actor_id, seq) VALUES (?, ?)",
+            [(a, first + offset) for offset, e in enumerate(events) for a in e["actors"]],
+        )
+
+
+def _json(value: Any) -> str:
+    """A record as stored: compact JSON, UTF-8 as it is (orjson: ~5x json's speed, which
+    counts when an import writes 100,000 records and as many events)."""
+    return orjson.dumps(value).decode()
 
 
 def _translate(exc: sqlite3.Error) -> Exception:

@@ -113,7 +113,7 @@ class _Planner:
         self.refs: dict[str, str] = {}  # the file's own id -> actor id
         self.names: dict[str, list[str]] = {}  # normalised name in the file -> actor ids
         self.keys_seen: dict[str, int] = {}
-        self.new_names: dict[str, dict[str, str]] = {}
+        self.new_by_id: dict[str, str] = {}  # new actor id -> its name
 
     # ------------------------------------------------------------------ problems
 
@@ -179,12 +179,9 @@ class _Planner:
             self._compare_actor(actor_id, checked, data)
         else:
             actor_id = ref if ref is not None and self._stable(ref) else uuid.uuid4().hex
-            row_data = checked.model_dump(mode="json", exclude_unset=True)
-            self.plan.batch.new_actors.append((actor_id, row_data))
+            self.plan.batch.new_actors.append((actor_id, checked))
             self.plan.created["actors"].append(checked.name)
-            self.new_names.setdefault(normalise_name(checked.neighbourhood), {})[actor_id] = (
-                normalise_name(checked.name)
-            )
+            self.new_by_id[actor_id] = checked.name
             self._look_alike(table, row, checked)
         if ref is not None:
             self.refs[ref] = actor_id
@@ -320,18 +317,13 @@ class _Planner:
             return
         ref = row.get("id")
         link_id = str(ref) if ref is not None and self._stable(str(ref)) else uuid.uuid4().hex
-        self.plan.batch.new_links.append(
-            (link_id, checked.model_dump(mode="json", exclude_unset=True))
-        )
+        self.plan.batch.new_links.append((link_id, checked))
         self.plan.created["links"].append(label)
 
     def _name(self, actor_id: str) -> str:
         if actor_id in self.actors:
             return str(self.actors[actor_id]["name"])
-        for new_id, row in self.plan.batch.new_actors:
-            if new_id == actor_id:
-                return str(row["name"])
-        return actor_id
+        return self.new_by_id.get(actor_id, actor_id)
 
 
 def _vocabulary(mapping: Mapping[str, Mapping[str, str]] | None) -> Vocabulary:

@@ -25,7 +25,7 @@ PORTFILE="$HOME_DIR/neo4j.port"
 LOG="$HOME_DIR/neo4j.log"
 WAIT_SECONDS="${MAILLAGE_NEO4J_WAIT:-120}"
 JAVA_OPTS=(
-  -Xms256m -Xmx1g
+  -Xms256m "-Xmx${MAILLAGE_NEO4J_HEAP:-2g}"
   --add-opens=java.base/java.nio=ALL-UNNAMED
   --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
   --add-opens=java.base/java.io=ALL-UNNAMED
