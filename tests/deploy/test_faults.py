@@ -1,16 +1,28 @@
 """Faults: the server killed with SIGKILL in the middle of SQLite writes loses nothing it
-acknowledged, and the database opens intact (WAL, synchronous=NORMAL survive a process crash)."""
+acknowledged, and the database opens intact (WAL, synchronous=NORMAL survive a process crash);
+Neo4j stopped in the middle of a load: requests answer 503, and the service serves again
+without a restart once Neo4j is back, with every acknowledged write there."""
 
 from __future__ import annotations
 
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.security import issue_token
 from graph.model import EventFilter
+from graph.neo4j_store import Neo4jGraphStore
 from graph.sqlite_store import SqliteGraphStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,3 +89,86 @@ def test_sigkill_during_sqlite_writes_loses_no_acknowledged_write(tmp_path: Path
         assert store.get_actor(made.id).name == "Après la panne"
     finally:
         store.close()
+
+
+NEO4J_SCRIPT = ROOT / "scripts" / "neo4j.sh"
+
+
+def _neo4j(command: str, env: dict[str, str]) -> str:
+    done = subprocess.run(["bash", str(NEO4J_SCRIPT), command], env=env, capture_output=True,
+                          text=True, timeout=300, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
+
+
+@pytest.mark.neo4j
+def test_neo4j_stopped_mid_load_answers_503_and_serves_again_once_back(
+    neo4j_uri: str, tmp_path: Path
+) -> None:
+    """A Neo4j of its own (the shared one serves the other tests): writers post actors, the
+    server is stopped under them, every request answers (503, none hangs), and once it is
+    started again the same app serves without a restart and every acknowledged write is there."""
+    jars = ROOT / ".cache" / "neo4j" / "lib"
+    assert (jars / ".complete").exists(), "scripts/neo4j.sh start fetches the jars first"
+    home = tmp_path / "neo4j"
+    home.mkdir()
+    (home / "lib").symlink_to(jars)
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    env = {**os.environ, "MAILLAGE_NEO4J_HOME": str(home), "MAILLAGE_NEO4J_PORT": str(port),
+           "MAILLAGE_NEO4J_HEAP": "512m"}  # fmt: skip
+    uri = _neo4j("start", env)
+    try:
+        store = Neo4jGraphStore(uri)
+        store.create_user({"name": "coord", "role": "coordinator"}, "x", by="test")
+        token = issue_token(store, "coord", "api")[0]
+        client = TestClient(create_app(store=store), raise_server_exceptions=False)
+        headers = {"Authorization": f"Bearer {token}"}
+        acknowledged: list[str] = []
+        answers: list[int] = []
+        stop = threading.Event()
+
+        def write(k: int) -> None:
+            i = 0
+            while not stop.is_set():
+                body = {"name": f"Asbl {k}-{i}", "kind": "association",
+                        "neighbourhood": "Cureghem"}  # fmt: skip
+                r = client.post("/api/v1/actors", json=body, headers=headers)
+                answers.append(r.status_code)
+                if r.status_code == 201:
+                    acknowledged.append(r.json()["id"])
+                i += 1
+
+        with ThreadPoolExecutor(4) as pool:
+            writers = [pool.submit(write, k) for k in range(4)]
+            while len(acknowledged) < 20:
+                time.sleep(0.1)
+            _neo4j("stop", env)
+            down = len(answers)
+            # while it is down, every request answers, with 503 and a clear message
+            with ThreadPoolExecutor(1) as asker:
+                refused = asker.submit(client.get, "/api/v1/actors", headers=headers)
+                answer = refused.result(timeout=30)  # a hung request fails here
+            assert answer.status_code == 503
+            assert "Neo4j cannot be reached" in answer.json()["message"]
+            while len(answers) < down + 8:
+                time.sleep(0.1)
+            assert 503 in answers[down:]
+            _neo4j("start", env)  # the same port: the app was not restarted
+            before = len(acknowledged)
+            deadline = time.monotonic() + 120
+            while len(acknowledged) < before + 10 and time.monotonic() < deadline:
+                time.sleep(0.2)
+            stop.set()
+            for writer in writers:
+                writer.result(timeout=60)
+        assert len(acknowledged) >= before + 10, "the app did not serve again"
+        assert set(answers) <= {201, 503}, sorted(set(answers))
+        held = {a.id for a in store.list_actors(limit=1000).items}
+        assert set(acknowledged) <= held and len(acknowledged) == len(set(acknowledged))
+        store.close()
+    finally:
+        subprocess.run(["bash", str(NEO4J_SCRIPT), "stop"], env=env, capture_output=True,
+                       timeout=120, check=False)  # fmt: skip
