@@ -257,7 +257,7 @@ class Neo4jGraphStore(BaseGraphStore):
         password: str | None = None,
         database: str = "neo4j",
         connect_timeout: float = 3.0,
-        retry_time: float = 2.0,
+        retry_time: float = 1.0,
     ) -> None:
         """``connect_timeout`` bounds each connection attempt and the wait for a pooled one;
         ``retry_time`` bounds how long a transaction is retried (deadlocks, a server gone):
