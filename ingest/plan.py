@@ -102,9 +102,13 @@ class _Planner:
         self.actors: dict[str, dict[str, Any]] = dict(history.nodes(data=True))
         self.by_key = {d["natural_key"]: i for i, d in self.actors.items()}
         self.by_name: dict[str, list[str]] = {}
+        self.by_place: dict[str, dict[str, str]] = {}  # neighbourhood -> {id: name}, today's
         for actor_id, data in self.actors.items():
             if data.get("until") is None:
-                self.by_name.setdefault(normalise_name(data["name"]), []).append(actor_id)
+                name = normalise_name(data["name"])
+                self.by_name.setdefault(name, []).append(actor_id)
+                place = normalise_name(data["neighbourhood"])
+                self.by_place.setdefault(place, {})[actor_id] = name
         self.open_links = {
             d["active_key"] if "active_key" in d else link_active_key(d): d
             for *_, d in history.edges(data=True)
@@ -212,12 +216,7 @@ class _Planner:
             self.plan.unchanged["actors"] += 1
 
     def _look_alike(self, table: Table, row: Row, checked: ActorCreate) -> None:
-        local = {
-            i: normalise_name(d["name"])
-            for i, d in self.actors.items()
-            if d.get("until") is None
-            and normalise_name(d["neighbourhood"]) == normalise_name(checked.neighbourhood)
-        }
+        local = self.by_place.get(normalise_name(checked.neighbourhood))
         if not local:
             return
         hit = process.extractOne(

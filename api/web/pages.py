@@ -56,6 +56,7 @@ from graph.model import (
 )
 from graph.store import GraphStore
 from graph.validation import field_errors
+from ingest.export import safe_cell
 from viz import render as render_view
 from viz.charts import line_chart
 from viz.text import KINDS, LINKS
@@ -346,6 +347,15 @@ def actor_action(
 
 # --------------------------------------------------------------------------- recording
 
+
+#: the dashboard's downloads of the network (``ingest/export.py``), on its last date
+EXPORTS = [
+    (N_("Gephi (GEXF)"), "gexf"),
+    (N_("Gephi (GraphML)"), "graphml"),
+    (N_("Kumu (JSON)"), "kumu"),
+    (N_("Spreadsheet (XLSX)"), "xlsx"),
+    (N_("Spreadsheets (CSV, zip)"), "csv"),
+]
 
 #: how a refused form names its fields (the engine's details name them as the API does)
 FIELD_LABELS = {
@@ -931,8 +941,16 @@ def dashboard(
             )
     neighbourhoods = [n.name for n in p.store.list_neighbourhoods(limit=200).items]
     query = urlencode({"start": first, "end": last, "neighbourhood": scope or ""})
+    place = {"neighbourhood": scope} if scope else {}
+    exports = [
+        (label, "/api/v1/exports?" + urlencode({"format": fmt, "as_of": last, **place}))
+        for label, fmt in EXPORTS
+    ]
+    if access.sees_everything:
+        exports.append((_("Backup of everything (JSON)"), "/api/v1/exports?format=json"))
     return p.render(
         "dashboard.html",
+        exports=exports,
         first=first,
         last=last,
         scope=scope,
@@ -974,23 +992,13 @@ def dashboard_csv(
             for pt in service.series:
                 rows.append([service.service.name, pt.from_, pt.to, pt.referred, pt.follow_up_rate])
     buffer = io.StringIO()
-    csv.writer(buffer).writerows([[_cell(v) for v in row] for row in rows])
+    csv.writer(buffer).writerows([[safe_cell(v) for v in row] for row in rows])
     name = f"maillage-{section}-{first}-{last}.csv"
     return Response(
         buffer.getvalue(),
         media_type="text/csv; charset=utf-8",
         headers={"content-disposition": f'attachment; filename="{name}"'},
     )
-
-
-def _cell(value: Any) -> str:
-    """A CSV cell that a spreadsheet never runs as a formula (OWASP "CSV Injection")."""
-    if value is None:
-        return ""
-    if isinstance(value, int | float):
-        return str(value)  # a number stays a number, even a negative one
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 # --------------------------------------------------------------------------- graph views

@@ -249,16 +249,22 @@ def test_the_dashboard_in_dutch_with_its_data_and_csv(store: SqliteGraphStore) -
     assert "attachment" in growth.headers["content-disposition"]
     flows = client.get("/dashboard.csv", params={"section": "referrals"}).text
     assert flows.startswith("service,from,to") and "CPAS-OCMW" in flows
+    # the network to download, for Gephi, Kumu or a spreadsheet, with the session
+    links = re.findall(r'href="(/api/v1/exports\?[^"]+)"', html)
+    assert len(links) == 6 and "Back-up van alles (JSON)" in html
+    gexf = client.get(links[0].replace("&amp;", "&"))
+    assert gexf.status_code == 200 and gexf.content.startswith(b"<?xml")
+    client.get("/?lang=fr")
     # a BAR worker sees their own neighbourhood only
     bar = _client(store, "amina").get("/dashboard", params={"neighbourhood": "Elsewhere"})
     assert bar.status_code == 200 and "Cureghem-Lemmens" in bar.text
 
 
 def test_csv_cells_never_run_as_formulas() -> None:
-    from api.web.pages import _cell
+    from ingest.export import safe_cell
 
-    assert [_cell(v) for v in ("=1+1", "+x", "-2", "@A1", "ok", 3, -0.5, None)] == [
-        "'=1+1", "'+x", "'-2", "'@A1", "ok", "3", "-0.5", ""
+    assert [safe_cell(v) for v in ("=1+1", "+x", "-2", "@A1", "ok", 3, -0.5, None)] == [
+        "'=1+1", "'+x", "'-2", "'@A1", "ok", 3, -0.5, None
     ]  # fmt: skip
 
 
