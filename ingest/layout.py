@@ -15,6 +15,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from graph.model import ActorKind, LinkType, Mission
 from viz.text import KINDS, LINKS
@@ -63,6 +64,7 @@ ACTOR_SHEETS = frozenset({"actors", "acteurs", "actoren", "elements"})
 LINK_SHEETS = frozenset({"links", "liens", "banden", "connections"})
 
 
+@lru_cache(maxsize=10_000)
 def words(text: str) -> str:
     """A header or a word as compared: case, accents, spaces, ``_`` and ``-`` ignored.
 

@@ -89,6 +89,11 @@ def cell_value(value: Any) -> Any:
     ``int``, dates as ``YYYY-MM-DD``, empty as None."""
     if value is None:
         return None
+    if type(value) is str:  # most cells: text
+        text = value.strip()
+        if text[:1] == "'" and text[1:2] in FORMULA_MARKS:
+            text = text[1:]  # the quote an export puts before a formula-like text (safe_cell)
+        return text or None
     if isinstance(value, datetime):
         return value.date().isoformat()
     if isinstance(value, date):
@@ -99,10 +104,7 @@ def cell_value(value: Any) -> Any:
         return int(value)
     if isinstance(value, int | float):
         return value
-    text = str(value).strip()
-    if text[:1] == "'" and text[1:2] in FORMULA_MARKS:
-        text = text[1:]  # the quote an export puts before a formula-like text (safe_cell)
-    return text or None
+    return cell_value(str(value))
 
 
 def split_list(value: Any) -> list[str]:
