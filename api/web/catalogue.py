@@ -1,8 +1,8 @@
 """The messages the pages show, and the catalogues that translate them.
 
 Two sources: the pages' own text (``_()``, ``N_()`` and ``gettext`` in ``api/web``, and the
-templates), and the engine's and the policy's sentences (``Say("…")`` anywhere in ``graph/``
-and ``api/``), which the pages translate when they show a refusal.
+templates), and the engine's and the policy's sentences (``Say("…")`` anywhere in ``graph/``,
+``api/`` and ``ingest/``), which the pages translate when they show a refusal.
 
 ``python -m api.web.catalogue`` brings ``api/web/i18n/{en,fr,nl}.po`` up to date: new messages
 are added (English maps to itself; French and Dutch wait for a translator and are listed),
@@ -24,7 +24,7 @@ from api.web.i18n import CATALOGUES, LANGS
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "api" / "web"
-ENGINE = (ROOT / "graph", ROOT / "api")
+ENGINE = (ROOT / "graph", ROOT / "api", ROOT / "ingest")
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 

@@ -12,13 +12,18 @@ from __future__ import annotations
 import csv
 import hmac
 import io
-from collections.abc import Callable
+import json
+import re
+import secrets
+import tempfile
+import time
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -137,6 +142,7 @@ class Page:
             langs=LANGS,
             day=lambda value: day(value, self.lang),
             kind_label=lambda kind: KINDS.get(str(kind), {}).get(self.lang, str(kind)),
+            say=lambda text: say(text, self.lang),
             link_label=lambda t: LINKS.get(str(t), {}).get(self.lang, str(t)),
             user=access.user if access else None,
             can_write=bool(access and access.role.can_write and access.role.value != "viewer"),
@@ -1029,3 +1035,105 @@ def view_page(
     )
     response.headers["x-frame-options"] = "SAMEORIGIN"
     return response
+
+
+# --------------------------------------------------------------------------- importing a file
+
+UPLOADS = Path(tempfile.gettempdir()) / "maillage-uploads"
+UPLOAD_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+UPLOAD_HOURS = 2  # a checked file waits this long for its confirmation
+
+
+def _keep_upload(data: bytes, name: str) -> str:
+    """Keep a checked file until it is confirmed (or for two hours), under a random token."""
+    UPLOADS.mkdir(mode=0o700, exist_ok=True)
+    cutoff = time.time() - UPLOAD_HOURS * 3600
+    for old in UPLOADS.iterdir():
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    token = secrets.token_hex(16)
+    (UPLOADS / f"{token}.bin").write_bytes(data)
+    (UPLOADS / f"{token}.name").write_text(name, encoding="utf-8")
+    return token
+
+
+def _take_upload(token: str) -> tuple[bytes, str] | None:
+    if not UPLOAD_TOKEN.match(token):
+        return None
+    data, name = UPLOADS / f"{token}.bin", UPLOADS / f"{token}.name"
+    if not data.exists() or not name.exists():
+        return None
+    found = data.read_bytes(), name.read_text(encoding="utf-8")
+    data.unlink(missing_ok=True)
+    name.unlink(missing_ok=True)
+    return found
+
+
+@router.get("/import", response_class=HTMLResponse)
+def import_form(p: PageDep) -> HTMLResponse:
+    """Bring a spreadsheet, a Kumu map or a social map in: checked first, then confirmed."""
+    access = p.require()
+    access.check_coordinator(Say("import files"))
+    return p.render("import.html", form={}, report=None, problems=[], kinds=_kinds(p), token="")
+
+
+def _kinds(p: Page) -> list[tuple[str, str]]:
+    return [(k.value, KINDS.get(k.value, {}).get(p.lang, k.value)) for k in ActorKind]
+
+
+@router.post("/import", response_class=HTMLResponse)
+def import_file(
+    p: PageDep,
+    file: Annotated[UploadFile | None, File()] = None,
+    neighbourhood: Annotated[str, Form(max_length=200)] = "",
+    kind: Annotated[str, Form(max_length=40)] = "",
+    mapping: Annotated[str, Form(max_length=100_000)] = "",
+    upload: Annotated[str, Form(max_length=40)] = "",
+    csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
+) -> HTMLResponse:
+    """First the check (a dry run, the file kept under a token), then the import itself."""
+    from ingest.plan import Options, run_import
+    from ingest.readers import MAX_FILE, read
+
+    access = p.require()
+    p.check_csrf(csrf_token)
+    access.check_coordinator(Say("import files"))
+    _ = p.gettext()
+    form = {"neighbourhood": neighbourhood, "kind": kind, "mapping": mapping}
+    confirming = bool(upload)
+    if confirming:
+        kept = _take_upload(upload)
+        if kept is None:
+            expired = _("This check has expired: choose the file again.")
+            return p.render("import.html", status=422, form=form, report=None, kinds=_kinds(p),
+                            token="", problems=[expired])  # fmt: skip
+        data, name = kept
+    elif file is None or not file.filename:
+        return p.render("import.html", status=422, form=form, report=None, kinds=_kinds(p),
+                        token="", problems=[_("Choose a file to import.")])  # fmt: skip
+    else:
+        data, name = file.file.read(MAX_FILE + 1), file.filename
+    try:
+        given = json.loads(mapping) if mapping.strip() else None
+        if given is not None and not isinstance(given, dict):
+            raise InvalidInput(Say("the mapping is a JSON object"))
+        options = Options(neighbourhood or None, kind or None, None, given)
+        report = run_import(
+            p.store, read(data, name), by=access.user.name, options=options, dry_run=not confirming
+        )
+    except ValueError as exc:  # the mapping is not JSON
+        return p.render("import.html", status=422, form=form, report=None, kinds=_kinds(p),
+                        token="", problems=[say(Say("the mapping is not JSON: {problem}",
+                                                    problem=str(exc)), p.lang)])  # fmt: skip
+    except MaillageError as exc:
+        details = exc.details if isinstance(exc.details, dict) else None
+        return p.render("import.html", status=422, form=form, report=details, kinds=_kinds(p),
+                        token="", problems=[problem(exc, p.lang)])  # fmt: skip
+    token = _keep_upload(data, name) if not confirming and _changes(report) else ""
+    return p.render("import.html", form=form, report=report, problems=[], kinds=_kinds(p),
+                    token=token, done=confirming)  # fmt: skip
+
+
+def _changes(report: Mapping[str, Any]) -> bool:
+    counts = report["counts"]
+    return any(counts["created"].values()) or any(counts["updated"].values())

@@ -55,6 +55,24 @@ def test_no_serious_violation_on_any_page(
         wide = page.evaluate("document.documentElement.scrollWidth")
         if wide > size["width"] + 1:
             problems.append(f"{path}: {wide} px wide on a {size['width']} px screen")
+    # a coordinator's import page, with a file refused (its table of rows) and a plan
+    context.clear_cookies()
+    page.goto(f"{server}/login")
+    page.fill("#username", "coordinator")
+    page.fill("#password", PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url(f"{server}/")
+    for body in ("nom;type;quartier\nDragon;dragon;Cureghem-Lemmens\n",
+                 "nom;type;quartier\nClub de foot;association;Cureghem-Lemmens\n"):  # fmt: skip
+        page.goto(f"{server}/import")
+        page.set_input_files("#file", files=[{"name": "carte.csv", "mimeType": "text/csv",
+                                              "buffer": body.encode()}])  # fmt: skip
+        page.click("form:last-of-type button.primary")
+        page.wait_for_load_state()
+        problems += [f"/import: {p}" for p in _check(page)]
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        if wide > size["width"] + 1:
+            problems.append(f"/import: {wide} px wide on a {size['width']} px screen")
     context.close()
     assert problems == []
 

@@ -326,3 +326,31 @@ def test_the_meeting_agenda_speaks_the_teams_language(store: SqliteGraphStore) -
     assert "can introduce" not in dutch and "are not linked" not in dutch
     french = client.get("/meeting", params={"lang": "fr"}).text
     assert json.dumps("connaît les deux et peut les présenter")[1:-1] in french  # page data
+
+
+def test_a_coordinator_checks_a_file_then_imports_it(store: SqliteGraphStore) -> None:
+    client = _client(store, "coordinator")
+    form = client.get("/import").text
+    csrf = _csrf(form)
+    rows = ("nom;type;quartier\nClub de foot Lemmens;association;Cureghem-Lemmens\n"
+            "Dragon;dragon;Cureghem-Lemmens\n")  # fmt: skip
+    refused = client.post("/import", data={"csrf_token": csrf},
+                          files={"file": ("carte.csv", rows.encode(), "text/csv")})  # fmt: skip
+    assert refused.status_code == 422
+    text = html.unescape(refused.text)
+    assert "Refusé : rien n'a été écrit" in text and "type inconnu « dragon »" in text
+    assert 'id="refused"' in text and "<td>3</td>" in text  # the row, as the spreadsheet counts
+    before = store.counts()
+    good = rows.replace("Dragon;dragon;Cureghem-Lemmens\n", "")
+    checked = client.post("/import", data={"csrf_token": csrf},
+                          files={"file": ("carte.csv", good.encode(), "text/csv")})  # fmt: skip
+    assert checked.status_code == 200 and "Ce que l'import ferait" in html.unescape(checked.text)
+    assert store.counts() == before  # a check writes nothing
+    token = re.search(r'name="upload" value="([0-9a-f]{32})"', checked.text)
+    assert token is not None
+    done = client.post("/import", data={"csrf_token": csrf, "upload": token.group(1)})
+    assert done.status_code == 200 and "Importé" in done.text
+    assert store.counts()["actors"] == before["actors"] + 1
+    again = client.post("/import", data={"csrf_token": csrf, "upload": token.group(1)})
+    assert again.status_code == 422 and "expiré" in html.unescape(again.text)
+    assert _client(store, "amina").get("/import").status_code == 403
