@@ -159,7 +159,7 @@ class Bulk(RecordEngine):
 
     def restore(self, backup: Mapping[str, Any], *, replace: bool = False) -> dict[str, int]:
         """Write a backup into an empty store, in one transaction: the same records with the
-        same ids, the same events in the same order (numbered from 1 again), the same
+        same ids, the same events in the same order (numbered again by this store), the same
         positions. A store that holds anything is refused, unless ``replace`` says to delete
         everything it holds first (in the same transaction: a refused restore deletes
         nothing)."""

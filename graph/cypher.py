@@ -80,7 +80,6 @@ def schema_statements() -> list[str]:
         "CREATE CONSTRAINT token_id IF NOT EXISTS FOR (n:Token) REQUIRE n.id IS UNIQUE",
         "CREATE CONSTRAINT throttle_id IF NOT EXISTS FOR (n:Throttle) REQUIRE n.id IS UNIQUE",
         "CREATE CONSTRAINT follow_up_id IF NOT EXISTS FOR (n:FollowUp) REQUIRE n.id IS UNIQUE",
-        "CREATE CONSTRAINT counter_name IF NOT EXISTS FOR (c:Counter) REQUIRE c.name IS UNIQUE",
         "CREATE INDEX actor_name IF NOT EXISTS FOR (n:Actor) ON (n.name_norm)",
         "CREATE INDEX actor_kind IF NOT EXISTS FOR (n:Actor) ON (n.kind)",
         "CREATE INDEX actor_neighbourhood IF NOT EXISTS FOR (n:Actor) ON (n.neighbourhood_norm)",
@@ -367,10 +366,6 @@ def list_links(where: str, by_actor: bool) -> tuple[str, str]:
 
 # --------------------------------------------------------------------------- events
 
-NEXT_EVENT_SEQ = (
-    "MERGE (c:Counter {name: 'event'}) ON CREATE SET c.value = 0 "
-    "SET c.value = c.value + $n RETURN c.value AS last"
-)
 
 INSERT_EVENTS = "UNWIND $rows AS row CREATE (e:Event) SET e = row"
 
@@ -388,7 +383,11 @@ def list_events(where: str) -> tuple[str, str]:
 COUNT_LABEL = {e: f"MATCH (n:{LABELS[e]}) RETURN count(n) AS n" for e in COUNTED}
 COUNT_LINKS = f"MATCH (:Actor)-[r:{_ALL_TYPES}]->(:Actor) RETURN count(r) AS n"
 COUNT_EVENTS = "MATCH (e:Event) RETURN count(e) AS n"
-LAST_EVENT = "OPTIONAL MATCH (c:Counter {name: 'event'}) RETURN coalesce(c.value, 0) AS last"
+LAST_EVENT = (
+    "CALL { MATCH (e:Event) RETURN count(e) AS n } "
+    "CALL { OPTIONAL MATCH (e:Event) WITH e ORDER BY e.seq DESC LIMIT 1 "
+    "RETURN coalesce(e.seq, 0) AS last } RETURN n, last"
+)
 
 # A restore that replaces the store: everything, in the restore's own transaction.
 WIPE = "MATCH (n) DETACH DELETE n"

@@ -82,3 +82,21 @@ def test_a_constraint_failure_behind_a_failed_result_is_a_conflict() -> None:
             raise neo4j_errors.ResultFailedError(None, "the result has failed") from cause
     except neo4j_errors.ResultFailedError as exc:
         assert isinstance(_translate(exc), Conflict)
+
+
+def test_event_numbers_are_unique_and_follow_time_without_a_lock_in_the_database() -> None:
+    """Neo4j's events are numbered in the process (no counter node every writer queues
+    behind): unique across threads, increasing within each thread, and one total order."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from graph.neo4j_store import EventSequence
+
+    sequence = EventSequence()
+    with ThreadPoolExecutor(8) as pool:
+        batches = list(pool.map(lambda n: sequence.take(n), [1, 3, 500] * 40))
+    numbers = [n for batch in batches for n in batch]
+    assert len(numbers) == len(set(numbers)) == 40 * 504
+    assert all(batch == sorted(batch) for batch in batches)
+    assert max(numbers) < 2**63  # a Neo4j integer
+    later = sequence.take(1)[0]
+    assert later > max(numbers)
