@@ -104,6 +104,34 @@ def demo(
             raise _fail(exc) from exc
 
 
+places_app = typer.Typer(help="The neighbourhoods actors are placed in.", no_args_is_help=True)
+app.add_typer(places_app, name="neighbourhoods")
+
+
+@places_app.command("add")
+def neighbourhoods_add(
+    name: str = typer.Argument(..., help="The neighbourhood's name, as teams write it"),
+    municipality: str = typer.Option(..., help="Its municipality (Anderlecht, Molenbeek…)"),
+) -> None:
+    """Record a neighbourhood: an actor's neighbourhood must be a recorded one."""
+    with _store() as store:
+        try:
+            made = store.create_neighbourhood(
+                {"name": name, "municipality": municipality}, by="cli"
+            )
+        except MaillageError as exc:
+            raise _fail(exc) from exc
+    Console().print(f"{escape(made.name)} ({escape(made.municipality)}) recorded: {made.id}")
+
+
+@places_app.command("list")
+def neighbourhoods_list() -> None:
+    """The neighbourhoods recorded today."""
+    with _store() as store:
+        for place in store.list_neighbourhoods(limit=1000).items:
+            Console().print(f"{escape(place.name)} ({escape(place.municipality)})")
+
+
 users_app = typer.Typer(help="Users and their API tokens.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 

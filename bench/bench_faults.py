@@ -69,6 +69,7 @@ def main() -> None:
 
 def run(uri: str, env: dict[str, str], args: argparse.Namespace) -> None:
     store = Neo4jGraphStore(uri)
+    store.create_neighbourhood({"name": "Cureghem", "municipality": "Anderlecht"}, by="setup")
     store.create_user({"name": "coord", "role": "coordinator"}, "x", by="bench")
     token = issue_token(store, "coord", "api")[0]
     client = TestClient(create_app(store=store), raise_server_exceptions=False)

@@ -46,6 +46,8 @@ def load(store: GraphStore, actors: int) -> dict[str, float]:
             "themes": d["themes"], "languages": d["languages"],
             "target_groups": d["target_groups"], "since": d["since"].isoformat(),
         })  # fmt: skip
+    for place in sorted({r["neighbourhood"] for r in rows}):
+        store.create_neighbourhood({"name": place, "municipality": "Bench"}, by="bench")
     t_actors, created = timed(lambda: store.create_actors(rows, by="bench"))
     ids = [a.id for a in created]
     seen = set()

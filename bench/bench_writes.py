@@ -44,6 +44,7 @@ def free_port() -> int:
 def run(env: dict[str, str], clients: int, seconds: float) -> None:
     os.environ.update(env)
     store = open_store(Settings())
+    store.create_neighbourhood({"name": "Cureghem", "municipality": "Anderlecht"}, by="setup")
     store.create_user({"name": "bench", "role": "coordinator"}, "x", by="bench")
     token = issue_token(store, "bench", "api")[0]
     port = free_port()

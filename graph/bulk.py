@@ -99,6 +99,7 @@ class Bulk(RecordEngine):
                 make_event(EventAction.create, EntityKind.actor, user, when, None, a)
                 for a in actors
             ]
+            self._check_places(tx, actor_spec, actors)
             tx.insert_many(EntityKind.actor, actors)
             for spec, changes in (
                 (actor_spec, batch.changed_actors),

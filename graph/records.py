@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from graph.entities import SPECS, EntitySpec, record_valid_on
 from graph.errors import Conflict, InvalidInput, NotFound, Say
 from graph.events import make_event
-from graph.model import ActorStatus, EntityKind, EventAction, now
+from graph.model import ActorStatus, EntityKind, EventAction, normalise_name, now
 from graph.tx import ReadTx, Record, Transactional, WriteTx, page_bounds
 from graph.validation import check_until, check_user, describe, validate
 
@@ -89,6 +89,28 @@ class RecordEngine(Transactional):
         if problems:
             raise InvalidInput(describe(problems), details=problems)
 
+    @staticmethod
+    def _check_places(tx: WriteTx, spec: EntitySpec, records: Sequence[Record]) -> None:
+        """An actor is in a recorded neighbourhood (its name, compared as names are): a typo
+        would otherwise make a neighbourhood of one."""
+        if spec.kind is not EntityKind.actor or not records:
+            return
+        known = {normalise_name(n["name"]) for n in tx.every(EntityKind.neighbourhood)}
+        problems = [
+            {
+                "row": index,
+                "field": "neighbourhood",
+                "message": Say(
+                    "'{name}' is not a recorded neighbourhood: a coordinator records it first",
+                    name=record["neighbourhood"],
+                ),
+            }
+            for index, record in enumerate(records)
+            if normalise_name(record["neighbourhood"]) not in known
+        ]
+        if problems:
+            raise InvalidInput(describe(problems, rows=len(records) > 1), details=problems)
+
     def _create_many(
         self,
         entity: EntityKind,
@@ -114,6 +136,7 @@ class RecordEngine(Transactional):
         events = [make_event(EventAction.create, entity, user, when, None, r) for r in records]
 
         def work(tx: WriteTx) -> None:
+            self._check_places(tx, spec, records)
             self._check_references(tx, spec, records)
             moved = self._agree_in_time(tx, spec, records, user, when)
             tx.insert_many(entity, records)
@@ -334,6 +357,8 @@ class RecordEngine(Transactional):
         after["updated_at"] = when.isoformat()
         _derive(spec, after)
         _check_record(spec, after)
+        if after.get("neighbourhood") != before.get("neighbourhood"):
+            self._check_places(tx, spec, [after])
         self._check_references(tx, spec, [after])
         attempted.append(after)
         tx.replace(spec.kind, after)

@@ -114,6 +114,7 @@ class _Planner:
             for *_, d in history.edges(data=True)
             if d.get("until") is None
         }
+        self.places = {normalise_name(n.name) for n in store.list_neighbourhoods(limit=1000).items}
         self.refs: dict[str, str] = {}  # the file's own id -> actor id
         self.names: dict[str, list[str]] = {}  # normalised name in the file -> actor ids
         self.keys_seen: dict[str, int] = {}
@@ -159,6 +160,12 @@ class _Planner:
             return self.refuse(
                 table, row, "neighbourhood",
                 Say("an actor needs a neighbourhood (a column, or --neighbourhood)"),
+            )  # fmt: skip
+        if normalise_name(str(data["neighbourhood"])) not in self.places:
+            return self.refuse(
+                table, row, "neighbourhood",
+                Say("'{name}' is not a recorded neighbourhood: a coordinator records it first",
+                    name=data["neighbourhood"]),
             )  # fmt: skip
         for name in ("description", "address", "subtype", "name", "neighbourhood"):
             if name in data and data[name] is not None:

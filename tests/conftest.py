@@ -66,25 +66,40 @@ def neo4j_store(neo4j_uri: str) -> Iterator[Neo4jGraphStore]:
     store.close()
 
 
+#: the neighbourhoods the tests place actors in (an actor's neighbourhood must be recorded)
+PLACES = [("Cureghem", "Anderlecht"), ("Molenbeek", "Molenbeek-Saint-Jean"),
+          ("Molenbeek Historique", "Molenbeek-Saint-Jean"), ("Midi", "Saint-Gilles"),
+          ("Nord", "Schaerbeek")]  # fmt: skip
+
+
+def with_places(store: GraphStore) -> GraphStore:
+    """A store with the tests' neighbourhoods recorded, and nothing else."""
+    for name, municipality in PLACES:
+        store.create_neighbourhood({"name": name, "municipality": municipality}, by="setup")
+    return store
+
+
 @pytest.fixture(params=BACKENDS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
-    """An empty store of each kind; the test id shows which ([sqlite], [neo4j])."""
+    """A store of each kind with the tests' neighbourhoods recorded, and nothing else; the
+    test id shows which ([sqlite], [neo4j])."""
     if request.param == "sqlite":
         sqlite = SqliteGraphStore(tmp_path / "maillage.db")
-        yield sqlite
+        yield with_places(sqlite)
         sqlite.close()
     else:
         neo4j: Neo4jGraphStore = request.getfixturevalue("neo4j_store")
         neo4j.erase_everything(confirm="erase everything")
-        yield neo4j
+        yield with_places(neo4j)
 
 
 @pytest.fixture
 def sqlite_store(tmp_path: Path) -> Iterator[GraphStore]:
-    """An empty SQLite store, for tests whose behaviour does not depend on the store (HTTP,
-    pages, analysis glue): the contract suite proves both stores behave the same."""
+    """A SQLite store with the tests' neighbourhoods, for tests whose behaviour does not
+    depend on the store (HTTP, pages, analysis glue): the contract suite proves both stores
+    behave the same."""
     sqlite = SqliteGraphStore(tmp_path / "maillage.db")
-    yield sqlite
+    yield with_places(sqlite)
     sqlite.close()
 
 

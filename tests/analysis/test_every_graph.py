@@ -28,6 +28,7 @@ def test_every_analysis_answers_on_a_new_teams_first_days(tmp_path: Path, name: 
     empty = _ask(store, name).note  # type: ignore[attr-defined]
     assert empty and ("nothing to analyse" in empty or "No referral" in empty), empty
     assert _ask(store, name, "Nowhere").note  # type: ignore[attr-defined]
+    store.create_neighbourhood({"name": "C", "municipality": "Anderlecht"}, by="t")
     store.create_actor({"name": "Asbl Seule", "kind": "association", "neighbourhood": "C",
                         "since": "2025-01-01"}, by="t")  # fmt: skip
     assert _ask(store, name).note  # type: ignore[attr-defined]

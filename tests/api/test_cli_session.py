@@ -52,7 +52,11 @@ def test_scripted_session(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) 
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     with TestClient(create_app(Settings()), raise_server_exceptions=False) as client:
-        # the coordinator records the BAR team; its workers are attached to it
+        # the coordinator records the neighbourhood, then the BAR team, which its workers
+        # are attached to
+        place = client.post("/api/v1/neighbourhoods", headers={"Authorization": f"Bearer {boss}"},
+                            json={"name": "Midi", "municipality": "Saint-Gilles"})  # fmt: skip
+        assert place.status_code == 201, place.text
         team = client.post(
             "/api/v1/actors",
             json={"name": "BAR Midi", "kind": "bar_team", "neighbourhood": "Midi",
@@ -131,6 +135,7 @@ def test_purge_from_the_command_line(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MAILLAGE_", "NEO4J_"))}
     env.update(MAILLAGE_STORE="sqlite", MAILLAGE_DB=str(tmp_path / "m.db"))
     store = open_store(Settings(store="sqlite", db=tmp_path / "m.db"))
+    store.create_neighbourhood({"name": "Midi", "municipality": "Saint-Gilles"}, by="t")
     gone = store.create_actor(
         {"name": "Madame <b>Z.</b>", "kind": "key_resident", "neighbourhood": "Midi",
          "consent_date": "2015-01-01", "since": "2015-01-01", "until": "2016-01-01"}, by="t"

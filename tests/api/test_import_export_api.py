@@ -99,6 +99,12 @@ def test_a_team_moves_its_store_with_two_commands(
     assert runner.invoke(cli, ["import", "--template", str(template)]).exit_code == 0
     actors = tmp_path / "actors.csv"
     actors.write_text(ACTORS.replace("Tante Rosalie,key_resident,Cureghem,\n", ""))
+    unknown = runner.invoke(cli, ["import", str(actors), "--dry-run"])
+    assert unknown.exit_code == 1 and "not a recorded neighbourhood" in unknown.output
+    for name, town in (("Cureghem", "Anderlecht"), ("Molenbeek", "Molenbeek-Saint-Jean")):
+        added = runner.invoke(cli, ["neighbourhoods", "add", name, "--municipality", town])
+        assert added.exit_code == 0, added.output
+    assert "Molenbeek" in runner.invoke(cli, ["neighbourhoods", "list"]).output
     dry = runner.invoke(cli, ["import", str(actors), "--dry-run"])
     assert dry.exit_code == 0 and "2 would be created" in dry.output
     assert runner.invoke(cli, ["import", str(actors)]).exit_code == 0

@@ -25,7 +25,9 @@ DATES = [date(2024, 6, 1), date(2025, 3, 1), date(2025, 9, 1), None]
 
 def _history(store: GraphStore) -> None:
     """A small neighbourhood with a past: ended, backdated, retracted, referrals, activity."""
-    store.create_neighbourhood({"name": "Cureghem", "municipality": "Anderlecht"}, by="coordinator")
+    store.create_neighbourhood(
+        {"name": "Cureghem-Bara", "municipality": "Anderlecht"}, by="coordinator"
+    )
     house = actor(store, "Maison de Quartier Bonnevie", since="2024-01-01", themes=["youth"])
     shop = actor(store, "Épicerie Chez Fatima", "trader", languages=["ar", "fr"])
     clinic = actor(store, "Maison médicale Le Noyer", "health_actor", themes=["health"])
@@ -131,6 +133,7 @@ def test_a_bad_backup_is_refused_and_writes_nothing(store: GraphStore) -> None:
     backup = json.loads(json.dumps(store.backup()))
     backup["records"]["actor"][1]["kind"] = "dragon"
     store.restore({"records": {}, "events": []}, replace=True)  # empty it
+    assert store.is_empty()
     with pytest.raises(InvalidInput, match="actor 2 of the backup"):
         store.restore(backup)
     assert store.is_empty()

@@ -257,11 +257,16 @@ def test_local_path_search_equals_ranking_the_whole_snapshot(store: GraphStore) 
     shape = nx.powerlaw_cluster_graph(120, 2, 0.3, seed=7)
     actors = store.create_actors(
         [
-            {"name": f"Actor {i}", "kind": "other", "neighbourhood": "C", "since": "2024-01-01"}
+            {
+                "name": f"Actor {i}",
+                "kind": "other",
+                "neighbourhood": "Cureghem",
+                "since": "2024-01-01",
+            }
             for i in shape
         ],
         by="ana",
-    )  # fmt: skip
+    )
     store.create_links(
         [
             {

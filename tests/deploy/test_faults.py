@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -21,9 +22,10 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.security import issue_token
-from graph.model import EventFilter
+from graph.model import EntityKind, EventFilter
 from graph.neo4j_store import Neo4jGraphStore
 from graph.sqlite_store import SqliteGraphStore
+from tests.conftest import with_places
 
 ROOT = Path(__file__).resolve().parents[2]
 WRITER = """
@@ -42,7 +44,7 @@ while True:
 
 def test_sigkill_during_sqlite_writes_loses_no_acknowledged_write(tmp_path: Path) -> None:
     db = tmp_path / "m.db"
-    SqliteGraphStore(db).close()  # the schema, before the writers race
+    with_places(SqliteGraphStore(db)).close()  # the schema, before the writers race
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     writers = [
         subprocess.Popen(
@@ -81,7 +83,8 @@ def test_sigkill_during_sqlite_writes_loses_no_acknowledged_write(tmp_path: Path
             kept |= {a.id for a in store.list_actors(limit=1000, offset=len(kept)).items}
         lost = sorted(acknowledged - kept)
         assert not lost, f"acknowledged writes lost: {lost}"
-        assert store.list_events(EventFilter(), limit=1).total == len(kept), "one event each"
+        actor_events = EventFilter(entity=EntityKind.actor)
+        assert store.list_events(actor_events, limit=1).total == len(kept), "one event each"
         made = store.create_actor(
             {"name": "Après la panne", "kind": "association", "neighbourhood": "Cureghem"},
             by="t",
@@ -99,6 +102,14 @@ def _neo4j(command: str, env: dict[str, str]) -> str:
                           text=True, timeout=300, check=False)  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
+
+
+def _wait_for(done: Callable[[], bool], what: str, seconds: float = 120) -> None:
+    """Wait for a condition, failing (never hanging) when it does not come."""
+    deadline = time.monotonic() + seconds
+    while not done():
+        assert time.monotonic() < deadline, f"waited {seconds:.0f} s for {what}"
+        time.sleep(0.1)
 
 
 @pytest.mark.neo4j
@@ -121,7 +132,7 @@ def test_neo4j_stopped_mid_load_answers_503_and_serves_again_once_back(
            "MAILLAGE_NEO4J_HEAP": "512m"}  # fmt: skip
     uri = _neo4j("start", env)
     try:
-        store = Neo4jGraphStore(uri)
+        store = with_places(Neo4jGraphStore(uri))
         store.create_user({"name": "coord", "role": "coordinator"}, "x", by="test")
         token = issue_token(store, "coord", "api")[0]
         client = TestClient(create_app(store=store), raise_server_exceptions=False)
@@ -143,8 +154,7 @@ def test_neo4j_stopped_mid_load_answers_503_and_serves_again_once_back(
 
         with ThreadPoolExecutor(4) as pool:
             writers = [pool.submit(write, k) for k in range(4)]
-            while len(acknowledged) < 20:
-                time.sleep(0.1)
+            _wait_for(lambda: len(acknowledged) >= 20, "the first writes")
             _neo4j("stop", env)
             down = len(answers)
             # while it is down, every request answers, with 503 and a clear message
@@ -153,8 +163,7 @@ def test_neo4j_stopped_mid_load_answers_503_and_serves_again_once_back(
                 answer = refused.result(timeout=30)  # a hung request fails here
             assert answer.status_code == 503
             assert "Neo4j cannot be reached" in answer.json()["message"]
-            while len(answers) < down + 8:
-                time.sleep(0.1)
+            _wait_for(lambda: len(answers) >= down + 8, "answers while Neo4j is down")
             assert 503 in answers[down:]
             _neo4j("start", env)  # the same port: the app was not restarted
             before = len(acknowledged)

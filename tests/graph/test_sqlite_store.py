@@ -30,7 +30,8 @@ def test_file_wal_foreign_keys_and_schema_version(tmp_path: Path) -> None:
 def test_data_survives_reopening_and_migrations_run_once(tmp_path: Path) -> None:
     path = tmp_path / "maillage.db"
     store = SqliteGraphStore(path)
-    a = store.create_actor({"name": "Asbl", "kind": "other", "neighbourhood": "C"}, by="ana")
+    store.create_neighbourhood({"name": "Cureghem", "municipality": "Anderlecht"}, by="ana")
+    a = store.create_actor({"name": "Asbl", "kind": "other", "neighbourhood": "Cureghem"}, by="ana")
     store.close()
     again = SqliteGraphStore(path)
     assert again.get_actor(a.id) == a
