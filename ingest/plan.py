@@ -391,7 +391,7 @@ def run_import(
         first = plan.refused[0]
         raise InvalidInput(
             Say(
-                "{file}: {count} rows refused, nothing imported; the first: {sheet}, row {row}, "
+                "{file}: nothing imported (refused rows: {count}); the first: {sheet}, row {row}, "
                 "{column}: {reason}",
                 file=source.name,
                 count=len(plan.refused),

@@ -101,7 +101,7 @@ def test_a_bad_row_is_reported_where_it_is_and_nothing_is_written(
             "reason": "an actor needs a kind"} in problems  # fmt: skip
     dragon = [p for p in problems if p["row"] == 6]
     assert dragon and dragon[0]["column"] == "Type" and "dragon" in dragon[0]["reason"]
-    assert "5 rows" not in refused.value.message and "acteurs.csv" in refused.value.message
+    assert "acteurs.csv: nothing imported (refused rows: 2)" in refused.value.message
     # a link to nobody is refused too, with its column
     with pytest.raises(InvalidInput) as nobody:
         _import(store, b"from,to,type\nPersonne,Autre,KNOWS\n", "links.csv")
