@@ -532,7 +532,13 @@ def actor_form(p: PageDep) -> HTMLResponse:
         problems=[],
         similar=[],
         kinds=[k.value for k in ActorKind],
+        places=_places(p.store),
     )
+
+
+def _places(store: GraphStore) -> list[str]:
+    """The recorded neighbourhoods, offered as the form's suggestions (an actor's must be one)."""
+    return sorted(n.name for n in store.list_neighbourhoods(limit=500).items)
 
 
 def look_alikes(store: GraphStore, name: str, neighbourhood: str) -> list[Any]:
@@ -596,6 +602,7 @@ def record_actor(
         problems=problems,
         similar=similar,
         kinds=[k.value for k in ActorKind],
+        places=_places(p.store),
     )
 
 
@@ -682,7 +689,13 @@ def activity_form(p: PageDep) -> HTMLResponse:
     access = p.require()
     access.check_writer()
     form = {"date": date.today().isoformat(), "neighbourhood": access.team_label or ""}
-    return p.render("record_activity.html", form=form, problems=[], participants=[""] * 6)
+    return p.render(
+        "record_activity.html",
+        form=form,
+        problems=[],
+        participants=[""] * 6,
+        places=_places(p.store),
+    )
 
 
 @router.post("/record/activity", response_class=HTMLResponse)
@@ -721,7 +734,12 @@ async def record_activity(p: PageDep, request: Request) -> Response:
             problems.append(problem(exc, p.lang))
     participants = typed + [""] * max(0, 6 - len(typed))
     return p.render(
-        "record_activity.html", status=422, form=form, problems=problems, participants=participants
+        "record_activity.html",
+        status=422,
+        form=form,
+        problems=problems,
+        participants=participants,
+        places=_places(p.store),
     )
 
 

@@ -75,7 +75,16 @@ def test_directory_search_ignores_case_and_accents(store: SqliteGraphStore) -> N
 
 def test_record_an_actor_warns_of_a_look_alike(store: SqliteGraphStore) -> None:
     client = _client(store)
-    csrf = _csrf(client.get("/record/actor").text)
+    form = client.get("/record/actor").text
+    assert '<option value="Cureghem-Lemmens">' in form  # the recorded neighbourhoods, offered
+    boss = _client(store, "coordinator")
+    token = _csrf(boss.get("/record/actor").text)
+    elsewhere = {"name": "Club", "kind": "association", "neighbourhood": "Atlantide",
+                 "confirmed": "yes", "csrf_token": token}  # fmt: skip
+    nowhere = boss.post("/record/actor", data=elsewhere)
+    assert nowhere.status_code == 422
+    assert "« Atlantide » n'est pas un quartier enregistré" in html.unescape(nowhere.text)
+    csrf = _csrf(form)
     first = {"name": "Pharmacie Kuregem-Apotheek", "kind": "trader",
              "neighbourhood": "Cureghem-Lemmens", "csrf_token": csrf}  # fmt: skip
     made = client.post("/record/actor", data=first, follow_redirects=False)
