@@ -1062,13 +1062,20 @@ UPLOAD_TOKEN = re.compile(r"^[0-9a-f]{32}$")
 UPLOAD_HOURS = 2  # a checked file waits this long for its confirmation
 
 
-def _keep_upload(data: bytes, name: str) -> str:
-    """Keep a checked file until it is confirmed (or for two hours), under a random token."""
-    UPLOADS.mkdir(mode=0o700, exist_ok=True)
+def _forget_old_uploads() -> None:
+    """A checked file never confirmed is deleted after two hours (it may name key residents)."""
+    if not UPLOADS.exists():
+        return
     cutoff = time.time() - UPLOAD_HOURS * 3600
     for old in UPLOADS.iterdir():
         if old.stat().st_mtime < cutoff:
             old.unlink(missing_ok=True)
+
+
+def _keep_upload(data: bytes, name: str) -> str:
+    """Keep a checked file until it is confirmed (or for two hours), under a random token."""
+    UPLOADS.mkdir(mode=0o700, exist_ok=True)
+    _forget_old_uploads()
     token = secrets.token_hex(16)
     (UPLOADS / f"{token}.bin").write_bytes(data)
     (UPLOADS / f"{token}.name").write_text(name, encoding="utf-8")
@@ -1076,6 +1083,7 @@ def _keep_upload(data: bytes, name: str) -> str:
 
 
 def _take_upload(token: str) -> tuple[bytes, str] | None:
+    _forget_old_uploads()
     if not UPLOAD_TOKEN.match(token):
         return None
     data, name = UPLOADS / f"{token}.bin", UPLOADS / f"{token}.name"
@@ -1092,6 +1100,7 @@ def import_form(p: PageDep) -> HTMLResponse:
     """Bring a spreadsheet, a Kumu map or a social map in: checked first, then confirmed."""
     access = p.require()
     access.check_coordinator(Say("import files"))
+    _forget_old_uploads()
     return p.render("import.html", form={}, report=None, problems=[], kinds=_kinds(p), token="")
 
 
