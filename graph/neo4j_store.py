@@ -23,6 +23,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 import neo4j
+import orjson
 from neo4j import GraphDatabase, ManagedTransaction
 from neo4j import exceptions as neo4j_errors
 from pydantic import BaseModel
@@ -213,8 +214,8 @@ class _Tx:
         rows = []
         for number, e in zip(numbers, events, strict=True):
             row = {**e, "seq": number}
-            row["before"] = json.dumps(e["before"], ensure_ascii=False) if e["before"] else None
-            row["after"] = json.dumps(e["after"], ensure_ascii=False) if e["after"] else None
+            row["before"] = orjson.dumps(e["before"]).decode() if e["before"] else None
+            row["after"] = orjson.dumps(e["after"]).decode() if e["after"] else None
             rows.append({k: v for k, v in row.items() if v is not None})
         for chunk in chunks(rows, BATCH):
             self.tx.run(cypher.INSERT_EVENTS, rows=list(chunk)).consume()
