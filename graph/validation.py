@@ -39,7 +39,6 @@ PYDANTIC_SAYS: dict[str, str] = {
     "enum": "one of: {expected}",
     "literal_error": "one of: {expected}",
     "extra_forbidden": "not a field of this record",
-    "string_pattern_mismatch": "only lower-case letters, digits, '-' and '_'",
 }
 # so that Babel extracts them
 _SAID = [
@@ -59,7 +58,6 @@ _SAID = [
     Say("write a moment in ISO 8601 (YYYY-MM-DDTHH:MM:SS+01:00)"),
     Say("one of: {expected}", expected=""),
     Say("not a field of this record"),
-    Say("only lower-case letters, digits, '-' and '_'"),
 ]
 
 
