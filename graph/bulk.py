@@ -66,27 +66,21 @@ class Bulk(RecordEngine):
         user = check_user(by)
         when = now()
         actor_spec, link_spec = SPECS[EntityKind.actor], SPECS[EntityKind.link]
-        problems: list[dict[str, Any]] = []
-        actors: list[Record] = []
-        for index, (actor_id, row) in enumerate(batch.new_actors):
-            try:
-                assert actor_spec.create is not None
-                record = self._new_record(actor_spec, validate(actor_spec.create, row), user, when)
-            except InvalidInput as exc:
-                for detail in exc.details or [{"field": None, "message": exc.message}]:
-                    problems.append({"row": index, **detail})
-                continue
-            record["id"] = actor_id
-            actors.append(record)
-        links: list[Record] = []
-        for index, (link_id, row) in enumerate(batch.new_links):
-            try:
-                assert link_spec.create is not None
-                record = self._new_record(link_spec, validate(link_spec.create, row), user, when)
-                links.append({**record, "id": link_id})
-            except InvalidInput as exc:
-                for detail in exc.details or [{"field": None, "message": exc.message}]:
-                    problems.append({"row": index, **detail})
+        actors, problems = self._new_records(
+            actor_spec,
+            [row for _, row in batch.new_actors],
+            user,
+            when,
+            ids=[actor_id for actor_id, _ in batch.new_actors],
+        )
+        links, link_problems = self._new_records(
+            link_spec,
+            [row for _, row in batch.new_links],
+            user,
+            when,
+            ids=[link_id for link_id, _ in batch.new_links],
+        )
+        problems += link_problems
         if problems:
             raise InvalidInput(describe(problems, rows=True), details=problems)
         self._check_batch_duplicates(actor_spec, actors)

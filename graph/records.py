@@ -31,6 +31,14 @@ def _no_such(spec: EntitySpec, record_id: str) -> NotFound:
     )
 
 
+def _reason(reason: str | None, asked: Say) -> str:
+    """The reason a retraction or an erasure keeps in the history: 1 to 500 characters."""
+    why = (reason or "").strip()
+    if not why or len(why) > 500:
+        raise InvalidInput(asked, details=[{"field": "reason", "message": Say("required")}])
+    return why
+
+
 def _dump(model: BaseModel) -> Record:
     return model.model_dump(mode="json")
 
@@ -111,6 +119,31 @@ class RecordEngine(Transactional):
         if problems:
             raise InvalidInput(describe(problems, rows=len(records) > 1), details=problems)
 
+    def _new_records(
+        self,
+        spec: EntitySpec,
+        rows: Sequence[BaseModel | Mapping[str, Any]],
+        user: str,
+        when: datetime,
+        ids: Sequence[str] | None = None,
+    ) -> tuple[list[Record], list[dict[str, Any]]]:
+        """Records made from rows (with the ``ids`` given, else new ones), and each bad row's
+        problems (``row`` is its index): the caller refuses the whole batch if there are any."""
+        assert spec.create is not None, f"{spec.word}s are not created here"
+        records: list[Record] = []
+        problems: list[dict[str, Any]] = []
+        for index, row in enumerate(rows):
+            try:
+                record = self._new_record(spec, validate(spec.create, row), user, when)
+            except InvalidInput as exc:
+                for detail in exc.details or [{"field": None, "message": exc.message}]:
+                    problems.append({"row": index, **detail})
+                continue
+            if ids is not None:
+                record["id"] = ids[index]
+            records.append(record)
+        return records, problems
+
     def _create_many(
         self,
         entity: EntityKind,
@@ -119,17 +152,9 @@ class RecordEngine(Transactional):
         at: datetime | None,
     ) -> list[Record]:
         spec = _spec(entity)
-        assert spec.create is not None, f"{spec.word}s are not created here"
         user = check_user(by)
         when = at or now()
-        records: list[Record] = []
-        problems: list[dict[str, Any]] = []
-        for index, row in enumerate(rows):
-            try:
-                records.append(self._new_record(spec, validate(spec.create, row), user, when))
-            except InvalidInput as exc:
-                for detail in exc.details or [{"field": None, "message": exc.message}]:
-                    problems.append({"row": index, **detail})
+        records, problems = self._new_records(spec, rows, user, when)
         if problems:
             raise InvalidInput(describe(problems, rows=len(rows) > 1), details=problems)
         self._check_batch_duplicates(spec, records)
@@ -458,12 +483,9 @@ class RecordEngine(Transactional):
         empty), its name is free again, and the event keeps who retracted it and why."""
         spec = _spec(entity)
         user = check_user(by)
-        why = (reason or "").strip()
-        if not why or len(why) > 500:
-            raise InvalidInput(
-                Say("say why the record is retracted (a reason of 1 to 500 characters)"),
-                details=[{"field": "reason", "message": Say("required")}],
-            )
+        why = _reason(
+            reason, Say("say why the record is retracted (a reason of 1 to 500 characters)")
+        )
         when = now()
 
         def work(tx: WriteTx) -> Record:
@@ -509,12 +531,7 @@ class RecordEngine(Transactional):
         it leaves the activities it took part in; every event about it or its links keeps only
         that something was erased; one event says who erased it, when and why."""
         user = check_user(by)
-        why = (reason or "").strip()
-        if not why or len(why) > 500:
-            raise InvalidInput(
-                Say("say why the actor is erased (a reason of 1 to 500 characters)"),
-                details=[{"field": "reason", "message": Say("required")}],
-            )
+        why = _reason(reason, Say("say why the actor is erased (a reason of 1 to 500 characters)"))
         when = now()
 
         def work(tx: WriteTx) -> None:

@@ -68,8 +68,9 @@ class Snapshots(Transactional):
         return self._read(lambda tx: tx.counts())
 
     def version(self) -> int:
-        """The number of the last event: it changes with every write to the data, so a result
-        computed from the data holds as long as the version does."""
+        """A number that changes with every write to the data (SQLite: the last event's number;
+        Neo4j: the count of events with the highest number), so a result computed from the data
+        holds as long as the version does."""
         return self._read(lambda tx: tx.last_event())
 
     # -- layout positions (presentation, not domain data: no events, no history)

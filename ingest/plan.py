@@ -14,6 +14,7 @@ Matching, so that importing the same file twice changes nothing and an updated f
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from collections.abc import Callable, Mapping
@@ -330,6 +331,19 @@ class _Planner:
         if actor_id in self.actors:
             return str(self.actors[actor_id]["name"])
         return self.new_by_id.get(actor_id, actor_id)
+
+
+def mapping_from_json(text: str | None) -> dict[str, Any] | None:
+    """The mapping as the API and the import page take it: a JSON object, or nothing."""
+    if not text or not text.strip():
+        return None
+    try:
+        given = json.loads(text)
+    except ValueError as exc:
+        raise InvalidInput(Say("the mapping is not JSON: {problem}", problem=str(exc))) from exc
+    if not isinstance(given, dict):
+        raise InvalidInput(Say("the mapping is a JSON object"))
+    return given
 
 
 def _vocabulary(mapping: Mapping[str, Mapping[str, str]] | None) -> Vocabulary:

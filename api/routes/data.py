@@ -1,7 +1,6 @@
 """Imports (coordinators and admins) and exports (within what the reader may see): the HTTP
 side of ``ingest/``, as ``maillage import`` and ``maillage export`` are its command line."""
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile
@@ -10,9 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.deps import AccessDep, Store
 from api.policy import forbidden
 from api.routes.common import ERRORS, AsOf
-from graph.errors import InvalidInput, Say
+from graph.errors import Say
 from ingest.export import ExportFormat, export, template
-from ingest.plan import Options, run_import
+from ingest.plan import Options, mapping_from_json, run_import
 from ingest.readers import MAX_FILE, read
 
 router = APIRouter(tags=["import and export"], responses=ERRORS)
@@ -111,14 +110,8 @@ def import_file(
 ) -> dict[str, Any]:
     access.check_coordinator(Say("import files"))
     data = file.file.read(MAX_FILE + 1)
-    try:
-        given = json.loads(mapping) if mapping else None
-    except ValueError as exc:
-        raise InvalidInput(Say("the mapping is not JSON: {problem}", problem=str(exc))) from exc
-    if given is not None and not isinstance(given, dict):
-        raise InvalidInput(Say("the mapping is a JSON object"))
+    options = Options(neighbourhood, kind, link_type, mapping_from_json(mapping))
     source = read(data, file.filename or "upload")
-    options = Options(neighbourhood, kind, link_type, given)
     return run_import(store, source, by=access.user.name, options=options, dry_run=dry_run)
 
 

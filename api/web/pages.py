@@ -12,12 +12,11 @@ from __future__ import annotations
 import csv
 import hmac
 import io
-import json
 import re
 import secrets
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -1101,11 +1100,29 @@ def import_form(p: PageDep) -> HTMLResponse:
     access = p.require()
     access.check_coordinator(Say("import files"))
     _forget_old_uploads()
-    return p.render("import.html", form={}, report=None, problems=[], kinds=_kinds(p), token="")
+    return _import_page(p, {})
 
 
-def _kinds(p: Page) -> list[tuple[str, str]]:
-    return [(k.value, KINDS.get(k.value, {}).get(p.lang, k.value)) for k in ActorKind]
+def _import_page(
+    p: Page,
+    form: Mapping[str, str],
+    *,
+    report: Mapping[str, Any] | None = None,
+    problems: Sequence[str] = (),
+    token: str = "",
+    done: bool = False,
+) -> HTMLResponse:
+    """The import page: its form, and the check's (or the import's) report, if any."""
+    return p.render(
+        "import.html",
+        status=422 if problems else 200,
+        form=form,
+        report=report,
+        problems=list(problems),
+        token=token,
+        done=done,
+        kinds=[k.value for k in ActorKind],
+    )
 
 
 @router.post("/import", response_class=HTMLResponse)
@@ -1119,7 +1136,7 @@ def import_file(
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
 ) -> HTMLResponse:
     """First the check (a dry run, the file kept under a token), then the import itself."""
-    from ingest.plan import Options, run_import
+    from ingest.plan import Options, mapping_from_json, run_import
     from ingest.readers import MAX_FILE, read
 
     access = p.require()
@@ -1131,34 +1148,24 @@ def import_file(
     if confirming:
         kept = _take_upload(upload)
         if kept is None:
-            expired = _("This check has expired: choose the file again.")
-            return p.render("import.html", status=422, form=form, report=None, kinds=_kinds(p),
-                            token="", problems=[expired])  # fmt: skip
+            return _import_page(
+                p, form, problems=[_("This check has expired: choose the file again.")]
+            )
         data, name = kept
     elif file is None or not file.filename:
-        return p.render("import.html", status=422, form=form, report=None, kinds=_kinds(p),
-                        token="", problems=[_("Choose a file to import.")])  # fmt: skip
+        return _import_page(p, form, problems=[_("Choose a file to import.")])
     else:
         data, name = file.file.read(MAX_FILE + 1), file.filename
     try:
-        given = json.loads(mapping) if mapping.strip() else None
-        if given is not None and not isinstance(given, dict):
-            raise InvalidInput(Say("the mapping is a JSON object"))
-        options = Options(neighbourhood or None, kind or None, None, given)
+        options = Options(neighbourhood or None, kind or None, None, mapping_from_json(mapping))
         report = run_import(
             p.store, read(data, name), by=access.user.name, options=options, dry_run=not confirming
         )
-    except ValueError as exc:  # the mapping is not JSON
-        return p.render("import.html", status=422, form=form, report=None, kinds=_kinds(p),
-                        token="", problems=[say(Say("the mapping is not JSON: {problem}",
-                                                    problem=str(exc)), p.lang)])  # fmt: skip
     except MaillageError as exc:
         details = exc.details if isinstance(exc.details, dict) else None
-        return p.render("import.html", status=422, form=form, report=details, kinds=_kinds(p),
-                        token="", problems=[problem(exc, p.lang)])  # fmt: skip
+        return _import_page(p, form, report=details, problems=[problem(exc, p.lang)])
     token = _keep_upload(data, name) if not confirming and _changes(report) else ""
-    return p.render("import.html", form=form, report=report, problems=[], kinds=_kinds(p),
-                    token=token, done=confirming)  # fmt: skip
+    return _import_page(p, form, report=report, token=token, done=confirming)
 
 
 def _changes(report: Mapping[str, Any]) -> bool:
