@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 from graph.entities import SPECS
-from graph.model import EntityKind, EventAction
+from graph.model import EntityKind, EventAction, new_id, stamp
 from graph.tx import Record
 
 
@@ -27,8 +26,8 @@ def make_event(
     if before is not None and after is not None:
         actors |= set(involves(before))
     return {
-        "id": uuid.uuid4().hex,
-        "at": at.isoformat(),
+        "id": new_id(),
+        "at": stamp(at),
         "user": user,
         "action": action.value,
         "entity": entity.value,

@@ -58,7 +58,7 @@ def _props(entity: EntityKind, record: Record) -> dict[str, Any]:
             props[tags] = list(record[tags])
     if entity is EntityKind.link:
         props["strength"] = record["strength"]
-    props["data"] = json.dumps(record, ensure_ascii=False)
+    props["data"] = orjson.dumps(record).decode()
     return {k: v for k, v in props.items() if v is not None}
 
 
@@ -69,7 +69,7 @@ class _Tx:
         self.tx = tx
 
     def _data(self, query: str, **params: Any) -> list[Record]:
-        return [json.loads(r["data"]) for r in self.tx.run(query, params)]
+        return [orjson.loads(r["data"]) for r in self.tx.run(query, params)]
 
     # reads
     def get(self, entity: EntityKind, record_id: str) -> Record | None:
@@ -127,8 +127,8 @@ class _Tx:
         out = []
         for row in self.tx.run(rows_q, params):
             e = dict(row["event"])
-            e["before"] = json.loads(e["before"]) if e.get("before") else None
-            e["after"] = json.loads(e["after"]) if e.get("after") else None
+            e["before"] = orjson.loads(e["before"]) if e.get("before") else None
+            e["after"] = orjson.loads(e["after"]) if e.get("after") else None
             e["actors"] = list(e.get("actors") or [])
             out.append(e)
         return out, int(total)

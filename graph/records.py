@@ -4,7 +4,6 @@ per-entity differences come from ``graph/entities.py``."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -14,7 +13,7 @@ from pydantic import BaseModel
 from graph.entities import SPECS, EntitySpec, record_valid_on
 from graph.errors import Conflict, InvalidInput, NotFound, Say
 from graph.events import make_event
-from graph.model import ActorStatus, EntityKind, EventAction, normalise_name, now
+from graph.model import ActorStatus, EntityKind, EventAction, new_id, normalise_name, now, stamp
 from graph.tx import ReadTx, Record, Transactional, WriteTx, page_bounds
 from graph.validation import check_until, check_user, describe, validate
 
@@ -56,11 +55,23 @@ def _check_record(spec: EntitySpec, record: Record) -> None:
 class RecordEngine(Transactional):
     """Create, get, update, end and list, for every kind of record."""
 
-    def _new_record(self, spec: EntitySpec, model: BaseModel, by: str, at: datetime) -> Record:
+    def _new_record(
+        self,
+        spec: EntitySpec,
+        model: BaseModel,
+        by: str,
+        at: datetime,
+        record_id: str | None = None,
+        check: bool = True,
+    ) -> Record:
+        """A new record made from a validated ``model``: its id (``record_id`` or a new one),
+        who recorded it and when, ``since`` by default the day of recording, the derived
+        fields; then the whole record is validated as stored, unless ``check`` is False (an
+        import: its 110,000 records are made by this code from models the planner checked)."""
         record = _dump(model)
-        record["id"] = uuid.uuid4().hex
+        record["id"] = record_id or new_id()
         record["recorded_by"] = by
-        record["recorded_at"] = at.isoformat()
+        record["recorded_at"] = stamp(at)
         record["updated_by"] = None
         record["updated_at"] = None
         if "since" in record and record["since"] is None:
@@ -76,7 +87,8 @@ class RecordEngine(Transactional):
                     details=[{"field": "until", "message": Say("before 'since' (default: today)")}],
                 )
         _derive(spec, record)
-        _check_record(spec, record)
+        if check:
+            _check_record(spec, record)
         return record
 
     @staticmethod
@@ -126,6 +138,7 @@ class RecordEngine(Transactional):
         user: str,
         when: datetime,
         ids: Sequence[str] | None = None,
+        check: bool = True,
     ) -> tuple[list[Record], list[dict[str, Any]]]:
         """Records made from rows (with the ``ids`` given, else new ones), and each bad row's
         problems (``row`` is its index): the caller refuses the whole batch if there are any."""
@@ -134,13 +147,18 @@ class RecordEngine(Transactional):
         problems: list[dict[str, Any]] = []
         for index, row in enumerate(rows):
             try:
-                record = self._new_record(spec, validate(spec.create, row), user, when)
+                record = self._new_record(
+                    spec,
+                    validate(spec.create, row),
+                    user,
+                    when,
+                    None if ids is None else ids[index],
+                    check,
+                )
             except InvalidInput as exc:
                 for detail in exc.details or [{"field": None, "message": exc.message}]:
                     problems.append({"row": index, **detail})
                 continue
-            if ids is not None:
-                record["id"] = ids[index]
             records.append(record)
         return records, problems
 
@@ -188,7 +206,8 @@ class RecordEngine(Transactional):
         }.get(spec.kind)
         if started is None:
             return []
-        ids = sorted({i for r in records for ids in spec.references(r).values() for i in ids})
+        references = [spec.references(r) for r in records]
+        ids = sorted({i for refs in references for ids in refs.values() for i in ids})
         actors = {a["id"]: a for a in tx.get_many(EntityKind.actor, ids)}
         earliest: dict[str, str] = {}
         problems = []
@@ -196,7 +215,7 @@ class RecordEngine(Transactional):
             day = record.get(started)
             if not day:
                 continue
-            for field, refs in spec.references(record).items():
+            for field, refs in references[index].items():
                 for actor_id in refs:
                     actor = actors.get(actor_id)
                     if actor is None:

@@ -46,6 +46,7 @@ from graph.tx import Record, chunks
 R = TypeVar("R")
 
 DEFAULT_PATH = Path("data/maillage.db")
+BULK_CACHE_KIB = 131_072  # 128 MB of page cache for an import or a restore (bench/RESULTS.md)
 log = logging.getLogger("maillage.sqlite")
 
 MIGRATIONS: list[str] = [
@@ -333,7 +334,7 @@ class _Tx:
             f"SELECT data FROM {TABLES[entity]} WHERE id = ?",  # noqa: S608 - table from enum
             (record_id,),
         ).fetchone()
-        return json.loads(row[0]) if row else None
+        return orjson.loads(row[0]) if row else None
 
     def get_many(self, entity: EntityKind, ids: Sequence[str]) -> list[Record]:
         out: list[Record] = []
@@ -343,7 +344,7 @@ class _Tx:
                 f"SELECT data FROM {TABLES[entity]} WHERE id IN ({marks})",  # noqa: S608
                 chunk,
             ).fetchall()
-            out.extend(json.loads(r[0]) for r in rows)
+            out.extend(orjson.loads(r[0]) for r in rows)
         return out
 
     def existing(self, entity: EntityKind, ids: Sequence[str]) -> set[str]:
@@ -355,7 +356,7 @@ class _Tx:
             f"SELECT data FROM {TABLES[entity]} WHERE {column} = ?",  # noqa: S608
             (key,),
         ).fetchone()
-        return json.loads(row[0]) if row else None
+        return orjson.loads(row[0]) if row else None
 
     def query(
         self, entity: EntityKind, filters: BaseModel, limit: int, offset: int
@@ -370,7 +371,7 @@ class _Tx:
             f"SELECT data FROM {table} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",  # noqa: S608
             [*params, limit, offset],
         ).fetchall()
-        return [json.loads(r[0]) for r in rows], int(total)
+        return [orjson.loads(r[0]) for r in rows], int(total)
 
     def links_touching(self, ids: Sequence[str], as_of: date | None) -> list[Record]:
         valid, vparams = _valid_sql(as_of)
@@ -383,7 +384,7 @@ class _Tx:
                 [*chunk, *chunk, *vparams],
             ).fetchall()
             for r in rows:
-                record = json.loads(r[0])
+                record = orjson.loads(r[0])
                 out[record["id"]] = record
         return list(out.values())
 
@@ -393,13 +394,13 @@ class _Tx:
             f"SELECT data FROM {TABLES[entity]} WHERE {valid} ORDER BY id",  # noqa: S608
             params,
         ).fetchall()
-        return [json.loads(r[0]) for r in rows]
+        return [orjson.loads(r[0]) for r in rows]
 
     def every(self, entity: EntityKind) -> list[Record]:
         rows = self.conn.execute(
             f"SELECT data FROM {TABLES[entity]} ORDER BY id"  # noqa: S608
         ).fetchall()
-        return [json.loads(r[0]) for r in rows]
+        return [orjson.loads(r[0]) for r in rows]
 
     def events(self, f: EventFilter, limit: int, offset: int) -> tuple[list[Record], int]:
         conds: list[str] = []
@@ -450,8 +451,8 @@ class _Tx:
                     "entity": entity,
                     "entity_id": entity_id,
                     "actors": actors,
-                    "before": json.loads(before) if before else None,
-                    "after": json.loads(after) if after else None,
+                    "before": orjson.loads(before) if before else None,
+                    "after": orjson.loads(after) if after else None,
                 }
             )
         return out, int(total)
@@ -490,7 +491,7 @@ class _Tx:
             "SELECT data FROM links WHERE (source = ? OR target = ?) AND until IS NULL",
             (actor_id, actor_id),
         ).fetchall()
-        return [json.loads(r[0]) for r in rows]
+        return [orjson.loads(r[0]) for r in rows]
 
     def positions(self) -> list[Record]:
         rows = self.conn.execute("SELECT actor_id, x, y FROM positions").fetchall()
@@ -524,7 +525,7 @@ class _Tx:
             f"SELECT data FROM activities WHERE {_has_tag('participants')}",  # noqa: S608
             (actor_id,),
         ).fetchall()
-        return [json.loads(r[0]) for r in rows]
+        return [orjson.loads(r[0]) for r in rows]
 
     def wipe(self) -> None:
         """Delete everything (a restore that replaces the store); events number from 1 again."""
@@ -662,6 +663,17 @@ class SqliteGraphStore(BaseGraphStore):
         # to 100 ms (p99 of 50 writers: 1.1 s with the busy handler alone)
         with self._write_turn, self._transaction("IMMEDIATE") as tx:
             return work(tx)
+
+    def _write_many(self, work: Callable[[Any], R]) -> R:
+        # an import's random ids land all over the indexes: with SQLite's default cache
+        # (2 MB) pages go back and forth to the WAL; a larger cache for this one transaction
+        # (reads keep the default: a connection per thread each with its own cache)
+        conn = self._conn()
+        conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+        try:
+            return self._write(work)
+        finally:
+            conn.execute("PRAGMA cache_size = -2000")
 
     def _read(self, work: Callable[[Any], R]) -> R:
         with self._transaction("DEFERRED") as tx:

@@ -72,6 +72,11 @@ class Transactional:
     def _read(self, work: Callable[[ReadTx], R]) -> R:
         raise NotImplementedError
 
+    def _write_many(self, work: Callable[[WriteTx], R]) -> R:
+        """One transaction of many records (an import, a restore): the adapter may tune
+        itself for it; by default a write like any other."""
+        return self._write(work)
+
     def close(self) -> None:
         raise NotImplementedError
 

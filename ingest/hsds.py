@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from graph.errors import Say
-from ingest.readers import Cell, Row, Table, cell_value, decode, refuse
+from ingest.readers import Row, Table, cell_value, decode, refuse
 
 
 def _csv(files: Mapping[str, bytes], name: str) -> list[dict[str, str]]:
@@ -99,7 +99,7 @@ def read_hsds_files(files: Mapping[str, bytes], package: str) -> list[Table]:
                 "themes": merged[o.get("id", "")]["themes"],
                 "languages": merged[o.get("id", "")]["languages"],
             }
-            yield Row(number, _cells(fields, "organizations.csv"))
+            yield _row(number, fields, "organizations.csv")
         for number, s in enumerate(own, start=2):
             fields = {
                 "id": s.get("id"),
@@ -109,13 +109,13 @@ def read_hsds_files(files: Mapping[str, bytes], package: str) -> list[Table]:
                 "themes": themes[s["id"]],
                 "languages": languages[s["id"]],
             }
-            yield Row(number, _cells(fields, "services.csv"))
+            yield _row(number, fields, "services.csv")
 
     def link_rows() -> Iterator[Row]:
         for number, s in enumerate(own, start=2):
             if s.get("organization_id") in names:
                 fields = {"source": s["id"], "target": s["organization_id"], "type": "MEMBER_OF"}
-                yield Row(number, _cells(fields, "services.csv"))
+                yield _row(number, fields, "services.csv")
 
     return [
         Table("organizations.csv + services.csv", "actors", actor_rows()),
@@ -123,9 +123,6 @@ def read_hsds_files(files: Mapping[str, bytes], package: str) -> list[Table]:
     ]
 
 
-def _cells(fields: Mapping[str, Any], sheet: str) -> dict[str, Cell]:
-    return {
-        name: Cell(value, f"{sheet}:{name}")
-        for name, value in fields.items()
-        if value not in (None, [], "")
-    }
+def _row(number: int, fields: Mapping[str, Any], sheet: str) -> Row:
+    values = {name: value for name, value in fields.items() if value not in (None, [], "")}
+    return Row(number, values, {name: f"{sheet}:{name}" for name in values})

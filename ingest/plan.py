@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +23,7 @@ from typing import Any
 from pydantic import ValidationError
 from rapidfuzz import fuzz, process
 
-from graph.bulk import Batch
+from graph.bulk import Batch, collector_paused
 from graph.entities import link_active_key
 from graph.errors import InvalidInput, Say
 from graph.model import (
@@ -34,6 +33,7 @@ from graph.model import (
     LinkCreate,
     LinkType,
     natural_key,
+    new_id,
     normalise_name,
 )
 from graph.store import GraphStore
@@ -60,34 +60,55 @@ class Options:
     mapping: Mapping[str, Mapping[str, str]] | None = None
 
 
+LISTED = 200  # how many created, updated, refused and look-alike rows a report names
+
+
+@dataclass
+class Listing:
+    """How many, and the first ``LISTED`` of them by name: a file of 100,000 links is
+    reported with its count and 200 labels, never 100,000 of them kept."""
+
+    count: int = 0
+    first: list[str] = field(default_factory=list)
+
+    def add(self, label: Callable[[], str]) -> None:
+        self.count += 1
+        if len(self.first) < LISTED:
+            self.first.append(label())
+
+
+def _listings() -> dict[str, Listing]:
+    return {"actors": Listing(), "links": Listing()}
+
+
 @dataclass
 class Plan:
     source: str
     format: str
-    created: dict[str, list[str]] = field(default_factory=lambda: {"actors": [], "links": []})
-    updated: dict[str, list[str]] = field(default_factory=lambda: {"actors": [], "links": []})
+    created: dict[str, Listing] = field(default_factory=_listings)
+    updated: dict[str, Listing] = field(default_factory=_listings)
     unchanged: dict[str, int] = field(default_factory=lambda: {"actors": 0, "links": 0})
     refused: list[dict[str, Any]] = field(default_factory=list)
     similar: list[dict[str, Any]] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     batch: Batch = field(default_factory=Batch)
 
-    def report(self, listed: int = 200) -> dict[str, Any]:
+    def report(self) -> dict[str, Any]:
         """The plan as data (API answers, ``--dry-run``): counts, then the first of each."""
         return {
             "source": self.source,
             "format": self.format,
             "counts": {
-                "created": {k: len(v) for k, v in self.created.items()},
-                "updated": {k: len(v) for k, v in self.updated.items()},
+                "created": {k: v.count for k, v in self.created.items()},
+                "updated": {k: v.count for k, v in self.updated.items()},
                 "unchanged": self.unchanged,
                 "refused": len(self.refused),
                 "similar": len(self.similar),
             },
-            "created": {k: v[:listed] for k, v in self.created.items()},
-            "updated": {k: v[:listed] for k, v in self.updated.items()},
-            "refused": self.refused[:listed],
-            "similar": self.similar[:listed],
+            "created": {k: v.first for k, v in self.created.items()},
+            "updated": {k: v.first for k, v in self.updated.items()},
+            "refused": self.refused[:LISTED],
+            "similar": self.similar[:LISTED],
             "ignored_columns": self.ignored_columns,
         }
 
@@ -139,10 +160,10 @@ class _Planner:
 
     def actor_row(self, table: Table, row: Row) -> None:
         data: dict[str, Any] = {}
-        for name, cell in row.cells.items():
-            if name == "id" or cell.value is None:
+        for name, value in row.values.items():
+            if name == "id" or value is None:
                 continue  # an empty cell gives nothing: it never clears what is recorded
-            data[name] = split_list(cell.value) if name in LIST_FIELDS else cell.value
+            data[name] = split_list(value) if name in LIST_FIELDS else value
         for name in LIST_FIELDS:
             if name in data and isinstance(data[name], list):
                 data[name] = [str(v) for v in data[name]]
@@ -190,9 +211,9 @@ class _Planner:
             actor_id = existing_id
             self._compare_actor(actor_id, checked, data)
         else:
-            actor_id = ref if ref is not None and self._stable(ref) else uuid.uuid4().hex
+            actor_id = ref if ref is not None and self._stable(ref) else new_id()
             self.plan.batch.new_actors.append((actor_id, checked))
-            self.plan.created["actors"].append(checked.name)
+            self.plan.created["actors"].add(lambda: checked.name)
             self.new_by_id[actor_id] = checked.name
             self._look_alike(table, row, checked)
         if ref is not None:
@@ -219,7 +240,9 @@ class _Planner:
         if changes:
             patch = ActorUpdate.model_validate(changes).model_dump(mode="json", exclude_unset=True)
             self.plan.batch.changed_actors.append((actor_id, patch))
-            self.plan.updated["actors"].append(f"{before['name']}: {', '.join(sorted(changes))}")
+            self.plan.updated["actors"].add(
+                lambda: f"{before['name']}: {', '.join(sorted(changes))}"
+            )
         else:
             self.plan.unchanged["actors"] += 1
 
@@ -286,20 +309,23 @@ class _Planner:
                 return self.refuse(table, row, name, problem)
             ends[name] = actor_id
         data: dict[str, Any] = {**ends, "type": link_type}
-        mission = row.get("mission")
+        values = row.values
+        mission = values.get("mission")
         if mission is not None:
             data["mission"] = MISSIONS.get(words(str(mission)), str(mission))
         for name in ("strength", "since", "until", "note"):
-            if row.get(name) is not None:
-                data[name] = row.get(name)
+            value = values.get(name)
+            if value is not None:
+                data[name] = value
         if isinstance(data.get("note"), int | float):
             data["note"] = str(data["note"])
         try:
             checked = LinkCreate.model_validate(data)
         except ValidationError as exc:
             return self.refuse_invalid(table, row, exc)
-        directed = LinkType(checked.type).directed
-        key = link_active_key({**data, "type": checked.type.value, "directed": directed})
+        data["type"] = checked.type.value
+        data["directed"] = checked.type.directed
+        key = link_active_key(data)
         if key is not None and key in seen:
             return self.refuse(
                 table, row, "source",
@@ -308,9 +334,13 @@ class _Planner:
         if key is not None:
             seen[key] = row.number
         existing = self.open_links.get(key) if key is not None else None
-        label = (
-            f"{self._name(checked.source)} — {checked.type.value} — {self._name(checked.target)}"
-        )
+
+        def label() -> str:
+            return (
+                f"{self._name(checked.source)} — {checked.type.value} — "
+                f"{self._name(checked.target)}"
+            )
+
         if existing is not None:
             after = checked.model_dump(mode="json")
             changes = {
@@ -318,14 +348,14 @@ class _Planner:
             }
             if changes:
                 self.plan.batch.changed_links.append((existing["id"], changes))
-                self.plan.updated["links"].append(f"{label}: {', '.join(sorted(changes))}")
+                self.plan.updated["links"].add(lambda: f"{label()}: {', '.join(sorted(changes))}")
             else:
                 self.plan.unchanged["links"] += 1
             return
         ref = row.get("id")
-        link_id = str(ref) if ref is not None and self._stable(str(ref)) else uuid.uuid4().hex
+        link_id = str(ref) if ref is not None and self._stable(str(ref)) else new_id()
         self.plan.batch.new_links.append((link_id, checked))
-        self.plan.created["links"].append(label)
+        self.plan.created["links"].add(label)
 
     def _name(self, actor_id: str) -> str:
         if actor_id in self.actors:
@@ -376,15 +406,16 @@ def make_plan(
     """Read every row of ``source`` (streaming), check it, and match it against the store."""
     planner = _Planner(store, source, options or Options())
     seen: dict[str, int] = {}
-    for table in source.tables:
-        planner.plan.ignored_columns += [f"{table.sheet}: {c}" for c in table.ignored]
-        for count, row in enumerate(table.rows, start=1):
-            if table.kind == "actors":
-                planner.actor_row(table, row)
-            else:
-                planner.link_row(table, row, seen)
-            if progress is not None and count % 500 == 0:
-                progress(500)
+    with collector_paused():
+        for table in source.tables:
+            planner.plan.ignored_columns += [f"{table.sheet}: {c}" for c in table.ignored]
+            for count, row in enumerate(table.rows, start=1):
+                if table.kind == "actors":
+                    planner.actor_row(table, row)
+                else:
+                    planner.link_row(table, row, seen)
+                if progress is not None and count % 500 == 0:
+                    progress(500)
     return planner.plan
 
 

@@ -40,24 +40,18 @@ Kind = Literal["actors", "links"]
 Format = Literal["csv", "xlsx", "kumu-json", "kumu-xlsx", "hsds", "csv-zip"]
 
 
-@dataclass
-class Cell:
-    value: Any
-    column: str  # how the user finds it: "C (Kind)" in a workbook, the header in a CSV
-
-
-@dataclass
+@dataclass(slots=True)
 class Row:
     number: int  # as the user counts: the spreadsheet's row, the JSON list's position (1-based)
-    cells: dict[str, Cell]  # field -> cell
+    values: dict[str, Any]  # field -> the cell's value (see cell_value)
+    columns: Mapping[str, str]  # field -> how the user finds its cell: "C (Kind)" in a
+    # workbook, the header in a CSV (one mapping shared by a table's rows)
 
     def get(self, name: str) -> Any:
-        cell = self.cells.get(name)
-        return None if cell is None else cell.value
+        return self.values.get(name)
 
     def column(self, name: str) -> str | None:
-        cell = self.cells.get(name)
-        return None if cell is None else cell.column
+        return self.columns.get(name)
 
 
 @dataclass
@@ -193,16 +187,14 @@ def _letter(index: int) -> str:
 def _rows(
     cells: Iterator[tuple[int, Sequence[Any]]], columns: Mapping[int, tuple[str, str]], sheet: str
 ) -> Iterator[Row]:
+    labels = {name: label for name, label in columns.values()}
     for count, (number, values) in enumerate(cells, start=1):
         if count > MAX_ROWS:
             raise refuse(Say("{sheet} has more than {most} rows", sheet=sheet, most=MAX_ROWS))
-        row = {
-            name: Cell(cell_value(values[i]), label)
-            for i, (name, label) in columns.items()
-            if i < len(values)
-        }
-        if any(c.value is not None for c in row.values()):
-            yield Row(number, row)
+        width = len(values)
+        row = {name: cell_value(values[i]) for i, (name, _) in columns.items() if i < width}
+        if any(v is not None for v in row.values()):
+            yield Row(number, row, labels)
 
 
 def read_csv(data: bytes, name: str) -> Table:
@@ -325,14 +317,14 @@ def read_kumu_json(data: bytes, name: str) -> list[Table]:
         for number, item in enumerate(items, start=1):
             if not isinstance(item, dict):
                 raise refuse(Say("{what} {number} is not an object", what=what, number=number))
-            cells = {}
+            values: dict[str, Any] = {}
+            columns = {}
             for key, value in attrs(item).items():
                 target = fields.get(key) or fields.get(words(key))
-                if target and target not in cells:
-                    column = f"{what}[{number}].{key}"
-                    plain = value if isinstance(value, list) else cell_value(value)
-                    cells[target] = Cell(plain, column)
-            yield Row(number, cells)
+                if target and target not in values:
+                    columns[target] = f"{what}[{number}].{key}"
+                    values[target] = value if isinstance(value, list) else cell_value(value)
+            yield Row(number, values, columns)
 
     return [
         Table("elements", "actors", rows(blueprint["elements"], element_fields, "elements")),
