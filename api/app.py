@@ -78,6 +78,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         docs_url=None,  # served from the package, not a CDN (api/hardening.py)
         redoc_url=None,
         swagger_ui_oauth2_redirect_url=None,
+        # no OpenTelemetry here: FastAPI's own instruments would ask the providers on every
+        # request (4 % of a write's time, bench/RESULTS.md)
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
     if store is not None:

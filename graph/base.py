@@ -90,6 +90,14 @@ class BaseGraphStore(WhoKnowsWhom, Snapshots, Users, Bulk):
     def erase_actor(self, actor_id: str, *, by: str, reason: str) -> None:
         """Erase an actor for good (privacy): see ``RecordEngine._erase_actor``."""
         self._erase_actor(actor_id, by, reason)
+        self._forget_tokens()  # a user may have been this actor
+
+    def restore(self, backup: Mapping[str, Any], *, replace: bool = False) -> dict[str, int]:
+        """See ``Bulk.restore``; the users and tokens may be others afterwards."""
+        try:
+            return super().restore(backup, replace=replace)
+        finally:
+            self._forget_tokens()
 
     def list_actors(
         self, filters: ActorFilter | None = None, *, limit: int = 50, offset: int = 0

@@ -352,6 +352,7 @@ class Neo4jGraphStore(BaseGraphStore):
             records, _, _ = self.driver.execute_query(cypher.WIPE_BATCH, database_=self.database)
             if records[0]["n"] == 0:
                 break
+        self._forget_tokens()
 
     def close(self) -> None:
         self.driver.close()

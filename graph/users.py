@@ -4,7 +4,10 @@ is a ``SecretStr`` (never printed, never serialised by accident)."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -47,6 +50,39 @@ class UserStore(Protocol):
     def login_failures(self, key: str) -> LoginFailures: ...
     def record_login_failure(self, key: str, at: datetime) -> LoginFailures: ...
     def clear_login_failures(self, key: str) -> None: ...
+
+
+TOKEN_MEMORY = 2.0  # seconds a token found is trusted without asking the store again
+
+
+@dataclass(frozen=True)
+class _Seen:
+    until: float  # time.monotonic() after which the store is asked again
+    expires: datetime  # the token's own expiry
+    user: User
+
+
+class _TokenMemory:
+    """Tokens found lately. A change of users or tokens starts a new generation: a lookup
+    that began before it (and may have read the old state) is not remembered."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, _Seen] = {}
+        self.generation = 0
+        self._lock = threading.Lock()
+
+    def remember(self, generation: int, token_hash: str, seen: _Seen) -> None:
+        with self._lock:
+            if generation != self.generation:
+                return
+            if len(self.seen) >= 10_000:  # bounded: a flood of tokens empties it
+                self.seen.clear()
+            self.seen[token_hash] = seen
+
+    def forget(self) -> None:
+        with self._lock:
+            self.generation += 1
+            self.seen.clear()
 
 
 class Users(Transactional):
@@ -128,21 +164,49 @@ class Users(Transactional):
         self._write(work)
 
     def user_for_token(self, token_hash: str) -> User | None:
-        """The user a token belongs to, if the token exists, is not revoked and not expired."""
+        """The user a token belongs to, if the token exists, is not revoked and not expired.
 
-        def work(tx: ReadTx) -> Record | None:
+        Every request asks this: a token found is remembered for ``TOKEN_MEMORY`` seconds
+        (never past its expiry), so that a request makes one transaction instead of two. A
+        change of users or tokens made through this store forgets them all at once; one made
+        by another process (the CLI, another server) counts within ``TOKEN_MEMORY`` seconds.
+        """
+        memory = self._token_memory
+        seen = memory.seen.get(token_hash)
+        moment = time.monotonic()
+        if seen is not None and seen.until > moment and seen.expires > now():
+            return seen.user
+        generation = memory.generation
+
+        def work(tx: ReadTx) -> tuple[Record, datetime] | None:
             token = tx.get(EntityKind.token, token_hash)
             if token is None or token["revoked"]:
                 return None
-            if datetime.fromisoformat(token["expires_at"]) <= now():
+            expires = datetime.fromisoformat(token["expires_at"])
+            if expires <= now():
                 return None
             user = tx.get(EntityKind.user, token["user"])
             if user is None or user.get("disabled"):
                 return None  # a disabled user's tokens stop working at once
-            return user
+            return user, expires
 
-        record = self._read(work)
-        return User.model_validate(record) if record else None
+        found = self._read(work)
+        if found is None:
+            return None
+        user = User.model_validate(found[0])
+        memory.remember(generation, token_hash, _Seen(moment + TOKEN_MEMORY, found[1], user))
+        return user
+
+    @property
+    def _token_memory(self) -> _TokenMemory:
+        memory: _TokenMemory | None = self.__dict__.get("_tokens")
+        if memory is None:
+            memory = self.__dict__.setdefault("_tokens", _TokenMemory())
+        return memory
+
+    def _forget_tokens(self) -> None:
+        """Users or tokens changed: no token found before is trusted without asking again."""
+        self._token_memory.forget()
 
     def revoke_token(self, token_hash: str) -> None:
         def work(tx: WriteTx) -> None:
@@ -151,6 +215,7 @@ class Users(Transactional):
                 tx.replace(EntityKind.token, {**token, "revoked": True})
 
         self._write(work)
+        self._forget_tokens()
 
     # -- accounts
 
@@ -188,7 +253,9 @@ class Users(Transactional):
             )
             return after
 
-        return User.model_validate(self._write(work))
+        changed = User.model_validate(self._write(work))
+        self._forget_tokens()
+        return changed
 
     def set_password(self, name: str, password_hash: str, *, by: str) -> None:
         """A new password hash (the event says it changed, never what it is)."""
@@ -208,6 +275,7 @@ class Users(Transactional):
             )
 
         self._write(work)
+        self._forget_tokens()
 
     def list_tokens(self, name: str) -> list[TokenInfo]:
         """A user's tokens, newest first (ids are the first 16 characters of their hash)."""
@@ -233,7 +301,9 @@ class Users(Transactional):
                 count += 1
             return count
 
-        return self._write(work)
+        revoked = self._write(work)
+        self._forget_tokens()
+        return revoked
 
     # -- failed logins (kept in the store: several server processes share them)
 

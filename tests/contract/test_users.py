@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from graph import users
 from graph.errors import Conflict, InvalidInput, NotFound
-from graph.model import EntityKind, EventFilter, Role
+from graph.model import EntityKind, EventFilter, Role, User
+from graph.neo4j_store import Neo4jGraphStore
+from graph.sqlite_store import SqliteGraphStore
 from graph.store import GraphStore
 
 from .helpers import actor
@@ -88,3 +93,56 @@ def test_failed_logins_are_counted_in_the_store(store: GraphStore) -> None:
     assert store.login_failures("address:127.0.0.1").failures == 0
     store.clear_login_failures("user:amina")
     assert store.login_failures("user:amina").failures == 0
+
+
+def _another_process(store: GraphStore, request: pytest.FixtureRequest) -> GraphStore:
+    """Another store object on the same database, as the CLI or a second server has."""
+    if isinstance(store, SqliteGraphStore):
+        return SqliteGraphStore(store.path)
+    uri = request.getfixturevalue("neo4j_uri")
+    return Neo4jGraphStore(
+        uri, user=os.environ.get("NEO4J_USER"), password=os.environ.get("NEO4J_PASSWORD")
+    )
+
+
+def test_a_token_found_is_trusted_for_a_moment_only(
+    store: GraphStore, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A request asks for its token's user once, not twice: a token found is remembered
+    for TOKEN_MEMORY seconds. A change through this store counts at once (above); one made
+    by another process counts within TOKEN_MEMORY; a token's own expiry counts at once."""
+    monkeypatch.setattr(users, "TOKEN_MEMORY", 1.0)
+    store.create_user({"name": "omar", "role": "bar"}, "hash", by="root")
+    token = "t3" * 32
+    store.add_token(token, "omar", "api", datetime.now(UTC) + timedelta(hours=1))
+    assert store.user_for_token(token) is not None
+    other = _another_process(store, request)
+    try:
+        other.revoke_token(token)
+        assert other.user_for_token(token) is None
+        assert store.user_for_token(token) is not None  # remembered, for a moment only
+        time.sleep(1.1)
+        assert store.user_for_token(token) is None
+    finally:
+        other.close()
+    brief = "t4" * 32
+    store.add_token(brief, "omar", "api", datetime.now(UTC) + timedelta(seconds=0.5))
+    assert store.user_for_token(brief) is not None
+    time.sleep(0.6)
+    assert store.user_for_token(brief) is None  # expired while remembered
+
+
+def test_a_lookup_overtaken_by_a_change_is_not_remembered() -> None:
+    """A lookup that read the store before a change (a revocation) finishes after it: what
+    it found is not remembered, or the revoked token would work for TOKEN_MEMORY more."""
+    memory = users._TokenMemory()
+    user = User.model_validate(
+        {"name": "omar", "role": "bar", "recorded_by": "root", "recorded_at": datetime.now(UTC)}
+    )
+    later = datetime.now(UTC) + timedelta(hours=1)
+    before = memory.generation
+    memory.forget()  # the change, while the lookup was reading
+    memory.remember(before, "h", users._Seen(time.monotonic() + 60, later, user))
+    assert memory.seen == {}
+    memory.remember(memory.generation, "h", users._Seen(time.monotonic() + 60, later, user))
+    assert memory.seen["h"].user == user
