@@ -46,15 +46,16 @@ def serve(
         None, help="Address to listen on (default: MAILLAGE_HOST or 127.0.0.1)"
     ),
     port: int = typer.Option(None, help="Port (default: MAILLAGE_PORT or 8000)"),
+    workers: int = typer.Option(None, help="Server processes (default: MAILLAGE_WORKERS or 1)"),
 ) -> None:
     """Serve the API and the web pages."""
     import uvicorn
 
-    from api.app import create_app
-
     settings = Settings()
     uvicorn.run(
-        create_app(settings),
+        "api.app:create_app",  # each process builds its app from the same settings
+        factory=True,
+        workers=workers or settings.workers,
         host=host or settings.host,
         port=port or settings.port,
         log_level="info",

@@ -16,7 +16,7 @@ class Settings(BaseSettings):
 
     ``MAILLAGE_STORE=sqlite|neo4j``, ``MAILLAGE_DB`` (the SQLite file), ``NEO4J_URI``,
     ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``MAILLAGE_NEO4J_DATABASE``, ``MAILLAGE_HOST``,
-    ``MAILLAGE_PORT``, ``MAILLAGE_RETENTION_MONTHS``.
+    ``MAILLAGE_PORT``, ``MAILLAGE_WORKERS``, ``MAILLAGE_RETENTION_MONTHS``.
     """
 
     model_config = SettingsConfigDict(env_prefix="MAILLAGE_", populate_by_name=True)
@@ -49,6 +49,15 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    workers: int = Field(
+        default=1,
+        ge=1,
+        le=32,
+        description=(
+            "Server processes. On Neo4j, two or more use more than one core (each process "
+            "runs its Python on one); on SQLite keep one: its writers take turns in-process"
+        ),
+    )
 
 
 def open_store(settings: Settings) -> GraphStore:

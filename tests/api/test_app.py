@@ -77,8 +77,8 @@ def test_demo_then_serve_like_make_run(tmp_path: Path) -> None:
     assert refused.returncode == 1 and "not empty" in refused.stderr
 
     port = _free_port()
-    server = subprocess.Popen(
-        [*cli, "serve", "--port", str(port)], env=env, cwd=ROOT,
+    server = subprocess.Popen(  # two processes, as a server on Neo4j runs (MAILLAGE_WORKERS)
+        [*cli, "serve", "--port", str(port), "--workers", "2"], env=env, cwd=ROOT,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
