@@ -17,6 +17,7 @@ import csv
 import io
 import random
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -97,14 +98,38 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def memory(actors: int, links: int) -> None:
+    """Peak memory of a SQLite import at a quarter, half, once and twice the file, each in a
+    process of its own: what the import itself adds is the peak less the process before it
+    (the file made in memory included)."""
+    for share in (0.25, 0.5, 1, 2):
+        a, n = int(actors * share), int(links * share)
+        done = subprocess.run(  # noqa: S603 - this very script
+            [sys.executable, __file__, "--child", "--actors", str(a), "--links", str(n)],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        before, peak = (float(x) for x in done.stdout.split())
+        print(f"{a} actors + {n} links: peak {peak:.0f} MB, the import's {peak - before:.0f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--actors", type=int, default=10_000)
     parser.add_argument("--links", type=int, default=100_000)
     parser.add_argument("--neo4j", default=None)
     parser.add_argument("--sample", type=int, default=500)
+    parser.add_argument("--memory", action="store_true", help="peak memory at 4 file sizes")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.memory:
+        return memory(args.actors, args.links)
     data = make_file(args.actors, args.links)
+    if args.child:  # one SQLite import, then the peak memory of this process
+        with tempfile.TemporaryDirectory() as folder:
+            before = peak_mb()
+            timed_import(SqliteGraphStore(Path(folder) / "m.db"), data)
+            print(f"{before:.0f} {peak_mb():.0f}")
+        return
     print(f"file: {args.actors} actors, {args.links} links, {len(data) / 2**20:.1f} MB (zip)")
     with tempfile.TemporaryDirectory() as folder:
         store = SqliteGraphStore(Path(folder) / "m.db")

@@ -5,9 +5,10 @@ backup, with their ids). ``ingest/`` plans them; this is where they are written.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
@@ -80,12 +81,46 @@ class Bulk(RecordEngine):
         agree, nothing attached to an ended actor), with one event per record written; ``by``
         names who imported and from what (``amina (import: map.xlsx)``).
         """
-        with collector_paused():
-            return self._import_batch(batch, by)
+        return self.import_batches([batch], by=by)
 
-    def _import_batch(self, batch: Batch, by: str) -> dict[str, int]:
+    def import_batches(self, batches: Iterable[Batch], *, by: str) -> dict[str, int]:
+        """Write the batches of one import in one transaction, each as it comes: ``batches``
+        may be a generator planning a file as it is read (``ingest.plan``), so that what is
+        held at once is one batch, not the file. Anything raised, by a batch's refusal or by
+        the generator itself (a bad row found further on), undoes every batch written."""
         user = check_user(by)
         when = now()
+        totals = {"actors_created": 0, "actors_updated": 0, "links_created": 0,
+                  "links_updated": 0}  # fmt: skip
+        current: list[Record] = []  # the batch being written: a conflict is explained by it
+        known: dict[str, Record] = {}  # actors as this transaction has them, read once
+
+        def work(tx: WriteTx) -> None:
+            for batch in batches:
+                current.clear()
+                counts = self._write_batch(tx, batch, user, when, current, known)
+                for name, count in counts.items():
+                    totals[name] += count
+
+        with collector_paused():
+            try:
+                self._write_many(work)
+            except Conflict as exc:
+                explained = self._explain_conflict(SPECS[EntityKind.actor], current, exc)
+                if explained is exc:
+                    explained = self._explain_conflict(SPECS[EntityKind.link], current, exc)
+                raise explained from exc
+        return totals
+
+    def _write_batch(
+        self,
+        tx: WriteTx,
+        batch: Batch,
+        user: str,
+        when: datetime,
+        attempted: list[Record],
+        known: dict[str, Record],
+    ) -> dict[str, int]:
         actor_spec, link_spec = SPECS[EntityKind.actor], SPECS[EntityKind.link]
         actors, problems = self._new_records(
             actor_spec,
@@ -108,43 +143,35 @@ class Bulk(RecordEngine):
             raise InvalidInput(describe(problems, rows=True), details=problems)
         self._check_batch_duplicates(actor_spec, actors)
         self._check_batch_duplicates(link_spec, links)
-        attempted: list[Record] = []
+        attempted.extend(actors)
+        attempted.extend(links)
         changed = {"actors": 0, "links": 0}
-
-        def work(tx: WriteTx) -> None:
-            events = [
-                make_event(EventAction.create, EntityKind.actor, user, when, None, a)
-                for a in actors
-            ]
-            self._check_places(tx, actor_spec, actors)
-            tx.insert_many(EntityKind.actor, actors)
-            for spec, changes in (
-                (actor_spec, batch.changed_actors),
-                (link_spec, batch.changed_links),
-            ):
-                for record_id, patch in changes:
-                    before, after = self._change(tx, spec, record_id, patch, user, when, attempted)
-                    if after is not None:
-                        changed[f"{spec.word}s"] += 1
-                        events.append(
-                            make_event(EventAction.update, spec.kind, user, when, before, after)
-                        )
-            self._check_references(tx, link_spec, links)
-            events.extend(self._agree_in_time(tx, link_spec, links, user, when))
-            tx.insert_many(EntityKind.link, links)
-            events.extend(
-                make_event(EventAction.create, EntityKind.link, user, when, None, link)
-                for link in links
-            )
-            tx.append_events(events)
-
-        try:
-            self._write_many(work)
-        except Conflict as exc:
-            explained = self._explain_conflict(actor_spec, [*actors, *attempted], exc)
-            if explained is exc:
-                explained = self._explain_conflict(link_spec, [*links, *attempted], exc)
-            raise explained from exc
+        events = [
+            make_event(EventAction.create, EntityKind.actor, user, when, None, a) for a in actors
+        ]
+        self._check_places(tx, actor_spec, actors)
+        tx.insert_many(EntityKind.actor, actors)
+        known.update((a["id"], a) for a in actors)
+        for spec, changes in (
+            (actor_spec, batch.changed_actors),
+            (link_spec, batch.changed_links),
+        ):
+            for record_id, patch in changes:
+                before, after = self._change(tx, spec, record_id, patch, user, when, attempted)
+                known.pop(record_id, None)
+                if after is not None:
+                    changed[f"{spec.word}s"] += 1
+                    events.append(
+                        make_event(EventAction.update, spec.kind, user, when, before, after)
+                    )
+        self._check_references(tx, link_spec, links)
+        events.extend(self._agree_in_time(tx, link_spec, links, user, when, known))
+        tx.insert_many(EntityKind.link, links)
+        events.extend(
+            make_event(EventAction.create, EntityKind.link, user, when, None, link)
+            for link in links
+        )
+        tx.append_events(events)
         return {
             "actors_created": len(actors),
             "actors_updated": changed["actors"],

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 import neo4j
 import orjson
-from neo4j import GraphDatabase, ManagedTransaction
+from neo4j import GraphDatabase, ManagedTransaction, Transaction
 from neo4j import exceptions as neo4j_errors
 from pydantic import BaseModel
 
@@ -65,7 +65,7 @@ def _props(entity: EntityKind, record: Record) -> dict[str, Any]:
 class _Tx:
     """Read and write operations inside one managed Neo4j transaction."""
 
-    def __init__(self, tx: ManagedTransaction) -> None:
+    def __init__(self, tx: ManagedTransaction | Transaction) -> None:
         self.tx = tx
 
     def _data(self, query: str, **params: Any) -> list[Record]:
@@ -340,6 +340,22 @@ class Neo4jGraphStore(BaseGraphStore):
 
     def _write(self, work: Callable[[Any], R]) -> R:
         return self._run(neo4j.WRITE_ACCESS, work)
+
+    def _write_many(self, work: Callable[[Any], R]) -> R:
+        # an explicit transaction, never retried: an import's batches come from a generator
+        # reading the file, which a retry could not read again from the start
+        try:
+            with (
+                self.driver.session(database=self.database) as session,
+                session.begin_transaction() as tx,
+            ):
+                done = work(_Tx(tx))
+                tx.commit()
+                return done
+        except MaillageError:
+            raise
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
+            raise _translate(exc) from exc
 
     def _read(self, work: Callable[[Any], R]) -> R:
         return self._run(neo4j.READ_ACCESS, work)

@@ -193,12 +193,18 @@ class RecordEngine(Transactional):
 
     @staticmethod
     def _agree_in_time(
-        tx: WriteTx, spec: EntitySpec, records: Sequence[Record], user: str, when: datetime
+        tx: WriteTx,
+        spec: EntitySpec,
+        records: Sequence[Record],
+        user: str,
+        when: datetime,
+        known: dict[str, Record] | None = None,
     ) -> list[Record]:
         """Dates that agree everywhere. Nothing new attaches to an actor ended before it; and a
         link, referral or activity dated before an actor was recorded proves the actor was
         there: its ``since`` moves back to that day, with an event (so lists, networks, paths,
-        snapshots and growth all count the record on the same dates)."""
+        snapshots and growth all count the record on the same dates). ``known`` holds actors
+        as this transaction has them (an import's earlier batches), read again otherwise."""
         started = {
             EntityKind.link: "since",
             EntityKind.referral: "date",
@@ -208,7 +214,11 @@ class RecordEngine(Transactional):
             return []
         references = [spec.references(r) for r in records]
         ids = sorted({i for refs in references for ids in refs.values() for i in ids})
-        actors = {a["id"]: a for a in tx.get_many(EntityKind.actor, ids)}
+        known = {} if known is None else known
+        missing = [i for i in ids if i not in known]
+        if missing:
+            known.update((a["id"], a) for a in tx.get_many(EntityKind.actor, missing))
+        actors = known
         earliest: dict[str, str] = {}
         problems = []
         for index, record in enumerate(records):
@@ -244,6 +254,7 @@ class RecordEngine(Transactional):
             after = {**before, "since": day, "updated_by": user, "updated_at": when.isoformat()}
             _derive(actor_spec, after)
             tx.replace(EntityKind.actor, after)
+            known[actor_id] = after
             events.append(
                 make_event(EventAction.update, EntityKind.actor, user, when, before, after)
             )

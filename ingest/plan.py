@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +60,7 @@ class Options:
     mapping: Mapping[str, Mapping[str, str]] | None = None
 
 
+BATCH_ROWS = 20_000  # planned records handed to the store at a time (one transaction in all)
 LISTED = 200  # how many created, updated, refused and look-alike rows a report names
 
 
@@ -91,7 +92,6 @@ class Plan:
     refused: list[dict[str, Any]] = field(default_factory=list)
     similar: list[dict[str, Any]] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
-    batch: Batch = field(default_factory=Batch)
 
     def report(self) -> dict[str, Any]:
         """The plan as data (API answers, ``--dry-run``): counts, then the first of each."""
@@ -141,6 +141,46 @@ class _Planner:
         self.names: dict[str, list[str]] = {}  # normalised name in the file -> actor ids
         self.keys_seen: dict[str, int] = {}
         self.new_by_id: dict[str, str] = {}  # new actor id -> its name
+        self.batch = Batch()  # planned, not yet handed to the store
+
+    def batches(self, progress: Callable[[int], None] | None = None) -> Iterator[Batch]:
+        """Read and plan every row (the tables stream them), handing over what is planned
+        ``BATCH_ROWS`` records at a time; ``self.plan`` counts and lists as it goes."""
+        seen: dict[str, int] = {}
+        for table in self.source.tables:
+            self.plan.ignored_columns += [f"{table.sheet}: {c}" for c in table.ignored]
+            for count, row in enumerate(table.rows, start=1):
+                if table.kind == "actors":
+                    self.actor_row(table, row)
+                else:
+                    self.link_row(table, row, seen)
+                if progress is not None and count % 500 == 0:
+                    progress(500)
+                if len(self.batch) >= BATCH_ROWS:
+                    yield self.batch
+                    self.batch = Batch()
+        if len(self.batch):
+            yield self.batch
+            self.batch = Batch()
+
+    def refuse_file(self) -> None:
+        """Raise, with the report, if any row was refused."""
+        if not self.plan.refused:
+            return
+        first = self.plan.refused[0]
+        raise InvalidInput(
+            Say(
+                "{file}: nothing imported (refused rows: {count}); the first: {sheet}, row {row}, "
+                "{column}: {reason}",
+                file=self.source.name,
+                count=len(self.plan.refused),
+                sheet=first["sheet"],
+                row=first["row"],
+                column=first["column"] or "-",
+                reason=first["reason"],
+            ),
+            details={**self.plan.report(), "written": None},
+        )
 
     # ------------------------------------------------------------------ problems
 
@@ -212,7 +252,7 @@ class _Planner:
             self._compare_actor(actor_id, checked, data)
         else:
             actor_id = ref if ref is not None and self._stable(ref) else new_id()
-            self.plan.batch.new_actors.append((actor_id, checked))
+            self.batch.new_actors.append((actor_id, checked))
             self.plan.created["actors"].add(lambda: checked.name)
             self.new_by_id[actor_id] = checked.name
             self._look_alike(table, row, checked)
@@ -239,7 +279,7 @@ class _Planner:
         }
         if changes:
             patch = ActorUpdate.model_validate(changes).model_dump(mode="json", exclude_unset=True)
-            self.plan.batch.changed_actors.append((actor_id, patch))
+            self.batch.changed_actors.append((actor_id, patch))
             self.plan.updated["actors"].add(
                 lambda: f"{before['name']}: {', '.join(sorted(changes))}"
             )
@@ -347,14 +387,14 @@ class _Planner:
                 n: after[n] for n in UPDATABLE_LINK if n in data and after[n] != existing.get(n)
             }
             if changes:
-                self.plan.batch.changed_links.append((existing["id"], changes))
+                self.batch.changed_links.append((existing["id"], changes))
                 self.plan.updated["links"].add(lambda: f"{label()}: {', '.join(sorted(changes))}")
             else:
                 self.plan.unchanged["links"] += 1
             return
         ref = row.get("id")
         link_id = str(ref) if ref is not None and self._stable(str(ref)) else new_id()
-        self.plan.batch.new_links.append((link_id, checked))
+        self.batch.new_links.append((link_id, checked))
         self.plan.created["links"].add(label)
 
     def _name(self, actor_id: str) -> str:
@@ -397,28 +437,6 @@ def _vocabulary(mapping: Mapping[str, Mapping[str, str]] | None) -> Vocabulary:
     return Vocabulary.with_mapping(given)
 
 
-def make_plan(
-    store: GraphStore,
-    source: Source,
-    options: Options | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> Plan:
-    """Read every row of ``source`` (streaming), check it, and match it against the store."""
-    planner = _Planner(store, source, options or Options())
-    seen: dict[str, int] = {}
-    with collector_paused():
-        for table in source.tables:
-            planner.plan.ignored_columns += [f"{table.sheet}: {c}" for c in table.ignored]
-            for count, row in enumerate(table.rows, start=1):
-                if table.kind == "actors":
-                    planner.actor_row(table, row)
-                else:
-                    planner.link_row(table, row, seen)
-                if progress is not None and count % 500 == 0:
-                    progress(500)
-    return planner.plan
-
-
 def run_import(
     store: GraphStore,
     source: Source,
@@ -428,26 +446,28 @@ def run_import(
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
-    """Plan, and write when asked and nothing is refused. Refused rows raise InvalidInput with
-    the report as details: nothing is written."""
-    plan = make_plan(store, source, options, progress)
-    report = plan.report()
-    if plan.refused:
-        first = plan.refused[0]
-        raise InvalidInput(
-            Say(
-                "{file}: nothing imported (refused rows: {count}); the first: {sheet}, row {row}, "
-                "{column}: {reason}",
-                file=source.name,
-                count=len(plan.refused),
-                sheet=first["sheet"],
-                row=first["row"],
-                column=first["column"] or "-",
-                reason=first["reason"],
-            ),
-            details=report,
-        )
-    report["written"] = None
-    if not dry_run and len(plan.batch):
-        report["written"] = store.import_batch(plan.batch, by=f"{by} (import: {source.name})")
-    return report
+    """Plan every row of ``source`` as it is read, and write when asked: the planned records
+    go to the store ``BATCH_ROWS`` at a time within one transaction, so that what is held at
+    once is a batch and the keys, not the file. A refused row stops the writing; the planning
+    goes on to report every refused row, then raises InvalidInput with the report as details,
+    which undoes what was written: nothing is imported."""
+    planner = _Planner(store, source, options or Options())
+    with collector_paused():
+        batches = planner.batches(progress)
+        first = None if dry_run else next(batches, None)
+        if first is None:  # a dry run, or nothing to write: plan the whole file
+            for _ in batches:
+                pass
+            planner.refuse_file()
+            return {**planner.plan.report(), "written": None}
+
+        def writable() -> Iterator[Batch]:
+            if not planner.plan.refused:
+                yield first
+            for batch in batches:
+                if not planner.plan.refused:
+                    yield batch
+            planner.refuse_file()  # raised within the transaction: nothing stays written
+
+        written = store.import_batches(writable(), by=f"{by} (import: {source.name})")
+    return {**planner.plan.report(), "written": written}

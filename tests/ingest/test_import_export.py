@@ -390,3 +390,52 @@ def test_exports_keep_to_what_the_reader_sees_and_forget_the_erased(
     archive = zipfile.ZipFile(io.BytesIO(export(sqlite_store, ExportFormat.csv).data))
     assert "youth|=cmd" in archive.read("actors.csv").decode()  # a list: not a formula start
     assert "'-via la fête de quartier" in archive.read("links.csv").decode()
+
+
+def _zip(files: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def test_a_file_is_written_batch_by_batch_in_one_transaction(
+    store: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rows are planned as they are read and handed to the store a few at a time (so an
+    import holds a batch, not the file), all in one transaction: a bad row found after
+    batches were written still leaves nothing imported, on both stores."""
+    monkeypatch.setattr("ingest.plan.BATCH_ROWS", 2)
+    handed: list[int] = []
+    write = store.import_batches
+
+    def counting(batches: Any, *, by: str) -> dict[str, int]:
+        def each() -> Any:
+            for batch in batches:
+                handed.append(len(batch))
+                yield batch
+
+        return write(each(), by=by)
+
+    monkeypatch.setattr(store, "import_batches", counting)
+    actors = "".join(f"Asbl {i};association;Cureghem;;;2024-01-01\n" for i in range(7))
+    links = "".join(f"Asbl {i},Asbl {i + 1},KNOWS,2,2025-01-10,\n" for i in range(6))
+    data = _zip({"acteurs.csv": "Nom;Type;Quartier;Thèmes;Langues;Depuis\n" + actors,
+                 "liens.csv": "De,Vers,Type de lien,Force,Depuis,Remarque\n" + links})  # fmt: skip
+    kept = state(store)
+    late = _zip({"acteurs.csv": "Nom;Type;Quartier;Thèmes;Langues;Depuis\n" + actors,
+                 "liens.csv": "De,Vers,Type de lien,Force,Depuis,Remarque\n" + links
+                 + "Asbl 0,Personne,KNOWS,2,2025-01-10,\n"})  # fmt: skip
+    with pytest.raises(InvalidInput) as refused:
+        _import(store, late, "carte.zip")
+    assert sum(handed) >= 4  # batches were written before the bad row was read
+    assert refused.value.details["refused"][0]["row"] == 8
+    assert state(store) == kept  # and undone with it
+    handed.clear()
+    report = _import(store, data, "carte.zip")
+    assert report["written"] == {"actors_created": 7, "actors_updated": 0,
+                                 "links_created": 6, "links_updated": 0}  # fmt: skip
+    assert handed == [2, 2, 2, 2, 2, 2, 1]  # 13 records, two at a time
+    assert store.list_actors(limit=100).total == 7
+    assert _unchanged(_import(store, data, "carte.zip", dry_run=True))
