@@ -368,6 +368,17 @@ def list_links(where: str, by_actor: bool) -> tuple[str, str]:
 
 
 INSERT_EVENTS = "UNWIND $rows AS row CREATE (e:Event) SET e = row"
+_AND_EVENTS = " WITH count(*) AS made UNWIND $events AS event CREATE (e:Event) SET e = event"
+
+
+def insert_nodes_and_events(entity: EntityKind) -> str:
+    """Records of one kind, then their events ($events), in one statement."""
+    return insert_nodes(entity).rsplit(" RETURN ", 1)[0] + _AND_EVENTS
+
+
+def insert_links_and_events(link_type: str) -> str:
+    """Links of one type, then their events ($events), in one statement."""
+    return insert_links(link_type).rsplit(" RETURN ", 1)[0] + _AND_EVENTS
 
 
 def list_events(where: str) -> tuple[str, str]:

@@ -208,17 +208,40 @@ class _Tx:
         self.tx.run(cypher.SCRUB_EVENTS, id=actor_id, ids=list(record_ids), gone=text).consume()
 
     def append_events(self, events: Sequence[Record]) -> None:
-        if not events:
-            return
-        numbers = SEQUENCE.take(len(events))
-        rows = []
-        for number, e in zip(numbers, events, strict=True):
-            row = {**e, "seq": number}
-            row["before"] = orjson.dumps(e["before"]).decode() if e["before"] else None
-            row["after"] = orjson.dumps(e["after"]).decode() if e["after"] else None
-            rows.append({k: v for k, v in row.items() if v is not None})
-        for chunk in chunks(rows, BATCH):
+        for chunk in chunks(_event_rows(events), BATCH):
             self.tx.run(cypher.INSERT_EVENTS, rows=list(chunk)).consume()
+
+    def insert_with_events(
+        self, entity: EntityKind, records: Sequence[Record], events: Sequence[Record]
+    ) -> None:
+        """A single write's records and events in one statement: one round trip to the
+        server instead of two (a fifth of a write's time on a loaded server)."""
+        types = {r["type"] for r in records} if entity is EntityKind.link else set()
+        if not records or len(types) > 1 or max(len(records), len(events)) > BATCH:
+            self.insert_many(entity, records)
+            self.append_events(events)
+            return
+        if entity is EntityKind.link:
+            rows = [{"source": r["source"], "target": r["target"], "props": _props(entity, r)}
+                    for r in records]  # fmt: skip
+            query = cypher.insert_links_and_events(types.pop())
+        else:
+            rows = [_props(entity, r) for r in records]
+            query = cypher.insert_nodes_and_events(entity)
+        self.tx.run(query, rows=rows, events=_event_rows(events)).consume()
+
+
+def _event_rows(events: Sequence[Record]) -> list[dict[str, Any]]:
+    """Events as Neo4j stores them: numbered, before and after as JSON text."""
+    if not events:
+        return []
+    rows = []
+    for number, e in zip(SEQUENCE.take(len(events)), events, strict=True):
+        row = {**e, "seq": number}
+        row["before"] = orjson.dumps(e["before"]).decode() if e["before"] else None
+        row["after"] = orjson.dumps(e["after"]).decode() if e["after"] else None
+        rows.append({k: v for k, v in row.items() if v is not None})
+    return rows
 
 
 class EventSequence:

@@ -182,8 +182,7 @@ class RecordEngine(Transactional):
             self._check_places(tx, spec, records)
             self._check_references(tx, spec, records)
             moved = self._agree_in_time(tx, spec, records, user, when)
-            tx.insert_many(entity, records)
-            tx.append_events([*moved, *events])
+            tx.insert_with_events(entity, records, [*moved, *events])
 
         try:
             self._write(work)

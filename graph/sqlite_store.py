@@ -478,6 +478,12 @@ class _Tx:
         rows = [[r["id"], *index_fields(entity, r).values(), _json(r)] for r in records]
         self.conn.executemany(sql, rows)
 
+    def insert_with_events(
+        self, entity: EntityKind, records: Sequence[Record], events: Sequence[Record]
+    ) -> None:
+        self.insert_many(entity, records)
+        self.append_events(events)
+
     def replace(self, entity: EntityKind, record: Record) -> None:
         cols = index_fields(entity, record)
         sets = ", ".join(f"{c} = ?" for c in [*cols, "data"])
