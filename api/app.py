@@ -99,7 +99,11 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.add_middleware(
         Hardening,
         max_body=settings.max_body,
-        large_bodies={"/api/v1/imports": settings.max_import_body},
+        # an import's file, through the API or the import page
+        large_bodies={
+            "/api/v1/imports": settings.max_import_body,
+            "/import": settings.max_import_body,
+        },
     )
     for module in (
         auth,

@@ -14,7 +14,7 @@ from fastapi.openapi.docs import (
     get_swagger_ui_html,
     get_swagger_ui_oauth2_redirect_html,
 )
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -96,7 +96,7 @@ class Hardening:
         cap = self._cap(path)
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > cap):
-            await _too_large(cap, send)
+            await _too_large(cap, send, page=not path.startswith("/api/"))
             return
         # The body is read here, up to the cap, before the app sees any of it: a client that
         # sends more (whatever its Content-Length said) gets 413 and nothing is parsed.
@@ -108,7 +108,7 @@ class Hardening:
                 return
             body += message.get("body", b"")
             if len(body) > cap:
-                await _too_large(cap, send)
+                await _too_large(cap, send, page=not path.startswith("/api/"))
                 return
             more = message.get("more_body", False)
         replayed = False
@@ -140,20 +140,45 @@ class Hardening:
         await self.app(scope, replay, with_headers)
 
 
-async def _too_large(cap: int, send: Send) -> None:
-    body = JSONResponse(
-        {
-            "error": "too_large",
-            "message": f"the request body is larger than the {cap // 1024} KiB allowed here",
-            "details": {"limit_bytes": cap},
-        },
-        status_code=413,
-    )
+async def _too_large(cap: int, send: Send, *, page: bool = False) -> None:
+    """413 before the app: JSON for the API; for the pages, a page a person can read (the
+    reader's language is not known yet here: it says it in the three)."""
+    size = f"{cap // 2**20} MB" if cap >= 2**20 else f"{cap // 1024} KiB"
+    body: Response
+    if page:
+        body = HTMLResponse(TOO_LARGE_PAGE.format(size=size), status_code=413)
+    else:
+        body = JSONResponse(
+            {
+                "error": "too_large",
+                "message": f"the request body is larger than the {size} allowed here",
+                "details": {"limit_bytes": cap},
+            },
+            status_code=413,
+        )
     await send(
         {
             "type": "http.response.start",
             "status": 413,
-            "headers": [*body.raw_headers, *SECURITY_HEADERS.items()],
+            "headers": [
+                *body.raw_headers,
+                *SECURITY_HEADERS.items(),
+                (b"content-security-policy", DEFAULT_CSP.encode()),
+            ],
         }
     )
     await send({"type": "http.response.body", "body": body.body})
+
+
+TOO_LARGE_PAGE = """<!doctype html>
+<html lang="fr"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Maillage — 413</title></head>
+<body><main>
+<h1>Trop grand · Te groot · Too large</h1>
+<p>Ce que vous envoyez dépasse {size} : rien n'a été enregistré.</p>
+<p lang="nl">Wat u verstuurt is groter dan {size}: er is niets opgeslagen.</p>
+<p lang="en">What you sent is larger than {size}: nothing was recorded.</p>
+<p><a href="/">Maillage</a></p>
+</main></body></html>
+"""

@@ -37,7 +37,7 @@ from api.policy import Access, access_of
 from api.security import csrf_token, token_hash
 from api.views import ViewName, build_view
 from api.web import reasons
-from api.web.i18n import COOKIE, LANGS, Lang, choose, day, say, translations
+from api.web.i18n import COOKIE, LANGS, Lang, choose, day, number, say, translations
 from graph.dates import add_months
 from graph.errors import Conflict, InvalidInput, MaillageError, NotFound, Say
 from graph.model import (
@@ -140,6 +140,7 @@ class Page:
             lang=self.lang,
             langs=LANGS,
             day=lambda value: day(value, self.lang),
+            num=lambda value: number(value, self.lang),
             kind_label=lambda kind: KINDS.get(str(kind), {}).get(self.lang, str(kind)),
             say=lambda text: say(text, self.lang),
             link_label=lambda t: LINKS.get(str(t), {}).get(self.lang, str(t)),
