@@ -31,7 +31,7 @@ from pydantic import BaseModel
 from graph import cypher
 from graph.base import BaseGraphStore
 from graph.entities import index_fields
-from graph.errors import Conflict, InvalidInput, MaillageError, StoreUnavailable
+from graph.errors import Conflict, InvalidInput, MaillageError, Say, StoreUnavailable
 from graph.model import (
     EntityKind,
     EventFilter,
@@ -287,6 +287,13 @@ def _root_cause(exc: BaseException) -> BaseException:
     return exc
 
 
+OUT_OF_TRANSACTION_MEMORY = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
+TOO_MUCH_FOR_ONE_TRANSACTION = Say(
+    "too much for one transaction on this Neo4j (its memory for transactions is full): "
+    "nothing was written; split the file into smaller ones, or give Neo4j more memory"
+)
+
+
 def _translate(exc: Exception) -> MaillageError:
     cause = _root_cause(exc)
     if isinstance(cause, neo4j_errors.ConstraintError):
@@ -298,6 +305,8 @@ def _translate(exc: Exception) -> MaillageError:
         return StoreUnavailable("Neo4j cannot be reached; try again in a moment")
     if isinstance(exc, neo4j_errors.AuthError):
         return StoreUnavailable("Neo4j refused the credentials (check NEO4J_USER/NEO4J_PASSWORD)")
+    if getattr(exc, "code", None) == OUT_OF_TRANSACTION_MEMORY:
+        return InvalidInput(TOO_MUCH_FOR_ONE_TRANSACTION)
     if isinstance(exc, neo4j_errors.CypherSyntaxError):
         return StoreUnavailable("a query of Maillage was refused by Neo4j (logged)")
     return StoreUnavailable("Neo4j failed; the details are in the server's log")

@@ -12,7 +12,9 @@
 # fetched with mvn and started by scripts/neo4j/Launcher.java (single-file source launch).
 #
 # Folders (git-ignored): MAILLAGE_NEO4J_HOME, default .cache/neo4j, holds lib/ (the jars),
-# data/ (the database), neo4j.pid, neo4j.port and neo4j.log.
+# data/ (the database), neo4j.pid, neo4j.port and neo4j.log. MAILLAGE_NEO4J_HEAP (default 4g)
+# and MAILLAGE_NEO4J_TX_MEMORY (default 3g, the cap on all transactions' memory: keep it below
+# the heap, so that an import too large for one transaction is refused, nothing written).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -25,7 +27,7 @@ PORTFILE="$HOME_DIR/neo4j.port"
 LOG="$HOME_DIR/neo4j.log"
 WAIT_SECONDS="${MAILLAGE_NEO4J_WAIT:-120}"
 JAVA_OPTS=(
-  -Xms256m "-Xmx${MAILLAGE_NEO4J_HEAP:-2g}"
+  -Xms256m "-Xmx${MAILLAGE_NEO4J_HEAP:-4g}"
   --add-opens=java.base/java.nio=ALL-UNNAMED
   --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
   --add-opens=java.base/java.io=ALL-UNNAMED

@@ -25,12 +25,15 @@ public class Launcher {
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
                 .setConfig(HttpConnector.enabled, false)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(512))
-                // Large imports are written in one transaction (all or nothing): keep their
-                // state off the 1 GB heap, in native memory.
+                // Large imports are written in one transaction (all or nothing): their state
+                // off the heap where it can be, and a cap on all transactions' memory below the
+                // 4 GB heap, so that a file too large is refused (MemoryPoolOutOfMemoryError,
+                // nothing written) instead of the server stalling in garbage collection.
                 .setConfig(GraphDatabaseSettings.tx_state_memory_allocation,
                         GraphDatabaseSettings.TransactionStateMemoryAllocation.OFF_HEAP)
                 .setConfig(GraphDatabaseSettings.tx_state_max_off_heap_memory, ByteUnit.gibiBytes(2))
-                .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, ByteUnit.gibiBytes(3))
+                .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size,
+                        ByteUnit.parse(System.getenv().getOrDefault("MAILLAGE_NEO4J_TX_MEMORY", "3g")))
                 // On stop, running transactions get 2 s to end (10 s by default), so that the
                 // requests of a server being stopped fail fast instead of waiting on it.
                 .setConfig(GraphDatabaseSettings.shutdown_transaction_end_timeout, Duration.ofSeconds(2))

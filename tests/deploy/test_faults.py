@@ -5,6 +5,7 @@ without a restart once Neo4j is back, with every acknowledged write there."""
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import socket
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+import zipfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -22,10 +24,14 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.security import issue_token
+from graph.errors import InvalidInput
 from graph.model import EntityKind, EventFilter
 from graph.neo4j_store import Neo4jGraphStore
 from graph.sqlite_store import SqliteGraphStore
+from ingest.plan import run_import
+from ingest.readers import read
 from tests.conftest import with_places
+from tests.contract.helpers import state
 
 ROOT = Path(__file__).resolve().parents[2]
 WRITER = """
@@ -181,3 +187,44 @@ def test_neo4j_stopped_mid_load_answers_503_and_serves_again_once_back(
     finally:
         subprocess.run(["bash", str(NEO4J_SCRIPT), "stop"], env=env, capture_output=True,
                        timeout=120, check=False)  # fmt: skip
+
+
+@pytest.mark.neo4j
+def test_an_import_too_large_for_one_neo4j_transaction_is_refused_whole(
+    neo4j_uri: str, tmp_path: Path
+) -> None:
+    """An import is one transaction. A file larger than what the server's transactions may
+    hold (MAILLAGE_NEO4J_TX_MEMORY, here a small one) is refused with a sentence a coordinator
+    understands, nothing written, and the server serves on (it used to stall in garbage
+    collection when the heap, not the cap, ran out first)."""
+    jars = ROOT / ".cache" / "neo4j" / "lib"
+    assert (jars / ".complete").exists(), "scripts/neo4j.sh start fetches the jars first"
+    home = tmp_path / "neo4j"
+    home.mkdir()
+    (home / "lib").symlink_to(jars)
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    env = {**os.environ, "MAILLAGE_NEO4J_HOME": str(home), "MAILLAGE_NEO4J_PORT": str(port),
+           "MAILLAGE_NEO4J_HEAP": "512m", "MAILLAGE_NEO4J_TX_MEMORY": "30m"}  # fmt: skip
+    uri = _neo4j("start", env)
+    try:
+        store = with_places(Neo4jGraphStore(uri))
+        kept = state(store)
+        actors = "".join(f"Asbl {i};association;Cureghem\n" for i in range(3000))
+        links = "".join(f"Asbl {i},Asbl {i + 1},KNOWS,{1 + i % 3}\n" for i in range(2999))
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("acteurs.csv", "Nom;Type;Quartier\n" + actors)
+            archive.writestr("liens.csv", "De,Vers,Type de lien,Force\n" + links)
+        with pytest.raises(InvalidInput) as refused:
+            run_import(store, read(buffer.getvalue(), "carte.zip"), by="coord")
+        assert "too much for one transaction on this Neo4j" in refused.value.message
+        assert state(store) == kept  # nothing written
+        small = b"Nom;Type;Quartier\nMaison de quartier;association;Cureghem\n"
+        done = run_import(store, read(small, "petit.csv"), by="coord")
+        assert done["written"]["actors_created"] == 1  # and the server serves on
+        store.close()
+    finally:
+        _neo4j("stop", env)
