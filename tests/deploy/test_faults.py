@@ -110,6 +110,22 @@ def _neo4j(command: str, env: dict[str, str]) -> str:
     return done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
 
 
+def _own_neo4j_env(tmp_path: Path, **settings: str) -> dict[str, str]:
+    """The environment of a Neo4j of its own (the shared one serves the other tests): its
+    folder, a free port, a small heap, and ``settings``; the jars are the shared ones."""
+    jars = ROOT / ".cache" / "neo4j" / "lib"
+    assert (jars / ".complete").exists(), "scripts/neo4j.sh start fetches the jars first"
+    home = tmp_path / "neo4j"
+    home.mkdir()
+    (home / "lib").symlink_to(jars)
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    return {**os.environ, "MAILLAGE_NEO4J_HOME": str(home), "MAILLAGE_NEO4J_PORT": str(port),
+            "MAILLAGE_NEO4J_HEAP": "512m", **settings}  # fmt: skip
+
+
 def _wait_for(done: Callable[[], bool], what: str, seconds: float = 120) -> None:
     """Wait for a condition, failing (never hanging) when it does not come."""
     deadline = time.monotonic() + seconds
@@ -125,17 +141,7 @@ def test_neo4j_stopped_mid_load_answers_503_and_serves_again_once_back(
     """A Neo4j of its own (the shared one serves the other tests): writers post actors, the
     server is stopped under them, every request answers (503, none hangs), and once it is
     started again the same app serves without a restart and every acknowledged write is there."""
-    jars = ROOT / ".cache" / "neo4j" / "lib"
-    assert (jars / ".complete").exists(), "scripts/neo4j.sh start fetches the jars first"
-    home = tmp_path / "neo4j"
-    home.mkdir()
-    (home / "lib").symlink_to(jars)
-    probe = socket.socket()
-    probe.bind(("127.0.0.1", 0))
-    port = probe.getsockname()[1]
-    probe.close()
-    env = {**os.environ, "MAILLAGE_NEO4J_HOME": str(home), "MAILLAGE_NEO4J_PORT": str(port),
-           "MAILLAGE_NEO4J_HEAP": "512m"}  # fmt: skip
+    env = _own_neo4j_env(tmp_path)
     uri = _neo4j("start", env)
     try:
         store = with_places(Neo4jGraphStore(uri))
@@ -197,17 +203,7 @@ def test_an_import_too_large_for_one_neo4j_transaction_is_refused_whole(
     hold (MAILLAGE_NEO4J_TX_MEMORY, here a small one) is refused with a sentence a coordinator
     understands, nothing written, and the server serves on (it used to stall in garbage
     collection when the heap, not the cap, ran out first)."""
-    jars = ROOT / ".cache" / "neo4j" / "lib"
-    assert (jars / ".complete").exists(), "scripts/neo4j.sh start fetches the jars first"
-    home = tmp_path / "neo4j"
-    home.mkdir()
-    (home / "lib").symlink_to(jars)
-    probe = socket.socket()
-    probe.bind(("127.0.0.1", 0))
-    port = probe.getsockname()[1]
-    probe.close()
-    env = {**os.environ, "MAILLAGE_NEO4J_HOME": str(home), "MAILLAGE_NEO4J_PORT": str(port),
-           "MAILLAGE_NEO4J_HEAP": "512m", "MAILLAGE_NEO4J_TX_MEMORY": "30m"}  # fmt: skip
+    env = _own_neo4j_env(tmp_path, MAILLAGE_NEO4J_TX_MEMORY="30m")
     uri = _neo4j("start", env)
     try:
         store = with_places(Neo4jGraphStore(uri))
