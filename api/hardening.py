@@ -94,9 +94,10 @@ class Hardening:
             return
         path = scope.get("path", "")
         cap = self._cap(path)
+        page = not path.startswith("/api/")  # a refusal a person reads, not a client
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > cap):
-            await _too_large(cap, send, page=not path.startswith("/api/"))
+            await _too_large(cap, send, page=page)
             return
         # The body is read here, up to the cap, before the app sees any of it: a client that
         # sends more (whatever its Content-Length said) gets 413 and nothing is parsed.
@@ -108,7 +109,7 @@ class Hardening:
                 return
             body += message.get("body", b"")
             if len(body) > cap:
-                await _too_large(cap, send, page=not path.startswith("/api/"))
+                await _too_large(cap, send, page=page)
                 return
             more = message.get("more_body", False)
         replayed = False

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from graph.entities import SPECS
+from graph.entities import SPECS, EntitySpec
 from graph.errors import Conflict, InvalidInput, Say
 from graph.events import make_event
 from graph.model import EntityKind, EventAction, EventFilter, now
@@ -122,22 +122,15 @@ class Bulk(RecordEngine):
         known: dict[str, Record],
     ) -> dict[str, int]:
         actor_spec, link_spec = SPECS[EntityKind.actor], SPECS[EntityKind.link]
-        actors, problems = self._new_records(
-            actor_spec,
-            [row for _, row in batch.new_actors],
-            user,
-            when,
-            ids=[actor_id for actor_id, _ in batch.new_actors],
-            check=False,
-        )
-        links, link_problems = self._new_records(
-            link_spec,
-            [row for _, row in batch.new_links],
-            user,
-            when,
-            ids=[link_id for link_id, _ in batch.new_links],
-            check=False,
-        )
+
+        def made(
+            spec: EntitySpec, rows: list[tuple[str, Row]]
+        ) -> tuple[list[Record], list[dict[str, Any]]]:
+            ids = [record_id for record_id, _ in rows]
+            return self._new_records(spec, [r for _, r in rows], user, when, ids, check=False)
+
+        actors, problems = made(actor_spec, batch.new_actors)
+        links, link_problems = made(link_spec, batch.new_links)
         problems += link_problems
         if problems:
             raise InvalidInput(describe(problems, rows=True), details=problems)

@@ -356,12 +356,17 @@ class Neo4jGraphStore(BaseGraphStore):
         except neo4j_errors.Neo4jError as exc:
             raise _translate(exc) from exc
 
-    def _run(self, access: str, work: Callable[[Any], R]) -> R:
-        def unit(tx: ManagedTransaction) -> R:
+    def _run(self, access: str, work: Callable[[Any], R], *, retried: bool = True) -> R:
+        def unit(tx: ManagedTransaction | Transaction) -> R:
             return work(_Tx(tx))
 
         try:
             with self.driver.session(database=self.database) as session:
+                if not retried:  # an explicit transaction, run once
+                    with session.begin_transaction() as tx:
+                        done = unit(tx)
+                        tx.commit()
+                        return done
                 if access == neo4j.WRITE_ACCESS:
                     return session.execute_write(unit)
                 return session.execute_read(unit)
@@ -374,20 +379,9 @@ class Neo4jGraphStore(BaseGraphStore):
         return self._run(neo4j.WRITE_ACCESS, work)
 
     def _write_many(self, work: Callable[[Any], R]) -> R:
-        # an explicit transaction, never retried: an import's batches come from a generator
-        # reading the file, which a retry could not read again from the start
-        try:
-            with (
-                self.driver.session(database=self.database) as session,
-                session.begin_transaction() as tx,
-            ):
-                done = work(_Tx(tx))
-                tx.commit()
-                return done
-        except MaillageError:
-            raise
-        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
-            raise _translate(exc) from exc
+        # never retried: an import's batches come from a generator reading the file, which a
+        # retry could not read again from the start
+        return self._run(neo4j.WRITE_ACCESS, work, retried=False)
 
     def _read(self, work: Callable[[Any], R]) -> R:
         return self._run(neo4j.READ_ACCESS, work)

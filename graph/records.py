@@ -213,11 +213,10 @@ class RecordEngine(Transactional):
             return []
         references = [spec.references(r) for r in records]
         ids = sorted({i for refs in references for ids in refs.values() for i in ids})
-        known = {} if known is None else known
-        missing = [i for i in ids if i not in known]
+        actors = {} if known is None else known
+        missing = [i for i in ids if i not in actors]
         if missing:
-            known.update((a["id"], a) for a in tx.get_many(EntityKind.actor, missing))
-        actors = known
+            actors.update((a["id"], a) for a in tx.get_many(EntityKind.actor, missing))
         earliest: dict[str, str] = {}
         problems = []
         for index, record in enumerate(records):
@@ -253,7 +252,7 @@ class RecordEngine(Transactional):
             after = {**before, "since": day, "updated_by": user, "updated_at": when.isoformat()}
             _derive(actor_spec, after)
             tx.replace(EntityKind.actor, after)
-            known[actor_id] = after
+            actors[actor_id] = after
             events.append(
                 make_event(EventAction.update, EntityKind.actor, user, when, before, after)
             )
