@@ -34,7 +34,7 @@ from analysis.isolation import isolated_actors
 from analysis.referrals import referral_flows
 from graph.errors import InvalidInput, Say
 from graph.model import Day, ReferralFilter, normalise_name, today
-from graph.store import GraphStore
+from graph.store import NetworkReader
 from graph.validation import validate
 
 
@@ -87,7 +87,7 @@ def in_neighbourhood(graph: nx.MultiDiGraph, neighbourhood: str | None) -> nx.Mu
     return part
 
 
-def _snapshot(store: GraphStore, day: date, neighbourhood: str | None) -> nx.MultiDiGraph:
+def _snapshot(store: NetworkReader, day: date, neighbourhood: str | None) -> nx.MultiDiGraph:
     return in_neighbourhood(store.snapshot(day), neighbourhood)
 
 
@@ -97,7 +97,7 @@ def _scoped(result: dict[str, Any], neighbourhood: str | None) -> dict[str, Any]
 
 
 def run_isolation(
-    store: GraphStore,
+    store: NetworkReader,
     as_of: date | None,
     dormant_months: int = 6,
     *,
@@ -110,7 +110,7 @@ def run_isolation(
 
 
 def run_bridging(
-    store: GraphStore,
+    store: NetworkReader,
     as_of: date | None,
     *,
     seed: int = 1,
@@ -133,7 +133,7 @@ def run_bridging(
 
 
 def run_communities(
-    store: GraphStore,
+    store: NetworkReader,
     as_of: date | None,
     *,
     seed: int = 1,
@@ -153,7 +153,7 @@ def run_communities(
 
 
 def run_brokerage(
-    store: GraphStore,
+    store: NetworkReader,
     as_of: date | None,
     *,
     groups: str = "kind",
@@ -184,7 +184,7 @@ def run_brokerage(
 
 
 def run_growth(
-    store: GraphStore,
+    store: NetworkReader,
     start: date | None,
     end: date | None,
     interval: str = "month",
@@ -205,7 +205,7 @@ def run_growth(
 
 
 def run_compare(
-    store: GraphStore, first: date, second: date | None, *, neighbourhood: str | None = None
+    store: NetworkReader, first: date, second: date | None, *, neighbourhood: str | None = None
 ) -> dict[str, Any]:
     history = in_neighbourhood(store.history(), neighbourhood)
     earlier = checked_day(first, "first")
@@ -214,7 +214,7 @@ def run_compare(
 
 
 def run_referrals(
-    store: GraphStore,
+    store: NetworkReader,
     start: date | None,
     end: date | None,
     interval: str = "month",
@@ -352,11 +352,11 @@ class Analysis(Generic[P]):
     description: str
     parameters: type[P]
     result: type[BaseModel]
-    run: Callable[[GraphStore, P, str | None], dict[str, Any]]
+    run: Callable[[NetworkReader, P, str | None], dict[str, Any]]
 
     def __call__(
         self,
-        store: GraphStore,
+        store: NetworkReader,
         parameters: P | Mapping[str, Any],
         neighbourhood: str | None = None,
     ) -> BaseModel:
@@ -365,7 +365,7 @@ class Analysis(Generic[P]):
         store's version (dates left to their default are today's: the key holds the day)."""
         checked = validate(self.parameters, parameters)
         key = (
-            id(store),
+            scope_key(store),
             store.version(),
             self.name,
             checked.model_dump_json(),
@@ -379,6 +379,13 @@ class Analysis(Generic[P]):
         result = self.result.model_validate(data)
         RESULTS.put(key, result)
         return result
+
+
+def scope_key(store: NetworkReader) -> tuple[Any, ...]:
+    """What a kept result depends on besides the store's state: which store, and what the
+    reader may see of it (a reader's facade says; the raw store sees everything)."""
+    key: tuple[Any, ...] | None = getattr(store, "scope_key", None)
+    return key if key is not None else (id(store), "all")
 
 
 def _why_empty(result: Mapping[str, Any]) -> str | None:
@@ -398,11 +405,11 @@ def _why_empty(result: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _isolation(store: GraphStore, p: IsolationParameters, nb: str | None) -> dict[str, Any]:
+def _isolation(store: NetworkReader, p: IsolationParameters, nb: str | None) -> dict[str, Any]:
     return run_isolation(store, p.as_of, p.dormant_months, neighbourhood=nb)
 
 
-def _bridging(store: GraphStore, p: BridgingParameters, nb: str | None) -> dict[str, Any]:
+def _bridging(store: NetworkReader, p: BridgingParameters, nb: str | None) -> dict[str, Any]:
     return run_bridging(
         store,
         p.as_of,
@@ -414,23 +421,23 @@ def _bridging(store: GraphStore, p: BridgingParameters, nb: str | None) -> dict[
     )
 
 
-def _brokerage(store: GraphStore, p: BrokerageParameters, nb: str | None) -> dict[str, Any]:
+def _brokerage(store: NetworkReader, p: BrokerageParameters, nb: str | None) -> dict[str, Any]:
     return run_brokerage(store, p.as_of, groups=p.groups, seed=p.seed, top=p.top, neighbourhood=nb)
 
 
-def _communities(store: GraphStore, p: CommunitiesParameters, nb: str | None) -> dict[str, Any]:
+def _communities(store: NetworkReader, p: CommunitiesParameters, nb: str | None) -> dict[str, Any]:
     return run_communities(store, p.as_of, seed=p.seed, resolution=p.resolution, neighbourhood=nb)
 
 
-def _growth(store: GraphStore, p: GrowthParameters, nb: str | None) -> dict[str, Any]:
+def _growth(store: NetworkReader, p: GrowthParameters, nb: str | None) -> dict[str, Any]:
     return run_growth(store, p.start, p.end, p.interval, p.by_neighbourhood, neighbourhood=nb)
 
 
-def _compare(store: GraphStore, p: CompareParameters, nb: str | None) -> dict[str, Any]:
+def _compare(store: NetworkReader, p: CompareParameters, nb: str | None) -> dict[str, Any]:
     return run_compare(store, p.first, p.second, neighbourhood=nb)
 
 
-def _referrals(store: GraphStore, p: ReferralsParameters, nb: str | None) -> dict[str, Any]:
+def _referrals(store: NetworkReader, p: ReferralsParameters, nb: str | None) -> dict[str, Any]:
     return run_referrals(store, p.start, p.end, p.interval, p.window, neighbourhood=nb)
 
 

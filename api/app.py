@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import logging
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -30,6 +32,7 @@ from api.routes import (
 from api.security import token_hash
 from api.settings import Settings, open_store
 from api.web import install_pages
+from graph.errors import MaillageError
 from graph.store import GraphStore
 
 
@@ -56,15 +59,61 @@ and how that network grows. The HTTP API lives under `/api/v1`.
 """
 
 
+DEMO_WARNING = (
+    "WARNING: this store holds the demo users ({names}) with the documented password "
+    "'{password}': anyone can log in as them. The demo is for a laptop only: on a real "
+    "server, load real data into a new store, or disable these users "
+    "(maillage users disable NAME)."
+)
+
+
+def warn_of_demo_users(store: GraphStore) -> bool:
+    """Say loudly, at start, that a server still lets anyone in with the demo's password."""
+    from api.security import verify_password
+    from ingest.demo import DEMO_PASSWORD, DEMO_USERS
+
+    open_doors = []
+    for name in DEMO_USERS:
+        try:
+            user = store.get_user(name)
+        except MaillageError:
+            continue
+        if not user.disabled and verify_password(store, name, DEMO_PASSWORD):
+            open_doors.append(name)
+    if open_doors:
+        said = DEMO_WARNING.format(names=", ".join(open_doors), password=DEMO_PASSWORD)
+        logging.getLogger("maillage").warning(said)
+        print(said, file=sys.stderr, flush=True)
+    return bool(open_doors)
+
+
+class WithoutQueryStrings(logging.Filter):
+    """The access log keeps which page was asked, never what was searched (``?q=…``,
+    ``/paths?source=…`` name actors and publics)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            record.args = (*args[:2], args[2].split("?", 1)[0], *args[3:])
+        return True
+
+
+QUIETER_ACCESS_LOG = WithoutQueryStrings()
+
+
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
     """Build the app. The store is opened in the lifespan (or given, for tests) and closed after."""
     settings = settings or Settings()
+    access_log = logging.getLogger("uvicorn.access")
+    if QUIETER_ACCESS_LOG not in access_log.filters:
+        access_log.addFilter(QUIETER_ACCESS_LOG)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         opened = store or open_store(settings)
         app.state.store = opened
         if store is None:  # a server's process (tests give their store and build many apps)
+            warn_of_demo_users(opened)
             # what is loaded by now (FastAPI, pydantic's schemas, the catalogues, the store)
             # stays for the process's life: frozen, the cycle collector stops walking it at
             # each full pass, which paused every request at once (p99 of 50 writers on Neo4j

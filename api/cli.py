@@ -13,14 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from fastapi import HTTPException
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from api.scoped import ScopedStore
 from api.security import CLI_TOKEN_DAYS, hash_password, issue_token
 from api.settings import Settings, open_store
-from graph.errors import MaillageError
-from graph.model import Role, today
+from graph.errors import InvalidInput, MaillageError, Say
+from graph.model import Role, User, now, today
 from graph.store import GraphStore
 
 app = typer.Typer(
@@ -31,6 +33,12 @@ console = Console(stderr=True)
 
 def _fail(exc: MaillageError) -> typer.Exit:
     console.print(f"[red]error:[/red] {escape(exc.message)}")
+    return typer.Exit(code=1)
+
+
+def _refused(exc: HTTPException) -> typer.Exit:
+    """The access policy said no (a user given with --as)."""
+    console.print(f"[red]refused:[/red] {escape(str(exc.detail))}")
     return typer.Exit(code=1)
 
 
@@ -60,13 +68,17 @@ def serve(
         port=port or settings.port,
         log_level="info",
         server_header=False,  # no banner saying what runs here
-        proxy_headers=True,  # behind a TLS proxy, requests are https (Secure cookies, HSTS)
+        # forwarded headers are believed from the configured proxies only (none by default):
+        # behind a TLS proxy each client is throttled on its own address and its requests are
+        # https (Secure cookies, HSTS); anyone else's X-Forwarded-For is ignored
+        proxy_headers=bool(settings.trusted_proxies.strip()),
+        forwarded_allow_ips=settings.trusted_proxies.strip() or "",
     )
 
 
 @app.command()
 def demo(
-    if_empty: bool = typer.Option(False, "--if-empty", help="Do nothing if the store holds actors"),
+    if_empty: bool = typer.Option(False, "--if-empty", help="Do nothing if the store holds data"),
     seed: int = typer.Option(2026, help="Seed of the generator (same seed, same neighbourhood)"),
 ) -> None:
     """Load the fictional demo neighbourhood into the configured store."""
@@ -74,12 +86,13 @@ def demo(
 
     with _store() as store:
         try:
-            if store.counts()["actors"] > 0:
+            if not store.is_empty():  # users, neighbourhoods or records: someone's data
                 if if_empty:
                     console.print("The store already holds data; demo not loaded.")
                     return
                 console.print(
-                    "[red]error:[/red] the store is not empty; the demo goes into an empty store"
+                    "[red]error:[/red] the store is not empty (it holds users, neighbourhoods "
+                    "or records); the demo goes into an empty store only"
                 )
                 raise typer.Exit(code=1)
             with console.status("Loading the demo neighbourhood…") as status:
@@ -281,6 +294,31 @@ def _store() -> Iterator[GraphStore]:
         store.close()
 
 
+AS_USER = typer.Option(
+    None,
+    "--as",
+    help="Work as this user: what they may see (default: the server's operator, who sees all)",
+)
+
+
+@contextmanager
+def _scoped_store(as_user: str | None) -> Iterator[ScopedStore]:
+    """The store as a user reaches it (``--as NAME``), or as the server's operator: whoever
+    runs the command line on the server holds the database, and reads as an admin."""
+    from api.policy import access_of
+
+    with _store() as store:
+        if as_user is None:
+            operator = User(name="cli", role=Role.admin, recorded_by="cli", recorded_at=now())
+            yield ScopedStore(store, access_of(operator, store))
+            return
+        try:
+            user = store.get_user(as_user)
+        except MaillageError as exc:
+            raise _fail(exc) from exc
+        yield ScopedStore(store, access_of(user, store))
+
+
 AnalysisName = StrEnum(  # type: ignore[misc]
     "AnalysisName", {name: name for name in analysis_names()}
 )
@@ -307,6 +345,7 @@ def analyse(
     ),
     neighbourhood: str = typer.Option(None, help="Only this neighbourhood"),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables"),
+    as_user: str = AS_USER,
 ) -> None:
     """Run an analysis on the configured store and print it (tables, or JSON with --json).
 
@@ -333,9 +372,11 @@ def analyse(
     }
     parameters = {k: v for k, v in given.items() if v is not None}
     analysis = REGISTRY[what.value]
-    with _store() as store:
+    with _scoped_store(as_user) as store:
         try:
-            result = analysis(store, parameters, neighbourhood)
+            result = analysis(store, parameters, store.figures_scope(neighbourhood))
+        except HTTPException as exc:
+            raise _refused(exc) from exc
         except MaillageError as exc:
             raise _fail(exc) from exc
     if as_json:
@@ -368,6 +409,7 @@ def view(
     measure: SizeMeasure = typer.Option(SizeMeasure.degree, help="What sets the actors' size"),
     lang: Lang = typer.Option(Lang.fr, help="Language of the page: fr, nl or en"),
     relayout: bool = typer.Option(False, help="Lay out every actor again (the map changes)"),
+    as_user: str = AS_USER,
 ) -> None:
     """Save a graph view as one HTML file that opens offline (for a team meeting)."""
     from api.views import ViewName, build_view
@@ -381,13 +423,13 @@ def view(
             + ", ".join(v.value for v in ViewName)
         )
         raise typer.Exit(code=2) from None
-    with _store() as store:
+    with _scoped_store(as_user) as store:
         try:
             page = build_view(
                 store,
                 name,
                 as_of=as_of.date() if as_of else None,
-                neighbourhood=neighbourhood,
+                neighbourhood=store.figures_scope(neighbourhood),
                 actor=actor,
                 target=target,
                 depth=depth,
@@ -395,6 +437,8 @@ def view(
                 lang=lang.value,
                 relayout=relayout,
             )
+        except HTTPException as exc:
+            raise _refused(exc) from exc
         except MaillageError as exc:
             raise _fail(exc) from exc
     try:
@@ -539,6 +583,7 @@ def export_file(
     output: Path = typer.Option(..., "--output", help="The file to write"),
     as_of: datetime = typer.Option(None, formats=["%Y-%m-%d"], help="The network on that date"),
     neighbourhood: str = typer.Option(None, help="One neighbourhood only"),
+    as_user: str = AS_USER,
 ) -> None:
     """Export the network (Gephi, Kumu, spreadsheets) or back everything up (json)."""
     from ingest.export import ExportFormat, export
@@ -548,11 +593,17 @@ def export_file(
     except ValueError as exc:
         console.print(f"[red]error:[/red] unknown format {escape(format)!r}")
         raise typer.Exit(code=1) from exc
-    with _store() as store:
+    with _scoped_store(as_user) as store:
         try:
+            if store.access.reads_nothing:
+                raise InvalidInput(
+                    Say("this user is not attached to a BAR team: nothing to export")
+                )
             made = export(
                 store, fmt, as_of=as_of.date() if as_of else None, neighbourhood=neighbourhood
             )
+        except HTTPException as exc:
+            raise _refused(exc) from exc
         except MaillageError as exc:
             raise _fail(exc) from exc
     output.write_bytes(made.data)

@@ -10,8 +10,9 @@ from fastapi.security import OAuth2PasswordBearer
 from starlette.concurrency import run_in_threadpool
 
 from api.policy import Access, access_of
+from api.scoped import ScopedStore
 from api.security import csrf_token, token_hash
-from graph.model import User, normalise_name
+from graph.model import User
 from graph.store import GraphStore
 
 SESSION_COOKIE = "maillage_session"
@@ -32,11 +33,13 @@ _bearer = OAuth2PasswordBearer(
 
 
 async def get_store(request: Request) -> GraphStore:
+    """The raw store: only for the dependencies below and the account routes (logging in,
+    users); every other route takes :data:`Scoped` (``tests/api/test_scoped_routes.py``)."""
     store: GraphStore = request.app.state.store
     return store
 
 
-Store = Annotated[GraphStore, Depends(get_store)]
+RawStore = Annotated[GraphStore, Depends(get_store)]
 
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -44,7 +47,7 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 async def current_user(
     request: Request,
-    store: Store,
+    store: RawStore,
     bearer: Annotated[str | None, Depends(_bearer)],
 ) -> User:
     """The logged-in user, from a bearer token (API clients) or the session cookie (pages).
@@ -99,7 +102,7 @@ async def manager(user: Reader) -> User:
     return user
 
 
-async def access(user: Reader, store: Store) -> Access:
+async def access(user: Reader, store: RawStore) -> Access:
     """The one dependency of the access policy: who the user is and where they work (read
     from their team actor, in the thread pool: the store blocks)."""
     if not user.actor_id:
@@ -110,8 +113,16 @@ async def access(user: Reader, store: Store) -> Access:
 AccessDep = Annotated[Access, Depends(access)]
 
 
+async def scoped_store(who: AccessDep, store: RawStore) -> ScopedStore:
+    """The store as this user may reach it: the only store routes and pages work with."""
+    return ScopedStore(store, who)
+
+
+Scoped = Annotated[ScopedStore, Depends(scoped_store)]
+
+
 async def figures_scope(
-    who: AccessDep,
+    store: Scoped,
     neighbourhood: Annotated[
         str | None,
         Query(
@@ -123,21 +134,7 @@ async def figures_scope(
     ] = None,
 ) -> str | None:
     """Which neighbourhood's figures the user may see (None: all of them)."""
-    if who.sees_everything:
-        return neighbourhood
-    if not who.neighbourhoods:
-        raise HTTPException(
-            403,
-            "your user is not attached to a BAR team, so it sees no neighbourhood's figures: "
-            "ask a coordinator to attach it",
-        )
-    if neighbourhood and normalise_name(neighbourhood) not in who.neighbourhoods:
-        raise HTTPException(
-            403,
-            f"you see the figures of your own neighbourhood ({who.team_label}); "
-            "coordinators see every neighbourhood",
-        )
-    return who.team_label
+    return store.figures_scope(neighbourhood)
 
 
 Writer = Annotated[User, Depends(writer)]

@@ -122,6 +122,12 @@ class Hardening:
             return await receive()
 
         docs = path.startswith(("/api/v1/docs", "/api/v1/redoc"))
+        # what a logged-in user reads is theirs: no browser or proxy cache keeps it
+        request_headers = {k.lower(): v for k, v in scope.get("headers", [])}
+        personal = (
+            b"authorization" in request_headers
+            or b"maillage_session=" in request_headers.get(b"cookie", b"")
+        ) and not path.startswith("/static/")
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -135,6 +141,9 @@ class Hardening:
                     headers.append((b"content-security-policy", csp.encode()))
                 if scope.get("scheme") == "https":
                     headers.append((b"strict-transport-security", b"max-age=31536000"))
+                if personal:
+                    headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
+                    headers.append((b"cache-control", b"no-store"))
                 message["headers"] = headers
             await send(message)
 

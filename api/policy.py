@@ -45,8 +45,13 @@ POLICY_TABLE = """
 | --- | --- | --- |
 | admin | everything | everything, users included; erasure and subject access; imports and backups |
 | coordinator | every neighbourhood, the whole audit log | every neighbourhood; neighbourhoods; users except admins; erasure and subject access; imports and backups |
-| bar | the directory of every neighbourhood; key residents of their team's neighbourhood only; their own writes in the audit log | actors of their team's neighbourhood (moving one needs both), links with one end there, activities and referrals there |
-| viewer | their team's neighbourhood only (directory, network, paths, reach, figures) | nothing |
+| bar | the directory of every neighbourhood; key residents of their team's neighbourhood only; their own writes in the audit log | actors of their team's neighbourhood (moving one needs both), links with one end there, activities, referrals and follow-ups there |
+| viewer | their team's neighbourhood only (directory, network, paths, reach, figures), never a key resident | nothing |
+| any user without a team | nothing beyond their own account, until a coordinator attaches them to a BAR team | nothing |
+
+A key resident is reachable only from its own neighbourhood: no link, referral, activity or
+follow-up joins it to an actor of another neighbourhood, and a record the reader may not see
+answers exactly as an unknown id does (404).
 """
 
 MANAGERS = (Role.coordinator, Role.admin)
@@ -79,20 +84,37 @@ class Access:
         return self.role in MANAGERS
 
     # ------------------------------------------------------------------ reading
+    @property
+    def has_team(self) -> bool:
+        return bool(self.neighbourhoods)
+
+    @property
+    def reads_nothing(self) -> bool:
+        """A user without a team sees nothing beyond their own account until a coordinator
+        attaches them."""
+        return not self.sees_everything and not self.has_team
+
     def may_read_in(self, neighbourhood: str) -> bool:
-        """The directory of a neighbourhood: every one, except for viewers."""
+        """The directory of a neighbourhood: every one for managers and BAR workers with a
+        team; their own for viewers; none without a team."""
+        if self.sees_everything:
+            return True
+        if self.reads_nothing:
+            return False
         if self.role is Role.viewer:
             return normalise_name(neighbourhood) in self.neighbourhoods
         return True
 
     def may_see_actor(self, actor: Any) -> bool:
-        """An actor record (a model or a mapping with ``kind`` and ``neighbourhood``)."""
+        """An actor record (a model or a mapping with ``kind`` and ``neighbourhood``). A key
+        resident is seen by its own neighbourhood's BAR team, coordinators and admins only:
+        never by viewers (external partners)."""
         kind = _field(actor, "kind")
         neighbourhood = str(_field(actor, "neighbourhood"))
         if not self.may_read_in(neighbourhood):
             return False
         if str(kind) == ActorKind.key_resident.value and not self.sees_everything:
-            return normalise_name(neighbourhood) in self.neighbourhoods
+            return self.role is Role.bar and normalise_name(neighbourhood) in self.neighbourhoods
         return True
 
     def visibility(self) -> dict[str, list[str] | None]:
@@ -100,10 +122,11 @@ class Access:
         if self.sees_everything:
             return {"in_neighbourhoods": None, "key_residents_in": None}
         own = sorted(self.neighbourhoods)
-        return {
-            "in_neighbourhoods": own if self.role is Role.viewer else None,
-            "key_residents_in": own,
-        }
+        if self.reads_nothing:
+            return {"in_neighbourhoods": [], "key_residents_in": []}
+        if self.role is Role.viewer:
+            return {"in_neighbourhoods": own, "key_residents_in": []}
+        return {"in_neighbourhoods": None, "key_residents_in": own}
 
     def scoped(self, filters: Any, model: type[V]) -> V:
         """A route's query as the store's filter, with what this reader may see."""

@@ -16,7 +16,8 @@ class Settings(BaseSettings):
 
     ``MAILLAGE_STORE=sqlite|neo4j``, ``MAILLAGE_DB`` (the SQLite file), ``NEO4J_URI``,
     ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``MAILLAGE_NEO4J_DATABASE``, ``MAILLAGE_HOST``,
-    ``MAILLAGE_PORT``, ``MAILLAGE_WORKERS``, ``MAILLAGE_RETENTION_MONTHS``.
+    ``MAILLAGE_PORT``, ``MAILLAGE_WORKERS``, ``MAILLAGE_TRUSTED_PROXIES``,
+    ``MAILLAGE_RETENTION_MONTHS``.
     """
 
     model_config = SettingsConfigDict(env_prefix="MAILLAGE_", populate_by_name=True)
@@ -49,6 +50,15 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    trusted_proxies: str = Field(
+        default="",
+        max_length=2000,
+        description=(
+            "Addresses of the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are "
+            "believed (comma-separated; empty: none). Behind one, each client is throttled on "
+            "its own address and cookies are Secure when the original request was https"
+        ),
+    )
     workers: int = Field(
         default=1,
         ge=1,

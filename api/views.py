@@ -13,7 +13,7 @@ import networkx as nx
 from api import analyses
 from graph.dates import month_start
 from graph.errors import InvalidInput, NotFound, Say
-from graph.store import GraphStore
+from graph.store import NetworkReader
 from viz import (
     View,
     bridging_view,
@@ -41,7 +41,7 @@ class ViewName(StrEnum):
 
 
 def positions_for(
-    store: GraphStore, graph: nx.Graph, *, relayout: bool = False
+    store: NetworkReader, graph: nx.Graph, *, relayout: bool = False
 ) -> dict[Any, Position]:
     """The stored positions, completed for actors that have none (the others stay put) and
     saved; ``relayout`` lays out every actor of the whole history again, on purpose."""
@@ -57,7 +57,7 @@ def positions_for(
 
 
 def build_view(
-    store: GraphStore,
+    store: NetworkReader,
     what: ViewName,
     *,
     as_of: date | None = None,

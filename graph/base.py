@@ -91,6 +91,11 @@ class BaseGraphStore(WhoKnowsWhom, Snapshots, Users, Bulk):
         """Erase an actor for good (privacy): see ``RecordEngine._erase_actor``."""
         self._erase_actor(actor_id, by, reason)
         self._forget_tokens()  # a user may have been this actor
+        self._after_erasure()
+
+    def _after_erasure(self) -> None:
+        """What a store does so that erased content leaves its files (SQLite: the WAL)."""
+        return None
 
     def restore(self, backup: Mapping[str, Any], *, replace: bool = False) -> dict[str, int]:
         """See ``Bulk.restore``; the users and tokens may be others afterwards."""
@@ -251,6 +256,9 @@ class BaseGraphStore(WhoKnowsWhom, Snapshots, Users, Bulk):
         self, data: FollowUpCreate | Mapping[str, Any], *, by: str, at: datetime | None = None
     ) -> FollowUp:
         return FollowUp.model_validate(self._create_many(EntityKind.follow_up, [data], by, at)[0])
+
+    def get_follow_up(self, follow_up_id: str) -> FollowUp:
+        return FollowUp.model_validate(self._get(EntityKind.follow_up, follow_up_id))
 
     def update_follow_up(
         self, follow_up_id: str, changes: FollowUpUpdate | Mapping[str, Any], *, by: str

@@ -162,6 +162,12 @@ def node_where(f: BaseModel, params: dict[str, Any]) -> tuple[str, str]:
                 "AND a.neighbourhood_norm IN $visible_nbs }",
                 visible_nbs=list(f.in_neighbourhoods),
             )
+        if f.key_residents_in is not None:  # no end may be a key resident the reader can't see
+            add(
+                "NOT EXISTS { MATCH (k:Actor) WHERE k.id IN [n.from_actor, n.to_actor] "
+                "AND k.kind = 'key_resident' AND NOT k.neighbourhood_norm IN $kr_nbs }",
+                kr_nbs=list(f.key_residents_in),
+            )
         order = "n.date DESC, n.id"
     elif isinstance(f, FollowUpFilter):
         if f.taken_by:
@@ -286,6 +292,11 @@ def list_nodes(entity: EntityKind, where: str, order: str) -> tuple[str, str]:
 
 def all_nodes(entity: EntityKind) -> str:
     return f"MATCH (n:{label(entity)}) WHERE {valid('n')} RETURN n.data AS data ORDER BY n.id"
+
+
+def delete_nodes(entity: EntityKind) -> str:
+    """Records that are forgotten, not ended (expired login counters)."""
+    return f"MATCH (n:{label(entity)}) WHERE n.id IN $ids DETACH DELETE n"
 
 
 def every_node(entity: EntityKind) -> str:

@@ -277,10 +277,31 @@ def _no_control(pattern: re.Pattern[str]) -> AfterValidator:
     return AfterValidator(check)
 
 
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")  # embeddings, overrides, isolates
+
+
+def _visible_name(value: str) -> str:
+    """A name someone can read: not only invisible characters (U+200B…), and without the
+    bidirectional controls that make a name read otherwise than it is stored (U+202E…)."""
+    found = _BIDI_CONTROLS.search(value)
+    if found is not None:
+        raise ValueError(
+            Say(
+                "a bidirectional control character (U+{code}) would make the name read "
+                "otherwise than it is: remove it",
+                code=f"{ord(found.group()):04X}",
+            )
+        )
+    if not any(unicodedata.category(c)[0] in "LNPS" for c in value):
+        raise ValueError(Say("a name needs letters or digits that can be seen"))
+    return value
+
+
 Name = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
     _no_control(_CONTROL),
+    AfterValidator(_visible_name),
 ]
 ShortText = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=200), _no_control(_CONTROL)
@@ -875,12 +896,14 @@ UserName = Annotated[
 
 # Names the system itself writes under (``by``): never a person's login.
 RESERVED_USER_NAMES = frozenset(
-    {"cli", "demo", "system", "root", "import", "anonymous", "maillage", "setup", "test"}
+    {"cli", "demo", "system", "root", "import", "anonymous", "maillage", "setup", "test", "purge"}
 )
+RESERVED_USER_PREFIXES = ("demo-", "import-", "system-")
 
 
 def _not_reserved(name: str) -> str:
-    if name.casefold() in RESERVED_USER_NAMES:
+    folded = name.casefold()
+    if folded in RESERVED_USER_NAMES or folded.startswith(RESERVED_USER_PREFIXES):
         raise ValueError(f"'{name}' is reserved for the system: choose another user name")
     return name
 

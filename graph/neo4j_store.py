@@ -163,6 +163,11 @@ class _Tx:
         for chunk in chunks([_props(entity, r) for r in records], BATCH):
             self.tx.run(cypher.insert_nodes(entity), rows=list(chunk)).consume()
 
+    def delete_many(self, entity: EntityKind, ids: Sequence[str]) -> None:
+        if entity is EntityKind.link:  # links and actors are ended or erased, never deleted
+            raise InvalidInput("links are ended or erased, not deleted")
+        self.tx.run(cypher.delete_nodes(entity), ids=list(ids)).consume()
+
     def replace(self, entity: EntityKind, record: Record) -> None:
         props = _props(entity, record)
         if entity is not EntityKind.link:

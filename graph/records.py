@@ -30,6 +30,11 @@ def _no_such(spec: EntitySpec, record_id: str) -> NotFound:
     )
 
 
+def no_such(entity: EntityKind, record_id: str) -> NotFound:
+    """What an unknown id answers (a record the reader may not see answers the same)."""
+    return _no_such(_spec(entity), record_id)
+
+
 def _reason(reason: str | None, asked: Say) -> str:
     """The reason a retraction or an erasure keeps in the history: 1 to 500 characters."""
     why = (reason or "").strip()

@@ -278,6 +278,10 @@ def _where(entity: EntityKind, f: BaseModel) -> tuple[str, list[Any], str]:
             cond, values = _in_list("neighbourhood_norm", f.in_neighbourhoods)
             local = f"SELECT id FROM actors WHERE {cond}"  # noqa: S608 - placeholders only
             add(f"(from_actor IN ({local}) OR to_actor IN ({local}))", *values, *values)
+        if f.key_residents_in is not None:  # no end may be a key resident the reader can't see
+            cond, values = _in_list("neighbourhood_norm", f.key_residents_in)
+            hidden = f"SELECT id FROM actors WHERE kind = 'key_resident' AND NOT ({cond})"  # noqa: S608
+            add(f"from_actor NOT IN ({hidden}) AND to_actor NOT IN ({hidden})", *values, *values)
         order = "date DESC, id"
     elif isinstance(f, FollowUpFilter):
         if f.taken_by:
@@ -484,6 +488,14 @@ class _Tx:
         self.insert_many(entity, records)
         self.append_events(events)
 
+    def delete_many(self, entity: EntityKind, ids: Sequence[str]) -> None:
+        for part in chunks(list(ids), 500):
+            marks = ",".join("?" * len(part))
+            self.conn.execute(
+                f"DELETE FROM {TABLES[entity]} WHERE id IN ({marks})",  # noqa: S608
+                list(part),
+            )
+
     def replace(self, entity: EntityKind, record: Record) -> None:
         cols = index_fields(entity, record)
         sets = ", ".join(f"{c} = ?" for c in [*cols, "data"])
@@ -601,7 +613,18 @@ def _translate(exc: sqlite3.Error) -> Exception:
         return InvalidInput("the record breaks a rule of the database")
     if isinstance(exc, sqlite3.OperationalError) and "locked" in text:
         return StoreUnavailable("the database is busy (locked by another writer); try again")
+    if "full" in text:
+        return StoreUnavailable("the disk of the database is full: nothing was written")
     return StoreUnavailable("the SQLite store failed; the details are in the server's log")
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Undo the transaction, if SQLite has not already (a full disk rolls it back itself)."""
+    if conn.in_transaction:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            log.warning("rollback failed", exc_info=True)
 
 
 class SqliteGraphStore(BaseGraphStore):
@@ -634,6 +657,8 @@ class SqliteGraphStore(BaseGraphStore):
                 conn.execute("PRAGMA foreign_keys = ON")
                 conn.execute("PRAGMA busy_timeout = 30000")
                 conn.execute("PRAGMA synchronous = NORMAL")
+                # deleted content is overwritten with zeros, not left in free pages (erasure)
+                conn.execute("PRAGMA secure_delete = ON")
             except sqlite3.Error as exc:
                 raise StoreUnavailable(f"cannot open the SQLite store {self.path}: {exc}") from exc
             self._local.conn = conn
@@ -651,16 +676,25 @@ class SqliteGraphStore(BaseGraphStore):
         try:
             yield _Tx(conn)
         except sqlite3.Error as exc:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise _translate(exc) from exc
         except BaseException:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
         else:
             try:
                 conn.execute("COMMIT")
             except sqlite3.Error as exc:
-                conn.execute("ROLLBACK")
+                _rollback(conn)
+                raise _translate(exc) from exc
+
+    def _after_erasure(self) -> None:
+        """Copy the WAL into the database (where ``secure_delete`` zeroed the erased rows) and
+        empty it, so that an erased actor's text stays in no file."""
+        with self._write_turn:
+            try:
+                self._conn().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            except sqlite3.Error as exc:
                 raise _translate(exc) from exc
 
     def _write(self, work: Callable[[Any], R]) -> R:

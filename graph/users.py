@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, SecretStr
@@ -52,6 +52,7 @@ class UserStore(Protocol):
     def clear_login_failures(self, key: str) -> None: ...
 
 
+THROTTLE_KEPT = timedelta(days=1)  # a failed-login counter idle this long is forgotten
 TOKEN_MEMORY = 2.0  # seconds a token found is trusted without asking the store again
 
 
@@ -254,6 +255,8 @@ class Users(Transactional):
             return after
 
         changed = User.model_validate(self._write(work))
+        if patch.get("disabled"):  # a disabled user's sessions and tokens end now, for good
+            self.revoke_tokens(changed.name)
         self._forget_tokens()
         return changed
 
@@ -316,6 +319,14 @@ class Users(Transactional):
 
         def work(tx: WriteTx) -> Record:
             before = tx.get(EntityKind.throttle, key)
+            if before is None:  # now and then, counters nobody tripped for a day go
+                stale = (at - THROTTLE_KEPT).isoformat()
+                old = [
+                    r["id"]
+                    for r in tx.every(EntityKind.throttle)
+                    if (r.get("last_at") or "") < stale and r["id"] != key
+                ]
+                tx.delete_many(EntityKind.throttle, old)
             after = {
                 "id": key,
                 "natural_key": key,

@@ -24,7 +24,7 @@ import networkx as nx
 
 from graph.errors import InvalidInput, Say
 from graph.model import normalise_name
-from graph.store import GraphStore
+from graph.store import NetworkReader
 from ingest.layout import ACTOR_COLUMNS, LINK_COLUMNS, LIST_FIELDS, LIST_SEPARATOR
 from viz.style import colour_of
 
@@ -93,7 +93,7 @@ def _plain(value: Any) -> Any:
 
 
 def network(
-    store: GraphStore,
+    store: NetworkReader,
     *,
     as_of: date | None = None,
     history: bool = False,
@@ -318,7 +318,7 @@ def _csv_zip(graph: nx.MultiDiGraph) -> bytes:
 
 
 def export(
-    store: GraphStore,
+    store: NetworkReader,
     fmt: ExportFormat,
     *,
     as_of: date | None = None,

@@ -37,7 +37,7 @@ def _csv(files: Mapping[str, bytes], name: str) -> list[dict[str, str]]:
 def read_hsds_files(files: Mapping[str, bytes], package: str) -> list[Table]:
     try:
         descriptor = json.loads(decode(files["datapackage.json"], "datapackage.json"))
-    except (KeyError, json.JSONDecodeError) as exc:
+    except (KeyError, json.JSONDecodeError, RecursionError) as exc:
         raise refuse(Say("{name}: datapackage.json is missing or not JSON", name=package)) from exc
     if not isinstance(descriptor, dict):
         raise refuse(Say("{name}: datapackage.json is not a data package", name=package))
@@ -45,6 +45,8 @@ def read_hsds_files(files: Mapping[str, bytes], package: str) -> list[Table]:
     if not organizations:
         raise refuse(Say("{name}: no organizations.csv (or it is empty)", name=package))
     services = _csv(files, "services.csv")
+    _require(organizations, "organizations.csv", ("id", "name"))
+    _require(services, "services.csv", ("id", "name"))
     locations = {r["id"]: r for r in _csv(files, "locations.csv") if r.get("id")}
     addresses: dict[str, dict[str, str]] = {}
     for r in _csv(files, "physical_addresses.csv"):
@@ -74,8 +76,19 @@ def read_hsds_files(files: Mapping[str, bytes], package: str) -> list[Table]:
         )
         out: dict[str, Any] = {"address": street or None}
         if location.get("latitude") and location.get("longitude"):
-            out["latitude"] = cell_value(float(location["latitude"]))
-            out["longitude"] = cell_value(float(location["longitude"]))
+            for axis in ("latitude", "longitude"):
+                try:
+                    out[axis] = cell_value(float(location[axis]))
+                except ValueError as exc:
+                    raise refuse(
+                        Say(
+                            "locations.csv, location {id}, column {column}: '{value}' is not a "
+                            "number",
+                            id=location["id"],
+                            column=axis,
+                            value=location[axis][:40],
+                        )
+                    ) from exc
         return out
 
     names = {o["id"]: o.get("name", "") for o in organizations}
@@ -121,6 +134,18 @@ def read_hsds_files(files: Mapping[str, bytes], package: str) -> list[Table]:
         Table("organizations.csv + services.csv", "actors", actor_rows()),
         Table("services.csv", "links", link_rows()),
     ]
+
+
+def _require(rows: list[dict[str, str]], name: str, columns: tuple[str, ...]) -> None:
+    """Every column the package needs is there, and every row has an id."""
+    if not rows:
+        return
+    missing = [c for c in columns if c not in rows[0]]
+    if missing:
+        raise refuse(Say("{name} has no column {column}", name=name, column=", ".join(missing)))
+    for number, row in enumerate(rows, start=2):
+        if not row.get("id"):
+            raise refuse(Say("{name}, row {row}: the id is empty", name=name, row=number))
 
 
 def _row(number: int, fields: Mapping[str, Any], sheet: str) -> Row:

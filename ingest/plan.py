@@ -36,7 +36,7 @@ from graph.model import (
     new_id,
     normalise_name,
 )
-from graph.store import GraphStore
+from graph.store import NetworkReader
 from graph.validation import field_errors
 from ingest.layout import LIST_FIELDS, MISSIONS, Vocabulary, words
 from ingest.readers import Row, Source, Table, split_list
@@ -114,7 +114,7 @@ class Plan:
 
 
 class _Planner:
-    def __init__(self, store: GraphStore, source: Source, options: Options) -> None:
+    def __init__(self, store: NetworkReader, source: Source, options: Options) -> None:
         self.store = store
         self.source = source
         self.options = options
@@ -409,6 +409,8 @@ def mapping_from_json(text: str | None) -> dict[str, Any] | None:
         return None
     try:
         given = json.loads(text)
+    except RecursionError as exc:
+        raise InvalidInput(Say("the mapping is nested too deeply")) from exc
     except ValueError as exc:
         raise InvalidInput(Say("the mapping is not JSON: {problem}", problem=str(exc))) from exc
     if not isinstance(given, dict):
@@ -438,7 +440,7 @@ def _vocabulary(mapping: Mapping[str, Mapping[str, str]] | None) -> Vocabulary:
 
 
 def run_import(
-    store: GraphStore,
+    store: NetworkReader,
     source: Source,
     *,
     by: str,

@@ -1,8 +1,7 @@
 """Routes of /api/v1/activities."""
 
-from api.policy import ActivityGuard
 from api.routes.common import Resource, crud_router
-from graph.model import Activity, ActivityCreate, ActivityFilter, ActivityQuery, ActivityUpdate
+from graph.model import Activity, ActivityCreate, ActivityQuery, ActivityUpdate
 
 router = crud_router(
     Resource(
@@ -12,14 +11,13 @@ router = crud_router(
         update_model=ActivityUpdate,
         read_model=Activity,
         filter_model=ActivityQuery,
-        create=lambda s, data, by: s.create_activity(data, by=by),
+        create=lambda s, data: s.create_activity(data),
         get=lambda s, record_id, as_of: s.get_activity(record_id, as_of=as_of),
-        update=lambda s, record_id, changes, by: s.update_activity(record_id, changes, by=by),
-        end=lambda s, record_id, until, by: s.end_activity(record_id, until, by=by),
+        update=lambda s, record_id, changes: s.update_activity(record_id, changes),
+        end=lambda s, record_id, until: s.end_activity(record_id, until),
         list=lambda s, filters, limit, offset: s.list_activities(
             filters, limit=limit, offset=offset
         ),
-        guard=ActivityGuard(ActivityFilter),
         dated_get=True,
     )
 )

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query
 from pydantic import ConfigDict
 
 from api.analyses import REGISTRY, Analysis
-from api.deps import Reader, Scope, Store
+from api.deps import Scope, Scoped
 from api.routes.common import ERRORS
 
 router = APIRouter(prefix="/analysis", tags=["analysis"], responses=ERRORS)
@@ -26,8 +26,7 @@ def _add_route(analysis: Analysis[Any]) -> None:
     )
 
     def endpoint(
-        user: Reader,
-        store: Store,
+        store: Scoped,
         scope: Scope,
         query: Annotated[parameters, Query()],  # type: ignore[valid-type]
     ) -> Any:

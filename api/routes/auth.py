@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, HTTPException, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from api.deps import SESSION_COOKIE, CurrentToken, Reader, Store
+from api.deps import SESSION_COOKIE, CurrentToken, RawStore, Reader
 from api.routes.common import ERRORS, ErrorBody
 from api.routes.users import hashed
 from api.security import (
@@ -61,7 +61,7 @@ THROTTLED: dict[int | str, dict[str, Any]] = {
 def login(
     request: Request,
     response: Response,
-    store: Store,
+    store: RawStore,
     username: Annotated[str, Form(min_length=1, max_length=100, examples=["amina"])],
     password: Annotated[str, Form(min_length=1, max_length=1000, examples=["a long passphrase"])],
 ) -> Token:
@@ -107,7 +107,7 @@ class Session(BaseModel):
 def session(
     request: Request,
     response: Response,
-    store: Store,
+    store: RawStore,
     username: Annotated[str, Form(min_length=1, max_length=100, examples=["amina"])],
     password: Annotated[str, Form(min_length=1, max_length=1000, examples=["a long passphrase"])],
 ) -> Session:
@@ -137,7 +137,7 @@ def me(user: Reader) -> User:
     summary="Log out",
     description="Revokes the token (or session) this request was made with.",
 )
-def logout(request: Request, user: Reader, store: Store, token: CurrentToken) -> Response:
+def logout(request: Request, user: Reader, store: RawStore, token: CurrentToken) -> Response:
     store.revoke_token(token_hash(token))
     answer = Response(status_code=204)
     answer.delete_cookie(SESSION_COOKIE, path="/")
@@ -165,7 +165,7 @@ class PasswordChange(BaseModel):
     description="Needs the current password; every other token of the user is revoked.",
 )
 def change_password(
-    user: Reader, store: Store, token: CurrentToken, body: PasswordChange
+    user: Reader, store: RawStore, token: CurrentToken, body: PasswordChange
 ) -> Response:
     if not verify_password(store, user.name, body.current):
         raise HTTPException(403, "the current password is not right")

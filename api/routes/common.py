@@ -10,10 +10,9 @@ from typing import Annotated, Any, Generic, TypeVar
 from fastapi import APIRouter, Body, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import AccessDep, Store
-from api.policy import Guard
+from api.deps import Scoped
+from api.scoped import ScopedStore
 from graph.model import Day, ExampleId, Page, PastDate, today
-from graph.store import GraphStore
 
 C = TypeVar("C", bound=BaseModel)
 U = TypeVar("U", bound=BaseModel)
@@ -78,7 +77,8 @@ RecordId = Annotated[
 
 @dataclass(frozen=True)
 class Resource(Generic[C, U, T, F]):
-    """One resource of the API and the store operations behind it, named explicitly."""
+    """One resource of the API and the store operations behind it, named explicitly. They are
+    called on the reader's :class:`api.scoped.ScopedStore`, which applies the policy."""
 
     plural: str
     singular: str
@@ -86,15 +86,14 @@ class Resource(Generic[C, U, T, F]):
     update_model: type[U]
     read_model: type[T]
     filter_model: type[F]
-    create: Callable[[GraphStore, C, str], T]
-    get: Callable[[GraphStore, str, date | None], T]
-    update: Callable[[GraphStore, str, U, str], T]
-    end: Callable[[GraphStore, str, date, str], T]
-    list: Callable[[GraphStore, Any, int, int], Page[T]]
-    guard: Guard
+    create: Callable[[ScopedStore, C], T]
+    get: Callable[[ScopedStore, str, date | None], T]
+    update: Callable[[ScopedStore, str, U], T]
+    end: Callable[[ScopedStore, str, date], T]
+    list: Callable[[ScopedStore, Any, int, int], Page[T]]
     dated_get: bool = True
-    reopen: Callable[[GraphStore, str, str], T] | None = None
-    retract: Callable[[GraphStore, str, str, str], T] | None = None
+    reopen: Callable[[ScopedStore, str], T] | None = None
+    retract: Callable[[ScopedStore, str, str], T] | None = None
 
 
 def crud_router(resource: Resource[Any, Any, Any, Any]) -> APIRouter:
@@ -113,48 +112,39 @@ def crud_router(resource: Resource[Any, Any, Any, Any]) -> APIRouter:
         description=f"Creates the {word}; who recorded it and when come from the logged-in user.",
     )
     def create(
-        access: AccessDep,
-        store: Store,
+        store: Scoped,
         data: Annotated[create_model, Body()],  # type: ignore[valid-type]
     ) -> Any:
-        r.guard.create(access, store, data)
-        return r.create(store, data, access.user.name)
+        return r.create(store, data)
 
     @router.get("", response_model=Page[read_model], summary=f"List {r.plural}")  # type: ignore[valid-type]
     def list_(
-        access: AccessDep,
-        store: Store,
+        store: Scoped,
         filters: Annotated[filter_model, Query()],  # type: ignore[valid-type]
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Any:
-        return r.list(store, r.guard.filters(access, filters), limit, offset)
+        return r.list(store, filters, limit, offset)
 
     if r.dated_get:
 
         @router.get("/{record_id}", response_model=read_model, summary=f"Read one {word}")
-        def get(access: AccessDep, store: Store, record_id: RecordId, as_of: AsOf = None) -> Any:
-            record = r.get(store, record_id, as_of)
-            r.guard.read(access, store, record)
-            return record
+        def get(store: Scoped, record_id: RecordId, as_of: AsOf = None) -> Any:
+            return r.get(store, record_id, as_of)
 
     else:
 
         @router.get("/{record_id}", response_model=read_model, summary=f"Read one {word}")
-        def get_undated(access: AccessDep, store: Store, record_id: RecordId) -> Any:
-            record = r.get(store, record_id, None)
-            r.guard.read(access, store, record)
-            return record
+        def get_undated(store: Scoped, record_id: RecordId) -> Any:
+            return r.get(store, record_id, None)
 
     @router.patch("/{record_id}", response_model=read_model, summary=f"Change a {word}")
     def update(
-        access: AccessDep,
-        store: Store,
+        store: Scoped,
         record_id: RecordId,
         changes: Annotated[update_model, Body()],  # type: ignore[valid-type]
     ) -> Any:
-        r.guard.change(access, store, r.get(store, record_id, None), changes)
-        return r.update(store, record_id, changes, access.user.name)
+        return r.update(store, record_id, changes)
 
     @router.post(
         "/{record_id}/end",
@@ -162,9 +152,8 @@ def crud_router(resource: Resource[Any, Any, Any, Any]) -> APIRouter:
         summary=f"End a {word} on a date",
         description=f"A {word} is ended with a date, not deleted: its history stays readable.",
     )
-    def end(access: AccessDep, store: Store, record_id: RecordId, body: EndBody) -> Any:
-        r.guard.end(access, store, r.get(store, record_id, None))
-        return r.end(store, record_id, body.until, access.user.name)
+    def end(store: Scoped, record_id: RecordId, body: EndBody) -> Any:
+        return r.end(store, record_id, body.until)
 
     reopen, retract = r.reopen, r.retract
     if reopen is not None:
@@ -176,9 +165,8 @@ def crud_router(resource: Resource[Any, Any, Any, Any]) -> APIRouter:
             description=f"Undoes the end of a {word} ended by mistake (coordinators, or within "
             "a day the user who ended it); an event keeps it.",
         )
-        def reopen_(access: AccessDep, store: Store, record_id: RecordId) -> Any:
-            r.guard.undo(access, store, r.get(store, record_id, None), "reopen")
-            return reopen(store, record_id, access.user.name)
+        def reopen_(store: Scoped, record_id: RecordId) -> Any:
+            return reopen(store, record_id)
 
     if retract is not None:
 
@@ -189,10 +177,7 @@ def crud_router(resource: Resource[Any, Any, Any, Any]) -> APIRouter:
             description=f"The {word} is then absent on every date; the history keeps who "
             "retracted it and why (coordinators, or within a day the user who recorded it).",
         )
-        def retract_(
-            access: AccessDep, store: Store, record_id: RecordId, body: RetractBody
-        ) -> Any:
-            r.guard.undo(access, store, r.get(store, record_id, None), "retract")
-            return retract(store, record_id, access.user.name, body.reason)
+        def retract_(store: Scoped, record_id: RecordId, body: RetractBody) -> Any:
+            return retract(store, record_id, body.reason)
 
     return router

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import AccessDep, Store
+from api.deps import Reader, Scoped
 from api.policy import forbidden
 from api.routes.common import ERRORS, AsOf
 from graph.errors import Say
@@ -73,7 +73,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         }
     },
 )
-def import_template(access: AccessDep) -> Response:
+def import_template(user: Reader) -> Response:
     return Response(
         template(),
         media_type=XLSX,
@@ -91,8 +91,7 @@ def import_template(access: AccessDep) -> Response:
     "changes nothing.",
 )
 def import_file(
-    access: AccessDep,
-    store: Store,
+    store: Scoped,
     file: Annotated[UploadFile, File(description="The file to import")],
     dry_run: Annotated[bool, Form()] = False,
     neighbourhood: Annotated[
@@ -108,11 +107,11 @@ def import_file(
         str | None, Form(max_length=100_000, description='JSON: {"kinds": {…}, "link_types": {…}}')
     ] = None,
 ) -> dict[str, Any]:
-    access.check_coordinator(Say("import files"))
+    store.access.check_coordinator(Say("import files"))
     data = file.file.read(MAX_FILE + 1)
     options = Options(neighbourhood, kind, link_type, mapping_from_json(mapping))
     source = read(data, file.filename or "upload")
-    return run_import(store, source, by=access.user.name, options=options, dry_run=dry_run)
+    return run_import(store, source, by=store.by, options=options, dry_run=dry_run)
 
 
 @router.get(
@@ -124,18 +123,19 @@ def import_file(
     response_class=Response,
 )
 def export_file(
-    access: AccessDep,
-    store: Store,
+    store: Scoped,
     format: Annotated[ExportFormat, Query(examples=["gexf"])],
     as_of: AsOf = None,
     neighbourhood: Annotated[str | None, Query(max_length=200, examples=["Cureghem"])] = None,
 ) -> Response:
+    access = store.access
     if neighbourhood and not access.may_read_in(neighbourhood):
         raise forbidden(access._outside(Say("this neighbourhood")))
     if format is ExportFormat.json:
         access.check_coordinator(Say("back up the whole store"))
-    keep = None if access.sees_everything else access.may_see_actor
-    made = export(store, format, as_of=as_of, neighbourhood=neighbourhood, keep=keep)
+    if access.reads_nothing:
+        raise forbidden(Say("your user is not attached to a BAR team"))
+    made = export(store, format, as_of=as_of, neighbourhood=neighbourhood)
     return Response(
         made.data,
         media_type=made.media_type,

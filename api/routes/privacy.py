@@ -7,9 +7,8 @@ from typing import Annotated, Any, TypeVar
 from fastapi import APIRouter, Body, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import AccessDep, Store
+from api.deps import Scoped
 from api.routes.common import ERRORS, RecordId
-from graph.errors import Say
 from graph.model import ActivityFilter, EventFilter, Link, Page, ReferralFilter
 
 router = APIRouter(prefix="/actors", tags=["privacy"], responses=ERRORS)
@@ -31,11 +30,8 @@ class Erasure(BaseModel):
     "history and every later export; the events keep only that something was erased, by whom "
     "and why. Ending an actor (POST …/end) is what to do otherwise.",
 )
-def erase(
-    access: AccessDep, store: Store, record_id: RecordId, body: Annotated[Erasure, Body()]
-) -> Response:
-    access.check_coordinator(Say("erase an actor"))
-    store.erase_actor(record_id, by=access.user.name, reason=body.reason)
+def erase(store: Scoped, record_id: RecordId, body: Annotated[Erasure, Body()]) -> Response:
+    store.erase_actor(record_id, reason=body.reason)
     return Response(status_code=204)
 
 
@@ -65,11 +61,10 @@ class SubjectData(BaseModel):
     response_model=SubjectData,
     summary="Everything held about one actor (subject access)",
 )
-def subject_access(access: AccessDep, store: Store, record_id: RecordId) -> SubjectData:
+def subject_access(store: Scoped, record_id: RecordId) -> SubjectData:
     """Every page of each list, and the links of every date (ended ones too, from the
     history); activities are those the actor takes part in today."""
-    access.check_coordinator(Say("export everything held about an actor"))
-    actor = store.get_actor(record_id)
+    actor = store.subject_access_actor(record_id)
     history = store.history()
     links = [
         data

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Path, Response
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-from api.deps import AccessDep, Manager, Store
+from api.deps import AccessDep, Manager, RawStore
 from api.routes.common import ERRORS
 from api.security import MAX_PASSWORD, MIN_PASSWORD, WeakPassword, hash_password
 from graph.errors import InvalidInput
@@ -98,14 +98,14 @@ def _may_manage(manager: User, target: User | None, new_role: Role | None = None
 
 
 @router.post("", response_model=User, status_code=201, summary="Add a user")
-def add_user(user: Manager, store: Store, data: NewUser) -> User:
+def add_user(user: Manager, store: RawStore, data: NewUser) -> User:
     _may_manage(user, None, data.role)
     fields = data.model_dump(exclude={"password"})
     return store.create_user(fields, hashed(data.password, data.name), by=user.name)
 
 
 @router.get("", response_model=UserList, summary="List users")
-def list_users(user: Manager, store: Store) -> UserList:
+def list_users(user: Manager, store: RawStore) -> UserList:
     return UserList(items=store.list_users())
 
 
@@ -115,7 +115,7 @@ def list_users(user: Manager, store: Store) -> UserList:
     summary="Change a user's role or team, disable or enable them",
     description="A disabled user cannot log in and their tokens stop working at once.",
 )
-def change_user(user: Manager, store: Store, name: UserName, changes: UserUpdate) -> User:
+def change_user(user: Manager, store: RawStore, name: UserName, changes: UserUpdate) -> User:
     target = store.get_user(name)
     _may_manage(user, target, changes.role)
     if target.name.casefold() == user.name.casefold() and (changes.disabled or changes.role):
@@ -130,7 +130,7 @@ def change_user(user: Manager, store: Store, name: UserName, changes: UserUpdate
     description="Coordinators and admins set a new password for someone who lost theirs; the "
     "user's tokens are revoked.",
 )
-def reset_password(user: Manager, store: Store, name: UserName, body: NewPassword) -> Response:
+def reset_password(user: Manager, store: RawStore, name: UserName, body: NewPassword) -> Response:
     target = store.get_user(name)
     _may_manage(user, target)
     store.set_password(target.name, hashed(body.password, target.name), by=user.name)
@@ -139,7 +139,7 @@ def reset_password(user: Manager, store: Store, name: UserName, body: NewPasswor
 
 
 @router.get("/{name}/tokens", response_model=TokenList, summary="A user's tokens")
-def tokens(access: AccessDep, store: Store, name: UserName) -> TokenList:
+def tokens(access: AccessDep, store: RawStore, name: UserName) -> TokenList:
     _self_or_manager(access, store, name)
     return TokenList(items=store.list_tokens(name))
 
@@ -152,7 +152,7 @@ def tokens(access: AccessDep, store: Store, name: UserName) -> TokenList:
 )
 def revoke(
     access: AccessDep,
-    store: Store,
+    store: RawStore,
     name: UserName,
     token_id: Annotated[str, Path(min_length=3, max_length=64, examples=["3f2a9c0d1e4b5a6c"])],
 ) -> Response:
@@ -163,7 +163,7 @@ def revoke(
     return Response(status_code=204)
 
 
-def _self_or_manager(access: AccessDep, store: Store, name: str) -> None:
+def _self_or_manager(access: AccessDep, store: RawStore, name: str) -> None:
     if access.user.name.casefold() == name.casefold():
         return
     if not access.manages_users:

@@ -39,9 +39,9 @@ def translations(lang: Lang) -> Translations:
 
 
 def choose(request: Request, remembered: str | None = None) -> Lang:
-    """The language asked for (``?lang=``), remembered for the user (their account, else a
-    cookie), or the browser's."""
-    asked = request.query_params.get("lang") or remembered or request.cookies.get(COOKIE)
+    """The language asked for (``?lang=``), chosen on this device (a cookie), remembered for
+    the user's account (stored when they log in), or the browser's."""
+    asked = request.query_params.get("lang") or request.cookies.get(COOKIE) or remembered
     if asked in LANGS:
         return asked
     header = request.headers.get("accept-language", "")

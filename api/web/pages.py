@@ -12,9 +12,9 @@ from __future__ import annotations
 import csv
 import hmac
 import io
+import os
 import re
 import secrets
-import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
@@ -34,6 +34,7 @@ from analysis.reach import bar_team_of, reach
 from api.analyses import REGISTRY
 from api.deps import CSRF_FIELD, SESSION_COOKIE, get_store
 from api.policy import Access, access_of
+from api.scoped import ScopedStore
 from api.security import csrf_token, token_hash
 from api.views import ViewName, build_view
 from api.web import reasons
@@ -49,7 +50,6 @@ from graph.model import (
     ActorStatus,
     Day,
     EventFilter,
-    FollowUpCreate,
     FollowUpFilter,
     LinkCreate,
     LinkFilter,
@@ -78,7 +78,7 @@ def N_(message: str) -> str:
 CHOOSE = N_("Choose the actor from the list: several or none match “%s”.")
 
 router = APIRouter(include_in_schema=False)
-Store = Annotated[GraphStore, Depends(get_store)]
+RawStore = Annotated[GraphStore, Depends(get_store)]
 
 
 class LoginNeeded(Exception):
@@ -102,19 +102,47 @@ ENV = _environment()
 
 
 class Page:
-    """What every page needs: who is there, their rights, their language, their CSRF token."""
+    """What every page needs: who is there, their rights, their language, their CSRF token,
+    and the store as they may reach it (:attr:`store`, an :class:`api.scoped.ScopedStore`).
+    The raw store stays private: it serves the session (who is logged in, logging out)."""
 
-    def __init__(self, request: Request, store: GraphStore) -> None:
+    def __init__(self, request: Request, raw: GraphStore) -> None:
         self.request = request
-        self.store = store
+        self._sessions = raw
         self.token = request.cookies.get(SESSION_COOKIE)
-        user = store.user_for_token(token_hash(self.token)) if self.token else None
-        self.access: Access | None = access_of(user, store) if user else None
+        user = raw.user_for_token(token_hash(self.token)) if self.token else None
+        self.access: Access | None = access_of(user, raw) if user else None
+        self._scoped = ScopedStore(raw, self.access) if self.access else None
+        # the language asked for (?lang=) is kept in a cookie, on this device; a GET never
+        # changes the stored account (the switch of a logged-in user posts to /language)
         self.lang: Lang = choose(request, user.lang if user else None)
-        asked = request.query_params.get("lang")
-        if user is not None and asked in LANGS and asked != user.lang:
-            # the switch is remembered for the user, on every device they log in from
-            store.update_user(user.name, {"lang": asked}, by=user.name)
+
+    @property
+    def store(self) -> ScopedStore:
+        """The store as the logged-in user may reach it (a visitor is sent to log in)."""
+        if self._scoped is None:
+            raise LoginNeeded(str(self.request.url.path))
+        return self._scoped
+
+    def log_in(self, request: Request, response: Response, username: str, password: str) -> None:
+        from api.routes.auth import session
+
+        session(request, response, self._sessions, username, password)
+
+    def here(self) -> str:
+        """This page's address without its ``lang``: where the language switch comes back."""
+        kept = [(k, v) for k, v in self.request.query_params.multi_items() if k != "lang"]
+        return self.request.url.path + (f"?{urlencode(kept)}" if kept else "")
+
+    def remember_language(self, lang: str) -> None:
+        """The user's choice, stored for their account (a POST with the session's CSRF)."""
+        if self.access is not None and lang in LANGS and self.access.user.lang != lang:
+            name = self.access.user.name
+            self._sessions.update_user(name, {"lang": lang}, by=name)
+
+    def log_out(self) -> None:
+        if self.token:
+            self._sessions.revoke_token(token_hash(self.token))
 
     @property
     def logged_in(self) -> bool:
@@ -149,6 +177,7 @@ class Page:
             csrf=csrf_token(self.token) if self.token and access else "",
             path=self.request.url.path,
             query_items=list(self.request.query_params.multi_items()),
+            here=self.here(),
             **context,
         )
         response = HTMLResponse(html, status_code=status)
@@ -157,7 +186,7 @@ class Page:
         return response
 
 
-def page(request: Request, store: Store) -> Page:
+def page(request: Request, store: RawStore) -> Page:
     return Page(request, store)
 
 
@@ -167,9 +196,40 @@ PageDep = Annotated[Page, Depends(page)]
 # --------------------------------------------------------------------------- logging in
 
 
+LOGIN_COOKIE = "maillage_login"  # the login form's own secret, before there is a session
+
+
+def _login_page(
+    p: Page, next_url: str, error: str | None = None, status: int = 200
+) -> HTMLResponse:
+    """The login form, with a CSRF token bound to a cookie of its own (login CSRF: another
+    site cannot log a browser into an account of its choosing)."""
+    secret = p.request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(32)
+    answer = p.render(
+        "login.html",
+        status=status,
+        next=_safe_next(next_url),
+        error=error,
+        login_csrf=csrf_token(f"login|{secret}"),
+    )
+    answer.set_cookie(
+        LOGIN_COOKIE, secret, max_age=86400, path="/login", httponly=True, samesite="strict",
+        secure=p.request.url.scheme == "https",
+    )  # fmt: skip
+    return answer
+
+
+def _same_origin(request: Request) -> bool:
+    """A form posted from this site (browsers send ``Origin`` with every POST)."""
+    origin = request.headers.get("origin")
+    if origin is None or origin == "null":
+        return origin is None
+    return origin.split("://", 1)[-1] == request.headers.get("host", "")
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_form(p: PageDep, next: str = "/") -> HTMLResponse:
-    return p.render("login.html", next=_safe_next(next), error=None)
+    return _login_page(p, next)
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -179,33 +239,60 @@ def login(
     username: Annotated[str, Form(max_length=100)],
     password: Annotated[str, Form(max_length=1000)],
     next: Annotated[str, Form(max_length=300)] = "/",
+    csrf_token_: Annotated[str, Form(alias=CSRF_FIELD, max_length=200)] = "",
 ) -> Response:
-    from api.routes.auth import session
-
+    _ = p.gettext()
+    secret = request.cookies.get(LOGIN_COOKIE, "")
+    expected = csrf_token(f"login|{secret}")
+    if not secret or not hmac.compare_digest(csrf_token_, expected) or not _same_origin(request):
+        stale = say(Say("this form is out of date or not ours: reload the page"), p.lang)
+        return _login_page(p, next, stale, status=403)
     answer = Response()
     try:
-        session(request, answer, p.store, username, password)
+        p.log_in(request, answer, username, password)
     except HTTPException as exc:
-        _ = p.gettext()
         message = (
             _("Too many failed logins: wait a moment and try again.")
             if exc.status_code == 429
             else _("Wrong user name or password.")
         )
-        return p.render("login.html", status=exc.status_code, next=next, error=message)
+        refused = _login_page(p, next, message, status=exc.status_code)
+        if exc.headers and "Retry-After" in exc.headers:
+            refused.headers["Retry-After"] = exc.headers["Retry-After"]
+        return refused
     done = RedirectResponse(_safe_next(next), status_code=303)
     done.headers["set-cookie"] = answer.headers["set-cookie"]
     done.headers["cache-control"] = "no-store"
+    done.delete_cookie(LOGIN_COOKIE, path="/login")
     return done
 
 
 @router.post("/logout")
 def logout(p: PageDep, csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "") -> Response:
     p.check_csrf(csrf_token)
-    if p.token:
-        p.store.revoke_token(token_hash(p.token))
+    p.log_out()
     done = RedirectResponse("/login", status_code=303)
     done.delete_cookie(SESSION_COOKIE, path="/")
+    return done
+
+
+@router.post("/language")
+def choose_language(
+    p: PageDep,
+    lang: Annotated[str, Form(max_length=5)],
+    next: Annotated[str, Form(max_length=2000)] = "/",
+    csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
+) -> Response:
+    """The language switch of a logged-in user: kept for their account, on every device."""
+    p.require()
+    p.check_csrf(csrf_token)
+    chosen = lang if lang in LANGS else "fr"
+    p.remember_language(chosen)
+    target = _safe_next(next)
+    done = RedirectResponse(
+        target + ("&" if "?" in target else "?") + urlencode({"lang": chosen}), status_code=303
+    )
+    done.set_cookie(COOKIE, chosen, max_age=365 * 86400, samesite="lax")
     return done
 
 
@@ -244,9 +331,8 @@ def directory(
     query: Annotated[ActorQuery, Query()],
     page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
-    access = p.require()
-    filters = access.scoped(query, ActorFilter)
-    found = p.store.list_actors(filters, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
+    p.require()
+    found = p.store.list_actors(query, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
     asked = {k: v for k, v in query.model_dump(mode="json").items() if v not in (None, "")}
     pages = max(1, -(-found.total // PAGE_SIZE))
 
@@ -270,24 +356,18 @@ def actor_page(
     p: PageDep, actor_id: str, as_of: Annotated[Day | None, Query()] = None
 ) -> HTMLResponse:
     access = p.require()
-    try:
+    try:  # an actor the reader may not see answers as an unknown one does
         actor = p.store.get_actor(actor_id)
     except NotFound:
         _ = p.gettext()
         return p.render("message.html", status=404, message=_("No such actor."))
-    if not access.may_see_actor(actor):
-        _ = p.gettext()
-        return p.render("message.html", status=403, message=_("You cannot see this actor."))
-    links = p.store.list_links(
-        access.scoped(LinkFilter(actor=actor_id, as_of=as_of), LinkFilter), limit=200
-    ).items
+    links = p.store.list_links(LinkFilter(actor=actor_id, as_of=as_of), limit=200).items
     others = {
         a.id: a for a in _actors(p.store, {x for link in links for x in (link.source, link.target)})
     }
     history = []
     if access.sees_everything or access.role.value == "bar":
-        user_filter = access.check_events(None)
-        history = p.store.list_events(EventFilter(actor=actor_id, user=user_filter), limit=50).items
+        history = p.store.list_events(EventFilter(actor=actor_id), limit=50).items
     may_write = access.may_write_in(actor.neighbourhood) and access.role.value != "viewer"
     return p.render(
         "actor.html",
@@ -301,7 +381,7 @@ def actor_page(
     )
 
 
-def _actors(store: GraphStore, ids: set[str]) -> list[Any]:
+def _actors(store: ScopedStore, ids: set[str]) -> list[Any]:
     out = []
     for actor_id in ids:
         try:
@@ -321,28 +401,20 @@ def actor_action(
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
 ) -> Response:
     """End, reopen, retract or (coordinators and admins) erase an actor from its page, as the
-    policy allows (the same guards as the API's)."""
-    from api.policy import ActorGuard
-
-    access = p.require()
+    policy allows (the scoped store applies it, as for the API)."""
+    p.require()
     p.check_csrf(csrf_token)
-    guard = ActorGuard(ActorFilter)
-    actor = p.store.get_actor(actor_id)
     try:
         if action == "end":
-            guard.end(access, p.store, actor)
             day_ = date.fromisoformat(until) if until else date.today()
-            p.store.end_actor(actor_id, day_, by=access.user.name)
+            p.store.end_actor(actor_id, day_)
         elif action == "reopen":
-            guard.undo(access, p.store, actor, "reopen")
-            p.store.reopen_actor(actor_id, by=access.user.name)
+            p.store.reopen_actor(actor_id)
         elif action == "retract":
-            guard.undo(access, p.store, actor, "retract")
-            p.store.retract_actor(actor_id, by=access.user.name, reason=reason)
+            p.store.retract_actor(actor_id, reason=reason)
             return RedirectResponse("/actors", status_code=303)
         elif action == "erase":
-            access.check_coordinator(Say("erase an actor"))
-            p.store.erase_actor(actor_id, by=access.user.name, reason=reason)
+            p.store.erase_actor(actor_id, reason=reason)
             return RedirectResponse("/actors", status_code=303)
         else:
             raise HTTPException(404, Say("no such action"))
@@ -424,12 +496,12 @@ def problem(exc: Exception, lang: Lang) -> str:
     return "; ".join(said)
 
 
-def _resolve(store: GraphStore, access: Access, typed: str) -> tuple[str | None, list[Any]]:
+def _resolve(store: ScopedStore, typed: str) -> tuple[str | None, list[Any]]:
     """The actor a typed name means: the exact one (case, accents ignored), else candidates."""
     wanted = normalise_name(typed.split(" — ")[0])
     if not wanted:
         return None, []
-    found = store.list_actors(access.scoped(ActorQuery(q=wanted), ActorFilter), limit=10).items
+    found = store.list_actors(ActorQuery(q=wanted), limit=10).items
     exact = [a for a in found if normalise_name(a.name) == wanted]
     if len(exact) == 1:
         return exact[0].id, []
@@ -484,7 +556,7 @@ def record_link(
     choices: dict[str, list[Any]] = {}
     ids = {}
     for field, typed in (("source", source), ("target", target)):
-        found, candidates = _resolve(p.store, access, typed)
+        found, candidates = _resolve(p.store, typed)
         if found is None:
             problems.append(
                 _("Choose the actor from the list: several or none match “%s”.") % typed
@@ -504,10 +576,7 @@ def record_link(
                     "note": note or None,
                 }
             )
-            from api.policy import check_link_write
-
-            check_link_write(access, p.store, data.source, data.target)
-            link = p.store.create_link(data, by=access.user.name)
+            link = p.store.create_link(data)
             return RedirectResponse(f"/actors/{link.source}?recorded={link.id}", status_code=303)
         except (HTTPException, MaillageError, ValueError) as exc:
             problems.append(problem(exc, p.lang))
@@ -536,12 +605,12 @@ def actor_form(p: PageDep) -> HTMLResponse:
     )
 
 
-def _places(store: GraphStore) -> list[str]:
+def _places(store: ScopedStore) -> list[str]:
     """The recorded neighbourhoods, offered as the form's suggestions (an actor's must be one)."""
     return sorted(n.name for n in store.list_neighbourhoods(limit=500).items)
 
 
-def look_alikes(store: GraphStore, name: str, neighbourhood: str) -> list[Any]:
+def look_alikes(store: ScopedStore, name: str, neighbourhood: str) -> list[Any]:
     """Actors of the neighbourhood whose names look like ``name`` (rapidfuzz, on normalised
     names: "Apotheek Kuregem" and "Pharmacie Kuregem-Apotheek" match)."""
     local = store.list_actors(ActorFilter(neighbourhood=neighbourhood), limit=1000).items
@@ -590,8 +659,7 @@ def record_actor(
                     "address": address or None,
                 }
             )
-            access.check_write_in(data.neighbourhood, what=Say("this actor"))
-            actor = p.store.create_actor(data, by=access.user.name)
+            actor = p.store.create_actor(data)
             return RedirectResponse(f"/actors/{actor.id}?recorded=1", status_code=303)
         except (HTTPException, Conflict, InvalidInput, ValueError) as exc:
             problems.append(problem(exc, p.lang))
@@ -657,7 +725,7 @@ def record_referral(
     team = access.user.actor_id
     if not team:
         problems.append(_("Your user is not attached to a BAR team: ask a coordinator."))
-    found, _choices = _resolve(p.store, access, service)
+    found, _choices = _resolve(p.store, service)
     if found is None:
         problems.append(_(CHOOSE) % service)
     if not problems:
@@ -672,10 +740,7 @@ def record_referral(
                     "outcome": outcome,
                 }
             )
-            from api.policy import check_referral_write
-
-            check_referral_write(access, p.store, data.from_actor, data.to_actor)
-            p.store.create_referral(data, by=access.user.name)
+            p.store.create_referral(data)
             return RedirectResponse("/?recorded=referral", status_code=303)
         except (HTTPException, MaillageError, ValueError) as exc:
             problems.append(problem(exc, p.lang))
@@ -711,7 +776,7 @@ async def record_activity(p: PageDep, request: Request) -> Response:
     problems: list[str] = []
     ids = [access.user.actor_id] if access.user.actor_id else []
     for name in typed:
-        found, _choices = _resolve(p.store, access, name)
+        found, _choices = _resolve(p.store, name)
         if found is None:
             problems.append(_(CHOOSE) % name)
         elif found not in ids:
@@ -727,8 +792,7 @@ async def record_activity(p: PageDep, request: Request) -> Response:
                     "participants": ids,
                 }
             )
-            access.check_write_in(data.neighbourhood, what=Say("this activity"))
-            p.store.create_activity(data, by=access.user.name)
+            p.store.create_activity(data)
             return RedirectResponse("/?recorded=activity", status_code=303)
         except (HTTPException, MaillageError, ValueError) as exc:
             problems.append(problem(exc, p.lang))
@@ -748,22 +812,20 @@ async def record_activity(p: PageDep, request: Request) -> Response:
 
 @router.get("/paths", response_class=HTMLResponse)
 def paths_page(p: PageDep, source: str = "", target: str = "") -> HTMLResponse:
-    access = p.require()
+    p.require()
     found: list[Any] = []
     problems: list[str] = []
     ids: dict[str, str | None] = {}
     if source and target:
         _ = p.gettext()
         for field, typed in (("source", source), ("target", target)):
-            ids[field], _choices = _resolve(p.store, access, typed)
+            ids[field], _choices = _resolve(p.store, typed)
             if ids[field] is None:
                 problems.append(
                     _("Choose the actor from the list: several or none match “%s”.") % typed
                 )
         if not problems:
-            found = access.visible_paths(
-                p.store, p.store.introduction_paths(str(ids["source"]), str(ids["target"]), k=3)
-            )
+            found = p.store.introduction_paths(str(ids["source"]), str(ids["target"]), k=3)
     return p.render(
         "paths.html", source=source, target=target, found=found, problems=problems, ids=ids
     )
@@ -781,8 +843,8 @@ def reach_page(
     access = p.require()
     result = None
     if theme or language or target_group:
-        graph = access.visible_graph(p.store.snapshot())
-        scope = None if access.sees_everything else access.team_label
+        scope = p.store.figures_scope()
+        graph = p.store.snapshot()
         team = bar_team_of(graph, access.user.actor_id, scope)
         result = reach(
             graph,
@@ -799,7 +861,7 @@ def reach_page(
 # --------------------------------------------------------------------------- the team meeting
 
 
-def _linked(store: GraphStore, a: str, b: str) -> bool:
+def _linked(store: ScopedStore, a: str, b: str) -> bool:
     links = store.list_links(LinkFilter(actor=a), limit=1000).items
     return any({link.source, link.target} == {a, b} for link in links)
 
@@ -809,10 +871,7 @@ def meeting(p: PageDep, neighbourhood: Annotated[str, Query(max_length=200)] = "
     """The team meeting, full screen: the neighbourhood's bridging view, and a walk through the
     agenda by keyboard — each isolated actor, each introduction worth making — with a form to
     note who takes it and by when."""
-    access = p.require()
-    scope = _scope(access, neighbourhood)
-    if scope is None and not access.sees_everything:
-        raise HTTPException(403, Say("your user is not attached to a BAR team"))
+    scope = _scope(p, neighbourhood)
     isolation = REGISTRY["isolation"](p.store, {}, scope)
     bridging = REGISTRY["bridging"](p.store, {"opportunities": 10}, scope)
     _ = p.gettext()
@@ -842,7 +901,7 @@ def meeting(p: PageDep, neighbourhood: Annotated[str, Query(max_length=200)] = "
     ).items
     names = {a.id: a.name for a in _actors(p.store, {x for f in follow_ups for x in f.actors})}
     realised = {f.id for f in follow_ups if len(f.actors) == 2 and _linked(p.store, *f.actors)}
-    users = [u.name for u in p.store.list_users() if u.role.value in ("bar", "coordinator")]
+    users = p.store.follow_up_takers(scope)
     view = "/views/bridging" + (f"?{urlencode({'neighbourhood': scope})}" if scope else "")
     return p.render(
         "meeting.html",
@@ -864,18 +923,18 @@ async def add_follow_up(p: PageDep, request: Request) -> Response:
     access.check_writer()
     actors = [str(a) for a in fields.getlist("actor") if str(a)]
     scope = str(fields.get("neighbourhood") or access.team_label or "")
-    access.check_write_in(scope, what=Say("this follow-up"))
-    data = FollowUpCreate.model_validate(
-        {
-            "actors": actors,
-            "introducer": str(fields.get("introducer") or "") or None,
-            "taken_by": str(fields.get("taken_by") or access.user.name),
-            "due": str(fields.get("due") or "") or None,
-            "neighbourhood": scope,
-            "what": str(fields.get("what") or "") or None,
-        }
-    )
-    p.store.create_follow_up(data, by=access.user.name)
+    data = {
+        "actors": actors,
+        "introducer": str(fields.get("introducer") or "") or None,
+        "taken_by": str(fields.get("taken_by") or access.user.name),
+        "due": str(fields.get("due") or "") or None,
+        "neighbourhood": scope,
+        "what": str(fields.get("what") or "") or None,
+    }
+    try:
+        p.store.create_follow_up(data)
+    except MaillageError as exc:  # a bad form (no actor, a date that is not one) says why
+        return p.render("message.html", status=422, message=problem(exc, p.lang))
     item = str(fields.get("item") or "0")
     return RedirectResponse(
         f"/meeting?{urlencode({'neighbourhood': scope})}#item-{item}", status_code=303
@@ -889,7 +948,7 @@ def follow_up_done(
     access = p.require()
     p.check_csrf(csrf_token)
     access.check_writer()
-    p.store.update_follow_up(follow_up_id, {"done": True}, by=access.user.name)
+    p.store.update_follow_up(follow_up_id, {"done": True})
     return RedirectResponse("/", status_code=303)
 
 
@@ -905,15 +964,15 @@ GROWTH_CHARTS = (
 )
 
 
+def _scope(p: Page, asked: str) -> str | None:
+    """The neighbourhood of a page's figures: managers choose; others always get their own
+    team's (a user without a team gets a 403)."""
+    return p.store.figures_scope(asked if p.store.access.sees_everything else None)
+
+
 def _period(start: date | None, end: date | None) -> tuple[date, date]:
     last = end or date.today()
     return (start or add_months(last, -12)), last
-
-
-def _scope(access: Access, asked: str) -> str | None:
-    if access.sees_everything:
-        return asked or None
-    return access.team_label
 
 
 @router.get("/dashboard", response_class=HTMLResponse)
@@ -926,10 +985,8 @@ def dashboard(
     """Growth over a period (charts, each with its data), what changed between its two ends,
     and referral flows with their saturation warnings — for the neighbourhoods one may see."""
     access = p.require()
-    if not access.sees_everything and not access.neighbourhoods:
-        raise HTTPException(403, Say("your user is not attached to a BAR team"))
+    scope = _scope(p, neighbourhood)
     first, last = _period(start, end)
-    scope = _scope(access, neighbourhood)
     growth = REGISTRY["growth"](p.store, {"start": first, "end": last}, scope)
     compare = REGISTRY["compare"](p.store, {"first": first, "second": last}, scope)
     referrals = REGISTRY["referrals"](p.store, {"start": first, "end": last}, scope)
@@ -998,9 +1055,8 @@ def dashboard_csv(
     neighbourhood: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
     """The dashboard's figures as CSV (cells a spreadsheet would run as formulas stay text)."""
-    access = p.require()
+    scope = _scope(p, neighbourhood)
     first, last = _period(start, end)
-    scope = _scope(access, neighbourhood)
     rows: list[list[Any]]
     if section == "growth":
         growth = REGISTRY["growth"](p.store, {"start": first, "end": last}, scope)
@@ -1037,8 +1093,7 @@ def view_page(
     depth: Annotated[int, Query(ge=1, le=3)] = 2,
 ) -> HTMLResponse:
     """A graph view (``viz/``), as in ``maillage view``, for what the user may see."""
-    access = p.require()
-    scope = None if access.sees_everything else access.team_label
+    scope = p.store.figures_scope()
     try:
         view = build_view(
             p.store, what, neighbourhood=scope, actor=actor, target=target, depth=depth, lang=p.lang
@@ -1057,36 +1112,48 @@ def view_page(
 
 # --------------------------------------------------------------------------- importing a file
 
-UPLOADS = Path(tempfile.gettempdir()) / "maillage-uploads"
 UPLOAD_TOKEN = re.compile(r"^[0-9a-f]{32}$")
 UPLOAD_HOURS = 2  # a checked file waits this long for its confirmation
 
 
-def _forget_old_uploads() -> None:
+def uploads_folder(p: Page) -> Path:
+    """Where checked files wait: beside the data (the SQLite file's folder), readable by this
+    user only (0700 folder, 0600 files), never in the host-wide temporary folder."""
+    data = getattr(p._sessions, "path", None) or p.request.app.state.settings.db
+    folder = Path(data).resolve().parent / "uploads"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)
+    return folder
+
+
+def _forget_old_uploads(folder: Path) -> None:
     """A checked file never confirmed is deleted after two hours (it may name key residents)."""
-    if not UPLOADS.exists():
-        return
     cutoff = time.time() - UPLOAD_HOURS * 3600
-    for old in UPLOADS.iterdir():
+    for old in folder.iterdir():
         if old.stat().st_mtime < cutoff:
             old.unlink(missing_ok=True)
 
 
-def _keep_upload(data: bytes, name: str) -> str:
+def _write_private(path: Path, data: bytes) -> None:
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as out:
+        out.write(data)
+
+
+def _keep_upload(folder: Path, data: bytes, name: str) -> str:
     """Keep a checked file until it is confirmed (or for two hours), under a random token."""
-    UPLOADS.mkdir(mode=0o700, exist_ok=True)
-    _forget_old_uploads()
+    _forget_old_uploads(folder)
     token = secrets.token_hex(16)
-    (UPLOADS / f"{token}.bin").write_bytes(data)
-    (UPLOADS / f"{token}.name").write_text(name, encoding="utf-8")
+    _write_private(folder / f"{token}.bin", data)
+    _write_private(folder / f"{token}.name", name.encode("utf-8"))
     return token
 
 
-def _take_upload(token: str) -> tuple[bytes, str] | None:
-    _forget_old_uploads()
+def _take_upload(folder: Path, token: str) -> tuple[bytes, str] | None:
+    _forget_old_uploads(folder)
     if not UPLOAD_TOKEN.match(token):
         return None
-    data, name = UPLOADS / f"{token}.bin", UPLOADS / f"{token}.name"
+    data, name = folder / f"{token}.bin", folder / f"{token}.name"
     if not data.exists() or not name.exists():
         return None
     found = data.read_bytes(), name.read_text(encoding="utf-8")
@@ -1100,7 +1167,7 @@ def import_form(p: PageDep) -> HTMLResponse:
     """Bring a spreadsheet, a Kumu map or a social map in: checked first, then confirmed."""
     access = p.require()
     access.check_coordinator(Say("import files"))
-    _forget_old_uploads()
+    _forget_old_uploads(uploads_folder(p))
     return _import_page(p, {})
 
 
@@ -1147,7 +1214,7 @@ def import_file(
     form = {"neighbourhood": neighbourhood, "kind": kind, "mapping": mapping}
     confirming = bool(upload)
     if confirming:
-        kept = _take_upload(upload)
+        kept = _take_upload(uploads_folder(p), upload)
         if kept is None:
             return _import_page(
                 p, form, problems=[_("This check has expired: choose the file again.")]
@@ -1160,12 +1227,13 @@ def import_file(
     try:
         options = Options(neighbourhood or None, kind or None, None, mapping_from_json(mapping))
         report = run_import(
-            p.store, read(data, name), by=access.user.name, options=options, dry_run=not confirming
+            p.store, read(data, name), by=p.store.by, options=options, dry_run=not confirming
         )
     except MaillageError as exc:
         details = exc.details if isinstance(exc.details, dict) else None
         return _import_page(p, form, report=details, problems=[problem(exc, p.lang)])
-    token = _keep_upload(data, name) if not confirming and _changes(report) else ""
+    folder = uploads_folder(p)
+    token = _keep_upload(folder, data, name) if not confirming and _changes(report) else ""
     return _import_page(p, form, report=report, token=token, done=confirming)
 
 

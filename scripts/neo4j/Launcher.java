@@ -37,6 +37,11 @@ public class Launcher {
                 // On stop, running transactions get 2 s to end (10 s by default), so that the
                 // requests of a server being stopped fail fast instead of waiting on it.
                 .setConfig(GraphDatabaseSettings.shutdown_transaction_end_timeout, Duration.ofSeconds(2))
+                // Erasure: the transaction logs hold what was written, an erased actor too.
+                // Keep none beyond the current file (2 days by default), and rotate it at
+                // 16 MB of writes (256 MB by default), so an erased text leaves them soon.
+                .setConfig(GraphDatabaseSettings.keep_logical_logs, "false")
+                .setConfig(GraphDatabaseSettings.logical_log_rotation_threshold, ByteUnit.mebiBytes(16))
                 .build();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

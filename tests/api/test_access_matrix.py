@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from fastapi.testclient import TestClient
+
 from api.policy import POLICY_TABLE
 from api.security import hash_password, issue_token
 from graph.store import GraphStore
@@ -75,18 +77,33 @@ def test_the_matrix(api_on_each_store: Api) -> None:
     for who in everyone:
         manager = who in ("admin", "coordinator")
         writes_m = manager or who == "bar"
-        reads_n = who != "viewer"
+
+        def sees(
+            where: str, key_resident: bool = False, who: str = who, manager: bool = manager
+        ) -> int:
+            """A record the reader may not see answers as an unknown id does: 404."""
+            if manager:
+                return 200
+            if who == "loose":
+                return 404
+            if who == "viewer":
+                return 200 if where == "midi" and not key_resident else 404
+            return 200 if where == "midi" or not key_resident else 404
+
         rows += [
             # the directory
-            (who, "GET", f"/actors/{ids['asbl_midi']}", None, 200),
-            (who, "GET", f"/actors/{ids['asbl_nord']}", None, 200 if reads_n else 403),
-            (who, "GET", f"/actors/{ids['kr_midi']}", None, 200 if who != "loose" else 403),
-            (who, "GET", f"/actors/{ids['kr_nord']}", None, 200 if manager else 403),
-            (who, "GET", f"/links/{ids['link_nord']}", None, 200 if reads_n else 403),
-            (who, "GET", f"/activities/{ids['activity_nord']}", None, 200 if reads_n else 403),
-            (who, "GET", f"/referrals/{ids['referral_nord']}", None, 200 if reads_n else 403),
-            (who, "GET", f"/actors/{ids['asbl_nord']}/network", None, 200 if reads_n else 403),
-            (who, "GET", "/reach?neighbourhood=Nord", None, 200 if reads_n else 403),
+            (who, "GET", f"/actors/{ids['asbl_midi']}", None, sees("midi")),
+            (who, "GET", f"/actors/{ids['asbl_nord']}", None, sees("nord")),
+            (who, "GET", f"/actors/{ids['asbl_nord']}?as_of=2024-01-15", None, sees("nord")),
+            (who, "GET", f"/actors/{ids['kr_midi']}", None, sees("midi", True)),
+            (who, "GET", f"/actors/{ids['kr_nord']}", None, sees("nord", True)),
+            (who, "GET", f"/actors/{ids['kr_nord']}?as_of=2023-01-01", None,
+             404),  # before it existed: 404 for everyone
+            (who, "GET", f"/links/{ids['link_nord']}", None, sees("nord")),
+            (who, "GET", f"/activities/{ids['activity_nord']}", None, sees("nord")),
+            (who, "GET", f"/referrals/{ids['referral_nord']}", None, sees("nord")),
+            (who, "GET", f"/actors/{ids['asbl_nord']}/network", None, sees("nord")),
+            (who, "GET", "/reach?neighbourhood=Nord", None, 200 if writes_m else 403),
             # writing in one's own neighbourhood, and in another
             (
                 who,
@@ -139,13 +156,31 @@ def test_the_matrix(api_on_each_store: Api) -> None:
                 link("asbl2_midi", "asbl2_nord", who),
                 201 if writes_m else 403,
             ),
-            (who, "POST", "/links", link("asbl_nord", "kr_nord", who), 201 if manager else 403),
+            (
+                who,
+                "POST",
+                "/links",
+                link("asbl_nord", "kr_nord", who),
+                201 if manager else 404 if who == "bar" else 403,
+            ),
+            # a key resident is reachable only from its own neighbourhood, whoever asks
+            (who, "POST", "/links", link("asbl_midi", "kr_nord", who),
+             403 if manager or who != "bar" else 404),
+            (who, "POST", "/links", link("asbl_nord", "kr_midi", who), 403),
             (
                 who,
                 "POST",
                 "/activities",
                 {"name": f"Act {who}", "mission": "collective", "neighbourhood": "Nord"},
                 201 if manager else 403,
+            ),
+            (
+                who,
+                "POST",
+                "/activities",
+                {"name": f"Act KR {who}", "mission": "collective", "neighbourhood": "Midi",
+                 "participants": [ids["kr_nord"]]},
+                403 if manager or who != "bar" else 404,
             ),
             (
                 who,
@@ -162,6 +197,14 @@ def test_the_matrix(api_on_each_store: Api) -> None:
             (
                 who,
                 "POST",
+                "/referrals",
+                {"date": "2024-06-01", "from_actor": ids["team_midi"],
+                 "to_actor": ids["kr_nord"], "theme": "debt"},
+                403 if manager or who != "bar" else 404,
+            ),
+            (
+                who,
+                "POST",
                 "/neighbourhoods",
                 {"name": f"Sud {who}", "municipality": "Anderlecht"},
                 201 if manager else 403,
@@ -172,7 +215,7 @@ def test_the_matrix(api_on_each_store: Api) -> None:
             # figures: one's own neighbourhood, or every one for managers
             (who, "GET", "/analysis/isolation?neighbourhood=Nord", None, 200 if manager else 403),
             (who, "GET", "/analysis/isolation", None, 403 if who == "loose" else 200),
-        ]
+        ]  # fmt: skip
     mismatches = []
     # moves and cross writes change the data: run the rows in order, reporting every miss
     for who, method, path, body, expected in rows:
@@ -202,11 +245,12 @@ def test_lists_show_each_role_what_it_may_see(api_on_each_store: Api) -> None:
     fixture_team = "BAR Cureghem (team)"
     assert names("coordinator", "/actors?limit=100") == everything | {fixture_team}
     assert names("bar", "/actors?limit=100") == everything - {"Tante Nord"} | {fixture_team}
-    assert names("viewer", "/actors?limit=100") == {"BAR Midi", "Asbl Midi", "Maison Midi",
-                                                     "Tante Midi"}  # fmt: skip
-    assert names("loose", "/actors?limit=100") == everything - {"Tante Midi", "Tante Nord"} | {
-        fixture_team
-    }
+    # viewers (external partners) never see a key resident; a user without a team sees nothing
+    assert names("viewer", "/actors?limit=100") == {"BAR Midi", "Asbl Midi", "Maison Midi"}
+    assert names("loose", "/actors?limit=100") == set()
+    assert names("loose", "/links") == set()
+    assert names("loose", "/activities") == set()
+    assert names("loose", "/referrals") == set()
     assert names("viewer", "/links") == {ids["link_midi"]}
     assert names("viewer", "/activities") == {"Fête Midi"}
     assert names("viewer", "/referrals") == {ids["referral_midi"]}
@@ -222,3 +266,52 @@ def test_lists_show_each_role_what_it_may_see(api_on_each_store: Api) -> None:
 def test_the_readme_states_the_policy_the_tests_check() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert POLICY_TABLE.strip() in readme
+
+
+def test_a_hidden_record_answers_exactly_as_an_unknown_id(api_on_each_store: Api) -> None:
+    """No existence oracle: another neighbourhood's key resident, asked by id on any date,
+    answers what an id nobody ever recorded answers (with that id)."""
+    api = api_on_each_store
+    ids, tokens = _setup(api.store)
+    unknown = "0" * 32
+    bar = {"Authorization": f"Bearer {tokens['bar']}"}
+    for suffix in ("", "?as_of=2026-01-01", "?as_of=2023-01-01", "/network"):
+        hidden = api.client.get(f"/api/v1/actors/{ids['kr_nord']}{suffix}", headers=bar)
+        nobody = api.client.get(f"/api/v1/actors/{unknown}{suffix}", headers=bar)
+        assert hidden.status_code == nobody.status_code == 404, suffix
+        assert hidden.text.replace(ids["kr_nord"], unknown) == nobody.text, suffix
+
+
+def test_follow_ups_stay_within_their_team(api_on_each_store: Api) -> None:
+    """A BAR worker of Midi neither marks done Nord's follow-ups, nor names Nord's key resident
+    in one, nor gives one to a user of another team."""
+    api = api_on_each_store
+    ids, _tokens = _setup(api.store)
+    hashed = hash_password("a long matrix password", "m-user")
+    api.store.create_user({"name": "m-bar-nord", "role": "bar", "actor_id": ids["team_nord"]},
+                          hashed, by="t")  # fmt: skip
+    nord = api.store.create_follow_up(
+        {"actors": [ids["asbl_nord"]], "taken_by": "m-bar-nord", "neighbourhood": "Nord"}, by="t"
+    )
+    client = TestClient(api.client.app, raise_server_exceptions=False)
+    login = {"username": "m-bar", "password": "a long matrix password"}
+    session = client.post("/api/v1/auth/session", data=login)
+    csrf = session.json()["csrf_token"]
+    before = api.store.version()
+    done = client.post(f"/follow-ups/{nord.id}/done", data={"csrf_token": csrf},
+                       follow_redirects=False)  # fmt: skip
+    assert done.status_code == 404  # another team's follow-up is not there for her
+    naming = client.post("/meeting/follow-ups", follow_redirects=False, data={
+        "csrf_token": csrf, "actor": [ids["asbl_midi"], ids["kr_nord"]],
+        "what": "visit"})  # fmt: skip
+    assert naming.status_code in (403, 404, 422)
+    given = client.post("/meeting/follow-ups", follow_redirects=False, data={
+        "csrf_token": csrf, "actor": [ids["asbl_midi"]], "taken_by": "m-bar-nord",
+        "what": "visit"})  # fmt: skip
+    assert given.status_code in (403, 422)
+    assert api.store.version() == before
+    mine = client.post("/meeting/follow-ups", follow_redirects=False, data={
+        "csrf_token": csrf, "actor": [ids["asbl_midi"]], "taken_by": "m-coordinator",
+        "what": "visit"})  # fmt: skip
+    assert mine.status_code == 303 and api.store.version() > before  # a coordinator may take it
+    assert "m-bar-nord" not in client.get("/meeting").text  # nor is offered as a taker

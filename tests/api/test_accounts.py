@@ -42,6 +42,11 @@ def test_disable_enable_and_roles(api: Api) -> None:
     assert _login(api.client, "bar1", PASSWORD).status_code == 401
     on = api.client.patch("/api/v1/users/bar1", json={"disabled": False}, headers=boss)
     assert on.status_code == 200
+    # disabling revoked their sessions and tokens: enabling again brings none back
+    assert api.client.get("/api/v1/auth/me", headers=api.headers("bar")).status_code == 401
+    fresh = _login(api.client, "bar1", PASSWORD)
+    assert fresh.status_code == 200
+    api.tokens["bar"] = fresh.json()["access_token"]
     assert api.client.get("/api/v1/auth/me", headers=api.headers("bar")).status_code == 200
     # roles: a coordinator changes users but not admins, and makes no admin
     role = api.client.patch("/api/v1/users/viewer1", json={"role": "bar"}, headers=boss)
@@ -244,3 +249,21 @@ def test_old_hashes_still_work_and_are_rehashed(api: Api) -> None:
     fresh = api.store.credentials("veteran").password_hash.get_secret_value()
     assert fresh != old and "m=19456,t=2,p=1" in fresh
     assert _login(api.client, "veteran", "an older passphrase").status_code == 200
+
+
+def test_names_the_system_writes_under_and_unreadable_names_are_refused(api: Api) -> None:
+    boss = api.headers("coordinator")
+    user = {"role": "bar", "password": "a long and unusual passphrase"}
+    for reserved in ("purge", "cli", "system", "demo-coordinator", "Demo-Lucie"):
+        answer = api.client.post("/api/v1/users", json={**user, "name": reserved}, headers=boss)
+        assert answer.status_code == 422 and "reserved" in answer.text, reserved
+    for unreadable in ("\u200b\u200b", "ami\u202ena", "\u2066bob"):
+        answer = api.client.post("/api/v1/users", json={**user, "name": unreadable}, headers=boss)
+        assert answer.status_code == 422, unreadable
+    actor = {"kind": "association", "neighbourhood": "Cureghem"}
+    for unreadable in ("\u200b\u200b\u200b", "\u2060\ufeff", "Asbl \u202eedoc", "x\u2067y"):
+        answer = api.client.post("/api/v1/actors", json={**actor, "name": unreadable},
+                                 headers=boss)  # fmt: skip
+        assert answer.status_code == 422, unreadable
+    readable = {**actor, "name": "مسجد الهداية"}  # another script is readable
+    assert api.client.post("/api/v1/actors", json=readable, headers=boss).status_code == 201

@@ -108,3 +108,24 @@ def test_demo_then_serve_like_make_run(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_the_demo_never_goes_into_a_store_that_holds_someone_s_data(tmp_path: Path) -> None:
+    """A store with users but no actor yet (a real deployment on its first day) is not empty."""
+    from api.security import hash_password
+    from graph.sqlite_store import SqliteGraphStore
+
+    store = SqliteGraphStore(tmp_path / "m.db")
+    store.create_user({"name": "nadia", "role": "admin"}, hash_password("x", "", check=False),
+                      by="admin")  # fmt: skip
+    store.close()
+    env = {**os.environ, "MAILLAGE_DB": str(tmp_path / "m.db"), "MAILLAGE_STORE": "sqlite"}
+    cli = [sys.executable, "-m", "api.cli"]
+    refused = subprocess.run([*cli, "demo"], env=env, cwd=ROOT, capture_output=True, text=True)
+    assert refused.returncode == 1 and "not empty" in refused.stderr
+    kept = subprocess.run([*cli, "demo", "--if-empty"], env=env, cwd=ROOT, capture_output=True,
+                          text=True)  # fmt: skip
+    assert kept.returncode == 0 and "already holds data" in kept.stderr
+    store = SqliteGraphStore(tmp_path / "m.db")
+    assert store.counts()["actors"] == 0 and [u.name for u in store.list_users()] == ["nadia"]
+    store.close()

@@ -58,3 +58,27 @@ def test_an_unreadable_file_is_store_unavailable(tmp_path: Path) -> None:
     path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StoreUnavailable):
         SqliteGraphStore(path)
+
+
+def test_an_erased_actor_leaves_no_copy_in_the_files(tmp_path: Path) -> None:
+    """After an erasure, neither the database nor its WAL holds the actor's text: deleted
+    content is zeroed (secure_delete) and the WAL is emptied (checkpoint TRUNCATE)."""
+    store = SqliteGraphStore(tmp_path / "m.db")
+    store.create_neighbourhood({"name": "Midi", "municipality": "Saint-Gilles"}, by="t")
+    secret = {"name": "Zyxwvut Quellenhof", "address": "Rue Secrètissime 42",
+              "description": "Unmistakablewordforerasure"}  # fmt: skip
+    kept = store.create_actor({"name": "Asbl Kept", "kind": "association", "neighbourhood": "Midi"},
+                              by="t")  # fmt: skip
+    gone = store.create_actor({**secret, "kind": "key_resident", "neighbourhood": "Midi",
+                               "consent_date": "2024-01-01"}, by="t")  # fmt: skip
+    store.update_actor(gone.id, {"description": "Unmistakablewordforerasure again"}, by="t")
+    store.create_link({"source": kept.id, "target": gone.id, "type": "KNOWS"}, by="t")
+    files = [tmp_path / "m.db", tmp_path / "m.db-wal"]
+    before = b"".join(f.read_bytes() for f in files if f.exists())
+    assert secret["name"].encode() in before  # the test can see the text where it is
+    store.erase_actor(gone.id, by="coordinator", reason="asked by the person")
+    after = b"".join(f.read_bytes() for f in files if f.exists())
+    for text in secret.values():
+        assert text.encode() not in after, text
+    assert b"Asbl Kept" in after
+    store.close()

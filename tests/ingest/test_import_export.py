@@ -439,3 +439,15 @@ def test_a_file_is_written_batch_by_batch_in_one_transaction(
     assert handed == [2, 2, 2, 2, 2, 2, 1]  # 13 records, two at a time
     assert store.list_actors(limit=100).total == 7
     assert _unchanged(_import(store, data, "carte.zip", dry_run=True))
+
+
+def test_a_file_with_too_many_rows_is_refused_before_any_row_is_planned() -> None:
+    """Counting rows is C-speed; planning them is not: a 500,001-row CSV is refused when it is
+    read, before the planner sees a row (it used to be planned for 80 s, then refused)."""
+    from ingest.readers import MAX_ROWS
+
+    rows = "".join(f"Asbl {i};association\n" for i in range(MAX_ROWS + 1))
+    with pytest.raises(InvalidInput, match="more than 500000 rows"):
+        read(("nom;type\n" + rows).encode(), "big.csv")
+    just = "".join(f"Asbl {i};association\n" for i in range(MAX_ROWS))
+    assert read(("nom;type\n" + just).encode(), "ok.csv").tables  # the cap itself is allowed

@@ -7,6 +7,8 @@ import html
 import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -32,11 +34,19 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SqliteGraphStore
     s.close()
 
 
+def _log_in(client: TestClient, user: str, password: str = PASSWORD, next: str = "/") -> Any:
+    """The login form as a browser posts it: with the token of the form it was shown."""
+    form = client.get("/login").text
+    token = re.search(r'name="csrf_token" value="([0-9a-f]{64})"', form)
+    assert token is not None
+    fields = {"username": user, "password": password, "next": next, "csrf_token": token.group(1)}
+    return client.post("/login", follow_redirects=False, data=fields)
+
+
 def _client(store: SqliteGraphStore, user: str | None = "amina") -> TestClient:
     client = TestClient(create_app(store=store))
     if user:
-        done = client.post("/login", data={"username": user, "password": PASSWORD, "next": "/"},
-                           follow_redirects=False)  # fmt: skip
+        done = _log_in(client, user)
         assert done.status_code == 303 and done.headers["location"] == "/"
     return client
 
@@ -51,13 +61,45 @@ def test_pages_need_a_login_and_send_back_where_one_was(store: SqliteGraphStore)
     client = _client(store, None)
     first = client.get("/actors?q=x", follow_redirects=False)
     assert first.status_code == 303 and first.headers["location"] == "/login?next=%2Factors"
-    wrong = client.post("/login", data={"username": "amina", "password": "nope nope nope"})
+    wrong = _log_in(client, "amina", "nope nope nope")
     assert wrong.status_code == 401 and "Nom d" in wrong.text  # French by default
-    evil_next = client.post(
-        "/login", data={"username": "amina", "password": PASSWORD, "next": "//evil.example"},
-        follow_redirects=False,
-    )  # fmt: skip
+    evil_next = _log_in(client, "amina", next="//evil.example")
     assert evil_next.headers["location"] == "/"  # no open redirect
+
+
+def test_the_login_form_resists_login_csrf_and_says_when_to_try_again(
+    store: SqliteGraphStore,
+) -> None:
+    """Another site cannot log a browser into an account of its choosing: the form's token is
+    bound to a cookie of its own, and a POST from another origin is refused."""
+    client = _client(store, None)
+    forged = client.post("/login", follow_redirects=False,
+                         data={"username": "amina", "password": PASSWORD, "next": "/"})  # fmt: skip
+    assert forged.status_code == 403 and "maillage_session" not in forged.headers.get(
+        "set-cookie", ""
+    )
+    form = client.get("/login").text
+    token = _csrf(form)
+    fields = {"username": "amina", "password": PASSWORD, "csrf_token": token}
+    elsewhere = client.post("/login", headers={"Origin": "https://evil.example"},
+                            follow_redirects=False, data=fields)  # fmt: skip
+    assert elsewhere.status_code == 403
+    stranger = TestClient(create_app(store=store))  # the token without the form's cookie
+    stolen = stranger.post("/login", follow_redirects=False, data=fields)
+    assert stolen.status_code == 403
+
+
+def test_a_login_flood_is_told_when_to_try_again(tmp_path: Path) -> None:
+    """The page's 429 says to wait, in words and with Retry-After (a store of its own: the
+    throttle counts per client address, and every test client has the same)."""
+    own = SqliteGraphStore(tmp_path / "flood.db")
+    flood = TestClient(create_app(store=own))
+    statuses = [_log_in(flood, "lucie", "wrong password!").status_code for _ in range(7)]
+    assert statuses[:5] == [401] * 5 and statuses[-1] == 429
+    last = _log_in(flood, "lucie", "wrong password!")
+    assert last.status_code == 429 and int(last.headers["retry-after"]) > 0
+    assert "Trop de" in last.text
+    own.close()
 
 
 def test_directory_search_ignores_case_and_accents(store: SqliteGraphStore) -> None:
@@ -69,8 +111,20 @@ def test_directory_search_ignores_case_and_accents(store: SqliteGraphStore) -> N
     dutch = client.get("/actors", params={"lang": "nl", "kind": "school"})
     assert '<html lang="nl">' in dutch.text and "Gids" in dutch.text
     assert "maillage_lang=nl" in dutch.headers["set-cookie"]
-    # remembered for the user (another client logs in in Dutch), then back to French
-    assert '<html lang="nl">' in _client(store).get("/").text
+    # a GET changes this device's cookie only, never the stored account
+    assert '<html lang="fr">' in _client(store).get("/").text
+    # the switch of a logged-in user posts (with the form's CSRF) and is kept for the account
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', dutch.text)
+    assert csrf is not None
+    switched = client.post("/language", data={"lang": "nl", "next": "/actors?kind=school",
+                                              "csrf_token": csrf.group(1)},
+                           follow_redirects=False)  # fmt: skip
+    assert switched.status_code == 303
+    assert switched.headers["location"] == "/actors?kind=school&lang=nl"
+    assert '<html lang="nl">' in _client(store).get("/").text  # on every device
+    forged = client.post("/language", data={"lang": "en", "next": "/"}, follow_redirects=False)
+    assert forged.status_code == 403
+    client.post("/language", data={"lang": "fr", "csrf_token": csrf.group(1)})
     assert '<html lang="fr">' in client.get("/", params={"lang": "fr"}).text
 
 
@@ -379,11 +433,47 @@ def test_the_import_page_takes_a_file_larger_than_a_form(store: SqliteGraphStore
                           files={"file": ("carte.csv", data, "text/csv")})  # fmt: skip
     assert checked.status_code == 200 and "Ce que l'import ferait" in html.unescape(checked.text)
     assert "12000" in checked.text.replace("\u202f", "").replace(" ", "").replace(",", "")
+    # the checked file waits beside the data, readable by this user only
+    waiting = list((store.path.parent / "uploads").glob("*.bin"))
+    assert waiting and all(f.stat().st_mode & 0o777 == 0o600 for f in waiting)
+    assert (store.path.parent / "uploads").stat().st_mode & 0o777 == 0o700
     small = TestClient(create_app(Settings(max_import_body=200 * 1024), store=store))
-    small.post("/login", data={"username": "coordinator", "password": PASSWORD, "next": "/"})
+    _log_in(small, "coordinator")
     over = small.post("/import", data={"csrf_token": csrf},
                       files={"file": ("carte.csv", data, "text/csv")})  # fmt: skip
     assert over.status_code == 413 and over.headers["content-type"].startswith("text/html")
     assert "200 KiB" in over.text and "Te groot" in over.text and "<script" not in over.text
     api = small.post("/api/v1/actors", content=b"x" * 300_000)
     assert api.status_code == 413 and api.json()["error"] == "too_large"
+
+
+def test_what_a_logged_in_user_reads_is_never_cached(store: SqliteGraphStore) -> None:
+    client = _client(store)
+    for path in ("/", "/actors?q=mosq", "/dashboard.csv", "/views/neighbourhood",
+                 "/api/v1/auth/me"):  # fmt: skip
+        answer = client.get(path)
+        assert answer.status_code == 200, path
+        assert answer.headers["cache-control"] == "no-store", path
+    assert "no-store" not in _client(store).get("/static/style.css").headers.get(
+        "cache-control", ""
+    )
+
+
+def test_the_demo_partner_sees_no_key_resident_anywhere(store: SqliteGraphStore) -> None:
+    """External partners (viewers) never see a key resident: not in the directory, the views,
+    the dashboard or its CSV (the demo's partner saw three, one with a home address)."""
+    from graph.model import ActorFilter
+
+    residents = store.list_actors(ActorFilter(kind="key_resident"), limit=100).items
+    assert residents  # the demo has key residents, in the partner's own neighbourhood
+    partner = _client(store, "partner")
+    pages = ["/actors?kind=key_resident", "/actors?limit=500", "/views/neighbourhood",
+             "/views/isolation", "/views/bridging", "/dashboard",
+             "/dashboard.csv?section=referrals", "/api/v1/actors?kind=key_resident",
+             "/api/v1/exports?format=kumu"]  # fmt: skip
+    for path in pages:
+        answer = partner.get(path)
+        assert answer.status_code == 200, path
+        shown = [r.name for r in residents if r.name in answer.text or r.id in answer.text]
+        assert shown == [], (path, shown)
+    assert partner.get("/api/v1/actors?kind=key_resident").json()["total"] == 0

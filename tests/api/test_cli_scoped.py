@@ -1,0 +1,51 @@
+"""The command line's user-facing verbs (analyse, view, export) work as a user with ``--as``:
+what that user may see, never more."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from graph.model import ActorFilter
+from graph.sqlite_store import SqliteGraphStore
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_analyse_view_and_export_as_a_user(tmp_path: Path) -> None:
+    env = {**os.environ, "MAILLAGE_DB": str(tmp_path / "m.db"), "MAILLAGE_STORE": "sqlite"}
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "api.cli", *args], env=env, cwd=ROOT,
+                              capture_output=True, text=True, timeout=120)  # fmt: skip
+
+    assert cli("demo").returncode == 0
+    store = SqliteGraphStore(tmp_path / "m.db")
+    residents = [a.name for a in store.list_actors(ActorFilter(kind="key_resident")).items]
+    store.create_user({"name": "nadia", "role": "bar"}, "unused-hash", by="admin")  # no team
+    store.close()
+    assert residents
+    # the operator (no --as) reads everything; the partner (a viewer) no key resident
+    everything = tmp_path / "all.json"
+    assert cli("export", "--format", "kumu", "--output", str(everything)).returncode == 0
+    assert all(name in everything.read_text(encoding="utf-8") for name in residents)
+    partner = tmp_path / "partner.json"
+    made = cli("export", "--format", "kumu", "--output", str(partner), "--as", "partner")
+    assert made.returncode == 0, made.stderr
+    shown = partner.read_text(encoding="utf-8")
+    assert json.loads(shown)["elements"] and not any(name in shown for name in residents)
+    # a user without a team is refused, with the reason
+    for args in (("analyse", "isolation"), ("view", "neighbourhood", "--output",
+                 str(tmp_path / "v.html")), ("export", "--format", "csv", "--output",
+                 str(tmp_path / "x.zip"))):  # fmt: skip
+        refused = cli(*args, "--as", "nadia")
+        assert refused.returncode == 1 and "not attached to a BAR team" in refused.stderr, args
+    # an unknown user is an error, not the operator's view
+    assert cli("analyse", "isolation", "--as", "ghost").returncode == 1
+    view = cli("view", "isolation", "--output", str(tmp_path / "p.html"), "--as", "partner")
+    assert view.returncode == 0, view.stderr
+    page = (tmp_path / "p.html").read_text(encoding="utf-8")
+    assert not any(name in page for name in residents)
