@@ -41,12 +41,8 @@ def free_port() -> int:
     return port
 
 
-def run(env: dict[str, str], clients: int, seconds: float) -> None:
-    os.environ.update(env)
-    store = open_store(Settings())
-    store.create_neighbourhood({"name": "Cureghem", "municipality": "Anderlecht"}, by="setup")
-    store.create_user({"name": "bench", "role": "coordinator"}, "x", by="bench")
-    token = issue_token(store, "bench", "api")[0]
+def serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+    """``maillage serve`` on a free port, once it answers: the process and its address."""
     port = free_port()
     server = subprocess.Popen(  # noqa: S603 - our own command
         [str(ROOT / ".venv" / "bin" / "maillage"), "serve", "--port", str(port)],
@@ -55,13 +51,23 @@ def run(env: dict[str, str], clients: int, seconds: float) -> None:
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    return server, base
+
+
+def run(env: dict[str, str], clients: int, seconds: float) -> None:
+    os.environ.update(env)
+    store = open_store(Settings())
+    store.create_neighbourhood({"name": "Cureghem", "municipality": "Anderlecht"}, by="setup")
+    store.create_user({"name": "bench", "role": "coordinator"}, "x", by="bench")
+    token = issue_token(store, "bench", "api")[0]
+    server, base = serve(env)
     try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
         times: list[float] = []
         statuses: dict[int, int] = {}
         acknowledged: list[str] = []

@@ -4,6 +4,7 @@ shown as text without running."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -208,6 +209,50 @@ def test_bridging_draws_suggested_introductions(saved: Saved, open_view) -> None
     assert dashed == view.extra["suggestions"] > 0
     legend = " ".join(page.locator("#legend-items li").all_inner_texts())
     assert "introduction suggérée" in legend and "peut présenter" in legend
+
+
+PAINTED = """() => { const c = document.querySelector('#graph canvas');
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let n = 0; for (let i = 3; i < d.length; i += 4 * 31) if (d[i] > 0) n++; return n; }"""
+
+
+@pytest.mark.parametrize("name", [v.value for v in ViewName])
+def test_every_view_draws_on_a_phone_and_answers_a_tap(saved: Saved, open_view, name: str) -> None:  # type: ignore[no-untyped-def]
+    """At 360 px the view paints, its drawing area keeps its height (it grew for ever, blank),
+    a drag moves the map, and a tap on an actor opens its details."""
+    _, path = saved.views[name]
+    page = open_view(path, width=360, height=740).page
+    graph = page.locator("#graph")
+    first = graph.bounding_box()
+    assert first is not None and first["height"] >= 300
+    assert page.evaluate(PAINTED) > 50
+    time.sleep(1.0)
+    assert graph.bounding_box() == first  # no resize loop
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    # a drag on the map moves it
+    before = page.evaluate("JSON.stringify(window.maillage.network.getViewPosition())")
+    x, y = first["x"] + 20, first["y"] + first["height"] - 20
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 60, y - 40, steps=8)
+    page.mouse.up()
+    assert page.evaluate("JSON.stringify(window.maillage.network.getViewPosition())") != before
+    # a tap on a shown actor opens its details
+    shown = page.evaluate(
+        "window.maillage.nodeView.getIds().filter(i => !window.maillage.nodeView.get(i).hidden)"
+    )
+    assert shown
+    page.evaluate("id => window.maillage.network.focus(id, {scale: 1.5})", shown[0])
+    time.sleep(0.3)
+    point = page.evaluate(
+        """id => { const m = window.maillage;
+                   const p = m.network.canvasToDOM(m.network.getPositions([id])[id]);
+                   const box = document.querySelector('#graph canvas').getBoundingClientRect();
+                   return {x: box.left + p.x, y: box.top + p.y}; }""",
+        shown[0],
+    )
+    page.mouse.click(point["x"], point["y"])
+    assert page.locator("#info-items").inner_text().strip() != ""
 
 
 def test_a_phone_sized_screen_keeps_everything_reachable(saved: Saved, open_view) -> None:  # type: ignore[no-untyped-def]
