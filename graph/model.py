@@ -14,7 +14,7 @@ import os
 import re
 import time
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from functools import lru_cache
@@ -716,7 +716,18 @@ class Visibility(BaseModel):
         return self.in_neighbourhoods is not None or self.key_residents_in is not None
 
 
-class ActorQuery(BaseModel):
+class _Query(BaseModel):
+    """A query as a browser's form sends it: an empty field (``kind=``) is no filter."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_is_none(cls, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            return {k: v for k, v in data.items() if not (isinstance(v, str) and v.strip() == "")}
+        return data
+
+
+class ActorQuery(_Query):
     kind: ActorKind | None = _q("place_of_worship")
     neighbourhood: FilterText | None = _q("Cureghem")
     theme: FilterText | None = _q("health")
@@ -731,7 +742,7 @@ class ActorFilter(ActorQuery, Visibility):
     """An actor query as the store takes it, with what the reader may see."""
 
 
-class LinkQuery(BaseModel):
+class LinkQuery(_Query):
     actor: FilterText | None = _q(ExampleId, "Links touching this actor")
     type: LinkType | None = _q("KNOWS")
     mission: Mission | None = _q("networking")
@@ -743,7 +754,7 @@ class LinkFilter(LinkQuery, Visibility):
     """A link query as the store takes it: both ends must be actors the reader may see."""
 
 
-class ActivityQuery(BaseModel):
+class ActivityQuery(_Query):
     neighbourhood: FilterText | None = _q("Cureghem")
     mission: ActivityMission | None = _q("collective")
     actor: FilterText | None = _q(ExampleId, "Activities this actor took part in")
@@ -754,7 +765,7 @@ class ActivityFilter(ActivityQuery, Visibility):
     """An activity query as the store takes it, with what the reader may see."""
 
 
-class ReferralQuery(BaseModel):
+class ReferralQuery(_Query):
     from_actor: FilterText | None = _q(ExampleId)
     to_actor: FilterText | None = _q(ExampleId)
     theme: FilterText | None = _q("housing")
@@ -819,12 +830,12 @@ class FollowUpFilter(BaseModel):
     neighbourhood: FilterText | None = None
 
 
-class NeighbourhoodFilter(BaseModel):
+class NeighbourhoodFilter(_Query):
     municipality: FilterText | None = _q("Anderlecht")
     as_of: Day | None = _q("2025-06-01")
 
 
-class EventFilter(BaseModel):
+class EventFilter(_Query):
     actor: FilterText | None = _q(ExampleId, "Events touching this actor")
     entity_id: FilterText | None = _q(ExampleId, "Events of this record")
     entity: EntityKind | None = _q("link")

@@ -27,7 +27,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
-from pydantic import ValidationError
+from pydantic import BeforeValidator, ValidationError
 from rapidfuzz import fuzz, process
 
 from analysis.reach import bar_team_of, reach
@@ -78,6 +78,12 @@ def N_(message: str) -> str:
 CHOOSE = N_("Choose the actor from the list: several or none match “%s”.")
 
 router = APIRouter(include_in_schema=False)
+#: a date field of a page's form: cleared, it is no date (a browser sends ``start=``)
+FormDay = Annotated[
+    Day | None,
+    BeforeValidator(lambda v: None if isinstance(v, str) and not v.strip() else v),
+    Query(),
+]
 RawStore = Annotated[GraphStore, Depends(get_store)]
 
 
@@ -352,9 +358,7 @@ def directory(
 
 
 @router.get("/actors/{actor_id}", response_class=HTMLResponse)
-def actor_page(
-    p: PageDep, actor_id: str, as_of: Annotated[Day | None, Query()] = None
-) -> HTMLResponse:
+def actor_page(p: PageDep, actor_id: str, as_of: FormDay = None) -> HTMLResponse:
     access = p.require()
     try:  # an actor the reader may not see answers as an unknown one does
         actor = p.store.get_actor(actor_id)
@@ -978,8 +982,8 @@ def _period(start: date | None, end: date | None) -> tuple[date, date]:
 @router.get("/dashboard", response_class=HTMLResponse)
 def dashboard(
     p: PageDep,
-    start: Annotated[Day | None, Query()] = None,
-    end: Annotated[Day | None, Query()] = None,
+    start: FormDay = None,
+    end: FormDay = None,
     neighbourhood: Annotated[str, Query(max_length=200)] = "",
 ) -> HTMLResponse:
     """Growth over a period (charts, each with its data), what changed between its two ends,
@@ -1050,8 +1054,8 @@ def dashboard(
 def dashboard_csv(
     p: PageDep,
     section: Annotated[str, Query(pattern="^(growth|referrals)$")] = "growth",
-    start: Annotated[Day | None, Query()] = None,
-    end: Annotated[Day | None, Query()] = None,
+    start: FormDay = None,
+    end: FormDay = None,
     neighbourhood: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
     """The dashboard's figures as CSV (cells a spreadsheet would run as formulas stay text)."""

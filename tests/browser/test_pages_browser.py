@@ -181,3 +181,53 @@ def test_a_coordinator_reads_the_dashboard_in_dutch_and_downloads_it(
     other.close()
     assert outside == []
     page.close()
+
+
+def _fails(page: Page) -> list[str]:
+    """Every answer of 400 or more, and every script error, while the page is used."""
+    failed: list[str] = []
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.on("pageerror", lambda e: failed.append(f"script: {e}"))
+    return failed
+
+
+def test_the_directory_search_form_as_a_browser_submits_it(browser: Browser, server: str) -> None:
+    """Type a name in the directory's search box and press Enter, on a phone and on a desktop,
+    in French and in Dutch: the browser sends every empty filter too (kind=, status=, as_of=),
+    which answered a bare 422 page."""
+    for size, lang in ((PHONE, "fr"), ({"width": 1366, "height": 900}, "nl")):
+        page, outside, _ = _open(browser, server, size, locale=f"{lang}-BE")
+        failed = _fails(page)
+        _login(page, server, "amina")
+        page.goto(f"{server}/actors?lang={lang}")
+        page.fill("#q", "mosquee al hidaya")
+        page.press("#q", "Enter")
+        page.wait_for_url(re.compile(r"/actors\?.*q=mosquee"))
+        assert "kind=" in page.url and "as_of=" in page.url  # the empty filters were sent
+        assert page.locator("main table a", has_text="Mosquée Al-Hidaya").count() == 1
+        said = page.locator("main").inner_text()
+        assert ("1 acteur" if lang == "fr" else "1 actor") in said.replace("actoren", "actor")
+        # then a kind chosen with the name cleared: the filter alone
+        page.fill("#q", "")
+        page.select_option("#kind", "place_of_worship")
+        page.press("#q", "Enter")
+        page.wait_for_url(re.compile(r"kind=place_of_worship"))
+        assert page.locator("main table a").count() >= 2
+        if size is PHONE:
+            _no_sideways_scroll(page)
+        assert failed == [] and outside == []
+        page.close()
+
+
+def test_clearing_a_date_on_the_dashboard_is_no_date(browser: Browser, server: str) -> None:
+    page, _, _ = _open(browser, server, PHONE)
+    failed = _fails(page)
+    _login(page, server, "coordinator")
+    page.goto(f"{server}/dashboard?start=2025-11-28&end=2026-11-28")
+    page.fill("#start", "")
+    page.press("#end", "Enter")
+    page.wait_for_url(re.compile(r"start=&"))
+    assert page.locator("h1").inner_text() == "Tableau de bord"
+    assert page.locator("svg.chart").count() >= 6
+    assert failed == []
+    page.close()
