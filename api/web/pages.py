@@ -509,7 +509,19 @@ def _resolve(store: ScopedStore, typed: str) -> tuple[str | None, list[Any]]:
     exact = [a for a in found if normalise_name(a.name) == wanted]
     if len(exact) == 1:
         return exact[0].id, []
+    if not exact and len(found) == 1:  # "bon pain": the one actor whose name holds it
+        return found[0].id, []
     return None, exact or found
+
+
+def _picked(store: ScopedStore, actor_id: str) -> str | None:
+    """An actor picked among the candidates a refused form offered (its id), if visible."""
+    if not actor_id:
+        return None
+    try:
+        return store.get_actor(actor_id).id
+    except NotFound:
+        return None
 
 
 @router.get("/record/link", response_class=HTMLResponse)
@@ -541,6 +553,8 @@ def record_link(
     strength: Annotated[int, Form(ge=1, le=3)] = 1,
     since: Annotated[str, Form(max_length=10)] = "",
     note: Annotated[str, Form(max_length=2000)] = "",
+    source_id: Annotated[str, Form(max_length=64)] = "",
+    target_id: Annotated[str, Form(max_length=64)] = "",
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
 ) -> Response:
     access = p.require()
@@ -559,7 +573,11 @@ def record_link(
     problems: list[str] = []
     choices: dict[str, list[Any]] = {}
     ids = {}
+    picked = {"source": _picked(p.store, source_id), "target": _picked(p.store, target_id)}
     for field, typed in (("source", source), ("target", target)):
+        if picked[field] is not None:  # chosen among the candidates shown
+            ids[field] = picked[field]
+            continue
         found, candidates = _resolve(p.store, typed)
         if found is None:
             problems.append(
@@ -936,6 +954,11 @@ async def add_follow_up(p: PageDep, request: Request) -> Response:
         "what": str(fields.get("what") or "") or None,
     }
     try:
+        if not data["what"] and not data["due"]:
+            raise InvalidInput(
+                Say("say what is to be done, or by when"),
+                details=[{"field": "what", "message": Say("say what is to be done, or by when")}],
+            )
         p.store.create_follow_up(data)
     except MaillageError as exc:  # a bad form (no actor, a date that is not one) says why
         return p.render("message.html", status=422, message=problem(exc, p.lang))

@@ -84,7 +84,8 @@ def test_a_follow_up_without_actor_or_with_a_bad_date_is_a_page_saying_so(tmp_pa
     for fields in (
         {},  # no actor
         {"actor": [other.id, team.id, other.id]},  # three
-        {"actor": [other.id], "due": "notadate"},
+        {"actor": [other.id], "due": "notadate", "what": "visit"},
+        {"actor": [other.id]},  # neither what nor when
     ):
         answer = client.post("/meeting/follow-ups", data={**fields, "csrf_token": csrf},
                              follow_redirects=False)  # fmt: skip

@@ -136,15 +136,30 @@ def test_the_team_meeting_walk_by_keyboard(browser: Browser, server: str) -> Non
     page.keyboard.press("p")
     assert page.evaluate("window.meeting.index") == introductions[1] - 1
     page.screenshot(path=str(SHOTS / "page-meeting-desktop.png"))
-    # note who takes the second one, by when
-    while page.evaluate("window.meeting.index") != introductions[1]:
+    # a click in the graph does not take the keyboard away from the walk
+    box = page.locator("#meeting-view").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 10, box["y"] + box["height"] - 10)
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("window.meeting.index") == introductions[1]
+    # a follow-up saying neither what nor when is refused, with a sentence
+    page.select_option("#taken_by", "amina")
+    page.click("#follow-up-form button")
+    assert "dites ce qu’il faut faire, ou pour quand" in page.locator("main").inner_text()
+    page.go_back()
+    page.wait_for_function("() => window.meeting !== undefined")
+    for _ in range(len(agenda) + 1):  # bounded: the walk wraps around
+        if page.evaluate("window.meeting.index") == introductions[1]:
+            break
         page.keyboard.press("n")
+    # note who takes the second one, by when
     page.select_option("#taken_by", "amina")
     page.fill("#due", "2026-12-20")
     page.fill("#what", "introduce them at the next health session")
     page.click("#follow-up-form button")
     page.wait_for_url(re.compile(r"/meeting"))
-    assert "amina" in page.locator("#follow-ups").inner_text()
+    listed = page.locator("#follow-ups").inner_text()
+    assert "amina" in listed and "introduce them at the next health session" in listed
     page.goto(f"{server}/")
     assert (
         "introduce them at the next health session" in page.locator("#my-follow-ups").inner_text()
@@ -231,3 +246,35 @@ def test_clearing_a_date_on_the_dashboard_is_no_date(browser: Browser, server: s
     assert page.locator("svg.chart").count() >= 6
     assert failed == []
     page.close()
+
+
+def test_recording_a_link_offers_the_candidates_and_keeps_what_was_chosen(
+    browser: Browser, server: str
+) -> None:
+    """A name that matches one actor is that actor ("carpa": Magazin Carpați); a name that
+    matches several shows them to tap; the strength chosen survives the refusal."""
+    for pick, (size, lang) in enumerate(((PHONE, "fr"), ({"width": 1366, "height": 900}, "nl"))):
+        page, outside, _ = _open(browser, server, size, locale=f"{lang}-BE")
+        failed = _fails(page)
+        _login(page, server, "joris")
+        page.goto(f"{server}/record/link?lang={lang}")
+        page.fill("#source", "carpa")
+        page.fill("#target", "maison")
+        page.click("details summary")
+        page.select_option("#strength", "3")
+        page.click("button.primary")
+        failed.clear()  # the refusal itself is a 422: what follows must not be
+        candidates = page.locator("#target-candidates label")
+        assert candidates.count() >= 2
+        assert page.locator("#source-candidates").count() == 0  # "carpa" was one actor
+        assert page.input_value("#strength") == "3"
+        if size is PHONE:
+            _no_sideways_scroll(page)
+        chosen = candidates.nth(pick).inner_text().split(" — ")[0].strip()
+        candidates.nth(pick).click()
+        page.click("button.primary")
+        page.wait_for_url(ACTOR_PAGE)
+        assert "Magazin Carpați" in page.locator("h1").inner_text()
+        assert chosen in page.locator("#links").inner_text()
+        assert failed == [] and outside == []
+        page.close()

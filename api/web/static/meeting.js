@@ -44,13 +44,24 @@
   }
   document.getElementById("agenda-next").addEventListener("click", function () { show(at.index + 1); });
   document.getElementById("agenda-previous").addEventListener("click", function () { show(at.index - 1); });
-  document.addEventListener("keydown", function (e) {
+  function walk(e) {
     const tag = (e.target.tagName || "").toLowerCase();
     if (tag === "input" || tag === "select" || tag === "textarea") return;
-    if (e.key === "ArrowRight" || e.key === "n") show(at.index + 1);
-    if (e.key === "ArrowLeft" || e.key === "p") show(at.index - 1);
+    let step = 0;
+    if (e.key === "ArrowRight" || e.key === "n") step = 1;
+    if (e.key === "ArrowLeft" || e.key === "p") step = -1;
+    if (!step) return;
+    e.preventDefault();
+    e.stopPropagation();
+    show(at.index + step);
+  }
+  document.addEventListener("keydown", walk);
+  frame.addEventListener("load", function () {
+    // a click in the graph gives it the keyboard: the walk goes on from there too (the
+    // view is served by this site, so its document is ours to listen to)
+    try { frame.contentWindow.document.addEventListener("keydown", walk, true); } catch (e) { }
+    setTimeout(function () { focus(agenda[at.index]); }, 300);
   });
-  frame.addEventListener("load", function () { setTimeout(function () { focus(agenda[at.index]); }, 300); });
   const start = parseInt((location.hash.match(/item-(\d+)/) || [])[1] || "0", 10);
   show(isNaN(start) ? 0 : start);
 })();
