@@ -285,11 +285,12 @@ def _visible_name(value: str) -> str:
     bidirectional controls that make a name read otherwise than it is stored (U+202E…)."""
     found = _BIDI_CONTROLS.search(value)
     if found is not None:
+        code = format(ord(found.group()), "04X")
         raise ValueError(
             Say(
                 "a bidirectional control character (U+{code}) would make the name read "
                 "otherwise than it is: remove it",
-                code=f"{ord(found.group()):04X}",
+                code=code,
             )
         )
     if not any(unicodedata.category(c)[0] in "LNPS" for c in value):
@@ -451,9 +452,20 @@ class Recorded(BaseModel):
     updated_at: datetime | None = None
 
 
+class Retraction(BaseModel):
+    """A record made by mistake and retracted: absent on every date; kept for the history."""
+
+    by: str
+    at: datetime
+    reason: str
+
+
 class Actor(ActorFields, Recorded):
     model_config = ConfigDict(extra="ignore")
     natural_key: str
+    retracted: Retraction | None = Field(
+        default=None, description="Who retracted it, when and why (then absent on every date)"
+    )
 
 
 # --------------------------------------------------------------------------- links
@@ -510,6 +522,9 @@ class LinkUpdate(_Input):
 class Link(LinkFields, Recorded):
     model_config = ConfigDict(extra="ignore")
     directed: bool
+    retracted: Retraction | None = Field(
+        default=None, description="Who retracted it, when and why (then absent on every date)"
+    )
 
 
 # --------------------------------------------------------------------------- activities

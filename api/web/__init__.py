@@ -22,6 +22,11 @@ NO_SUCH_PAGE = N_("There is no such page.")
 
 def install_pages(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> RedirectResponse:
+        """Browsers ask for it on every site: the icon, not a 404 in every page's log."""
+        return RedirectResponse("/static/favicon.svg", status_code=301)
     app.include_router(router)
 
     @app.exception_handler(LoginNeeded)

@@ -28,9 +28,12 @@ ENGINE = (ROOT / "graph", ROOT / "api", ROOT / "ingest")
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
-def wanted() -> set[str]:
-    """Every message id the pages may show."""
-    ids: set[str] = set()
+Message = str | tuple[str, str]  # a sentence, or (singular, plural) for ngettext
+
+
+def wanted() -> set[Message]:
+    """Every message id the pages may show (a pair for a sentence with a count: ngettext)."""
+    ids: set[Message] = set()
     for *_, message, _c, _x in extract_from_dir(
         str(WEB),
         method_map=[("**/templates/**.html", "jinja2"), ("**.py", "python")],
@@ -38,6 +41,8 @@ def wanted() -> set[str]:
     ):
         if isinstance(message, str):
             ids.add(message)
+        elif isinstance(message, tuple) and len(message) == 2 and all(message):
+            ids.add((str(message[0]), str(message[1])))
     for folder in ENGINE:
         for *_, message, _c, _x in extract_from_dir(
             str(folder), method_map=[("**.py", "python")], keywords={"Say": None}
@@ -52,22 +57,36 @@ def read(lang: str) -> Catalog:
         return read_po(handle, locale=lang)
 
 
-def placeholders(text: str) -> set[str]:
-    """The named parts of a ``Say`` template (``{name}``)."""
+def placeholders(text: str | tuple[str, ...]) -> set[str]:
+    """The named parts of a ``Say`` template (``{name}``), or of each form of a plural."""
+    if isinstance(text, tuple):
+        return set().union(*(PLACEHOLDER.findall(t) for t in text))
     return set(PLACEHOLDER.findall(text))
 
 
-def update() -> dict[str, list[str]]:
+def translated(message: object) -> bool:
+    """A translation that is there: every form of a plural filled in."""
+    if isinstance(message, tuple | list):
+        return bool(message) and all(message)
+    return bool(message)
+
+
+def update() -> dict[str, list[Message]]:
     """Rewrite the three catalogues for today's messages; what each language still lacks."""
     ids = wanted()
-    missing: dict[str, list[str]] = {}
+    missing: dict[str, list[Message]] = {}
     for lang in LANGS:
-        old = {m.id: m.string for m in read(lang) if m.id and m.string and not m.fuzzy}
+        old = {
+            m.id: m.string
+            for m in read(lang)
+            if m.id and translated(m.string) and not m.fuzzy
+        }
         catalogue = Catalog(locale=lang, project="Maillage", domain="messages")
-        for message in sorted(ids):
-            text = message if lang == "en" else old.get(message, "")
+        for message in sorted(ids, key=str):
+            empty: str | tuple[str, ...] = ("", "") if isinstance(message, tuple) else ""
+            text = message if lang == "en" else old.get(message, empty)
             catalogue.add(message, text)
-        missing[lang] = sorted(m for m in ids if lang != "en" and m not in old)
+        missing[lang] = sorted((m for m in ids if lang != "en" and m not in old), key=str)
         buffer = io.BytesIO()
         write_po(buffer, catalogue, width=100)
         (CATALOGUES / f"{lang}.po").write_bytes(buffer.getvalue())

@@ -166,11 +166,15 @@ class Page:
     def gettext(self) -> Callable[[str], str]:
         return translations(self.lang).gettext
 
+    def ngettext(self) -> Callable[[str, str, int], str]:
+        return translations(self.lang).ngettext
+
     def render(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         _ = self.gettext()
         access = self.access
         html = ENV.get_template(template).render(
             _=_,
+            ngettext=self.ngettext(),
             lang=self.lang,
             langs=LANGS,
             day=lambda value: day(value, self.lang),
@@ -1019,11 +1023,17 @@ def dashboard(
     referrals = REGISTRY["referrals"](p.store, {"start": first, "end": last}, scope)
     _ = p.gettext()
     series = growth.overall  # type: ignore[attr-defined]
-    labels = [pt.date for pt in series]
+    labels = [day(pt.date, p.lang) for pt in series]
+
+    def written(value: float) -> str:
+        return number(value, p.lang)
+
     charts = [
         (
             _(title),
-            Markup(line_chart(_(title), labels, [getattr(pt, key) for pt in series])),  # noqa: S704
+            Markup(  # noqa: S704 - numbers, and labels escaped by line_chart
+                line_chart(_(title), labels, [getattr(pt, key) for pt in series], written)
+            ),
             [(day(pt.date, p.lang), getattr(pt, key)) for pt in series],
         )
         for key, title in GROWTH_CHARTS
@@ -1043,7 +1053,7 @@ def dashboard(
             charts.append(
                 (
                     title,
-                    Markup(line_chart(title, labels[1:], values)),  # noqa: S704 - numbers, escaped
+                    Markup(line_chart(title, labels[1:], values, written)),  # noqa: S704
                     [(day(pt.date, p.lang), v) for pt, v in zip(series[1:], values, strict=True)],
                 )
             )

@@ -105,7 +105,7 @@ def test_a_login_flood_is_told_when_to_try_again(tmp_path: Path) -> None:
 def test_directory_search_ignores_case_and_accents(store: SqliteGraphStore) -> None:
     client = _client(store)
     page = client.get("/actors", params={"q": "MOSQUEE al hidaya"}).text
-    assert "Mosquée Al-Hidaya" in page and "1 acteurs" in page
+    assert "Mosquée Al-Hidaya" in page and "<p>1 acteur</p>" in page  # one: no plural
     traders = client.get("/actors", params={"kind": "trader", "page": 2}).text
     assert "2 / " in traders and "Précédent" in traders
     dutch = client.get("/actors", params={"lang": "nl", "kind": "school"})
@@ -207,7 +207,9 @@ def test_every_page_string_is_translated_in_the_three_languages() -> None:
     assert "'{name}' ended on {until}: nothing new attaches to an ended actor " \
         "(reopen it first if it is back)" in wanted  # fmt: skip
     for lang in LANGS:
-        translated = {m.id: m.string for m in catalogue.read(lang) if m.id and m.string}
+        translated = {
+            m.id: m.string for m in catalogue.read(lang) if m.id and catalogue.translated(m.string)
+        }
         missing = sorted(wanted - set(translated))
         assert not missing, f"{lang}: no translation for {missing[:5]}"
         parts = catalogue.placeholders
@@ -304,6 +306,14 @@ def test_the_dashboard_in_dutch_with_its_data_and_csv(store: SqliteGraphStore) -
     assert "Groei" in html and "28 nov 2026" in html
     assert html.count("<svg") >= 6 + 3  # the six measures, and the new links of each worker
     assert "Nieuwe banden: amina" in html
+    # each chart's axis fits its data: density moves within a narrow band, not on a 0-1 axis;
+    # its dates and numbers are written the Dutch way
+    charts = dict(re.findall(r'<svg[^>]*aria-label="([^"]+)".*?</svg>', html, re.S) and
+                  re.findall(r'<svg[^>]*aria-label="([^"]+)"(.*?)</svg>', html, re.S))  # fmt: skip
+    density = re.findall(r'text-anchor="end" font-size="11">([^<]+)</text>', charts["Dichtheid"])
+    top, bottom = density[0], density[1]
+    assert bottom != "0" and top != "1" and "," in top  # a decimal comma
+    assert "28 nov 2026" in charts["Dichtheid"] and "2026-11-28" not in charts["Dichtheid"]
     assert "CPAS-OCMW" in html and 'class="warning"' in html  # the saturation warning
     assert "is misschien verzadigd" in html and "may be saturated" not in html
     growth = client.get("/dashboard.csv", params={"section": "growth", "start": "2025-11-28",
@@ -477,3 +487,27 @@ def test_the_demo_partner_sees_no_key_resident_anywhere(store: SqliteGraphStore)
         shown = [r.name for r in residents if r.name in answer.text or r.id in answer.text]
         assert shown == [], (path, shown)
     assert partner.get("/api/v1/actors?kind=key_resident").json()["total"] == 0
+
+
+def test_a_retracted_actor_says_so_and_offers_no_dead_end(store: SqliteGraphStore) -> None:
+    client = _client(store)
+    form = client.get("/record/actor").text
+    fields = {"name": "Asbl Faite Par Erreur", "kind": "association",
+              "neighbourhood": "Cureghem-Lemmens", "confirmed": "1"}  # fmt: skip
+    made = client.post("/record/actor", follow_redirects=False,
+                       data={**fields, "csrf_token": _csrf(form)})  # fmt: skip
+    page = made.headers["location"].split("?")[0]
+    csrf = _csrf(client.get(page).text)
+    gone = client.post(f"{page}/retract", data={"reason": "saisi deux fois", "csrf_token": csrf},
+                       follow_redirects=False)  # fmt: skip
+    assert gone.status_code == 303
+    shown = html.unescape(client.get(page).text)
+    assert "Retiré le" in shown and "saisi deux fois" in shown and "amina" in shown
+    assert f'action="{page}/reopen"' not in shown and f'action="{page}/end"' not in shown
+
+
+def test_every_page_has_an_icon(store: SqliteGraphStore) -> None:
+    client = _client(store)
+    assert '<link rel="icon" href="/static/favicon.svg"' in client.get("/").text
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
