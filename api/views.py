@@ -24,7 +24,7 @@ from viz import (
     neighbourhood_view,
     path_view,
 )
-from viz.layout import Position
+from viz.layout import Position, waiting_column
 from viz.text import Lang
 from viz.views import Measure
 
@@ -49,9 +49,14 @@ def positions_for(
     missing = [v for v in graph if v not in stored]
     if not missing:
         return stored
+    if not relayout and all(graph.degree(v) == 0 for v in missing):
+        # only actors with no link here: beside the map, for now (no history to read)
+        return {**stored, **waiting_column(stored, missing)}
     whole = store.history()  # every actor ever recorded gets its place once and for all
     placed = layout_positions(whole, pinned=stored)
-    new = {v: p for v, p in placed.items() if v not in stored}
+    # an actor with no link yet waits beside the map without a place of its own: kept, that
+    # place at the edge would stay after its first link; unkept, it lands beside its neighbours
+    new = {v: p for v, p in placed.items() if v not in stored and whole.degree(v) > 0}
     store.save_positions(new if not relayout else placed, replace=relayout)
     return placed
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import igraph as ig
@@ -109,9 +109,30 @@ def _around(graph: nx.Graph, nodes: list[Any], fixed: dict[Any, Position]) -> di
             radius = step * (1.0 + 0.15 * math.sqrt(turn))
             out[v] = (cx + radius * math.cos(angle), cy + radius * math.sin(angle))
         waiting = [v for v in waiting if v not in out]
-    if waiting:  # nobody to stand next to: a column to the right of the map
-        right = max(p[0] for p in out.values()) + 3 * step
-        top = min(p[1] for p in out.values())
-        for k, v in enumerate(waiting):
-            out[v] = (right, top + k * 1.5 * step)
+    out.update(waiting_column(out, waiting, step))
     return out
+
+
+def waiting_column(
+    placed: Mapping[Any, Position], nodes: Sequence[Any], step: float | None = None
+) -> dict[Any, Position]:
+    """Actors with nobody to stand next to (no link yet): a column to the right of the map.
+    The views do not store these places: once linked, an actor lands beside its neighbours.
+
+    >>> waiting_column({"a": (0.0, 0.0), "b": (1.0, 0.0)}, ["c"])
+    {'c': (4.0, 0.0)}
+    """
+    if not nodes:
+        return {}
+    if not placed:
+        return {v: (0.0, 1.5 * k) for k, v in enumerate(nodes)}
+    if step is None:
+        points = np.array(list(placed.values()))
+        if len(points) > 1:
+            distances, _ = cKDTree(points).query(points, k=2)
+            step = float(np.median(distances[:, 1])) or 1.0
+        else:
+            step = 1.0
+    right = max(p[0] for p in placed.values()) + 3 * step
+    top = min(p[1] for p in placed.values())
+    return {v: (right, top + k * 1.5 * step) for k, v in enumerate(nodes)}

@@ -432,12 +432,17 @@ def ego_view(
     name = plain_text(graph.nodes[centre].get("name", centre))
     legend = _ring_legend(["centre"], lang) + _kind_legend(part, lang) + _link_legend(part, lang)
     title = f"{ui(lang)['ego']} {name}"
+    # what each step shows, counted: the actor's own circle, not its whole component
+    subtitles = {
+        str(d): _subtitle(graph.subgraph(v for v, h in hops.items() if h <= d), lang, as_of)
+        for d in range(1, max_depth + 1)
+    }
     return builder.view(
         "ego",
         title,
-        _subtitle(part, lang, as_of),
+        subtitles[str(depth)],
         legend,
-        {"depth": depth, "max_depth": max_depth, "centre": str(centre)},
+        {"depth": depth, "max_depth": max_depth, "centre": str(centre), "subtitles": subtitles},
     )
 
 

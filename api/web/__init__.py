@@ -27,6 +27,7 @@ def install_pages(app: FastAPI) -> None:
     def favicon() -> RedirectResponse:
         """Browsers ask for it on every site: the icon, not a 404 in every page's log."""
         return RedirectResponse("/static/favicon.svg", status_code=301)
+
     app.include_router(router)
 
     @app.exception_handler(LoginNeeded)

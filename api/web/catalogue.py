@@ -76,11 +76,7 @@ def update() -> dict[str, list[Message]]:
     ids = wanted()
     missing: dict[str, list[Message]] = {}
     for lang in LANGS:
-        old = {
-            m.id: m.string
-            for m in read(lang)
-            if m.id and translated(m.string) and not m.fuzzy
-        }
+        old = {m.id: m.string for m in read(lang) if m.id and translated(m.string) and not m.fuzzy}
         catalogue = Catalog(locale=lang, project="Maillage", domain="messages")
         for message in sorted(ids, key=str):
             empty: str | tuple[str, ...] = ("", "") if isinstance(message, tuple) else ""

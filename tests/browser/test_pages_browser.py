@@ -238,7 +238,7 @@ def test_clearing_a_date_on_the_dashboard_is_no_date(browser: Browser, server: s
     page, _, _ = _open(browser, server, PHONE)
     failed = _fails(page)
     _login(page, server, "coordinator")
-    page.goto(f"{server}/dashboard?start=2025-11-28&end=2026-11-28")
+    page.goto(f"{server}/dashboard?start=2025-11-28&end=2026-11-28&lang=fr")
     page.fill("#start", "")
     page.press("#end", "Enter")
     page.wait_for_url(re.compile(r"start=&"))

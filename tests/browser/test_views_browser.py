@@ -187,6 +187,23 @@ def test_ego_focus_grows_and_shrinks(saved: Saved, open_view) -> None:  # type: 
     by_hop = [sum(1 for n in view.nodes if n["hop"] <= d) for d in (1, 2, 1)]
     assert counts == by_hop and counts[1] > counts[0]
     assert page.locator("#depth").inner_text() == "1"
+    # the subtitle counts what is shown (not the actor's whole component), and the actor is
+    # in the middle of the drawing, whatever the frame's size
+    assert f"{by_hop[0]} acteurs" in page.locator("#subtitle").inner_text()
+    page.click("#depth-more")
+    assert f"{by_hop[1]} acteurs" in page.locator("#subtitle").inner_text()
+    for width, height in ((1280, 800), (360, 740), (600, 300)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.click("#depth-less")
+        where = page.evaluate(
+            """id => { const m = window.maillage;
+                       return m.network.canvasToDOM(m.network.getPositions([id])[id]); }""",
+            view.extra["centre"],
+        )
+        box = page.locator("#graph").bounding_box()
+        assert box is not None
+        assert abs(where["x"] - box["width"] / 2) < box["width"] * 0.1, (width, where)
+        assert abs(where["y"] - box["height"] / 2) < box["height"] * 0.1, (width, where)
 
 
 def test_growth_slider_replays_the_months(saved: Saved, open_view) -> None:  # type: ignore[no-untyped-def]

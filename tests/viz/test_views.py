@@ -67,8 +67,15 @@ def test_positions_are_stored_once_and_reused(tmp_path: Path) -> None:
     load(store)
     graph = store.snapshot(DEMO_END)
     placed = positions_for(store, graph)
-    assert set(graph) <= set(store.positions())
-    assert positions_for(store, store.snapshot(date(2025, 6, 1))) == placed
+    whole = store.history()
+    linked = {v for v in graph if whole.degree(v) > 0}
+    assert linked <= set(store.positions()) and set(graph) <= set(placed)
+    # an actor that never had a link is shown but its place is not kept (it lands beside
+    # its first neighbour later: test_a_new_actor_lands_beside_its_first_neighbour)
+    never = set(graph) - linked
+    assert never and not never & set(store.positions())
+    earlier = positions_for(store, store.snapshot(date(2025, 6, 1)))
+    assert all(earlier[v] == placed[v] for v in linked if v in earlier)
     # every view and every date uses the same positions
     one = _payload(render(build_view(store, ViewName.neighbourhood, as_of=DEMO_END)))
     two = _payload(render(build_view(store, ViewName.isolation, as_of=DEMO_END)))
@@ -208,3 +215,30 @@ def test_maillage_view_saves_every_view_for_a_meeting(tmp_path: Path) -> None:
     assert refused.returncode == 1 and "--actor" in refused.stderr
     unknown = cli("view", "hairball", "--output", str(tmp_path / "x.html"))
     assert unknown.returncode == 2 and "neighbourhood" in unknown.stderr
+
+
+def test_a_new_actor_lands_beside_its_first_neighbour(tmp_path: Path) -> None:
+    """An actor recorded without a link waits beside the map without a stored place; once it
+    has a link, it is placed next to that neighbour (it stayed at the far edge before)."""
+    import math
+
+    from tests.conftest import with_places
+
+    store = with_places(SqliteGraphStore(tmp_path / "m.db"))
+    first = [store.create_actor({"name": f"Asbl {i}", "kind": "association",
+                                 "neighbourhood": "Midi"}, by="t") for i in range(12)]  # fmt: skip
+    for a, b in zip(first, first[1:], strict=False):
+        store.create_link({"source": a.id, "target": b.id, "type": "KNOWS"}, by="t")
+    build_view(store, ViewName.neighbourhood)
+    placed = store.positions()
+    late = store.create_actor({"name": "Épicerie Tardive", "kind": "trader",
+                               "neighbourhood": "Midi"}, by="t")  # fmt: skip
+    build_view(store, ViewName.neighbourhood)
+    assert late.id not in store.positions()  # no link yet: no place of its own
+    store.create_link({"source": late.id, "target": first[5].id, "type": "KNOWS"}, by="t")
+    build_view(store, ViewName.neighbourhood)
+    now = store.positions()
+    assert all(now[a.id] == placed[a.id] for a in first)  # nobody else moved
+    steps = [math.dist(placed[a.id], placed[b.id]) for a, b in zip(first, first[1:], strict=False)]
+    assert math.dist(now[late.id], now[first[5].id]) < 3 * max(steps)
+    store.close()

@@ -181,11 +181,29 @@
   // ---- ego network: focus that grows and shrinks by steps
   if (data.view === "ego") {
     const out = document.getElementById("depth");
+    function centreOn() {
+      // the actor in the middle, every actor shown around it (a fit of the whole could leave
+      // the actor at an edge, its name cut off in a page's small frame)
+      const ids = nodeView.getIds();
+      const pos = network.getPositions(ids);
+      const c = pos[data.centre];
+      if (!c) { network.fit({ animation: false }); return; }
+      let dx = 1, dy = 1;
+      ids.forEach(function (id) {
+        dx = Math.max(dx, Math.abs(pos[id].x - c.x));
+        dy = Math.max(dy, Math.abs(pos[id].y - c.y));
+      });
+      const box = container.getBoundingClientRect();
+      const scale = 0.85 * Math.min(box.width / 2 / (dx + 60), box.height / 2 / (dy + 60));
+      network.moveTo({ position: c, scale: Math.max(0.05, Math.min(scale, 1.5)), animation: false });
+    }
     function setDepth(d) {
       state.depth = Math.max(1, Math.min(data.max_depth, d));
       out.textContent = String(state.depth);
       nodeView.refresh(); edgeView.refresh();
-      network.fit({ animation: false });
+      const said = (data.subtitles || {})[String(state.depth)];
+      if (said) document.getElementById("subtitle").textContent = said;
+      centreOn();
     }
     document.getElementById("depth-less").addEventListener("click", function () { setDepth(state.depth - 1); });
     document.getElementById("depth-more").addEventListener("click", function () { setDepth(state.depth + 1); });
