@@ -183,7 +183,13 @@ class Page:
             say=lambda text: say(text, self.lang),
             link_label=lambda t: LINKS.get(str(t), {}).get(self.lang, str(t)),
             user=access.user if access else None,
-            can_write=bool(access and access.role.can_write and access.role.value != "viewer"),
+            can_write=bool(
+                access
+                and access.role.can_write
+                and access.role.value != "viewer"
+                and not access.reads_nothing
+            ),
+            no_team=bool(access and access.reads_nothing),
             csrf=csrf_token(self.token) if self.token and access else "",
             path=self.request.url.path,
             query_items=list(self.request.query_params.multi_items()),
