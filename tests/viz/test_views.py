@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 import networkx as nx
@@ -227,7 +228,7 @@ def test_a_new_actor_lands_beside_its_first_neighbour(tmp_path: Path) -> None:
     store = with_places(SqliteGraphStore(tmp_path / "m.db"))
     first = [store.create_actor({"name": f"Asbl {i}", "kind": "association",
                                  "neighbourhood": "Midi"}, by="t") for i in range(12)]  # fmt: skip
-    for a, b in zip(first, first[1:], strict=False):
+    for a, b in pairwise(first):
         store.create_link({"source": a.id, "target": b.id, "type": "KNOWS"}, by="t")
     build_view(store, ViewName.neighbourhood)
     placed = store.positions()
@@ -239,6 +240,6 @@ def test_a_new_actor_lands_beside_its_first_neighbour(tmp_path: Path) -> None:
     build_view(store, ViewName.neighbourhood)
     now = store.positions()
     assert all(now[a.id] == placed[a.id] for a in first)  # nobody else moved
-    steps = [math.dist(placed[a.id], placed[b.id]) for a, b in zip(first, first[1:], strict=False)]
+    steps = [math.dist(placed[a.id], placed[b.id]) for a, b in pairwise(first)]
     assert math.dist(now[late.id], now[first[5].id]) < 3 * max(steps)
     store.close()
