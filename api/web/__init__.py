@@ -1,4 +1,4 @@
-"""The web pages (``/``): see ``api/web/pages.py``."""
+"""The web pages (``/``): see ``api/web/pages/``."""
 
 from __future__ import annotations
 

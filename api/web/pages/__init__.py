@@ -1,0 +1,42 @@
+"""The web pages, at ``/``, one module per area (as ``api/routes/`` is):
+
+| module | pages |
+| --- | --- |
+| ``session`` | log in, log out, the language switch |
+| ``directory`` | home, the directory, an actor's page and its changes |
+| ``record`` | recording a link, an actor, a referral, an activity (made for a phone) |
+| ``who_knows`` | introduction paths, who reaches a public |
+| ``meeting`` | the team meeting and its follow-ups |
+| ``dashboard`` | the coordinator's dashboard and its CSV |
+| ``views`` | the graph views |
+| ``imports`` | importing a file (checked, then confirmed) |
+
+``base`` holds what they share: the :class:`Page` (who is there, their rights and language, the
+store as they may reach it), the templates and the form helpers. Server-rendered with Jinja2
+(autoescape on), every script and style served from the package, in French, Dutch or English.
+Pages log in with the session cookie of ``/api/v1/auth/session`` (HttpOnly, SameSite=Lax);
+every form carries the session's CSRF token. Pages read and write through ``p.store`` only,
+the user's :class:`api.scoped.ScopedStore`.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.web.pages import (
+    dashboard,
+    directory,
+    imports,
+    meeting,
+    record,
+    session,
+    views,
+    who_knows,
+)
+from api.web.pages.base import N_, LoginNeeded, Page, problem
+
+router = APIRouter(include_in_schema=False)
+for area in (session, directory, record, who_knows, meeting, dashboard, views, imports):
+    router.include_router(area.router)
+
+__all__ = ["N_", "LoginNeeded", "Page", "problem", "router"]

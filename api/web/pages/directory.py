@@ -1,0 +1,141 @@
+"""Home, the directory and an actor's page (with ending, reopening, retracting and erasing)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, HTTPException, Query
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from api.deps import CSRF_FIELD
+from api.web.pages.base import (
+    PAGE_SIZE,
+    FormDay,
+    PageDep,
+    actors_of,
+    problem,
+)
+from graph.errors import MaillageError, NotFound, Say
+from graph.model import (
+    ActorKind,
+    ActorQuery,
+    ActorStatus,
+    EventFilter,
+    FollowUpFilter,
+    LinkFilter,
+)
+
+router = APIRouter(include_in_schema=False)
+
+
+# --------------------------------------------------------------------------- home, directory
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(p: PageDep) -> HTMLResponse:
+    access = p.require()
+    team = None
+    if access.user.actor_id:
+        try:
+            team = p.store.get_actor(access.user.actor_id)
+        except NotFound:
+            team = None
+    recent = (
+        p.store.list_events(EventFilter(user=access.user.name), limit=5).items
+        if access.role.value != "viewer"
+        else []
+    )
+    mine = p.store.list_follow_ups(
+        FollowUpFilter(taken_by=access.user.name, done=False), limit=50
+    ).items
+    names = {a.id: a.name for a in actors_of(p.store, {x for f in mine for x in f.actors})}
+    return p.render("home.html", team=team, recent=recent, follow_ups=mine, names=names)
+
+
+@router.get("/actors", response_class=HTMLResponse)
+def directory(
+    p: PageDep,
+    query: Annotated[ActorQuery, Query()],
+    page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+) -> HTMLResponse:
+    p.require()
+    found = p.store.list_actors(query, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
+    asked = {k: v for k, v in query.model_dump(mode="json").items() if v not in (None, "")}
+    pages = max(1, -(-found.total // PAGE_SIZE))
+
+    def link_to(number: int) -> str:
+        return "/actors?" + urlencode({**asked, "page": number})
+
+    return p.render(
+        "directory.html",
+        found=found,
+        asked=asked,
+        kinds=[k.value for k in ActorKind],
+        statuses=[s.value for s in ActorStatus],
+        page_number=page_number,
+        pages=pages,
+        link_to=link_to,
+    )
+
+
+@router.get("/actors/{actor_id}", response_class=HTMLResponse)
+def actor_page(p: PageDep, actor_id: str, as_of: FormDay = None) -> HTMLResponse:
+    access = p.require()
+    try:  # an actor the reader may not see answers as an unknown one does
+        actor = p.store.get_actor(actor_id)
+    except NotFound:
+        _ = p.gettext()
+        return p.render("message.html", status=404, message=_("No such actor."))
+    links = p.store.list_links(LinkFilter(actor=actor_id, as_of=as_of), limit=200).items
+    others = {
+        a.id: a
+        for a in actors_of(p.store, {x for link in links for x in (link.source, link.target)})
+    }
+    history = []
+    if access.sees_everything or access.role.value == "bar":
+        history = p.store.list_events(EventFilter(actor=actor_id), limit=50).items
+    may_write = access.may_write_in(actor.neighbourhood) and access.role.value != "viewer"
+    return p.render(
+        "actor.html",
+        actor=actor,
+        links=links,
+        others=others,
+        history=history,
+        may_write=may_write,
+        may_erase=access.sees_everything,
+        as_of=as_of,
+    )
+
+
+@router.post("/actors/{actor_id}/{action}")
+def actor_action(
+    p: PageDep,
+    actor_id: str,
+    action: str,
+    until: Annotated[str, Form(max_length=10)] = "",
+    reason: Annotated[str, Form(max_length=500)] = "",
+    csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
+) -> Response:
+    """End, reopen, retract or (coordinators and admins) erase an actor from its page, as the
+    policy allows (the scoped store applies it, as for the API)."""
+    p.require()
+    p.check_csrf(csrf_token)
+    try:
+        if action == "end":
+            day_ = date.fromisoformat(until) if until else date.today()
+            p.store.end_actor(actor_id, day_)
+        elif action == "reopen":
+            p.store.reopen_actor(actor_id)
+        elif action == "retract":
+            p.store.retract_actor(actor_id, reason=reason)
+            return RedirectResponse("/actors", status_code=303)
+        elif action == "erase":
+            p.store.erase_actor(actor_id, reason=reason)
+            return RedirectResponse("/actors", status_code=303)
+        else:
+            raise HTTPException(404, Say("no such action"))
+    except (MaillageError, ValueError) as exc:
+        return p.render("message.html", status=422, message=problem(exc, p.lang))
+    return RedirectResponse(f"/actors/{actor_id}", status_code=303)

@@ -1,0 +1,126 @@
+"""The team meeting: the agenda walked by keyboard beside the bridging view, and follow-ups."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from api.analyses import REGISTRY
+from api.deps import CSRF_FIELD
+from api.scoped import ScopedStore
+from api.web import reasons
+from api.web.pages.base import (
+    PageDep,
+    actors_of,
+    figures_scope_of,
+    problem,
+)
+from graph.errors import InvalidInput, MaillageError, Say
+from graph.model import (
+    FollowUpFilter,
+    LinkFilter,
+)
+
+router = APIRouter(include_in_schema=False)
+
+
+# --------------------------------------------------------------------------- the team meeting
+
+
+def _linked(store: ScopedStore, a: str, b: str) -> bool:
+    links = store.list_links(LinkFilter(actor=a), limit=1000).items
+    return any({link.source, link.target} == {a, b} for link in links)
+
+
+@router.get("/meeting", response_class=HTMLResponse)
+def meeting(p: PageDep, neighbourhood: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
+    """The team meeting, full screen: the neighbourhood's bridging view, and a walk through the
+    agenda by keyboard — each isolated actor, each introduction worth making — with a form to
+    note who takes it and by when."""
+    scope = figures_scope_of(p, neighbourhood)
+    isolation = REGISTRY["isolation"](p.store, {}, scope)
+    bridging = REGISTRY["bridging"](p.store, {"opportunities": 10}, scope)
+    _ = p.gettext()
+    agenda: list[dict[str, Any]] = []
+    for item in isolation.isolated:  # type: ignore[attr-defined]
+        agenda.append(
+            {
+                "kind": _("Isolated actor"),
+                "title": item.name,
+                "reason": reasons.isolated(item, p.lang),
+                "actors": [item.id],
+                "introducer": None,
+            }
+        )
+    for o in bridging.opportunities:  # type: ignore[attr-defined]
+        agenda.append(
+            {
+                "kind": _("Introduction to make"),
+                "title": " ↔ ".join(a.name for a in o.actors),
+                "reason": reasons.opportunity(o, p.lang),
+                "actors": [a.id for a in o.actors],
+                "introducer": o.introducer.id,
+            }
+        )
+    follow_ups = p.store.list_follow_ups(
+        FollowUpFilter(neighbourhood=scope) if scope else FollowUpFilter(), limit=200
+    ).items
+    names = {a.id: a.name for a in actors_of(p.store, {x for f in follow_ups for x in f.actors})}
+    realised = {f.id for f in follow_ups if len(f.actors) == 2 and _linked(p.store, *f.actors)}
+    users = p.store.follow_up_takers(scope)
+    view = "/views/bridging" + (f"?{urlencode({'neighbourhood': scope})}" if scope else "")
+    return p.render(
+        "meeting.html",
+        agenda=agenda,
+        follow_ups=follow_ups,
+        names=names,
+        realised=realised,
+        users=users,
+        view=view,
+        scope=scope or "",
+    )
+
+
+@router.post("/meeting/follow-ups")
+async def add_follow_up(p: PageDep, request: Request) -> Response:
+    access = p.require()
+    fields = await request.form()
+    p.check_csrf(str(fields.get(CSRF_FIELD) or ""))
+    access.check_writer()
+    actors = [str(a) for a in fields.getlist("actor") if str(a)]
+    scope = str(fields.get("neighbourhood") or access.team_label or "")
+    data = {
+        "actors": actors,
+        "introducer": str(fields.get("introducer") or "") or None,
+        "taken_by": str(fields.get("taken_by") or access.user.name),
+        "due": str(fields.get("due") or "") or None,
+        "neighbourhood": scope,
+        "what": str(fields.get("what") or "") or None,
+    }
+    try:
+        if not data["what"] and not data["due"]:
+            raise InvalidInput(
+                Say("say what is to be done, or by when"),
+                details=[{"field": "what", "message": Say("say what is to be done, or by when")}],
+            )
+        p.store.create_follow_up(data)
+    except MaillageError as exc:  # a bad form (no actor, a date that is not one) says why
+        return p.render("message.html", status=422, message=problem(exc, p.lang))
+    item = str(fields.get("item") or "0")
+    return RedirectResponse(
+        f"/meeting?{urlencode({'neighbourhood': scope})}#item-{item}", status_code=303
+    )
+
+
+@router.post("/follow-ups/{follow_up_id}/done")
+def follow_up_done(
+    p: PageDep, follow_up_id: str, csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = ""
+) -> Response:
+    access = p.require()
+    p.check_csrf(csrf_token)
+    access.check_writer()
+    p.store.update_follow_up(follow_up_id, {"done": True})
+    return RedirectResponse("/", status_code=303)

@@ -1,0 +1,67 @@
+"""Who knows whom: introduction paths, and who reaches a public."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse
+
+from analysis.reach import bar_team_of, reach
+from api.web.pages.base import (
+    PageDep,
+    resolve_actor,
+)
+
+router = APIRouter(include_in_schema=False)
+
+
+# --------------------------------------------------------------------------- who knows whom
+
+
+@router.get("/paths", response_class=HTMLResponse)
+def paths_page(p: PageDep, source: str = "", target: str = "") -> HTMLResponse:
+    p.require()
+    found: list[Any] = []
+    problems: list[str] = []
+    ids: dict[str, str | None] = {}
+    if source and target:
+        _ = p.gettext()
+        for field, typed in (("source", source), ("target", target)):
+            ids[field], _choices = resolve_actor(p.store, typed)
+            if ids[field] is None:
+                problems.append(
+                    _("Choose the actor from the list: several or none match “%s”.") % typed
+                )
+        if not problems:
+            found = p.store.introduction_paths(str(ids["source"]), str(ids["target"]), k=3)
+    return p.render(
+        "paths.html", source=source, target=target, found=found, problems=problems, ids=ids
+    )
+
+
+@router.get("/reach", response_class=HTMLResponse)
+def reach_page(
+    p: PageDep,
+    theme: Annotated[str, Query(max_length=80)] = "",
+    language: Annotated[str, Query(max_length=80)] = "",
+    target_group: Annotated[str, Query(max_length=80)] = "",
+) -> HTMLResponse:
+    """Who reaches a public: the actors of a theme, language or target group, each with the
+    chain from the user's team, and those nobody in the team reaches yet."""
+    access = p.require()
+    result = None
+    if theme or language or target_group:
+        scope = p.store.figures_scope()
+        graph = p.store.snapshot()
+        team = bar_team_of(graph, access.user.actor_id, scope)
+        result = reach(
+            graph,
+            team,
+            theme=theme or None,
+            language=language or None,
+            target_group=target_group or None,
+            neighbourhood=scope,
+        )
+    asked = {"theme": theme, "language": language, "target_group": target_group}
+    return p.render("reach.html", asked=asked, result=result)
