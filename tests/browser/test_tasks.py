@@ -1,0 +1,212 @@
+"""Every task the README promises, done as its user does it — typing, pressing Enter, tapping —
+in Chromium, on a 360-px phone in French and on a desktop in Dutch. Each fails on any answer of
+400 or more, any script or console error, a graph view left blank, or a page wider than the
+screen: what a user meets, not only what a URL answers."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from .conftest import PASSWORD
+
+PHONE_FR = ({"width": 360, "height": 740}, "fr")
+DESKTOP_NL = ({"width": 1366, "height": 900}, "nl")
+ACTOR_PAGE = re.compile(r"/actors/[0-9a-f]{32}")
+PAINTED = """() => { const c = document.querySelector('#graph canvas'); if (!c) return 0;
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let n = 0; for (let i = 3; i < d.length; i += 4 * 7) if (d[i] > 0) n++; return n; }"""
+
+
+@dataclass
+class Task:
+    page: Page
+    base: str
+    lang: str
+    phone: bool
+    failed: list[str] = field(default_factory=list)
+
+    def go(self, path: str) -> None:
+        joiner = "&" if "?" in path else "?"
+        self.page.goto(f"{self.base}{path}{joiner}lang={self.lang}")
+
+    def check(self) -> None:
+        """What a user would have met: nothing broken, nothing wider than the screen."""
+        if self.phone:
+            width = self.page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 361, f"sideways scroll: {width} px"
+        assert self.failed == []
+
+    def drawn(self) -> None:
+        """The page's graph view (in its frame) draws something."""
+        frame = self.page.frame_locator("iframe.view")
+        frame.locator("#graph canvas").wait_for(timeout=20_000)
+        view = next(f for f in self.page.frames if "/views/" in f.url)
+        deadline = time.monotonic() + 20
+        while not view.evaluate("!!(window.maillage && window.maillage.ready)"):
+            assert time.monotonic() < deadline, "the view did not draw"
+            time.sleep(0.1)
+        assert view.evaluate(PAINTED) > 20, "a blank graph view"
+
+
+@pytest.fixture(params=[PHONE_FR, DESKTOP_NL], ids=["phone-fr", "desktop-nl"])
+def task(
+    request: pytest.FixtureRequest, browser: Browser, server: str
+) -> Iterator[Callable[[str], Task]]:
+    size, lang = request.param
+    opened: list[Page] = []
+
+    def start(user: str) -> Task:
+        page = browser.new_page(viewport=size, locale=f"{lang}-BE", accept_downloads=True)
+        opened.append(page)
+        done = Task(page, server, lang, size["width"] < 500)
+        page.on("response", lambda r: done.failed.append(f"{r.status} {r.url}")
+                if r.status >= 400 else None)  # fmt: skip
+        page.on("pageerror", lambda e: done.failed.append(f"script: {e}"))
+        page.on("console", lambda m: done.failed.append(f"console: {m.text}")
+                if m.type == "error" else None)  # fmt: skip
+        page.goto(f"{server}/login?lang={lang}")
+        page.fill("#username", user)
+        page.fill("#password", PASSWORD)
+        page.press("#password", "Enter")
+        page.wait_for_url(f"{server}/")
+        return done
+
+    yield start
+    for page in opened:
+        page.close()
+
+
+def test_find_an_actor_and_open_its_page(task: Callable[[str], Task]) -> None:
+    t = task("amina")
+    t.go("/actors")
+    t.page.fill("#q", "pharmacie aumale")
+    t.page.press("#q", "Enter")
+    t.page.wait_for_url(re.compile(r"q=pharmacie"))
+    t.page.click("main table a")
+    t.page.wait_for_url(ACTOR_PAGE)
+    assert "Pharmacie Aumale" in t.page.locator("h1").inner_text()
+    t.drawn()
+    t.check()
+
+
+def test_record_an_actor(task: Callable[[str], Task]) -> None:
+    t = task("amina")
+    name = "Club d'échecs de la Rosée" if t.lang == "fr" else "Schaakclub Brogniez"
+    t.go("/record/actor")
+    t.page.fill("#name", name)
+    t.page.select_option("#kind", "association")
+    t.page.fill("#themes", "leisure")
+    t.page.press("#name", "Enter")
+    t.page.wait_for_url(ACTOR_PAGE)
+    assert name in t.page.locator("h1").inner_text()
+    t.check()
+
+
+def test_record_a_link(task: Callable[[str], Task]) -> None:
+    t = task("lucie")
+    t.go("/record/link")
+    t.page.fill("#source", "Boulangerie Bara")
+    t.page.fill("#target", "Alimentation Rif" if t.lang == "fr" else "Alimentation Souss")
+    t.page.select_option("#type", "KNOWS")
+    t.page.click("button.primary")
+    t.page.wait_for_url(ACTOR_PAGE)
+    assert "Alimentation" in t.page.locator("#links").inner_text()
+    t.drawn()
+    t.check()
+
+
+def test_record_a_referral(task: Callable[[str], Task]) -> None:
+    t = task("amina")
+    before = t.page.request.get(f"{t.base}/api/v1/referrals?limit=1").json()["total"]
+    t.go("/record/referral")
+    t.page.fill("#service", "Antenne Actiris Anderlecht")
+    t.page.select_option("#theme", "employment")
+    t.page.click("button.primary")
+    t.page.wait_for_url(re.compile(r"recorded=referral"))
+    assert t.page.request.get(f"{t.base}/api/v1/referrals?limit=1").json()["total"] == before + 1
+    t.check()
+
+
+def test_record_an_activity(task: Callable[[str], Task]) -> None:
+    t = task("joris")
+    name = "Atelier cuisine du monde" if t.lang == "fr" else "Kookatelier Wereldkeuken"
+    t.go("/record/activity")
+    t.page.fill("#name", name)
+    t.page.select_option("#mission", "community")
+    t.page.fill("#participant-1", "AMO Rossini")
+    t.page.fill("#participant-2", "Alpha Femmes de la Rosée")
+    t.page.click("button.primary")
+    t.page.wait_for_url(re.compile(r"recorded=activity"))
+    found = t.page.request.get(f"{t.base}/api/v1/activities?limit=200").json()["items"]
+    assert any(a["name"] == name and len(a["participants"]) >= 3 for a in found)
+    t.check()
+
+
+def test_ask_who_knows_whom(task: Callable[[str], Task]) -> None:
+    t = task("amina")
+    t.go("/paths")
+    t.page.fill("#source", "Magazin Carpați")
+    t.page.fill("#target", "Mosquée Al-Hidaya")
+    t.page.press("#target", "Enter")
+    t.page.wait_for_url(re.compile(r"source=Magazin"))
+    assert "Magazin Carpați →" in t.page.locator("ol.paths").inner_text()
+    t.drawn()
+    t.check()
+
+
+def test_ask_who_reaches_a_public(task: Callable[[str], Task]) -> None:
+    t = task("amina")
+    t.go("/reach")
+    t.page.fill("#theme", "health")
+    t.page.press("#theme", "Enter")
+    t.page.wait_for_url(re.compile(r"theme=health"))
+    reached = t.page.locator("main li a")
+    assert reached.count() >= 3
+    t.check()
+
+
+def test_read_and_download_the_dashboard(task: Callable[[str], Task]) -> None:
+    t = task("coordinator")
+    t.go("/dashboard")
+    assert t.page.locator("svg.chart").count() >= 6
+    with t.page.expect_download() as growth:
+        t.page.click("a[href^='/dashboard.csv?section=growth']")
+    assert Path(growth.value.path()).read_text(encoding="utf-8").startswith("date,actors,links")
+    # and the network, for Gephi: opened from its folded list, as a user does
+    t.page.click("details.exports summary")
+    with t.page.expect_download() as gexf:
+        t.page.click("a[href*='format=gexf']")
+    assert Path(gexf.value.path()).read_bytes().startswith(b"<?xml")
+    t.check()
+
+
+def test_check_then_confirm_an_import(task: Callable[[str], Task], tmp_path: Path) -> None:
+    t = task("coordinator")
+    garden, repair = (("Potager collectif Clemenceau", "Repair café Brogniez") if t.lang == "fr"
+                      else ("Moestuin Kuregem", "Herstelatelier Ropsy"))  # fmt: skip
+    sheet = tmp_path / "carte.csv"
+    sheet.write_text(
+        "nom;type;quartier\n"
+        f"{garden};resident_group;Cureghem-Lemmens\n"
+        f"{repair};association;Cureghem-Lemmens\n",
+        encoding="utf-8",
+    )
+    t.go("/import")
+    t.page.set_input_files("#file", str(sheet))
+    t.page.click("button.primary")
+    confirm = t.page.locator("form:has(input[name=upload]) button.primary")
+    confirm.wait_for()
+    t.page.click("main details summary")  # what the check found, unfolded
+    assert garden in t.page.locator("main details").inner_text()
+    confirm.click()  # then confirm what was checked
+    t.page.wait_for_selector("h2 >> text=/Importé|Ingelezen/")
+    found = t.page.request.get(f"{t.base}/api/v1/actors?limit=10", params={"q": repair})
+    assert [a["name"] for a in found.json()["items"]] == [repair]
+    t.check()
