@@ -243,7 +243,8 @@ def test_a_refused_form_says_why_in_the_readers_language(store: SqliteGraphStore
     # a value no form offers (a hand-made request) is refused by a page too, not by JSON
     odd = client.post("/record/link", data={**later, "type": "WORKS_WITH", "since": ""})
     assert odd.status_code == 422 and odd.headers["content-type"].startswith("text/html")
-    assert "Soort band: een van: 'KNOWS'" in html.unescape(odd.text)
+    said = html.unescape(odd.text)
+    assert "Soort band: kies uit de lijst" in said and "'KNOWS'" not in said  # no raw codes
     client.get("/?lang=fr")  # the language is remembered for the user: back to theirs
 
 
@@ -511,3 +512,20 @@ def test_every_page_has_an_icon(store: SqliteGraphStore) -> None:
     assert '<link rel="icon" href="/static/favicon.svg"' in client.get("/").text
     icon = client.get("/favicon.ico")
     assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+
+
+def test_a_bad_search_keeps_the_form_and_marks_the_field(store: SqliteGraphStore) -> None:
+    """A value the form cannot take: the same page, the form kept, the field marked, a
+    sentence in the reader's language — never raw codes, field names or lists of values."""
+    client = _client(store)
+    for lang, said in (("fr", "écrivez la date sous la forme AAAA-MM-JJ"), ("nl", "JJJJ-MM-DD")):
+        page = client.get("/actors", params={"q": "mosq", "as_of": "30/02/2026", "lang": lang})
+        errors = re.findall(r'class="error"[^>]*>([^<]*)<', html.unescape(page.text))
+        assert page.status_code == 422 and len(errors) == 1 and said in errors[0], errors
+        assert 'id="as_of" name="as_of" aria-invalid="true"' in page.text
+        assert 'value="mosq"' in page.text  # what was typed is kept
+        assert "as_of" not in errors[0] and "YYYY" not in errors[0]
+    asked = {"kind": "dragon", "lang": "fr"}
+    wrong_kind = html.unescape(client.get("/actors", params=asked).text)
+    errors = re.findall(r'class="error"[^>]*>([^<]*)<', wrong_kind)
+    assert [e.replace("\u202f", " ") for e in errors] == ["Type : choisissez dans la liste"]

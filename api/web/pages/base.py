@@ -204,6 +204,12 @@ FIELD_LABELS = {
     "description": N_("Description"),
     "latitude": N_("Latitude"),
     "longitude": N_("Longitude"),
+    "q": N_("Name"),
+    "language": N_("Language"),
+    "target_group": N_("Target group"),
+    "as_of": N_("As of"),
+    "start": N_("From"),
+    "end": N_("To"),
 }
 
 
@@ -225,7 +231,10 @@ def problem(exc: Exception, lang: Lang) -> str:
     for problem in problems:
         field = str(problem.get("field") or "")
         label = gettext(FIELD_LABELS[field]) if field in FIELD_LABELS else field
-        message = say(problem["message"], lang)
+        words = problem["message"]
+        if isinstance(words, Say) and words.template == "one of: {expected}":
+            words = Say("choose one from the list")  # never the list of codes a form hides
+        message = say(words, lang)
         said.append(
             gettext("%(field)s: %(problem)s") % {"field": label, "problem": message}
             if label

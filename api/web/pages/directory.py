@@ -6,7 +6,7 @@ from datetime import date
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, HTTPException, Query
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import CSRF_FIELD
@@ -17,7 +17,7 @@ from api.web.pages.base import (
     actors_of,
     problem,
 )
-from graph.errors import MaillageError, NotFound, Say
+from graph.errors import InvalidInput, MaillageError, NotFound, Say
 from graph.model import (
     ActorKind,
     ActorQuery,
@@ -25,7 +25,9 @@ from graph.model import (
     EventFilter,
     FollowUpFilter,
     LinkFilter,
+    Page,
 )
+from graph.validation import validate
 
 router = APIRouter(include_in_schema=False)
 
@@ -55,14 +57,26 @@ def home(p: PageDep) -> HTMLResponse:
 
 
 @router.get("/actors", response_class=HTMLResponse)
-def directory(
-    p: PageDep,
-    query: Annotated[ActorQuery, Query()],
-    page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
-) -> HTMLResponse:
+def directory(p: PageDep, request: Request) -> HTMLResponse:
+    """The directory and its search form. A value the form cannot take (a date that is not
+    one, a kind not in the list) gives the same page, the form kept, the field marked and a
+    sentence in the reader's language."""
     p.require()
-    found = p.store.list_actors(query, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
-    asked = {k: v for k, v in query.model_dump(mode="json").items() if v not in (None, "")}
+    typed = {k: v for k, v in request.query_params.items() if k in ActorQuery.model_fields}
+    problems: list[str] = []
+    wrong: set[str] = set()
+    page_number = 1
+    try:
+        page_number = max(1, min(100_000, int(request.query_params.get("page") or 1)))
+        query = validate(ActorQuery, typed)
+        found = p.store.list_actors(query, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
+        asked = {k: v for k, v in query.model_dump(mode="json").items() if v not in (None, "")}
+    except (InvalidInput, ValueError) as exc:
+        problems.append(problem(exc, p.lang))
+        details = getattr(exc, "details", None) or []
+        wrong = {str(d.get("field")) for d in details if isinstance(d, dict)}
+        found = Page(items=[], total=0, limit=PAGE_SIZE, offset=0)
+        asked = {k: v for k, v in typed.items() if v}
     pages = max(1, -(-found.total // PAGE_SIZE))
 
     def link_to(number: int) -> str:
@@ -70,8 +84,11 @@ def directory(
 
     return p.render(
         "directory.html",
+        status=422 if problems else 200,
         found=found,
         asked=asked,
+        problems=problems,
+        wrong=wrong,
         kinds=[k.value for k in ActorKind],
         statuses=[s.value for s in ActorStatus],
         page_number=page_number,
