@@ -307,6 +307,9 @@ def test_the_dashboard_in_dutch_with_its_data_and_csv(store: SqliteGraphStore) -
     assert "Groei" in html and "28 nov 2026" in html
     assert html.count("<svg") >= 6 + 3  # the six measures, and the new links of each worker
     assert "Nieuwe banden: amina" in html
+    # missions by their Dutch names, never the English codes
+    assert not re.search(r"Nieuwe banden: (networking|referral|collective|community)\b", html)
+    assert not re.search(r'<th scope="row">(networking|referral|collective|community)<', html)
     # each chart's axis fits its data: density moves within a narrow band, not on a 0-1 axis;
     # its dates and numbers are written the Dutch way
     charts = dict(re.findall(r'<svg[^>]*aria-label="([^"]+)".*?</svg>', html, re.S) and

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
+from babel.numbers import format_percent
 from fastapi import Depends, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
@@ -143,6 +144,7 @@ class Page:
             langs=LANGS,
             day=lambda value: day(value, self.lang),
             num=lambda value: number(value, self.lang),
+            pct=lambda value: format_percent(value, locale=self.lang),
             kind_label=lambda kind: KINDS.get(str(kind), {}).get(self.lang, str(kind)),
             say=lambda text: say(text, self.lang),
             link_label=lambda t: LINKS.get(str(t), {}).get(self.lang, str(t)),

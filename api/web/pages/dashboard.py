@@ -40,6 +40,14 @@ EXPORTS = [
 
 # --------------------------------------------------------------------------- the dashboard
 
+#: the missions as the pages name them
+MISSIONS = {
+    "networking": N_("networking"),
+    "referral": N_("referral"),
+    "collective": N_("collective action"),
+    "community": N_("community action"),
+}
+
 GROWTH_CHARTS = (
     ("actors", N_("Actors")),
     ("links", N_("Links")),
@@ -98,7 +106,8 @@ def dashboard(
     for group, field in ((by_worker, "new_links_by_worker"), (by_mission, "new_links_by_mission")):
         for key in sorted(group):
             values = [(getattr(pt, field) or {}).get(key, 0) for pt in series[1:]]
-            title = _("New links: %s") % key
+            shown = _(MISSIONS[key]) if field == "new_links_by_mission" and key in MISSIONS else key
+            title = _("New links: %s") % shown
             charts.append(
                 (
                     title,
