@@ -79,7 +79,8 @@ def open_view(browser: Browser) -> Iterator[object]:
     pages: list[Page] = []
 
     def opener(path: Path, width: int = 1280, height: int = 800) -> Opened:
-        page = browser.new_page(viewport={"width": width, "height": height})
+        # a phone-sized screen is a touch screen: taps and pinches, not a mouse
+        page = browser.new_page(viewport={"width": width, "height": height}, has_touch=width < 500)
         pages.append(page)
         opened = Opened(page)
         page.on("request", lambda r: opened.requests.append(r.url))
@@ -268,8 +269,24 @@ def test_every_view_draws_on_a_phone_and_answers_a_tap(saved: Saved, open_view, 
                    return {x: box.left + p.x, y: box.top + p.y}; }""",
         shown[0],
     )
-    page.mouse.click(point["x"], point["y"])
+    page.touchscreen.tap(point["x"], point["y"])
     assert page.locator("#info-items").inner_text().strip() != ""
+    # two fingers apart: the map zooms in
+    scale = page.evaluate("window.maillage.network.getScale()")
+    cdp = page.context.new_cdp_session(page)
+    cx, cy = first["x"] + first["width"] / 2, first["y"] + first["height"] / 2
+
+    def fingers(kind: str, gap: float) -> None:
+        points = [] if kind == "touchEnd" else [
+            {"x": cx - gap, "y": cy, "id": 1}, {"x": cx + gap, "y": cy, "id": 2}]  # fmt: skip
+        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    fingers("touchStart", 20)
+    for gap in range(30, 130, 10):
+        fingers("touchMove", gap)
+        time.sleep(0.02)
+    fingers("touchEnd", 0)
+    assert page.evaluate("window.maillage.network.getScale()") > scale * 1.5
 
 
 def test_a_phone_sized_screen_keeps_everything_reachable(saved: Saved, open_view) -> None:  # type: ignore[no-untyped-def]
