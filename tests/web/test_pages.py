@@ -245,6 +245,10 @@ def test_a_refused_form_says_why_in_the_readers_language(store: SqliteGraphStore
     assert odd.status_code == 422 and odd.headers["content-type"].startswith("text/html")
     said = html.unescape(odd.text)
     assert "Soort band: kies uit de lijst" in said and "'KNOWS'" not in said  # no raw codes
+    assert 'id="source"' in odd.text and 'value="Magazin Carpați"' in said  # the form, kept
+    many = {"service": "CPAS", "theme": "housing", "date": "2026-01-05", "count": "many"}
+    count = client.post("/record/referral", data={**many, "csrf_token": _csrf(form)})
+    assert count.status_code == 422 and 'id="service"' in count.text
     client.get("/?lang=fr")  # the language is remembered for the user: back to theirs
 
 

@@ -59,9 +59,10 @@ def record_link(
     p: PageDep,
     source: Annotated[str, Form(max_length=300)],
     target: Annotated[str, Form(max_length=300)],
-    type: Annotated[LinkType, Form()],
-    mission: Annotated[Mission, Form()] = Mission.networking,
-    strength: Annotated[int, Form(ge=1, le=3)] = 1,
+    # checked below with the rest, so that a bad value gives the form back, not a bare 422
+    type: Annotated[str, Form(max_length=40)] = "KNOWS",
+    mission: Annotated[str, Form(max_length=40)] = "networking",
+    strength: Annotated[str, Form(max_length=5)] = "1",
     since: Annotated[str, Form(max_length=10)] = "",
     note: Annotated[str, Form(max_length=2000)] = "",
     source_id: Annotated[str, Form(max_length=64)] = "",
@@ -75,9 +76,9 @@ def record_link(
     form = {
         "source": source,
         "target": target,
-        "type": type.value,
-        "mission": mission.value,
-        "strength": strength,
+        "type": type,
+        "mission": mission,
+        "strength": int(strength) if strength.isdigit() else strength,
         "since": since,
         "note": note,
     }
@@ -246,7 +247,7 @@ def record_referral(
     service: Annotated[str, Form(max_length=300)],
     theme: Annotated[str, Form(max_length=40)],
     day_: Annotated[str, Form(alias="date", max_length=10)],
-    count: Annotated[int, Form(ge=1, le=100)] = 1,
+    count: Annotated[str, Form(max_length=5)] = "1",  # checked with the rest: the form back
     outcome: Annotated[str, Form(max_length=20)] = "pending",
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
 ) -> Response:
