@@ -210,3 +210,19 @@ def test_check_then_confirm_an_import(task: Callable[[str], Task], tmp_path: Pat
     found = t.page.request.get(f"{t.base}/api/v1/actors?limit=10", params={"q": repair})
     assert [a["name"] for a in found.json()["items"]] == [repair]
     t.check()
+
+
+def test_walk_a_meeting_and_take_a_follow_up(task: Callable[[str], Task]) -> None:
+    t = task("joris")
+    t.go("/meeting")
+    t.drawn()
+    t.page.wait_for_function("() => window.meeting !== undefined")
+    first = t.page.locator("#agenda-title").inner_text()
+    t.page.click("#agenda-next")  # a tap on a phone, a click on a desktop
+    assert t.page.locator("#agenda-title").inner_text() != first
+    what = "passer les voir jeudi" if t.lang == "fr" else "donderdag langsgaan"
+    t.page.fill("#what", what)
+    t.page.click("#follow-up-form button")
+    t.page.wait_for_url(re.compile(r"/meeting\?"))
+    assert what in t.page.locator("#follow-ups").inner_text()
+    t.check()

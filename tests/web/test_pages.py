@@ -536,3 +536,29 @@ def test_a_bad_search_keeps_the_form_and_marks_the_field(store: SqliteGraphStore
     wrong_kind = html.unescape(client.get("/actors", params=asked).text)
     errors = re.findall(r'class="error"[^>]*>([^<]*)<', wrong_kind)
     assert [e.replace("\u202f", " ") for e in errors] == ["Type : choisissez dans la liste"]
+
+
+def test_a_bad_date_on_the_dashboard_keeps_the_dashboard(store: SqliteGraphStore) -> None:
+    client = _client(store, "coordinator")
+    for asked, field in (({"start": "31/12/2025"}, "start"), ({"end": "2999-01-01"}, "end")):
+        page = client.get("/dashboard", params={**asked, "lang": "fr"})
+        errors = re.findall(r'class="error"[^>]*>([^<]*)<', html.unescape(page.text))
+        assert page.status_code == 422 and len(errors) == 1, errors
+        assert f'id="{field}"' in page.text and 'aria-invalid="true"' in page.text
+        assert page.text.count("<svg") >= 6  # the last year's figures, still there
+        assert "start:" not in errors[0] and "end:" not in errors[0]
+
+
+def test_a_refused_follow_up_keeps_the_meeting_and_what_was_typed(
+    store: SqliteGraphStore,
+) -> None:
+    client = _client(store)
+    csrf = _csrf(client.get("/meeting", params={"lang": "fr"}).text)
+    actor = store.list_actors(limit=1).items[0].id
+    answer = client.post("/meeting/follow-ups", data={
+        "actor": [actor], "due": "demain", "what": "appeler la maison médicale",
+        "item": "2", "csrf_token": csrf})  # fmt: skip
+    said = html.unescape(answer.text)
+    assert answer.status_code == 422 and 'id="follow-up-form"' in answer.text
+    assert 'value="appeler la maison médicale"' in said and 'data-start="2"' in answer.text
+    assert len(re.findall(r'class="error"', answer.text)) == 1

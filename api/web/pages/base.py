@@ -44,11 +44,11 @@ def N_(message: str) -> str:
 CHOOSE = N_("Choose the actor from the list: several or none match “%s”.")
 
 #: a date field of a page's form: cleared, it is no date (a browser sends ``start=``)
-FormDay = Annotated[
-    Day | None,
-    BeforeValidator(lambda v: None if isinstance(v, str) and not v.strip() else v),
-    Query(),
+#: a date of a page's form: cleared, it is no date (a browser sends ``start=``)
+FormDate = Annotated[
+    Day | None, BeforeValidator(lambda v: None if isinstance(v, str) and not v.strip() else v)
 ]
+FormDay = Annotated[FormDate, Query()]
 RawStore = Annotated[GraphStore, Depends(get_store)]
 
 

@@ -11,17 +11,23 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
+from pydantic import BaseModel
 
 from api.analyses import REGISTRY
 from api.web import reasons
 from api.web.i18n import day, number
 from api.web.pages.base import (
     N_,
+    FormDate,
     FormDay,
+    Page,
     PageDep,
     figures_scope_of,
+    problem,
 )
 from graph.dates import add_months
+from graph.errors import MaillageError
+from graph.validation import validate
 from ingest.export import safe_cell
 from viz.charts import line_chart
 
@@ -58,6 +64,20 @@ GROWTH_CHARTS = (
 )
 
 
+class _Period(BaseModel):
+    """The dashboard's dates as its form sends them: empty is no date."""
+
+    start: FormDate = None
+    end: FormDate = None
+
+
+def _figures(p: Page, first: date, last: date, scope: str | None) -> tuple[Any, Any, Any]:
+    growth = REGISTRY["growth"](p.store, {"start": first, "end": last}, scope)
+    compare = REGISTRY["compare"](p.store, {"first": first, "second": last}, scope)
+    referrals = REGISTRY["referrals"](p.store, {"start": first, "end": last}, scope)
+    return growth, compare, referrals
+
+
 def _period(start: date | None, end: date | None) -> tuple[date, date]:
     last = end or date.today()
     return (start or add_months(last, -12)), last
@@ -66,20 +86,30 @@ def _period(start: date | None, end: date | None) -> tuple[date, date]:
 @router.get("/dashboard", response_class=HTMLResponse)
 def dashboard(
     p: PageDep,
-    start: FormDay = None,
-    end: FormDay = None,
+    start: Annotated[str, Query(max_length=40)] = "",
+    end: Annotated[str, Query(max_length=40)] = "",
     neighbourhood: Annotated[str, Query(max_length=200)] = "",
 ) -> HTMLResponse:
     """Growth over a period (charts, each with its data), what changed between its two ends,
-    and referral flows with their saturation warnings — for the neighbourhoods one may see."""
+    and referral flows with their saturation warnings — for the neighbourhoods one may see.
+    A date the page cannot take gives the same page, for the last year, saying why."""
     access = p.require()
     scope = figures_scope_of(p, neighbourhood)
-    first, last = _period(start, end)
-    growth = REGISTRY["growth"](p.store, {"start": first, "end": last}, scope)
-    compare = REGISTRY["compare"](p.store, {"first": first, "second": last}, scope)
-    referrals = REGISTRY["referrals"](p.store, {"start": first, "end": last}, scope)
+    problems: list[str] = []
+    wrong: set[str] = set()
+    try:
+        period = validate(_Period, {"start": start, "end": end})
+        first, last = _period(period.start, period.end)
+        figures = _figures(p, first, last, scope)
+    except MaillageError as exc:
+        problems.append(problem(exc, p.lang))
+        details = exc.details if isinstance(exc.details, list) else []
+        wrong = {str(d.get("field")) for d in details if isinstance(d, dict)}
+        first, last = _period(None, None)
+        figures = _figures(p, first, last, scope)
+    growth, compare, referrals = figures
     _ = p.gettext()
-    series = growth.overall  # type: ignore[attr-defined]
+    series = growth.overall
     labels = [day(pt.date, p.lang) for pt in series]
 
     def written(value: float) -> str:
@@ -126,6 +156,10 @@ def dashboard(
         exports.append((_("Backup of everything (JSON)"), "/api/v1/exports?format=json"))
     return p.render(
         "dashboard.html",
+        status=422 if problems else 200,
+        problems=problems,
+        wrong=wrong,
+        typed={"start": start, "end": end},
         exports=exports,
         first=first,
         last=last,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -13,6 +14,7 @@ from api.deps import CSRF_FIELD
 from api.scoped import ScopedStore
 from api.web import reasons
 from api.web.pages.base import (
+    Page,
     PageDep,
     actors_of,
     figures_scope_of,
@@ -40,6 +42,19 @@ def meeting(p: PageDep, neighbourhood: Annotated[str, Query(max_length=200)] = "
     """The team meeting, full screen: the neighbourhood's bridging view, and a walk through the
     agenda by keyboard — each isolated actor, each introduction worth making — with a form to
     note who takes it and by when."""
+    return _meeting_page(p, neighbourhood)
+
+
+def _meeting_page(
+    p: Page,
+    neighbourhood: str,
+    *,
+    problems: Sequence[str] = (),
+    form: Mapping[str, str] | None = None,
+    at_item: int = 0,
+) -> HTMLResponse:
+    """The meeting page; after a refused follow-up, with the sentence, what was typed and the
+    agenda at the item it was about."""
     scope = figures_scope_of(p, neighbourhood)
     isolation = REGISTRY["isolation"](p.store, {}, scope)
     bridging = REGISTRY["bridging"](p.store, {"opportunities": 10}, scope)
@@ -74,6 +89,10 @@ def meeting(p: PageDep, neighbourhood: Annotated[str, Query(max_length=200)] = "
     view = "/views/bridging" + (f"?{urlencode({'neighbourhood': scope})}" if scope else "")
     return p.render(
         "meeting.html",
+        status=422 if problems else 200,
+        problems=list(problems),
+        form=form or {},
+        start_item=at_item,
         agenda=agenda,
         follow_ups=follow_ups,
         names=names,
@@ -108,7 +127,15 @@ async def add_follow_up(p: PageDep, request: Request) -> Response:
             )
         p.store.create_follow_up(data)
     except MaillageError as exc:  # a bad form (no actor, a date that is not one) says why
-        return p.render("message.html", status=422, message=problem(exc, p.lang))
+        typed = {k: str(fields.get(k) or "") for k in ("taken_by", "due", "what")}
+        at = str(fields.get("item") or "0")
+        return _meeting_page(
+            p,
+            scope,
+            problems=[problem(exc, p.lang)],
+            form=typed,
+            at_item=int(at) if at.isdigit() else 0,
+        )
     item = str(fields.get("item") or "0")
     return RedirectResponse(
         f"/meeting?{urlencode({'neighbourhood': scope})}#item-{item}", status_code=303

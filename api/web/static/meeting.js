@@ -62,6 +62,6 @@
     try { frame.contentWindow.document.addEventListener("keydown", walk, true); } catch (e) { }
     setTimeout(function () { focus(agenda[at.index]); }, 300);
   });
-  const start = parseInt((location.hash.match(/item-(\d+)/) || [])[1] || "0", 10);
+  const start = parseInt((location.hash.match(/item-(\d+)/) || [])[1] || data.dataset.start || "0", 10);
   show(isNaN(start) ? 0 : start);
 })();
