@@ -562,3 +562,20 @@ def test_a_refused_follow_up_keeps_the_meeting_and_what_was_typed(
     assert answer.status_code == 422 and 'id="follow-up-form"' in answer.text
     assert 'value="appeler la maison médicale"' in said and 'data-start="2"' in answer.text
     assert len(re.findall(r'class="error"', answer.text)) == 1
+
+
+def test_a_refused_change_keeps_the_actor_page(store: SqliteGraphStore) -> None:
+    """Ending an actor on a date in the future, or asking its page on a date that is not one:
+    the actor's page again, one sentence saying why — not a bare message page."""
+    client = _client(store)
+    team = store.get_user("amina").actor_id
+    assert team is not None
+    page = f"/actors/{team}"
+    csrf = _csrf(client.get(page, params={"lang": "fr"}).text)
+    refused = client.post(f"{page}/end", data={"until": "2999-01-01", "csrf_token": csrf})
+    errors = re.findall(r'class="error"[^>]*>([^<]*)<', html.unescape(refused.text))
+    assert refused.status_code == 422 and len(errors) == 1 and "2999" in errors[0]
+    assert "<h1>BAR" in refused.text or ("<h1>" in refused.text and 'id="links"' in refused.text)
+    odd = client.get(page, params={"as_of": "hier"})
+    assert odd.status_code == 422 and 'id="links"' in odd.text
+    assert len(re.findall(r'class="error"', odd.text)) == 1

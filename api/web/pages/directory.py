@@ -6,13 +6,15 @@ from datetime import date
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel
 
 from api.deps import CSRF_FIELD
 from api.web.pages.base import (
     PAGE_SIZE,
-    FormDay,
+    FormDate,
+    Page,
     PageDep,
     actors_of,
     problem,
@@ -25,8 +27,8 @@ from graph.model import (
     EventFilter,
     FollowUpFilter,
     LinkFilter,
-    Page,
 )
+from graph.model import Page as Listing
 from graph.validation import validate
 
 router = APIRouter(include_in_schema=False)
@@ -75,7 +77,7 @@ def directory(p: PageDep, request: Request) -> HTMLResponse:
         problems.append(problem(exc, p.lang))
         details = getattr(exc, "details", None) or []
         wrong = {str(d.get("field")) for d in details if isinstance(d, dict)}
-        found = Page(items=[], total=0, limit=PAGE_SIZE, offset=0)
+        found = Listing(items=[], total=0, limit=PAGE_SIZE, offset=0)
         asked = {k: v for k, v in typed.items() if v}
     pages = max(1, -(-found.total // PAGE_SIZE))
 
@@ -98,7 +100,27 @@ def directory(p: PageDep, request: Request) -> HTMLResponse:
 
 
 @router.get("/actors/{actor_id}", response_class=HTMLResponse)
-def actor_page(p: PageDep, actor_id: str, as_of: FormDay = None) -> HTMLResponse:
+def actor_page(
+    p: PageDep, actor_id: str, as_of: Annotated[str, Query(max_length=40)] = ""
+) -> HTMLResponse:
+    day_: date | None = None
+    problems: list[str] = []
+    if as_of.strip():
+        try:
+            day_ = validate(_AsOf, {"as_of": as_of}).as_of
+        except MaillageError as exc:
+            problems.append(problem(exc, p.lang))
+    return _actor_page(p, actor_id, day_, problems)
+
+
+class _AsOf(BaseModel):
+    as_of: FormDate = None
+
+
+def _actor_page(
+    p: Page, actor_id: str, as_of: date | None, problems: list[str], status: int = 200
+) -> HTMLResponse:
+    """An actor's page; after a refused change, with the sentence saying why."""
     access = p.require()
     try:  # an actor the reader may not see answers as an unknown one does
         actor = p.store.get_actor(actor_id)
@@ -116,6 +138,8 @@ def actor_page(p: PageDep, actor_id: str, as_of: FormDay = None) -> HTMLResponse
     may_write = access.may_write_in(actor.neighbourhood) and access.role.value != "viewer"
     return p.render(
         "actor.html",
+        status=422 if problems and status == 200 else status,
+        problems=problems,
         actor=actor,
         links=links,
         others=others,
@@ -153,6 +177,6 @@ def actor_action(
             return RedirectResponse("/actors", status_code=303)
         else:
             raise HTTPException(404, Say("no such action"))
-    except (MaillageError, ValueError) as exc:
-        return p.render("message.html", status=422, message=problem(exc, p.lang))
+    except (MaillageError, ValueError) as exc:  # the actor's page again, saying why
+        return _actor_page(p, actor_id, None, [problem(exc, p.lang)])
     return RedirectResponse(f"/actors/{actor_id}", status_code=303)
