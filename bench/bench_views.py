@@ -46,12 +46,13 @@ def stability(graph: nx.MultiDiGraph, positions: dict) -> tuple[float, float]:  
     return took, moved
 
 
-def draw(path: Path, chromium: str) -> dict[str, float]:
+def draw(path: Path, chromium: str, phone: bool = False) -> dict[str, float]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium)
-        page = browser.new_page(viewport={"width": 1600, "height": 900})
+        size = {"width": 360, "height": 740} if phone else {"width": 1600, "height": 900}
+        page = browser.new_page(viewport=size)
         page.goto(path.as_uri())
         wait_until_drawn(page, 120_000)
         first = page.evaluate("window.maillage.firstFrame")
@@ -89,6 +90,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--actors", type=int, nargs="+", default=[1000, 5000])
     parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--phone", action="store_true", help="a 360 x 740 screen")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         for n in args.actors:
@@ -112,7 +114,7 @@ def main() -> None:
                 print(f"  view ({label}): built in {built:.2f} s, {size / 1e6:.2f} MB "
                       f"({(size - 700_000) / n * 1000 / 1e6:.2f} MB per 1,000 actors "
                       "beyond the 0.7 MB of scripts)")  # fmt: skip
-                figures = draw(path, args.chromium)
+                figures = draw(path, args.chromium, args.phone)
                 print(f"  Chromium: first frame {figures['first_frame_ms']:.0f} ms after "
                       f"navigation start; zoom frame {figures['zoom_ms']:.1f} ms, "
                       f"drag frame {figures['drag_ms']:.1f} ms")  # fmt: skip
