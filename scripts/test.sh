@@ -23,4 +23,5 @@ if [[ -z "${NEO4J_URI:-}" ]]; then
 fi
 
 echo "== pytest"
-$BIN/pytest -v "$@"
+# the 15 slowest tests are printed at the end, to keep the run quick
+$BIN/pytest -v --durations=15 "$@"

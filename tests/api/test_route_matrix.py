@@ -500,3 +500,41 @@ def test_no_refused_role_changes_anything_and_an_admin_can(
             not_written[path] = statuses
     unexpected = {p: v for p, v in not_written.items() if p not in NOT_WRITTEN_BY_THE_PROBE}
     assert unexpected == {}, "\n".join(f"{p}: {v}" for p, v in unexpected.items())
+
+
+#: what answers without credentials: the service's health, logging in, the API's description,
+#: and the language of a page not yet logged into
+PUBLIC = {
+    "/health",
+    "/login",
+    "/favicon.ico",
+    "/api/v1/auth/token",
+    "/api/v1/auth/session",
+    "/api/v1/openapi.json",
+    "/api/v1/docs",
+    "/api/v1/docs/oauth2-redirect",
+    "/api/v1/redoc",
+}
+
+
+def test_every_route_refuses_who_is_not_logged_in(sqlite_store: GraphStore) -> None:
+    """Each route of the app, called without credentials (by calling it, not by reading the
+    documentation): the API answers 401, a page sends to the login page, nothing is written."""
+    client = TestClient(create_app(store=sqlite_store), raise_server_exceptions=False)
+    before = sqlite_store.version()
+    wrong = []
+    for method, path, _route in _routes():
+        if path in PUBLIC:
+            continue
+        url = re.sub(r"\{[^}]+\}", "x0", path)
+        answer = client.request(method, url, follow_redirects=False)
+        if path.startswith("/api/"):
+            ok = answer.status_code == 401 and answer.json()["error"] == "unauthorized"
+        elif method == "GET":
+            ok = answer.status_code == 303 and answer.headers["location"].startswith("/login")
+        else:  # a form posted without a session: refused, never written
+            ok = answer.status_code in (303, 401, 403)
+        if not ok:
+            wrong.append((method, path, answer.status_code, answer.text[:80]))
+    assert wrong == [], "\n".join(map(str, wrong))
+    assert sqlite_store.version() == before

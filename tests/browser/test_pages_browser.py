@@ -125,9 +125,16 @@ def test_the_team_meeting_walk_by_keyboard(browser: Browser, server: str) -> Non
     assert len(introductions) >= 2
     # step by keyboard to the first two introductions
     steps = []
-    for target in introductions[:2]:
-        while page.evaluate("window.meeting.index") != target:
+
+    def walk_to(target: int) -> None:
+        for _ in range(len(agenda) + 1):  # bounded: the walk wraps around the agenda
+            if page.evaluate("window.meeting.index") == target:
+                return
             page.keyboard.press("n")
+        raise AssertionError(f"the walk never reached item {target}")
+
+    for target in introductions[:2]:
+        walk_to(target)
         item = agenda[target]
         focused = set(frame.evaluate("window.maillage.focused || []"))
         assert set(item["actors"]) | {item["introducer"]} <= focused
@@ -148,10 +155,7 @@ def test_the_team_meeting_walk_by_keyboard(browser: Browser, server: str) -> Non
     assert "dites ce qu’il faut faire, ou pour quand" in page.locator("main").inner_text()
     page.go_back()
     page.wait_for_function("() => window.meeting !== undefined")
-    for _ in range(len(agenda) + 1):  # bounded: the walk wraps around
-        if page.evaluate("window.meeting.index") == introductions[1]:
-            break
-        page.keyboard.press("n")
+    walk_to(introductions[1])
     # note who takes the second one, by when
     page.select_option("#taken_by", "amina")
     page.fill("#due", "2026-12-20")

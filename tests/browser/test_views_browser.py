@@ -141,16 +141,16 @@ def test_each_view_draws_offline_and_runs_no_name(saved: Saved, open_view, name:
     legend = page.locator("#legend-items li").all_inner_texts()
     assert any("association" in item and "●" in item for item in legend)
     # the hostile actor: shown as text in the tooltip and the details, never run
-    evil = saved.ids[EVIL]
-    if page.evaluate("id => window.maillage.nodeView.get(id) !== null", evil):
-        _hover(page, evil)
-        tooltip = page.locator("div.vis-tooltip")
-        tooltip.wait_for(state="visible", timeout=5000)
-        assert EVIL in tooltip.inner_text()
-        page.evaluate("id => window.maillage.network.selectNodes([id])", evil)
-        page.fill("#search", EVIL)
-        page.press("#search", "Enter")
-        assert EVIL in page.locator("#info-items").inner_text()
+    evil = saved.ids[EVIL]  # linked to Joris: in every view of the neighbourhood, shown
+    assert page.evaluate("id => window.maillage.nodeView.get(id) !== null", evil)
+    _hover(page, evil)
+    tooltip = page.locator("div.vis-tooltip")
+    tooltip.wait_for(state="visible", timeout=5000)
+    assert EVIL in tooltip.inner_text()
+    page.evaluate("id => window.maillage.network.selectNodes([id])", evil)
+    page.fill("#search", EVIL)
+    page.press("#search", "Enter")
+    assert EVIL in page.locator("#info-items").inner_text()
     assert page.locator("img").count() == 0 and page.locator("script:not([id])").count() == 2
     page.wait_for_timeout(300)
     assert opened.dialogs == []

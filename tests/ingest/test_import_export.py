@@ -369,7 +369,11 @@ def test_gephi_reads_graphml_and_a_gexf_that_replays_the_growth(store: GraphStor
     assert starts == ["2024-05-01", "2025-02-01", today().isoformat()]
     # on a date, the network of that date
     early = nx.read_gexf(io.BytesIO(export(store, ExportFormat.gexf, as_of=date(2024, 6, 1)).data))
-    assert early.number_of_nodes() <= 3
+    # the house (since January) and the shop (moved back to its first link, in May), linked;
+    # the key resident (2025) and the actors recorded today are not there yet
+    labels = sorted(d["label"] for _, d in early.nodes(data=True))
+    assert labels == ["Maison de Quartier Bonnevie", "Épicerie Chez Fatima"]
+    assert early.number_of_edges() == 1
 
 
 def test_exports_keep_to_what_the_reader_sees_and_forget_the_erased(

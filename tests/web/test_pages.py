@@ -260,7 +260,8 @@ def test_a_refused_page_is_a_page_in_the_readers_language(store: SqliteGraphStor
     assert "de rol ‘lezer’ kan lezen maar niet schrijven" in html.unescape(refused.text)
     # the API keeps answering JSON, in English
     api = client.get("/api/v1/actors/nope")
-    assert api.headers["content-type"].startswith("application/json")
+    assert api.status_code == 404 and api.headers["content-type"].startswith("application/json")
+    assert api.json()["error"] == "not_found" and "nope" in api.json()["message"]
     client.get("/?lang=fr")
 
 

@@ -168,10 +168,20 @@ class Page:
         return response
 
 
-def page(request: Request, store: RawStore) -> Page:
+def any_page(request: Request, store: RawStore) -> Page:
+    """A page anyone may open (logging in, the language)."""
     return Page(request, store)
 
 
+def page(request: Request, store: RawStore) -> Page:
+    """A page for a logged-in user: a visitor is sent to log in before anything else is read
+    (the form's fields included: no 422 for someone who is not logged in)."""
+    found = Page(request, store)
+    found.require()
+    return found
+
+
+AnyPageDep = Annotated[Page, Depends(any_page)]
 PageDep = Annotated[Page, Depends(page)]
 
 

@@ -14,6 +14,7 @@ from api.deps import CSRF_FIELD, SESSION_COOKIE
 from api.security import csrf_token
 from api.web.i18n import COOKIE, LANGS, say
 from api.web.pages.base import (
+    AnyPageDep,
     Page,
     PageDep,
     safe_next,
@@ -58,14 +59,14 @@ def _same_origin(request: Request) -> bool:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(p: PageDep, next: str = "/") -> HTMLResponse:
+def login_form(p: AnyPageDep, next: str = "/") -> HTMLResponse:
     return _login_page(p, next)
 
 
 @router.post("/login", response_class=HTMLResponse)
 def login(
     request: Request,
-    p: PageDep,
+    p: AnyPageDep,
     username: Annotated[str, Form(max_length=100)],
     password: Annotated[str, Form(max_length=1000)],
     next: Annotated[str, Form(max_length=300)] = "/",
@@ -98,7 +99,7 @@ def login(
 
 
 @router.post("/logout")
-def logout(p: PageDep, csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "") -> Response:
+def logout(p: AnyPageDep, csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "") -> Response:
     p.check_csrf(csrf_token)
     p.log_out()
     done = RedirectResponse("/login", status_code=303)
