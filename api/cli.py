@@ -578,7 +578,10 @@ def _print_report(report: dict[str, Any], dry_run: bool) -> None:
 @app.command("export")
 def export_file(
     format: str = typer.Option(
-        ..., "--format", help="graphml, gexf, kumu, kumu-xlsx, csv (a zip), xlsx or json (backup)"
+        ...,
+        "--format",
+        help="gexf or graphml (Gephi), graphml-directed (networkx, igraph), kumu, kumu-xlsx, "
+        "csv (a zip), xlsx or json (backup)",
     ),
     output: Path = typer.Option(..., "--output", help="The file to write"),
     as_of: datetime = typer.Option(None, formats=["%Y-%m-%d"], help="The network on that date"),

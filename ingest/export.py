@@ -14,7 +14,7 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -34,8 +34,10 @@ LINK_FIELDS = [f for f in LINK_COLUMNS if f != "direction"]
 
 
 class ExportFormat(StrEnum):
-    graphml = "graphml"
-    gexf = "gexf"
+    graphml = "graphml"  # for Gephi and yEd: each link with its own direction (a mixed graph)
+    graphml_directed = "graphml-directed"  # for networkx and igraph: every link an arc, with
+    # its direction kept as the attribute ``directed`` (they refuse a mixed graph)
+    gexf = "gexf"  # for Gephi: its timeline (dynamic mode), each link with its own direction
     kumu = "kumu"  # Kumu's JSON
     kumu_xlsx = "kumu-xlsx"  # Kumu's workbook (Elements, Connections)
     csv = "csv"  # a zip of actors.csv and links.csv
@@ -45,6 +47,7 @@ class ExportFormat(StrEnum):
 
 MEDIA = {
     ExportFormat.graphml: ("application/graphml+xml", "graphml"),
+    ExportFormat.graphml_directed: ("application/graphml+xml", "directed.graphml"),
     ExportFormat.gexf: ("application/gexf+xml", "gexf"),
     ExportFormat.kumu: ("application/json", "kumu.json"),
     ExportFormat.kumu_xlsx: (
@@ -139,7 +142,14 @@ def _rows(graph: nx.MultiDiGraph) -> tuple[list[dict[str, Any]], list[dict[str, 
 # --------------------------------------------------------------------------- formats
 
 
-def _graphml(graph: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]]) -> bytes:
+def _graphml(
+    graph: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]], *, mixed: bool = True
+) -> bytes:
+    """GraphML with colours and positions. ``mixed``: each undirected link (KNOWS,
+    COLLABORATES_WITH, PARTNER_OF) says ``directed="false"`` on its edge, as GraphML allows
+    and Gephi reads; otherwise every link is an arc and its direction the attribute
+    ``directed`` (networkx and igraph refuse a graph of both kinds). The link's type is the
+    attribute ``link_type``, its label."""
     out = nx.MultiDiGraph()
     for n, d in graph.nodes(data=True):
         attrs = {k: _plain(v) for k, v in d.items() if v not in (None, [], "")}
@@ -148,12 +158,40 @@ def _graphml(graph: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]
         if n in positions:
             attrs["x"], attrs["y"] = positions[n]
         out.add_node(n, **attrs)
+    undirected = []
     for u, v, k, d in graph.edges(keys=True, data=True):
-        attrs = {a: _plain(b) for a, b in d.items() if b not in (None, [], "")}
+        attrs = {a: _plain(b) for a, b in d.items() if b not in (None, [], "") and a != "type"}
+        attrs["link_type"] = _plain(d["type"])
+        attrs["directed"] = bool(d.get("directed"))
         out.add_edge(u, v, key=k, label=_plain(d["type"]), **attrs)
+        if not d.get("directed"):
+            undirected.append(str(d.get("id", k)))
     buffer = io.BytesIO()
     nx.write_graphml(out, buffer, encoding="utf-8")
-    return buffer.getvalue()
+    if not mixed:
+        return buffer.getvalue()
+    return _mark_undirected(buffer.getvalue(), "{http://graphml.graphdrawing.org/xmlns}edge",
+                            "id", undirected, "directed", "false")  # fmt: skip
+
+
+def _mark_undirected(
+    data: bytes, tag: str, key: str, ids: Sequence[str], attribute: str, value: str
+) -> bytes:
+    """Set ``attribute=value`` on the edges whose ``key`` is one of ``ids`` (networkx writes
+    one direction for a whole graph)."""
+    import xml.etree.ElementTree as ET
+
+    wanted = set(ids)
+    for prefix, uri in (("", "http://graphml.graphdrawing.org/xmlns"),
+                        ("", "http://www.gexf.net/1.2draft"),
+                        ("viz", "http://www.gexf.net/1.2draft/viz")):  # fmt: skip
+        ET.register_namespace(prefix, uri)
+    root = ET.fromstring(data)  # noqa: S314 - our own output
+    for edge in root.iter(tag):
+        if edge.get(key) in wanted:
+            edge.set(attribute, value)
+    written: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return written
 
 
 def _rgb(colour: str) -> dict[str, int]:
@@ -186,10 +224,15 @@ def _gexf(graph: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]]) 
         attrs = {
             a: _plain(b)
             for a, b in d.items()
-            if b not in (None, [], "") and a not in ("since", "until")
+            if b not in (None, [], "") and a not in ("since", "until", "type")
         }
+        # the link's type is an attribute; GEXF's own ``type`` is the direction: a directed
+        # graph whose undirected links say so (the schema has no "mixed"; Gephi reads this)
+        attrs["link_type"] = _plain(d["type"])
         attrs["label"] = _plain(d["type"])
         attrs["weight"] = float(d.get("strength") or 1)
+        if not d.get("directed"):
+            attrs["type"] = "undirected"
         if d.get("since"):
             attrs["start"] = _plain(d["since"])
         if d.get("until"):
@@ -197,7 +240,8 @@ def _gexf(graph: nx.MultiDiGraph, positions: Mapping[str, tuple[float, float]]) 
         out.add_edge(u, v, key=k, **attrs)
     buffer = io.BytesIO()
     nx.write_gexf(out, buffer, encoding="utf-8")
-    return buffer.getvalue()
+    # ``<graph>`` takes no ``name`` in the schema (networkx writes an empty one)
+    return buffer.getvalue().replace(b' name=""', b"", 1)
 
 
 def _kumu(graph: nx.MultiDiGraph) -> dict[str, Any]:
@@ -341,6 +385,8 @@ def export(
     positions = store.positions()
     if fmt is ExportFormat.graphml:
         data = _graphml(graph, positions)
+    elif fmt is ExportFormat.graphml_directed:
+        data = _graphml(graph, positions, mixed=False)
     elif fmt is ExportFormat.gexf:
         data = _gexf(graph, positions)
     elif fmt is ExportFormat.kumu:

@@ -334,7 +334,7 @@ def test_the_dashboard_in_dutch_with_its_data_and_csv(store: SqliteGraphStore) -
     assert flows.startswith("service,from,to") and "CPAS-OCMW" in flows
     # the network to download, for Gephi, Kumu or a spreadsheet, with the session
     links = re.findall(r'href="(/api/v1/exports\?[^"]+)"', html)
-    assert len(links) == 6 and "Back-up van alles (JSON)" in html
+    assert len(links) == 7 and "Back-up van alles (JSON)" in html
     gexf = client.get(links[0].replace("&amp;", "&"))
     assert gexf.status_code == 200 and gexf.content.startswith(b"<?xml")
     client.get("/?lang=fr")

@@ -38,6 +38,7 @@ router = APIRouter(include_in_schema=False)
 EXPORTS = [
     (N_("Gephi (GEXF)"), "gexf"),
     (N_("Gephi (GraphML)"), "graphml"),
+    (N_("networkx, igraph (GraphML, every link an arc)"), "graphml-directed"),
     (N_("Kumu (JSON)"), "kumu"),
     (N_("Spreadsheet (XLSX)"), "xlsx"),
     (N_("Spreadsheets (CSV, zip)"), "csv"),
