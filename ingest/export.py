@@ -81,7 +81,9 @@ def safe_cell(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float):
         return value
     text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    # a text that itself begins with quotes before a formula mark gets one more: the import
+    # takes exactly one off, so every text comes back as it was
+    return "'" + text if text.lstrip("'").startswith(FORMULA_START) else text
 
 
 def _plain(value: Any) -> Any:

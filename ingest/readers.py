@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -85,7 +86,7 @@ def cell_value(value: Any) -> Any:
         return None
     if type(value) is str:  # most cells: text
         text = value.strip()
-        if text[:1] == "'" and text[1:2] in FORMULA_MARKS:
+        if text[:1] == "'" and text.lstrip("'")[:1] in FORMULA_MARKS:
             text = text[1:]  # the quote an export puts before a formula-like text (safe_cell)
         return text or None
     if isinstance(value, datetime):
@@ -127,10 +128,29 @@ def check_zip(archive: zipfile.ZipFile, what: str) -> None:
             )
 
 
+#: what a French- or Dutch-speaking Excel writes when it saves "CSV" (not "CSV UTF-8")
+WINDOWS_ENCODINGS = ("cp1252", "latin_1", "iso8859_15")
+
+
 def decode(data: bytes, name: str) -> str:
+    """Text from a file: UTF-8 (with or without a BOM), else Windows-1252 — what a French- or
+    Dutch-speaking Excel writes ('CSV'), with Œ, € and curly quotes, which Latin-1 lacks —
+    else what a maintained detector (charset-normalizer) finds among the Latin encodings;
+    anything else is refused with a sentence."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data[:200_000]).best()
+        guessed = best.encoding if best is not None else None
+        for encoding in ["cp1252", *([guessed] if guessed in WINDOWS_ENCODINGS else [])]:
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if not any(unicodedata.category(c) == "Cc" and c not in "\r\n\t" for c in text):
+                return text
         raise refuse(
             Say(
                 "{name} is not UTF-8 text (byte {at}): save it as 'CSV UTF-8' and try again",
@@ -207,12 +227,23 @@ def _check_row_count(text: str, dialect: Any, name: str) -> None:
         raise refuse(Say("{sheet} has more than {most} rows", sheet=name, most=MAX_ROWS))
 
 
+class _Separated(csv.excel):
+    """A spreadsheet's CSV (RFC 4180: a quote inside a field is doubled) with its separator."""
+
+
+def _dialect(text: str) -> type[csv.Dialect]:
+    """Only the separator is guessed (``,``, ``;`` or a tab); the quoting is RFC 4180's:
+    csv.Sniffer guesses ``doublequote`` from a sample and cut ``"a ""b"" c"`` wrongly."""
+    try:
+        separator = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
+    except csv.Error:
+        separator = ","
+    return type("Separated", (_Separated,), {"delimiter": separator})
+
+
 def read_csv(data: bytes, name: str) -> Table:
     text = decode(data, name)
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
+    dialect = _dialect(text)
     _check_row_count(text, dialect, name)
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     try:

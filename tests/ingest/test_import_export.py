@@ -112,7 +112,7 @@ def test_a_bad_row_is_reported_where_it_is_and_nothing_is_written(
 @pytest.mark.parametrize(
     ("data", "name", "says"),
     [
-        ("Nom;Type\nCafé;commerçant\n".encode("latin-1"), "latin.csv", "not UTF-8"),
+        (bytes(range(128, 256)) * 40, "random.csv", "not UTF-8"),
         (b"PK\x03\x04broken", "broken.xlsx", "not a readable zip"),
         (b"", "empty.csv", "empty"),
         (b"nothing,useful\n1,2\n", "odd.csv", "no column says what it holds"),
@@ -475,3 +475,18 @@ def test_a_file_with_too_many_rows_is_refused_before_any_row_is_planned() -> Non
         read(("nom;type\n" + rows).encode(), "big.csv")
     just = "".join(f"Asbl {i};association\n" for i in range(MAX_ROWS))
     assert read(("nom;type\n" + just).encode(), "ok.csv").tables  # the cap itself is allowed
+
+
+def test_a_belgian_excel_csv_reads_as_excel_wrote_it(sqlite_store: GraphStore) -> None:
+    """French- and Dutch-speaking Excel saves 'CSV' with ';' in cp1252; a quote inside a field
+    is doubled (RFC 4180): the text comes back exactly as typed (it was cut and the import
+    said nothing)."""
+    sheet = (
+        "nom;type;quartier;description\n"
+        'Café d\'Anvers;trader;Cureghem;"Le patron dit ""bonjour"", puis s\'en va"\n'
+        'Œuvre des Pâtes € 2;association;Cureghem;"=cmd|"" /C calc""!A0"\n'
+    ).encode("cp1252")
+    _import(sqlite_store, sheet, "carte.csv")
+    made = {a.name: a for a in sqlite_store.list_actors(limit=10).items}
+    assert made["Café d'Anvers"].description == 'Le patron dit "bonjour", puis s\'en va'
+    assert made["Œuvre des Pâtes € 2"].description == '=cmd|" /C calc"!A0'
