@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import unicodedata
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
@@ -204,6 +205,35 @@ def _letter(index: int) -> str:
     return out
 
 
+#: fields written as dates, and as decimal numbers, in the people's spreadsheets
+DATE_FIELDS = frozenset({"since", "until", "consent_date", "date"})
+NUMBER_FIELDS = frozenset({"latitude", "longitude"})
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})$")
+_DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
+
+
+def local_value(field: str, value: Any) -> Any:
+    """A cell as Belgian spreadsheets write it, in our form: dates day first (31/12/2025,
+    1/2/26) as ``YYYY-MM-DD``, decimal commas (50,8412) as numbers; anything else as it is.
+
+    >>> local_value("since", "31/12/2025"), local_value("since", "1/2/26")
+    ('2025-12-31', '2026-02-01')
+    >>> local_value("latitude", "50,8412"), local_value("name", "3,5")
+    (50.8412, '3,5')
+    """
+    if not isinstance(value, str):
+        return value
+    if field in DATE_FIELDS:
+        found = _DAY_FIRST.match(value)
+        if found:
+            day, month, year = (int(p) for p in found.groups())
+            year += 2000 if year < 100 else 0
+            return f"{year:04d}-{month:02d}-{day:02d}"
+    if field in NUMBER_FIELDS and _DECIMAL_COMMA.match(value):
+        return float(value.replace(",", "."))
+    return value
+
+
 def _rows(
     cells: Iterator[tuple[int, Sequence[Any]]], columns: Mapping[int, tuple[str, str]], sheet: str
 ) -> Iterator[Row]:
@@ -212,9 +242,33 @@ def _rows(
         if count > MAX_ROWS:
             raise refuse(Say("{sheet} has more than {most} rows", sheet=sheet, most=MAX_ROWS))
         width = len(values)
-        row = {name: cell_value(values[i]) for i, (name, _) in columns.items() if i < width}
+        row = {
+            name: local_value(name, cell_value(values[i]))
+            for i, (name, _) in columns.items()
+            if i < width
+        }
         if any(v is not None for v in row.values()):
             yield Row(number, row, labels)
+
+
+TITLE_ROWS = 10  # rows a team puts above the header (a title, a date, blank lines)
+
+
+def _header(rows: Iterator[Sequence[Any]], sheet: str) -> tuple[list[str], Kind | None, int]:
+    """The header row: the first of the first rows that says what the table holds (a title
+    row or blank rows above it are passed over). Returns it, the kind, and how many rows
+    were read to find it."""
+    first: list[str] | None = None
+    for read, values in enumerate(rows, start=1):
+        headers = [str(h).strip() if h is not None else "" for h in values]
+        first = headers if first is None else first
+        kind = _table_kind(headers, "")  # what its own columns say, whatever the sheet's name
+        if kind is not None:
+            return headers, kind, read
+        if read >= TITLE_ROWS:
+            break
+    # no row names its columns: the first row, read as the sheet's name says (or refused)
+    return first or [], _table_kind(first or [], sheet), 1 if first is not None else 0
 
 
 def _check_row_count(text: str, dialect: Any, name: str) -> None:
@@ -231,26 +285,36 @@ class _Separated(csv.excel):
     """A spreadsheet's CSV (RFC 4180: a quote inside a field is doubled) with its separator."""
 
 
-def _dialect(text: str) -> type[csv.Dialect]:
+def _dialect(text: str, sheet: str = "") -> type[csv.Dialect]:
     """Only the separator is guessed (``,``, ``;`` or a tab); the quoting is RFC 4180's:
-    csv.Sniffer guesses ``doublequote`` from a sample and cut ``"a ""b"" c"`` wrongly."""
+    csv.Sniffer guesses ``doublequote`` from a sample and cut ``"a ""b"" c"`` wrongly. The
+    separator is the one whose rows show a header (a title row above it confuses the
+    Sniffer), the Sniffer's guess first, then the most frequent."""
+    sample = text[:4096]
     try:
-        separator = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
+        sniffed = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
     except csv.Error:
-        separator = ","
-    return type("Separated", (_Separated,), {"delimiter": separator})
+        sniffed = ","
+    others = sorted(",;\t", key=sample.count, reverse=True)
+    for separator in [sniffed, *(o for o in others if o != sniffed)]:
+        dialect = type("Separated", (_Separated,), {"delimiter": separator})
+        rows = csv.reader(io.StringIO(sample, newline=""), dialect)
+        try:
+            if _header(rows, sheet)[1] is not None:
+                return dialect
+        except csv.Error:
+            continue
+    return type("Separated", (_Separated,), {"delimiter": sniffed})
 
 
 def read_csv(data: bytes, name: str) -> Table:
     text = decode(data, name)
-    dialect = _dialect(text)
+    dialect = _dialect(text, name)
     _check_row_count(text, dialect, name)
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    try:
-        headers = [h.strip() for h in next(reader)]
-    except StopIteration:
-        raise refuse(Say("{name} is empty", name=name)) from None
-    kind = _table_kind(headers, name)
+    headers, kind, _read = _header(reader, name)
+    if not any(headers) and kind is None and not text.strip():
+        raise refuse(Say("{name} is empty", name=name))
     if kind is None:
         raise refuse(
             Say(
@@ -291,15 +355,11 @@ def read_xlsx(data: bytes, name: str) -> list[Table]:
         if "(ignore)" in sheet.title.casefold():
             continue
         rows = sheet.iter_rows(values_only=True)
-        try:
-            headers = [str(h).strip() if h is not None else "" for h in next(rows)]
-        except StopIteration:
-            continue
-        kind = _table_kind(headers, sheet.title)
+        headers, kind, read = _header(rows, sheet.title)
         if kind is None:
             continue
         columns, ignored = _columns(headers, kind, letters=True)
-        numbered = ((number, values) for number, values in enumerate(rows, start=2))
+        numbered = ((number, values) for number, values in enumerate(rows, start=read + 1))
         tables.append(Table(sheet.title, kind, _rows(numbered, columns, sheet.title), ignored))
     if not tables:
         raise refuse(

@@ -490,3 +490,37 @@ def test_a_belgian_excel_csv_reads_as_excel_wrote_it(sqlite_store: GraphStore) -
     made = {a.name: a for a in sqlite_store.list_actors(limit=10).items}
     assert made["Café d'Anvers"].description == 'Le patron dit "bonjour", puis s\'en va'
     assert made["Œuvre des Pâtes € 2"].description == '=cmd|" /C calc"!A0'
+
+
+def test_a_team_sheet_with_a_title_row_day_first_dates_and_decimal_commas(
+    sqlite_store: GraphStore,
+) -> None:
+    """As teams keep them: a title and a blank row above the header, dates written day first,
+    coordinates with decimal commas — in a ';' cp1252 CSV and in a workbook."""
+    sheet = (
+        "Carte du quartier — mise à jour de novembre;;;;\n"
+        ";;;;\n"
+        "nom;type;quartier;depuis;latitude;longitude\n"
+        "Épicerie Œillet;trader;Cureghem;31/12/2024;50,8412;4,3087\n"
+        "Club de pétanque;resident_group;Cureghem;1/2/25;;\n"
+    ).encode("cp1252")
+    report = _import(sqlite_store, sheet, "carte.csv")
+    assert report["counts"]["created"]["actors"] == 2
+    made = {a.name: a for a in sqlite_store.list_actors(limit=10).items}
+    shop = made["Épicerie Œillet"]
+    assert shop.since == date(2024, 12, 31) and shop.latitude == 50.8412
+    assert made["Club de pétanque"].since == date(2025, 2, 1)
+    # the same in a workbook, its title on row 1: rows are numbered as the sheet numbers them
+    book = Workbook()
+    rows = book.active
+    assert rows is not None
+    rows.title = "Acteurs"
+    rows.append(["Carte du quartier"])
+    rows.append(["nom", "type", "quartier", "depuis"])
+    rows.append(["Repair café Veeweyde", "association", "Cureghem", "15/03/2025"])
+    rows.append(["Dragon", "dragon", "Cureghem", "15/03/2025"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(InvalidInput) as refused:
+        _import(sqlite_store, buffer.getvalue(), "carte.xlsx")
+    assert refused.value.details["refused"][0]["row"] == 4  # the dragon, on the sheet's row 4
