@@ -136,6 +136,12 @@ class _Planner:
             for *_, d in history.edges(data=True)
             if d.get("until") is None
         }
+        # ended links too: a file made on a date holds them, and importing it twice must
+        # find them again (by their id, or by ends, type and dates when the file has none)
+        self.links_by_id = {str(d["id"]): d for *_, d in history.edges(data=True)}
+        self.ended_links = {
+            _ended_key(d): d for *_, d in history.edges(data=True) if d.get("until") is not None
+        }
         self.places = {normalise_name(n.name) for n in store.list_neighbourhoods(limit=1000).items}
         self.refs: dict[str, str] = {}  # the file's own id -> actor id
         self.names: dict[str, list[str]] = {}  # normalised name in the file -> actor ids
@@ -374,6 +380,11 @@ class _Planner:
         if key is not None:
             seen[key] = row.number
         existing = self.open_links.get(key) if key is not None else None
+        ref = row.get("id")
+        if existing is None and ref is not None:
+            existing = self.links_by_id.get(str(ref))
+        if existing is None and checked.until is not None:
+            existing = self.ended_links.get(_ended_key(checked.model_dump(mode="json")))
 
         def label() -> str:
             return (
@@ -392,7 +403,6 @@ class _Planner:
             else:
                 self.plan.unchanged["links"] += 1
             return
-        ref = row.get("id")
         link_id = str(ref) if ref is not None and self._stable(str(ref)) else new_id()
         self.batch.new_links.append((link_id, checked))
         self.plan.created["links"].add(label)
@@ -401,6 +411,15 @@ class _Planner:
         if actor_id in self.actors:
             return str(self.actors[actor_id]["name"])
         return self.new_by_id.get(actor_id, actor_id)
+
+
+def _ended_key(link: Mapping[str, Any]) -> tuple[Any, ...]:
+    """An ended link's identity without its id: its ends (in order when it is directed), its
+    type and its dates."""
+    ends: Any = (link["source"], link["target"])
+    if not link.get("directed", True):
+        ends = frozenset(ends)
+    return (ends, str(link["type"]), str(link.get("since") or ""), str(link.get("until") or ""))
 
 
 def mapping_from_json(text: str | None) -> dict[str, Any] | None:

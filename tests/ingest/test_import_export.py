@@ -524,3 +524,24 @@ def test_a_team_sheet_with_a_title_row_day_first_dates_and_decimal_commas(
     with pytest.raises(InvalidInput) as refused:
         _import(sqlite_store, buffer.getvalue(), "carte.xlsx")
     assert refused.value.details["refused"][0]["row"] == 4  # the dragon, on the sheet's row 4
+
+
+def test_ended_links_import_once_with_or_without_ids(store: GraphStore) -> None:
+    """An export made on a date holds ended links: importing it twice changes nothing the
+    second time (it failed with a database error), the dry run says what the run does, and
+    an ended link in a file without ids is found again by its ends, type and dates."""
+    _neighbourhood(store)
+    link = store.list_links(limit=10).items[0]
+    store.end_link(link.id, date(2025, 3, 1), by="t")
+    made = export(store, ExportFormat.csv, as_of=date(2025, 2, 15))
+    for dry in (True, False, False):  # into the same store, as a team re-imports its file
+        report = _import(store, made.data, made.filename, dry_run=dry)
+        assert _created(report) == (0, 0), report["counts"]
+    sheet = (
+        "from,to,type,since,until\n"
+        "Maison de Quartier Bonnevie,Épicerie Chez Fatima,INFORMS,2024-06-01,2024-09-01\n"
+    )
+    for _ in range(3):
+        _import(store, sheet.encode(), "links.csv")
+    informs = [x for x in store.history().edges(data=True) if x[2]["type"] == "INFORMS"]
+    assert len(informs) == 1
