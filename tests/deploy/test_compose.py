@@ -70,3 +70,17 @@ def test_the_package_ships_its_templates_catalogues_and_data(tmp_path: Path) -> 
                    "viz/templates/view.html", "viz/templates/view.js",
                    "ingest/data/demo.toml"):  # fmt: skip
         assert needed in names, needed
+
+
+def test_the_api_believes_the_compose_proxy_and_no_one_else() -> None:
+    """Behind compose's TLS proxy, forwarded headers are believed from that proxy's address
+    only (MAILLAGE_TRUSTED_PROXIES), which compose fixes on its own network."""
+    services = _compose()["services"]
+    proxy, api = services["proxy"], services["api"]
+    address = proxy["networks"]["maillage"]["ipv4_address"]
+    assert api["environment"]["MAILLAGE_TRUSTED_PROXIES"] == address
+    assert api["networks"]["maillage"]["ipv4_address"] != address
+    assert "api:8000" in " ".join(proxy["command"])
+    assert "maillage" in services["neo4j"]["networks"]
+    settings = Settings(trusted_proxies=api["environment"]["MAILLAGE_TRUSTED_PROXIES"])
+    assert settings.trusted_proxies == address
