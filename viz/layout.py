@@ -87,12 +87,7 @@ def _around(graph: nx.Graph, nodes: list[Any], fixed: dict[Any, Position]) -> di
     each on its own step of a golden-angle spiral so two never land on the same spot; actors
     with no placed neighbour go to a column beside the map. Placed actors do not move at all."""
     out = dict(fixed)
-    points = np.array(list(fixed.values()))
-    if len(points) > 1:
-        distances, _ = cKDTree(points).query(points, k=2)
-        step = float(np.median(distances[:, 1])) or 1.0
-    else:
-        step = 1.0
+    step = _step(fixed)
     simple = nx.Graph(graph)
     waiting = [v for v in nodes if v not in out]
     turn = 0
@@ -113,6 +108,15 @@ def _around(graph: nx.Graph, nodes: list[Any], fixed: dict[Any, Position]) -> di
     return out
 
 
+def _step(placed: Mapping[Any, Position]) -> float:
+    """The map's usual distance between neighbours: the median distance to the nearest."""
+    points = np.array(list(placed.values()))
+    if len(points) < 2:
+        return 1.0
+    distances, _ = cKDTree(points).query(points, k=2)
+    return float(np.median(distances[:, 1])) or 1.0
+
+
 def waiting_column(
     placed: Mapping[Any, Position], nodes: Sequence[Any], step: float | None = None
 ) -> dict[Any, Position]:
@@ -127,12 +131,7 @@ def waiting_column(
     if not placed:
         return {v: (0.0, 1.5 * k) for k, v in enumerate(nodes)}
     if step is None:
-        points = np.array(list(placed.values()))
-        if len(points) > 1:
-            distances, _ = cKDTree(points).query(points, k=2)
-            step = float(np.median(distances[:, 1])) or 1.0
-        else:
-            step = 1.0
+        step = _step(placed)
     right = max(p[0] for p in placed.values()) + 3 * step
     top = min(p[1] for p in placed.values())
     return {v: (right, top + k * 1.5 * step) for k, v in enumerate(nodes)}

@@ -225,6 +225,14 @@ FIELD_LABELS = {
 }
 
 
+def wrong_fields(exc: Exception) -> set[str]:
+    """The fields a refusal names (its details), for the form to mark them."""
+    details = getattr(exc, "details", None)
+    if not isinstance(details, list):
+        return set()
+    return {str(d.get("field")) for d in details if isinstance(d, dict) and d.get("field")}
+
+
 def problem(exc: Exception, lang: Lang) -> str:
     """What a refused form says, in the reader's language: the policy's or the engine's
     message, or each field's problem."""

@@ -24,6 +24,7 @@ from api.web.pages.base import (
     PageDep,
     figures_scope_of,
     problem,
+    wrong_fields,
 )
 from graph.dates import add_months
 from graph.errors import MaillageError
@@ -104,8 +105,7 @@ def dashboard(
         figures = _figures(p, first, last, scope)
     except MaillageError as exc:
         problems.append(problem(exc, p.lang))
-        details = exc.details if isinstance(exc.details, list) else []
-        wrong = {str(d.get("field")) for d in details if isinstance(d, dict)}
+        wrong = wrong_fields(exc)
         first, last = _period(None, None)
         figures = _figures(p, first, last, scope)
     growth, compare, referrals = figures

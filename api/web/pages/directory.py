@@ -18,6 +18,7 @@ from api.web.pages.base import (
     PageDep,
     actors_of,
     problem,
+    wrong_fields,
 )
 from graph.errors import InvalidInput, MaillageError, NotFound, Say
 from graph.model import (
@@ -75,8 +76,7 @@ def directory(p: PageDep, request: Request) -> HTMLResponse:
         asked = {k: v for k, v in query.model_dump(mode="json").items() if v not in (None, "")}
     except (InvalidInput, ValueError) as exc:
         problems.append(problem(exc, p.lang))
-        details = getattr(exc, "details", None) or []
-        wrong = {str(d.get("field")) for d in details if isinstance(d, dict)}
+        wrong = wrong_fields(exc)
         found = Listing(items=[], total=0, limit=PAGE_SIZE, offset=0)
         asked = {k: v for k, v in typed.items() if v}
     pages = max(1, -(-found.total // PAGE_SIZE))
