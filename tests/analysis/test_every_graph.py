@@ -14,6 +14,7 @@ from analysis.brokerage import brokerage_census
 from analysis.centrality import betweenness
 from api.analyses import REGISTRY
 from graph.sqlite_store import SqliteGraphStore
+from tests.helpers import bearer
 
 
 def _ask(store: SqliteGraphStore, name: str, neighbourhood: str | None = None):  # type: ignore[no-untyped-def]
@@ -73,10 +74,8 @@ def test_a_bug_in_an_analysis_is_a_server_error(
 
     monkeypatch.setattr(glue, "isolated_actors", broken)
     client = TestClient(create_app(store=store), raise_server_exceptions=False)
-    answer = client.get("/api/v1/analysis/isolation", headers={"Authorization": f"Bearer {token}"})
+    answer = client.get("/api/v1/analysis/isolation", headers=bearer(token))
     assert answer.status_code == 500 and "a bug" not in answer.text
     period = {"start": "2026-01-01", "end": "2025-01-01"}
-    bad = client.get(
-        "/api/v1/analysis/growth", params=period, headers={"Authorization": f"Bearer {token}"}
-    )
+    bad = client.get("/api/v1/analysis/growth", params=period, headers=bearer(token))
     assert bad.status_code == 422 and "before start" in bad.json()["message"]

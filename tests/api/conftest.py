@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.security import hash_password, issue_token
 from graph.store import GraphStore
+from tests.helpers import bearer
 
 PASSWORD = "correct horse battery"
 
@@ -34,7 +35,7 @@ class Api:
             self.tokens[role] = issue_token(store, role + "1", "api")[0]
 
     def headers(self, role: str = "bar") -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens[role]}"}
+        return bearer(self.tokens[role])
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from schemathesis.checks import (
 from api.security import hash_password, issue_token
 from graph.store import GraphStore
 from ingest.demo import load
+from tests.helpers import bearer
 
 CHECKS = [
     not_a_server_error,
@@ -46,4 +47,4 @@ def prepare(store: GraphStore) -> dict[str, str]:
 
 
 def call(case: schemathesis.Case, token: str) -> None:
-    case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
+    case.call_and_validate(headers=bearer(token), checks=CHECKS)

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from api.policy import POLICY_TABLE
 from api.security import hash_password, issue_token
 from graph.store import GraphStore
+from tests.helpers import bearer
 
 from .conftest import Api
 
@@ -221,7 +222,7 @@ def test_the_matrix(api_on_each_store: Api) -> None:
     for who, method, path, body, expected in rows:
         answer = api.client.request(
             method, f"/api/v1{path}", json=body,
-            headers={"Authorization": f"Bearer {tokens[who]}"},
+            headers=bearer(tokens[who]),
         )  # fmt: skip
         if answer.status_code != expected:
             named = next((k for k, v in ids.items() if v in path), path)
@@ -234,9 +235,7 @@ def test_lists_show_each_role_what_it_may_see(api_on_each_store: Api) -> None:
     ids, tokens = _setup(api.store)
 
     def names(who: str, path: str) -> set[str]:
-        answer = api.client.get(
-            f"/api/v1{path}", headers={"Authorization": f"Bearer {tokens[who]}"}
-        )
+        answer = api.client.get(f"/api/v1{path}", headers=bearer(tokens[who]))
         assert answer.status_code == 200, answer.text
         return {i.get("name") or i["id"] for i in answer.json()["items"]}
 
@@ -258,7 +257,7 @@ def test_lists_show_each_role_what_it_may_see(api_on_each_store: Api) -> None:
     for who in ("bar", "viewer", "loose"):
         page = api.client.get(
             "/api/v1/events", params={"entity": "user"},
-            headers={"Authorization": f"Bearer {tokens[who]}"},
+            headers=bearer(tokens[who]),
         ).json()  # fmt: skip
         assert page["items"] == []
 
@@ -274,7 +273,7 @@ def test_a_hidden_record_answers_exactly_as_an_unknown_id(api_on_each_store: Api
     api = api_on_each_store
     ids, tokens = _setup(api.store)
     unknown = "0" * 32
-    bar = {"Authorization": f"Bearer {tokens['bar']}"}
+    bar = bearer(tokens["bar"])
     for suffix in ("", "?as_of=2026-01-01", "?as_of=2023-01-01", "/network"):
         hidden = api.client.get(f"/api/v1/actors/{ids['kr_nord']}{suffix}", headers=bar)
         nobody = api.client.get(f"/api/v1/actors/{unknown}{suffix}", headers=bar)

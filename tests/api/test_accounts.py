@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.security import hash_password
 from graph.sqlite_store import SqliteGraphStore
+from tests.helpers import bearer, free_port
 
 from .conftest import PASSWORD, Api
 
@@ -29,7 +29,7 @@ def _login(client: TestClient, name: str, password: str) -> httpx.Response:
 
 
 def _bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+    return bearer(token)
 
 
 def test_disable_enable_and_roles(api: Api) -> None:
@@ -190,12 +190,6 @@ def _now():  # type: ignore[no-untyped-def]
     return datetime.now(UTC)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _peak_rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -208,7 +202,7 @@ def test_a_login_flood_cannot_take_the_memory(tmp_path: Path) -> None:
     """40 wrong logins at once (no account needed): argon2 needs 19 MiB per check and at most
     two run at a time, so the server's peak memory grows by tens of MB, not by gigabytes."""
     env = {**os.environ, "MAILLAGE_STORE": "sqlite", "MAILLAGE_DB": str(tmp_path / "m.db")}
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "serve", "--port", str(port)], env=env, cwd=ROOT,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

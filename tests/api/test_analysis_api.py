@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from ingest.demo import DEMO_END, load
+from tests.helpers import bearer
 
 from .conftest import Api
 
@@ -92,7 +93,7 @@ def test_figures_are_scoped_to_the_users_neighbourhood(api: Api) -> None:
         answer = api.client.get(
             "/api/v1/analysis/isolation",
             params=params,
-            headers={"Authorization": f"Bearer {token}"},
+            headers=bearer(token),
         )
         if answer.status_code != 200:
             return answer.status_code, set()

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -15,6 +13,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.settings import Settings
 from graph.store import GraphStore
+from tests.helpers import bearer, free_port, wait_for_health
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -55,12 +54,6 @@ def test_settings_from_the_environment(monkeypatch: object) -> None:
     assert "s3cret" not in repr(settings) and "s3cret" not in str(settings.model_dump())
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_demo_then_serve_like_make_run(tmp_path: Path) -> None:
     """What `make run` does: load the demo if empty, then serve /health and the API docs."""
     env = {**os.environ, "MAILLAGE_DB": str(tmp_path / "m.db"), "MAILLAGE_STORE": "sqlite"}
@@ -76,20 +69,13 @@ def test_demo_then_serve_like_make_run(tmp_path: Path) -> None:
     refused = subprocess.run([*cli, "demo"], env=env, cwd=ROOT, capture_output=True, text=True)
     assert refused.returncode == 1 and "not empty" in refused.stderr
 
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(  # two processes, as a server on Neo4j runs (MAILLAGE_WORKERS)
         [*cli, "serve", "--port", str(port), "--workers", "2"], env=env, cwd=ROOT,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        health = None
-        for _ in range(100):
-            try:
-                health = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
-                break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        assert health is not None and health.status_code == 200
+        health = wait_for_health(f"http://127.0.0.1:{port}", 60, server)
         assert health.json() == {"status": "ok", "store": "sqlite"}  # no counts for strangers
         assert "server" not in health.headers  # no banner
         login = httpx.post(
@@ -99,9 +85,7 @@ def test_demo_then_serve_like_make_run(tmp_path: Path) -> None:
         )
         assert login.status_code == 200 and login.headers["cache-control"] == "no-store"
         token = login.json()["access_token"]
-        known = httpx.get(
-            f"http://127.0.0.1:{port}/health", headers={"Authorization": f"Bearer {token}"}
-        )
+        known = httpx.get(f"http://127.0.0.1:{port}/health", headers=bearer(token))
         assert known.json()["counts"]["actors"] > 150
         docs = httpx.get(f"http://127.0.0.1:{port}/api/v1/docs", timeout=5)
         assert docs.status_code == 200 and "swagger" in docs.text.lower()

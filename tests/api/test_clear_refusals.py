@@ -17,6 +17,7 @@ from api.app import create_app
 from api.security import hash_password
 from graph.sqlite_store import SqliteGraphStore
 from tests.conftest import with_places
+from tests.helpers import bearer
 from tests.ingest.test_import_export import _hsds_zip
 
 from .conftest import PASSWORD, Api
@@ -117,7 +118,7 @@ def test_a_full_disk_answers_503_not_500(tmp_path: Path) -> None:
     client = TestClient(create_app(store=store), raise_server_exceptions=False)
     token = client.post("/api/v1/auth/token", data={"username": "boss", "password": PASSWORD})
     if token.status_code == 200:
-        headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        headers = bearer(token.json()["access_token"])
     else:  # the login's own write found the disk full: it says so as the store being down
         assert token.status_code == 503, token.text
         return

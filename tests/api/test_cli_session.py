@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.settings import Settings, open_store
 from graph.neo4j_store import Neo4jGraphStore
+from tests.helpers import bearer
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,14 +55,14 @@ def test_scripted_session(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) 
     with TestClient(create_app(Settings()), raise_server_exceptions=False) as client:
         # the coordinator records the neighbourhood, then the BAR team, which its workers
         # are attached to
-        place = client.post("/api/v1/neighbourhoods", headers={"Authorization": f"Bearer {boss}"},
+        place = client.post("/api/v1/neighbourhoods", headers=bearer(boss),
                             json={"name": "Midi", "municipality": "Saint-Gilles"})  # fmt: skip
         assert place.status_code == 201, place.text
         team = client.post(
             "/api/v1/actors",
             json={"name": "BAR Midi", "kind": "bar_team", "neighbourhood": "Midi",
                   "since": "2024-01-01"},
-            headers={"Authorization": f"Bearer {boss}"},
+            headers=bearer(boss),
         ).json()  # fmt: skip
         added = add("amina", "bar", "a good long password", "--actor", team["id"])
         assert added.returncode == 0, added.stderr
@@ -73,7 +74,7 @@ def test_scripted_session(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) 
         viewer_token = cli(env, "users", "token", "eva").stdout.strip().splitlines()[-1]
         assert cli(env, "users", "token", "nobody").returncode == 1
 
-        h = {"Authorization": f"Bearer {token}"}
+        h = bearer(token)
 
         def post(path: str, body: dict[str, object]) -> dict[str, object]:
             answer = client.post(f"/api/v1{path}", json=body, headers=h)
@@ -114,7 +115,7 @@ def test_scripted_session(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) 
         refused = client.post(
             f"/api/v1/links/{link1['id']}/end",
             json={},
-            headers={"Authorization": f"Bearer {viewer_token}"},
+            headers=bearer(viewer_token),
         )
         assert refused.status_code == 403
         post(f"/links/{link1['id']}/end", {"until": "2025-01-01"})

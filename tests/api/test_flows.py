@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from graph.model import today
+from tests.helpers import bearer
 
 from .conftest import PASSWORD, Api
 
@@ -20,7 +21,7 @@ def test_login_with_password_and_me(api: Api) -> None:
     answer = api.client.post("/api/v1/auth/token", data={"username": "bar1", "password": PASSWORD})
     assert answer.status_code == 200
     token = answer.json()["access_token"]
-    me = api.client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
+    me = api.client.get("/api/v1/auth/me", headers=bearer(token))
     assert me.json()["name"] == "bar1" and me.json()["role"] == "bar"
     wrong = api.client.post("/api/v1/auth/token", data={"username": "bar1", "password": "nope"})
     assert wrong.status_code == 401 and wrong.json()["error"] == "unauthorized"

@@ -20,6 +20,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from graph.sqlite_store import SqliteGraphStore
 from graph.store import GraphStore
+from tests.helpers import bearer
 
 from .fuzzing import FUZZ_SETTINGS, call, prepare
 
@@ -78,6 +79,6 @@ def test_the_fuzzer_is_logged_in(tokens: dict[str, str]) -> None:
     """The fuzz run is only worth something if its tokens are accepted."""
     client = TestClient(APP)
     for role, token in tokens.items():
-        me = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
+        me = client.get("/api/v1/auth/me", headers=bearer(token))
         assert me.status_code == 200 and me.json()["role"] == role
     assert APP.state.store.counts()["actors"] > 150

@@ -37,6 +37,7 @@ from api.security import hash_password, issue_token
 from api.views import ViewName
 from graph.model import ActorFilter
 from graph.store import GraphStore
+from tests.helpers import bearer
 
 PASSWORD = "a long matrix password"
 #: routes about the caller's own account (logging in and out, their password): no network data
@@ -323,7 +324,7 @@ def _call(
     form: dict[str, Any],
 ) -> Any:
     if path.startswith("/api/"):
-        headers = {"Authorization": f"Bearer {world.tokens[role]}"}
+        headers = bearer(world.tokens[role])
         return client.request(method, path, params=query if method == "GET" else None,
                                json=body, headers=headers)  # fmt: skip
     page = pages[role]

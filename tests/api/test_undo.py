@@ -4,6 +4,7 @@ by mistake — by coordinators, or within a day by the user who made what is und
 from __future__ import annotations
 
 from api.security import hash_password, issue_token
+from tests.helpers import bearer
 
 from .conftest import PASSWORD, Api
 
@@ -14,7 +15,7 @@ def test_reopen_and_retract_by_whom(api: Api) -> None:
     api.store.create_user(
         {"name": other, "role": "bar", "actor_id": api.team}, hash_password(PASSWORD, other), by="t"
     )
-    h2 = {"Authorization": f"Bearer {issue_token(api.store, other, 'api')[0]}"}
+    h2 = bearer(issue_token(api.store, other, "api")[0])
 
     def post(path: str, body: object, headers: dict[str, str]) -> int:
         return api.client.post(f"/api/v1{path}", json=body, headers=headers).status_code

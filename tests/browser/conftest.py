@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -17,10 +16,10 @@ from api.app import create_app
 from api.security import hash_password
 from graph.sqlite_store import SqliteGraphStore
 from ingest.demo import add_demo_users, load
+from tests.helpers import EVIL, free_port
 
 CHROMIUM = os.environ.get("MAILLAGE_CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "maillage-demo"
-EVIL = "<img src=x onerror=alert(1)>"
 
 
 @pytest.fixture(scope="session")
@@ -53,9 +52,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     add_demo_users(store, hash_password(PASSWORD, "", check=False))
     store.create_actor({"name": EVIL, "kind": "association", "neighbourhood": "Cureghem-Lemmens"},
                        by="t")  # fmt: skip
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     config = uvicorn.Config(create_app(store=store), host="127.0.0.1", port=port, log_level="error")
     running = uvicorn.Server(config)
     thread = threading.Thread(target=running.run, daemon=True)

@@ -15,11 +15,10 @@ from playwright.sync_api import Browser, Page
 from api.views import ViewName, build_view
 from graph.sqlite_store import SqliteGraphStore
 from ingest.demo import DEMO_END, load
+from tests.helpers import EVIL
 from viz import View, save
 
 from .conftest import wait_until_drawn
-
-EVIL = "<img src=x onerror=alert(1)>"
 
 
 @dataclass

@@ -32,6 +32,7 @@ from ingest.plan import run_import
 from ingest.readers import read
 from tests.conftest import with_places
 from tests.contract.helpers import state
+from tests.helpers import bearer
 
 ROOT = Path(__file__).resolve().parents[2]
 WRITER = """
@@ -148,7 +149,7 @@ def test_neo4j_stopped_mid_load_answers_503_and_serves_again_once_back(
         store.create_user({"name": "coord", "role": "coordinator"}, "x", by="test")
         token = issue_token(store, "coord", "api")[0]
         client = TestClient(create_app(store=store), raise_server_exceptions=False)
-        headers = {"Authorization": f"Bearer {token}"}
+        headers = bearer(token)
         acknowledged: list[str] = []
         answers: list[int] = []
         stop = threading.Event()

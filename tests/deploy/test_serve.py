@@ -6,7 +6,6 @@ keeps no query string."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,15 +17,10 @@ import httpx
 
 from api.security import hash_password
 from graph.sqlite_store import SqliteGraphStore
+from tests.helpers import free_port, wait_for_health
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "a long proxy password"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @contextmanager
@@ -37,7 +31,7 @@ def _server(tmp_path: Path, **env: str) -> Iterator[tuple[str, Path]]:
         store.create_user({"name": "probe", "role": "coordinator"},
                           hash_password(PASSWORD, "probe"), by="test")  # fmt: skip
         store.close()
-    port = _free_port()
+    port = free_port()
     log = tmp_path / f"server-{port}.log"
     environment = {**os.environ, "MAILLAGE_DB": str(db), "MAILLAGE_PORT": str(port), **env}
     with log.open("wb") as out:
@@ -47,16 +41,7 @@ def _server(tmp_path: Path, **env: str) -> Iterator[tuple[str, Path]]:
         )  # fmt: skip
         url = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                assert server.poll() is None, log.read_text()
-                assert time.monotonic() < deadline, "the server did not start in 60 s"
-                time.sleep(0.2)
+            wait_for_health(url, 60, server)
             yield url, log
         finally:
             server.terminate()

@@ -15,6 +15,7 @@ import pytest
 from api.views import ViewName, build_view, growth_dates, positions_for
 from graph.sqlite_store import SqliteGraphStore
 from ingest.demo import DEMO_END, load
+from tests.helpers import EVIL
 from viz import (
     bridging_view,
     ego_view,
@@ -25,8 +26,6 @@ from viz import (
     path_view,
     render,
 )
-
-EVIL = "<img src=x onerror=alert(1)>"
 
 
 def _payload(html: str) -> dict[str, object]:

@@ -20,9 +20,9 @@ from api.web import catalogue
 from api.web.i18n import LANGS
 from graph.sqlite_store import SqliteGraphStore
 from ingest.demo import add_demo_users, load
+from tests.helpers import EVIL
 
 PASSWORD = "maillage-demo"
-EVIL = "<img src=x onerror=alert(1)>"
 
 
 @pytest.fixture(scope="module")
