@@ -159,7 +159,8 @@ class _Planner:
                 if table.kind == "actors":
                     self.actor_row(table, row)
                 else:
-                    self.link_row(table, row, seen)
+                    for one in self._connections(row):
+                        self.link_row(table, one, seen)
                 if progress is not None and count % 500 == 0:
                     progress(500)
                 if len(self.batch) >= BATCH_ROWS:
@@ -331,6 +332,24 @@ class _Planner:
         if len(set(named)) > 1:
             return None, Say("several actors are named '{name}': use the id", name=text)
         return named[0], None
+
+    def _connections(self, row: Row) -> list[Row]:
+        """A Kumu connection row whose From or To holds several names ("A|B") is one
+        connection per name in Kumu, so here too; other formats keep a row a link."""
+        if not self.source.format.startswith("kumu"):
+            return [row]
+        ends = {}
+        for name in ("source", "target"):
+            value = row.get(name)
+            parts = [p.strip() for p in str(value).split("|")] if isinstance(value, str) else []
+            ends[name] = [p for p in parts if p] or [value]
+        if len(ends["source"]) == 1 and len(ends["target"]) == 1:
+            return [row]
+        return [
+            Row(row.number, {**row.values, "source": a, "target": b}, row.columns)
+            for a in ends["source"]
+            for b in ends["target"]
+        ]
 
     def link_row(self, table: Table, row: Row, seen: dict[str, int]) -> None:
         word = row.get("type") or self.options.link_type

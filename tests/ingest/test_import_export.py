@@ -224,6 +224,28 @@ def test_a_kumu_workbook_names_ends_by_label(sqlite_store: GraphStore) -> None:
     assert noyer.themes == ["health", "youth"]
 
 
+def test_a_kumu_connection_to_several_names_is_one_link_each(sqlite_store: GraphStore) -> None:
+    """In Kumu, To = "A|B" is one connection to A and one to B: so here (it was refused as
+    no actor named "A|B")."""
+    book = Workbook()
+    elements = book.active
+    assert elements is not None
+    elements.title = "Elements"
+    elements.append(["Label", "Type", "Neighbourhood"])
+    for label in ("AMO Rossini", "Maison de jeunes Peterbos", "Club de foot Lemmens"):
+        elements.append([label, "association", "Cureghem"])
+    connections = book.create_sheet("Connections")
+    connections.append(["From", "To", "Type"])
+    connections.append(["AMO Rossini", "Maison de jeunes Peterbos | Club de foot Lemmens",
+                        "KNOWS"])  # fmt: skip
+    buffer = io.BytesIO()
+    book.save(buffer)
+    report = _import(sqlite_store, buffer.getvalue(), "kumu.xlsx")
+    assert _created(report) == (3, 2)
+    again = _import(sqlite_store, buffer.getvalue(), "kumu.xlsx")
+    assert _unchanged(again)
+
+
 def _hsds_zip() -> bytes:
     files = {
         "datapackage.json": json.dumps({"name": "brussels-social-map", "resources": []}),
