@@ -75,10 +75,10 @@ from graph.validation import validate
 
 Input = Mapping[str, Any]
 
-ACTORS = ActorGuard(ActorFilter)
-LINKS = LinkGuard(LinkFilter)
-ACTIVITIES = ActivityGuard(ActivityFilter)
-REFERRALS = ReferralGuard(ReferralFilter)
+ACTORS = ActorGuard()
+LINKS = LinkGuard()
+ACTIVITIES = ActivityGuard()
+REFERRALS = ReferralGuard()
 NEIGHBOURHOODS = NeighbourhoodGuard()
 
 
