@@ -113,6 +113,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         app.state.store = opened
         if store is None:  # a server's process (tests give their store and build many apps)
             warn_of_demo_users(opened)
+            opened.recover_imports()  # an import this server was writing when it stopped
             # what is loaded by now (FastAPI, pydantic's schemas, the catalogues, the store)
             # stays for the process's life: frozen, the cycle collector stops walking it at
             # each full pass, which paused every request at once (p99 of 50 writers on Neo4j

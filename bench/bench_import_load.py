@@ -71,9 +71,15 @@ def run(rows: int, readers: int) -> None:
         ):
             reads: list[float] = []
             writes: list[float] = []
+            slow: list[tuple[float, float, str]] = []  # every request: when, how long, what
             stop = threading.Event()
 
-            def read(token: str, reads: list[float] = reads, stop: threading.Event = stop) -> None:
+            def read(
+                token: str,
+                reads: list[float] = reads,
+                stop: threading.Event = stop,
+                slow: list[tuple[float, float, str]] = slow,
+            ) -> None:
                 headers = {"Authorization": f"Bearer {token}"}
                 with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
                     k = 0
@@ -83,9 +89,14 @@ def run(rows: int, readers: int) -> None:
                         began = time.perf_counter()
                         client.get(path)
                         reads.append(time.perf_counter() - began)
+                        slow.append((began, reads[-1], "read"))
                         k += 1
 
-            def write(writes: list[float] = writes, stop: threading.Event = stop) -> None:
+            def write(
+                writes: list[float] = writes,
+                stop: threading.Event = stop,
+                slow: list[tuple[float, float, str]] = slow,
+            ) -> None:
                 headers = {"Authorization": f"Bearer {workers[0]}"}
                 with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
                     k = 0
@@ -94,6 +105,7 @@ def run(rows: int, readers: int) -> None:
                         client.patch(f"/api/v1/actors/{ids[k % len(ids)]}",
                                      json={"description": f"bench {k}"})  # fmt: skip
                         writes.append(time.perf_counter() - began)
+                        slow.append((began, writes[-1], "write"))
                         k += 1
                         time.sleep(0.2)
 
@@ -116,6 +128,9 @@ def run(rows: int, readers: int) -> None:
             print(f"{label}: {answer.status_code} in {took:.1f} s ({len(data) / 2**20:.0f} MB)")
             print(f"  others' reads during it: {_percentiles(reads)}")
             print(f"  others' writes during it: {_percentiles(writes)}")
+            for when, long, what in sorted(slow):
+                if long > 0.5:  # where in the import the slow ones began
+                    print(f"    {what} at {when - began:+.1f} s took {long:.1f} s")
     finally:
         server.terminate()
         server.wait(timeout=30)

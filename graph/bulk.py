@@ -5,10 +5,12 @@ backup, with their ids). ``ingest/`` plans them; this is where they are written.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
@@ -16,10 +18,17 @@ from pydantic import BaseModel
 from graph.entities import SPECS, EntitySpec
 from graph.errors import Conflict, InvalidInput, Say
 from graph.events import make_event
-from graph.model import EntityKind, EventAction, EventFilter, now
+from graph.model import EntityKind, EventAction, EventFilter, new_id, now, stamp
 from graph.records import RecordEngine
 from graph.tx import MAX_PAGE, ReadTx, Record, WriteTx
 from graph.validation import check_user, describe, validate
+
+#: the pause between two chunks of an import, for a waiting writer to take its turn
+TURN = 0.002
+#: an import whose journal was not touched for this long was stopped
+STALE_IMPORT = timedelta(minutes=2)
+
+log = logging.getLogger("maillage.import")
 
 #: what a backup holds, in the order a restore writes it (references first)
 BACKED_UP = (
@@ -46,6 +55,19 @@ class Batch:
     changed_actors: list[tuple[str, Mapping[str, Any]]] = field(default_factory=list)
     new_links: list[tuple[str, Row]] = field(default_factory=list)
     changed_links: list[tuple[str, Mapping[str, Any]]] = field(default_factory=list)
+
+    def parts(self, size: int) -> Iterator[Batch]:
+        """The batch in parts of at most ``size`` records, in its order (actors made, actors
+        changed, links made, links changed: a link's actors come before it)."""
+        part = Batch()
+        for name in ("new_actors", "changed_actors", "new_links", "changed_links"):
+            for item in getattr(self, name):
+                getattr(part, name).append(item)
+                if len(part) >= size:
+                    yield part
+                    part = Batch()
+        if len(part):
+            yield part
 
     def __len__(self) -> int:
         return (
@@ -74,6 +96,10 @@ def collector_paused() -> Iterator[None]:
 class Bulk(RecordEngine):
     """Imports and restores, on any adapter."""
 
+    #: records an import writes per transaction: on SQLite, one writer at a time, other users'
+    #: writes wait at most for one chunk (about 60 ms); an adapter may take more at once
+    import_chunk = 1000
+
     def import_batch(self, batch: Batch, *, by: str) -> dict[str, int]:
         """Write a planned import in one transaction: everything or, on any refusal, nothing.
 
@@ -84,33 +110,84 @@ class Bulk(RecordEngine):
         return self.import_batches([batch], by=by)
 
     def import_batches(self, batches: Iterable[Batch], *, by: str) -> dict[str, int]:
-        """Write the batches of one import in one transaction, each as it comes: ``batches``
-        may be a generator planning a file as it is read (``ingest.plan``), so that what is
-        held at once is one batch, not the file. Anything raised, by a batch's refusal or by
-        the generator itself (a bad row found further on), undoes every batch written."""
+        """Write the batches of one import, all or nothing, ``import_chunk`` records per
+        transaction, so that other users' writes wait for one chunk, not for the import
+        (SQLite has one writer at a time). ``batches`` should be planned and checked before
+        (``ingest.plan`` spills them to a file): a batch refused here, or anything raised by
+        the generator, undoes the chunks already written, from the import's events (records
+        made are deleted, records changed get their state before). A journal names the
+        import until its last chunk; an import whose process stopped is undone by the next
+        import or at the next start (:meth:`recover_imports`). While it is written, readers
+        see the chunks written so far."""
         user = check_user(by)
+        self.recover_imports()
         when = now()
+        job = {"id": new_id(), "user": user, "at": stamp(when), "touched": stamp(now())}
+        self._write(lambda tx: tx.start_import(job))
         totals = {"actors_created": 0, "actors_updated": 0, "links_created": 0,
                   "links_updated": 0}  # fmt: skip
-        current: list[Record] = []  # the batch being written: a conflict is explained by it
-        known: dict[str, Record] = {}  # actors as this transaction has them, read once
+        current: list[Record] = []  # the chunk being written: a conflict is explained by it
+        known: dict[str, Record] = {}  # actors as this import has them, read once
 
-        def work(tx: WriteTx) -> None:
-            for batch in batches:
-                current.clear()
-                counts = self._write_batch(tx, batch, user, when, current, known)
-                for name, count in counts.items():
-                    totals[name] += count
+        def writer(part: Batch) -> Callable[[WriteTx], dict[str, int]]:
+            def work(tx: WriteTx) -> dict[str, int]:
+                tx.touch_import(job["id"], stamp(now()))
+                return self._write_batch(tx, part, user, when, current, known)
 
-        with collector_paused():
-            try:
-                self._write_many(work)
-            except Conflict as exc:
+            return work
+
+        try:
+            with collector_paused(), self._bulk():
+                for batch in batches:
+                    for part in batch.parts(self.import_chunk):
+                        current.clear()
+                        counts = self._write(writer(part))
+                        for name, count in counts.items():
+                            totals[name] += count
+                        time.sleep(TURN)  # whoever waits to write takes the turn now
+        except BaseException as exc:
+            self._undo_import(job)
+            if isinstance(exc, Conflict):
                 explained = self._explain_conflict(SPECS[EntityKind.actor], current, exc)
                 if explained is exc:
                     explained = self._explain_conflict(SPECS[EntityKind.link], current, exc)
                 raise explained from exc
+            raise
+        self._write(lambda tx: tx.finish_import(job["id"]))
         return totals
+
+    def recover_imports(self) -> int:
+        """Undo the imports whose writing stopped (their process killed): their journal was
+        not touched for ``STALE_IMPORT``. The number undone."""
+        jobs = self._read(lambda tx: tx.unfinished_imports())
+        limit = stamp(now() - STALE_IMPORT)
+        stale = [job for job in jobs if job["touched"] < limit]
+        for job in stale:
+            log.warning("undoing the import by %s at %s: its writing stopped", job["user"],
+                        job["at"])  # fmt: skip
+            self._undo_import(job)
+        return len(stale)
+
+    def _undo_import(self, job: Record) -> None:
+        """Undo what an import wrote, in one transaction, and forget its events. An actor it
+        made that another user has linked since is kept (with that link)."""
+
+        def work(tx: WriteTx) -> list[str]:
+            events = tx.import_events(job["user"], job["at"])
+            made: dict[str, list[str]] = {"actor": [], "link": []}
+            for event in reversed(events):
+                if event["action"] == EventAction.create.value:
+                    made[event["entity"]].append(event["entity_id"])
+                elif event["before"] is not None:
+                    tx.replace(EntityKind(event["entity"]), event["before"])
+            kept = tx.unmake(made["link"], made["actor"])
+            tx.drop_events([event["seq"] for event in events])
+            tx.finish_import(job["id"])
+            return kept
+
+        kept = self._write(work)
+        if kept:
+            log.warning("an undone import kept %d actors other users linked since", len(kept))
 
     def _write_batch(
         self,

@@ -418,6 +418,25 @@ WIPE = "MATCH (n) DETACH DELETE n"
 WIPE_BATCH = "MATCH (n) WITH n LIMIT 5000 DETACH DELETE n RETURN count(n) AS n"
 
 
+# --------------------------------------------------------------------------- an import's journal
+
+START_IMPORT = "CREATE (j:ImportJournal) SET j = $job"
+TOUCH_IMPORT = "MATCH (j:ImportJournal {id: $id}) SET j.touched = $touched"
+FINISH_IMPORT = "MATCH (j:ImportJournal {id: $id}) DELETE j"
+UNFINISHED_IMPORTS = "MATCH (j:ImportJournal) RETURN j {.id, .user, .at, .touched} AS job"
+IMPORT_EVENTS = (
+    "MATCH (e:Event) WHERE e.user = $user AND e.at = $at "
+    "RETURN e {.seq, .action, .entity, .entity_id, .before} AS event ORDER BY e.seq"
+)
+DROP_EVENTS = "UNWIND $seqs AS seq MATCH (e:Event {seq: seq}) DELETE e"
+REMOVE_LINKS = "MATCH (:Actor)-[r]->(:Actor) WHERE r.id IN $ids DELETE r"
+USED_ACTORS = (
+    "MATCH (a:Actor) WHERE a.id IN $ids AND (EXISTS { (a)--() } OR EXISTS { "
+    "MATCH (f:Referral) WHERE f.from_actor = a.id OR f.to_actor = a.id }) RETURN a.id AS id"
+)
+REMOVE_ACTORS = "MATCH (a:Actor) WHERE a.id IN $ids DELETE a"
+
+
 # --------------------------------------------------------------------------- layout positions
 
 POSITIONS = (

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import time
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -209,6 +210,29 @@ def stamp(moment: datetime) -> str:
     return moment.isoformat()
 
 
+class _RandomBytes:
+    """The operating system's random bytes, fetched 4 KB at a time. One ``os.urandom`` per
+    id let go of the GIL at each id: a thread planning an import (an id every 150 µs) then
+    took it back before any other thread could (CPython resets a waiting thread's 5 ms
+    switch request at every hand-over), and every other request of the server waited for
+    the whole planning (3 s at 20,000 rows: bench/RESULTS.md)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pool = b""
+        self._pid = os.getpid()
+
+    def take(self, n: int) -> bytes:
+        with self._lock:
+            if len(self._pool) < n or self._pid != os.getpid():  # a forked child draws anew
+                self._pool, self._pid = os.urandom(4096), os.getpid()
+            out, self._pool = self._pool[:n], self._pool[n:]
+        return out
+
+
+_RANDOM = _RandomBytes()
+
+
 def new_id() -> str:
     """A new record or event id: a UUID version 7 (RFC 9562) as 32 hex digits, the
     millisecond of its making then 74 random bits. Ids made one after the other sort in that
@@ -218,7 +242,7 @@ def new_id() -> str:
     >>> import uuid; [uuid.UUID(hex=new_id()).version for _ in "ab"]
     [7, 7]
     """
-    n = (time.time_ns() // 1_000_000) << 80 | int.from_bytes(os.urandom(10), "big")
+    n = (time.time_ns() // 1_000_000) << 80 | int.from_bytes(_RANDOM.take(10), "big")
     n = (n & ~(0xF000 << 64)) | (7 << 76)  # version 7
     n = (n & ~(0xC000 << 48)) | (0x8000 << 48)  # RFC 9562 variant
     return f"{n:032x}"

@@ -212,6 +212,43 @@ class _Tx:
         text = json.dumps(gone)
         self.tx.run(cypher.SCRUB_EVENTS, id=actor_id, ids=list(record_ids), gone=text).consume()
 
+    # an import's journal (graph/bulk.py)
+    def start_import(self, job: Record) -> None:
+        self.tx.run(cypher.START_IMPORT, job=dict(job)).consume()
+
+    def touch_import(self, job_id: str, touched: str) -> None:
+        self.tx.run(cypher.TOUCH_IMPORT, id=job_id, touched=touched).consume()
+
+    def finish_import(self, job_id: str) -> None:
+        self.tx.run(cypher.FINISH_IMPORT, id=job_id).consume()
+
+    def unfinished_imports(self) -> list[Record]:
+        return [dict(r["job"]) for r in self.tx.run(cypher.UNFINISHED_IMPORTS)]
+
+    def import_events(self, user: str, at: str) -> list[Record]:
+        out = []
+        for row in self.tx.run(cypher.IMPORT_EVENTS, user=user, at=at):
+            event = dict(row["event"])
+            event["before"] = orjson.loads(event["before"]) if event.get("before") else None
+            out.append(event)
+        return out
+
+    def drop_events(self, seqs: Sequence[int]) -> None:
+        for chunk in chunks(list(seqs), BATCH):
+            self.tx.run(cypher.DROP_EVENTS, seqs=list(chunk)).consume()
+
+    def unmake(self, link_ids: Sequence[str], actor_ids: Sequence[str]) -> list[str]:
+        """Delete links, then the actors no other link or referral names; those kept."""
+        for chunk in chunks(list(link_ids), BATCH):
+            self.tx.run(cypher.REMOVE_LINKS, ids=list(chunk)).consume()
+        used: set[str] = set()
+        for chunk in chunks(list(actor_ids), BATCH):
+            used.update(r["id"] for r in self.tx.run(cypher.USED_ACTORS, ids=list(chunk)))
+        gone = [a for a in actor_ids if a not in used]
+        for chunk in chunks(gone, BATCH):
+            self.tx.run(cypher.REMOVE_ACTORS, ids=list(chunk)).consume()
+        return [a for a in actor_ids if a in used]
+
     def append_events(self, events: Sequence[Record]) -> None:
         for chunk in chunks(_event_rows(events), BATCH):
             self.tx.run(cypher.INSERT_EVENTS, rows=list(chunk)).consume()

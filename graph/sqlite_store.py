@@ -175,6 +175,16 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX follow_ups_taken_by ON follow_ups(taken_by, done);
     """,
+    # 6: imports being written, a chunk per transaction (graph/bulk.py): what a stopped
+    # import left is undone from its journal
+    """
+    CREATE TABLE imports (
+        id TEXT PRIMARY KEY,
+        user TEXT NOT NULL,
+        at TEXT NOT NULL,
+        touched TEXT NOT NULL
+    );
+    """,
 ]
 
 TABLES = {
@@ -564,6 +574,62 @@ class _Tx:
             [text, text, actor_id, *record_ids],
         )
 
+    # an import's journal (graph/bulk.py)
+    def start_import(self, job: Record) -> None:
+        self.conn.execute(
+            "INSERT INTO imports (id, user, at, touched) VALUES (?, ?, ?, ?)",
+            (job["id"], job["user"], job["at"], job["touched"]),
+        )
+
+    def touch_import(self, job_id: str, touched: str) -> None:
+        self.conn.execute("UPDATE imports SET touched = ? WHERE id = ?", (touched, job_id))
+
+    def finish_import(self, job_id: str) -> None:
+        self.conn.execute("DELETE FROM imports WHERE id = ?", (job_id,))
+
+    def unfinished_imports(self) -> list[Record]:
+        rows = self.conn.execute("SELECT id, user, at, touched FROM imports").fetchall()
+        return [dict(zip(("id", "user", "at", "touched"), r, strict=True)) for r in rows]
+
+    def import_events(self, user: str, at: str) -> list[Record]:
+        rows = self.conn.execute(
+            "SELECT seq, action, entity, entity_id, before FROM events"
+            " WHERE user = ? AND at = ? ORDER BY seq",
+            (user, at),
+        ).fetchall()
+        return [
+            {"seq": seq, "action": action, "entity": entity, "entity_id": entity_id,
+             "before": orjson.loads(before) if before else None}
+            for seq, action, entity, entity_id, before in rows
+        ]  # fmt: skip
+
+    def drop_events(self, seqs: Sequence[int]) -> None:
+        for part in chunks(list(seqs), 500):
+            marks = ",".join("?" * len(part))
+            self.conn.execute(f"DELETE FROM event_actors WHERE seq IN ({marks})", list(part))  # noqa: S608
+            self.conn.execute(f"DELETE FROM events WHERE seq IN ({marks})", list(part))  # noqa: S608
+
+    def unmake(self, link_ids: Sequence[str], actor_ids: Sequence[str]) -> list[str]:
+        """Delete links, then the actors no other link or referral names; those kept."""
+        self.delete_many(EntityKind.link, link_ids)
+        used: set[str] = set()
+        for part in chunks(list(actor_ids), 400):
+            marks = ",".join("?" * len(part))
+            for table, ends in (("links", "source, target"), ("referrals", "from_actor, to_actor")):
+                first, second = ends.split(", ")
+                sql = (
+                    f"SELECT {ends} FROM {table} "  # noqa: S608 - names written here
+                    f"WHERE {first} IN ({marks}) OR {second} IN ({marks})"
+                )
+                for row in self.conn.execute(sql, [*part, *part]):
+                    used.update(row)
+        gone = [a for a in actor_ids if a not in used]
+        for part in chunks(gone, 500):
+            marks = ",".join("?" * len(part))
+            self.conn.execute(f"DELETE FROM positions WHERE actor_id IN ({marks})", list(part))  # noqa: S608
+        self.delete_many(EntityKind.actor, gone)
+        return [a for a in actor_ids if a in used]
+
     def append_events(self, events: Sequence[Record]) -> None:
         """Numbered after the last number ever given (AUTOINCREMENT's own counter, so a
         number is never reused), in two ``executemany`` (an import writes 100,000)."""
@@ -705,13 +771,19 @@ class SqliteGraphStore(BaseGraphStore):
             return work(tx)
 
     def _write_many(self, work: Callable[[Any], R]) -> R:
+        with self._bulk():
+            return self._write(work)
+
+    @contextmanager
+    def _bulk(self) -> Iterator[None]:
         # an import's random ids land all over the indexes: with SQLite's default cache
-        # (2 MB) pages go back and forth to the WAL; a larger cache for this one transaction
-        # (reads keep the default: a connection per thread each with its own cache)
+        # (2 MB) pages go back and forth to the WAL; a larger cache for this thread's
+        # connection while it writes many records, kept from one chunk to the next (reads
+        # keep the default: a connection per thread each with its own cache)
         conn = self._conn()
         conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
         try:
-            return self._write(work)
+            yield
         finally:
             conn.execute("PRAGMA cache_size = -2000")
 

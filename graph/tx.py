@@ -9,6 +9,7 @@ transaction.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from typing import Any, Protocol, TypeVar
 
@@ -45,6 +46,13 @@ class WriteTx(Protocol):
     def activities_with(self, actor_id: str) -> list[Record]: ...
     def scrub_events(self, actor_id: str, record_ids: Sequence[str], gone: Record) -> None: ...
     def wipe(self) -> None: ...
+    # an import written a chunk per transaction keeps a journal, to be undone if it stops
+    def start_import(self, job: Record) -> None: ...
+    def touch_import(self, job_id: str, touched: str) -> None: ...
+    def finish_import(self, job_id: str) -> None: ...
+    def import_events(self, user: str, at: str) -> list[Record]: ...
+    def drop_events(self, seqs: Sequence[int]) -> None: ...
+    def unmake(self, link_ids: Sequence[str], actor_ids: Sequence[str]) -> list[str]: ...
 
 
 class ReadTx(Protocol):
@@ -63,6 +71,7 @@ class ReadTx(Protocol):
     def counts(self) -> dict[str, int]: ...
     def last_event(self) -> int: ...
     def positions(self) -> list[Record]: ...
+    def unfinished_imports(self) -> list[Record]: ...
 
 
 class Transactional:
@@ -77,9 +86,16 @@ class Transactional:
         raise NotImplementedError
 
     def _write_many(self, work: Callable[[WriteTx], R]) -> R:
-        """One transaction of many records (an import, a restore): the adapter may tune
-        itself for it; by default a write like any other."""
-        return self._write(work)
+        """One transaction of many records (a restore): the adapter may tune itself for it
+        (:meth:`_bulk`); by default a write like any other."""
+        with self._bulk():
+            return self._write(work)
+
+    @contextmanager
+    def _bulk(self) -> Iterator[None]:
+        """While many records are written (an import's chunks, a restore): the adapter may
+        tune itself for it; by default nothing changes."""
+        yield
 
     def close(self) -> None:
         raise NotImplementedError

@@ -1,6 +1,6 @@
 """From a file read to what an import would write: the plan (what is created, updated, left
 alone, refused, and which new actors look like existing ones), and the batch the store writes
-in one transaction (``graph/bulk.py``). A dry run shows the plan; a real run writes the batch
+all or nothing (``graph/bulk.py``). A dry run shows the plan; a real run writes the batch
 only when nothing is refused: all or nothing per file.
 
 Matching, so that importing the same file twice changes nothing and an updated file updates:
@@ -15,7 +15,9 @@ Matching, so that importing the same file twice changes nothing and an updated f
 from __future__ import annotations
 
 import json
+import pickle
 import re
+import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,7 +62,7 @@ class Options:
     mapping: Mapping[str, Mapping[str, str]] | None = None
 
 
-BATCH_ROWS = 20_000  # planned records handed to the store at a time (one transaction in all)
+BATCH_ROWS = 20_000  # planned records spilled at a time (the store writes them in chunks)
 LISTED = 200  # how many created, updated, refused and look-alike rows a report names
 
 
@@ -486,28 +488,29 @@ def run_import(
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
-    """Plan every row of ``source`` as it is read, and write when asked: the planned records
-    go to the store ``BATCH_ROWS`` at a time within one transaction, so that what is held at
-    once is a batch and the keys, not the file. A refused row stops the writing; the planning
-    goes on to report every refused row, then raises InvalidInput with the report as details,
-    which undoes what was written: nothing is imported."""
+    """Plan every row of ``source`` as it is read, then write when asked and nothing is
+    refused. The planned batches (``BATCH_ROWS`` records each) are spilled as they come to an
+    unnamed file (mode 0600, gone when closed), so that what is held at once is a batch and
+    the keys, not the file; the store then writes them a chunk per transaction, all or
+    nothing (``graph/bulk.py``): a refused row is found before anything is written, and other
+    users' writes wait for a chunk, never for the planning. A refused row raises InvalidInput
+    with the report as details; nothing is imported."""
     planner = _Planner(store, source, options or Options())
-    with collector_paused():
-        batches = planner.batches(progress)
-        first = None if dry_run else next(batches, None)
-        if first is None:  # a dry run, or nothing to write: plan the whole file
-            for _ in batches:
-                pass
-            planner.refuse_file()
+    with collector_paused(), tempfile.TemporaryFile() as spill:
+        planned = 0
+        for batch in planner.batches(progress):
+            if not dry_run and not planner.plan.refused:
+                pickle.dump(batch, spill, protocol=pickle.HIGHEST_PROTOCOL)
+                planned += 1
+        planner.refuse_file()
+        if dry_run or not planned:
             return {**planner.plan.report(), "written": None}
+        spill.seek(0)
 
-        def writable() -> Iterator[Batch]:
-            if not planner.plan.refused:
-                yield first
-            for batch in batches:
-                if not planner.plan.refused:
-                    yield batch
-            planner.refuse_file()  # raised within the transaction: nothing stays written
+        def spilled() -> Iterator[Batch]:
+            for _ in range(planned):
+                # our own batches, written just above to a file only this process opened
+                yield pickle.load(spill)  # noqa: S301
 
-        written = store.import_batches(writable(), by=f"{by} (import: {source.name})")
+        written = store.import_batches(spilled(), by=f"{by} (import: {source.name})")
     return {**planner.plan.report(), "written": written}

@@ -446,12 +446,12 @@ def _zip(files: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
-def test_a_file_is_written_batch_by_batch_in_one_transaction(
+def test_a_file_is_planned_batch_by_batch_and_written_once_all_is_checked(
     store: GraphStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The rows are planned as they are read and handed to the store a few at a time (so an
-    import holds a batch, not the file), all in one transaction: a bad row found after
-    batches were written still leaves nothing imported, on both stores."""
+    """The rows are planned as they are read, a few at a time (so an import holds a batch,
+    not the file), and handed to the store only once every row is checked: a bad row on the
+    last line leaves nothing handed, nothing written, on both stores."""
     monkeypatch.setattr("ingest.plan.BATCH_ROWS", 2)
     handed: list[int] = []
     write = store.import_batches
@@ -475,9 +475,9 @@ def test_a_file_is_written_batch_by_batch_in_one_transaction(
                  + "Asbl 0,Personne,KNOWS,2,2025-01-10,\n"})  # fmt: skip
     with pytest.raises(InvalidInput) as refused:
         _import(store, late, "carte.zip")
-    assert sum(handed) >= 4  # batches were written before the bad row was read
     assert refused.value.details["refused"][0]["row"] == 8
-    assert state(store) == kept  # and undone with it
+    assert handed == []  # six batches were planned before the bad row: none was written
+    assert state(store) == kept
     handed.clear()
     report = _import(store, data, "carte.zip")
     assert report["written"] == {"actors_created": 7, "actors_updated": 0,
