@@ -168,6 +168,11 @@ class ScopedStore:
         ACTORS.change(self.access, self._raw, self._visible_actor(actor_id), checked)
         return self._raw.update_actor(actor_id, checked, by=self.by)
 
+    def confirm_actor(self, actor_id: str, *, by: str | None = None) -> Actor:
+        self.access.check_writer()
+        ACTORS.change(self.access, self._raw, self._visible_actor(actor_id), None)
+        return self._raw.confirm_actor(actor_id, by=self.by)
+
     def end_actor(self, actor_id: str, until: date, *, by: str | None = None) -> Actor:
         self.access.check_writer()
         ACTORS.end(self.access, self._raw, self._visible_actor(actor_id))

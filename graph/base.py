@@ -76,6 +76,10 @@ class BaseGraphStore(WhoKnowsWhom, Snapshots, Users, Bulk):
         record = self._update(EntityKind.actor, actor_id, ActorUpdate, changes, by)
         return Actor.model_validate(record)
 
+    def confirm_actor(self, actor_id: str, *, by: str) -> Actor:
+        """'Still true': its details checked today by ``by`` (the living directory)."""
+        return Actor.model_validate(self._confirm_actor(actor_id, by))
+
     def end_actor(self, actor_id: str, until: date, *, by: str) -> Actor:
         return Actor.model_validate(self._end(EntityKind.actor, actor_id, until, by))
 

@@ -13,15 +13,17 @@ from __future__ import annotations
 import os
 import re
 import threading
-import time
+import time as clock
 import unicodedata
 from collections.abc import Iterable, Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from functools import lru_cache
 from typing import Annotated, Any, Generic, Literal, Self, TypeVar
 
+import phonenumbers
 from confusable_homoglyphs.confusables import is_confusable, is_mixed_script
+from email_validator import EmailNotValidError, validate_email
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -135,6 +137,7 @@ class EventAction(StrEnum):
     reopen = "reopen"
     retract = "retract"
     delete = "delete"
+    confirm = "confirm"  # "still true": an actor's details checked, nothing else changed
 
 
 # --------------------------------------------------------------------------- helpers
@@ -242,7 +245,7 @@ def new_id() -> str:
     >>> import uuid; [uuid.UUID(hex=new_id()).version for _ in "ab"]
     [7, 7]
     """
-    n = (time.time_ns() // 1_000_000) << 80 | int.from_bytes(_RANDOM.take(10), "big")
+    n = (clock.time_ns() // 1_000_000) << 80 | int.from_bytes(_RANDOM.take(10), "big")
     n = (n & ~(0xF000 << 64)) | (7 << 76)  # version 7
     n = (n & ~(0xC000 << 48)) | (0x8000 << 48)  # RFC 9562 variant
     return f"{n:032x}"
@@ -384,6 +387,156 @@ def _check_interval(since: date | None, until: date | None) -> None:
         )
 
 
+# --------------------------------------------------------------------------- contact details
+# What a referral needs: how to reach an actor, when it is open, on what conditions, and
+# whether it takes new people. Never about the people the BAR help.
+
+
+def _phone(value: Any) -> Any:
+    """A phone as people write it in Belgium (02/520 12 34, 0470 12 34 56, +32 2 520 12 34,
+    0032…), checked with libphonenumber and kept in E.164 (+3225201234)."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    try:
+        parsed = phonenumbers.parse(text, "BE")
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError(Say("'{phone}' is not a phone number", phone=value)) from exc
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValueError(Say("'{phone}' is not a phone number", phone=value))
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+PhoneNumber = Annotated[
+    str, StringConstraints(max_length=40), BeforeValidator(_phone), _no_control(_CONTROL)
+]
+
+
+def _email(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    try:
+        return validate_email(value.strip(), check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise ValueError(Say("'{email}' is not an e-mail address", email=value)) from exc
+
+
+Email = Annotated[str, StringConstraints(max_length=254), BeforeValidator(_email)]
+
+
+def _website(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    scheme = re.match(r"[a-zA-Z][a-zA-Z0-9+-]*:", text)
+    if scheme and scheme.group().lower() not in ("http:", "https:"):
+        raise ValueError(Say("'{site}' is not a web address", site=value))  # javascript:…
+    if text and "://" not in text:
+        text = "https://" + text  # www.example.be as people write it
+    if not re.fullmatch(r"https?://[^\s/$.?#][^\s<>\"]*", text):
+        raise ValueError(Say("'{site}' is not a web address", site=value))
+    return text
+
+
+Website = Annotated[str, StringConstraints(max_length=300), BeforeValidator(_website)]
+
+
+class PhoneLabel(StrEnum):
+    reception = "reception"
+    mobile = "mobile"
+    whatsapp = "whatsapp"
+    helpline = "helpline"
+    fax = "fax"
+
+
+class Phone(_Input):
+    label: PhoneLabel = PhoneLabel.reception
+    number: PhoneNumber
+
+
+class ContactPerson(_Input):
+    """A professional at the actor (never a person the BAR help)."""
+
+    name: Name
+    role: ShortText | None = None
+    phone: PhoneNumber | None = None
+    email: Email | None = None
+    confirmed: PastDate | None = Field(default=None, description="When the BAR last checked it.")
+
+
+class Weekday(StrEnum):
+    """ISO order, as schema.org's dayOfWeek and HSDS's byday name them."""
+
+    monday = "monday"
+    tuesday = "tuesday"
+    wednesday = "wednesday"
+    thursday = "thursday"
+    friday = "friday"
+    saturday = "saturday"
+    sunday = "sunday"
+
+
+class Opening(_Input):
+    """One opening or permanence: a weekday, from, to (schema.org OpeningHoursSpecification,
+    HSDS regular_schedules)."""
+
+    day: Weekday
+    opens: time
+    closes: time
+    walk_in: bool = Field(default=True, description="Walk in (true) or by appointment (false).")
+    note: ShortText | None = None
+
+    @model_validator(mode="after")
+    def _order(self) -> Self:
+        if self.closes <= self.opens:
+            raise ValueError(
+                Say("closes at {closes}, not after it opens ({opens})",
+                    closes=self.closes.strftime("%H:%M"), opens=self.opens.strftime("%H:%M"))
+            )  # fmt: skip
+        return self
+
+
+class Cost(StrEnum):
+    free = "free"
+    paying = "paying"
+    sliding_scale = "sliding_scale"
+
+
+class AccessConditions(_Input):
+    cost: Cost | None = None
+    appointment: bool | None = Field(default=None, description="An appointment is needed.")
+    documents: ShortText | None = Field(default=None, description="What to bring.")
+    desk_languages: Tags = Field(default_factory=list, description="Spoken at the desk.")
+    wheelchair: bool | None = None
+
+
+class SaturationState(StrEnum):
+    accepting = "accepting"
+    waiting_list = "waiting_list"
+    closed = "closed"  # to new people
+
+
+class Saturation(_Input):
+    """Whether the service takes new people, as the BAR know it on a date."""
+
+    state: SaturationState
+    weeks: int | None = Field(default=None, ge=1, le=104, description="Of waiting list.")
+    noted: PastDate
+
+    @model_validator(mode="after")
+    def _weeks(self) -> Self:
+        if self.weeks is not None and self.state is not SaturationState.waiting_list:
+            raise ValueError(Say("weeks of waiting are for a waiting list only"))
+        return self
+
+
+#: what only a service has: never on a key resident (a person), whose consent covers a
+#: pseudonym, not ways to reach them
+CONTACT_FIELDS = ("phones", "email", "website", "contacts", "hours", "access", "saturation")
+
+
 # --------------------------------------------------------------------------- actors
 
 
@@ -407,10 +560,24 @@ class ActorFields(_Input):
     consent_date: PastDate | None = Field(
         default=None, description="Key residents only: the date they agreed to be recorded."
     )
+    phones: list[Phone] = Field(default_factory=list, max_length=10)
+    email: Email | None = None
+    website: Website | None = None
+    contacts: list[ContactPerson] = Field(default_factory=list, max_length=20)
+    hours: list[Opening] = Field(default_factory=list, max_length=50)
+    access: AccessConditions | None = None
+    saturation: Saturation | None = None
 
     @model_validator(mode="after")
     def _rules(self) -> Self:
         _check_interval(self.since, self.until)
+        if self.kind is ActorKind.key_resident:
+            given = [f for f in CONTACT_FIELDS if getattr(self, f)]
+            if given:
+                raise ValueError(
+                    Say("a key resident is a person, recorded by a pseudonym: no {field}",
+                        field=given[0])
+                )  # fmt: skip
         if (self.latitude is None) != (self.longitude is None):
             raise ValueError(Say("give both latitude and longitude, or neither"))
         if self.kind is ActorKind.key_resident and self.consent_date is None:
@@ -464,6 +631,13 @@ class ActorUpdate(_Input):
     status: ActorStatus | None = None
     since: PastDate | None = None
     consent_date: PastDate | None = None
+    phones: list[Phone] | None = Field(default=None, max_length=10)
+    email: Email | None = None
+    website: Website | None = None
+    contacts: list[ContactPerson] | None = Field(default=None, max_length=20)
+    hours: list[Opening] | None = Field(default=None, max_length=50)
+    access: AccessConditions | None = None
+    saturation: Saturation | None = None
 
 
 class Recorded(BaseModel):
@@ -485,6 +659,11 @@ class Retraction(BaseModel):
 
 
 class Actor(ActorFields, Recorded):
+    confirmed_on: date | None = Field(
+        default=None, description="When its details were last confirmed ('still true')."
+    )
+    confirmed_by: str | None = None
+
     model_config = ConfigDict(extra="ignore")
     natural_key: str
     retracted: Retraction | None = Field(

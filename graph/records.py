@@ -511,6 +511,28 @@ class RecordEngine(Transactional):
         except Conflict as exc:
             raise self._explain_conflict(spec, attempted, exc) from exc
 
+    def _confirm_actor(self, actor_id: str, by: str) -> Record:
+        """'Still true': the actor's details were checked today by ``by``. One event, whose
+        before and after differ only in when and by whom it was confirmed."""
+        spec = _spec(EntityKind.actor)
+        user = check_user(by)
+        when = now()
+
+        def work(tx: WriteTx) -> Record:
+            before = tx.get(EntityKind.actor, actor_id)
+            if before is None:
+                raise _no_such(spec, actor_id)
+            if before.get("retracted"):
+                raise Conflict(Say("{this} was retracted: record it again", this=spec.this))
+            after = {**before, "confirmed_on": when.date().isoformat(), "confirmed_by": user}
+            tx.replace(EntityKind.actor, after)
+            tx.append_events(
+                [make_event(EventAction.confirm, EntityKind.actor, user, when, before, after)]
+            )
+            return after
+
+        return self._write(work)
+
     def _retract(self, entity: EntityKind, record_id: str, by: str, reason: str) -> Record:
         """A record made by mistake: it is true on no date any more (its interval becomes
         empty), its name is free again, and the event keeps who retracted it and why."""

@@ -1,6 +1,7 @@
 """Routes of /api/v1/actors."""
 
-from api.routes.common import Resource, crud_router
+from api.deps import Scoped
+from api.routes.common import RecordId, Resource, crud_router
 from graph.model import Actor, ActorCreate, ActorQuery, ActorUpdate
 
 router = crud_router(
@@ -21,3 +22,14 @@ router = crud_router(
         retract=lambda s, record_id, why: s.retract_actor(record_id, reason=why),
     )
 )
+
+
+@router.post(
+    "/{record_id}/confirm",
+    response_model=Actor,
+    summary="Confirm an actor's details ('still true')",
+    description="Its phones, hours and conditions were checked today: the actor keeps when and "
+    "by whom (the living directory lists those not confirmed for six months).",
+)
+def confirm(store: Scoped, record_id: RecordId) -> Actor:
+    return store.confirm_actor(record_id)

@@ -72,6 +72,8 @@ NOT_WRITTEN_BY_THE_PROBE = {
     "/api/v1/imports": "an import needs a file: tests/api/test_import_export_api.py",
     "/import": "an import needs a file: tests/web/test_pages.py",
     "/api/v1/users/{name}/tokens/{token_id}": "a token is no event: tests/api/test_accounts.py",
+    "/actors/{actor_id}/undo": "undoes the user's own latest change, named by its event: "
+    "tests/web/test_pages.py, tests/browser/test_tasks.py",
 }
 
 

@@ -580,3 +580,40 @@ def test_a_refused_change_keeps_the_actor_page(store: SqliteGraphStore) -> None:
     odd = client.get(page, params={"as_of": "hier"})
     assert odd.status_code == 422 and 'id="links"' in odd.text
     assert len(re.findall(r'class="error"', odd.text)) == 1
+
+
+def test_a_change_is_undone_only_by_its_author_and_only_the_latest(
+    store: SqliteGraphStore,
+) -> None:
+    amina, joris = _client(store), _client(store, "joris")
+    made = store.create_actor({"name": "Repair café Clemenceau", "kind": "association",
+                               "neighbourhood": "Cureghem-Lemmens"}, by="amina")  # fmt: skip
+    form = amina.get(f"/actors/{made.id}/edit").text
+    saved = amina.post(
+        f"/actors/{made.id}/edit",
+        data={
+            "csrf_token": _csrf(form),
+            "name": made.name,
+            "phone_number": "0470 12 34 56",
+            "phone_label": "mobile",
+        },
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303 and saved.headers["location"].endswith("?saved=1")
+    page = amina.get(saved.headers["location"]).text
+    event = re.search(r'name="event" value="([0-9a-f]{32})"', page)
+    assert event is not None and "tel:+32470123456" in page
+    kept = store.version()
+    other = joris.post(
+        f"/actors/{made.id}/undo",
+        data={"csrf_token": _csrf(joris.get(f"/actors/{made.id}").text), "event": event.group(1)},
+    )
+    assert other.status_code == 422 and "peut être annulée" in html.unescape(other.text)
+    assert store.version() == kept  # another user's change stays
+    undone = amina.post(f"/actors/{made.id}/undo", data={"csrf_token": _csrf(page),
+                        "event": event.group(1)}, follow_redirects=False)  # fmt: skip
+    assert undone.status_code == 303
+    assert store.get_actor(made.id).phones == []
+    again = amina.post(f"/actors/{made.id}/undo", data={"csrf_token": _csrf(page),
+                       "event": event.group(1)})  # fmt: skip
+    assert again.status_code == 422  # the undo is now the latest change: nothing twice

@@ -4,6 +4,7 @@
 | --- | --- |
 | ``session`` | log in, log out, the language switch |
 | ``directory`` | home, the directory, an actor's page and its changes |
+| ``actor_edit`` | correcting an actor (every field), "still true", undoing a change |
 | ``record`` | recording a link, an actor, a referral, an activity (made for a phone) |
 | ``who_knows`` | introduction paths, who reaches a public |
 | ``meeting`` | the team meeting and its follow-ups |
@@ -24,6 +25,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.web.pages import (
+    actor_edit,
     dashboard,
     directory,
     imports,
@@ -36,7 +38,7 @@ from api.web.pages import (
 from api.web.pages.base import N_, LoginNeeded, Page, problem
 
 router = APIRouter(include_in_schema=False)
-for area in (session, directory, record, who_knows, meeting, dashboard, views, imports):
+for area in (session, actor_edit, directory, record, who_knows, meeting, dashboard, views, imports):
     router.include_router(area.router)
 
 __all__ = ["N_", "LoginNeeded", "Page", "problem", "router"]

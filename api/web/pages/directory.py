@@ -6,11 +6,13 @@ from datetime import date
 from typing import Annotated
 from urllib.parse import urlencode
 
+from babel.dates import get_day_names
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
 from api.deps import CSRF_FIELD
+from api.web.pages.actor_edit import COSTS, PHONE_LABELS, SATURATION, latest_change
 from api.web.pages.base import (
     PAGE_SIZE,
     FormDate,
@@ -21,6 +23,8 @@ from api.web.pages.base import (
     wrong_fields,
 )
 from graph.errors import InvalidInput, MaillageError, NotFound, Say
+from graph.hours import by_day, next_open, open_now
+from graph.living import phone_text, to_check
 from graph.model import (
     ActorKind,
     ActorQuery,
@@ -28,6 +32,8 @@ from graph.model import (
     EventFilter,
     FollowUpFilter,
     LinkFilter,
+    Weekday,
+    now,
 )
 from graph.model import Page as Listing
 from graph.validation import validate
@@ -136,8 +142,25 @@ def _actor_page(
     if access.sees_everything or access.role.value == "bar":
         history = p.store.list_events(EventFilter(actor=actor_id), limit=50).items
     may_write = access.may_write_in(actor.neighbourhood) and access.role.value != "viewer"
+    asked = p.request.query_params
+    change = latest_change(p, actor_id) if may_write and asked.get("saved") else None
+    moment = now()
     return p.render(
         "actor.html",
+        saved=bool(asked.get("saved")),
+        undone=bool(asked.get("undone")),
+        confirmed=bool(asked.get("confirmed")),
+        change=change if change and change.user == access.user.name else None,
+        open_at=open_now(actor.hours, moment),
+        opens_next=next_open(actor.hours, moment),
+        hours=by_day(actor.hours),
+        day_names=get_day_names("wide", locale=p.lang),
+        weekday_index={d: i for i, d in enumerate(Weekday)},
+        phone_labels=PHONE_LABELS,
+        costs=COSTS,
+        saturation_states=SATURATION,
+        phone_text=phone_text,
+        stale=to_check(actor, moment.date()),
         status=422 if problems and status == 200 else status,
         problems=problems,
         actor=actor,
@@ -169,6 +192,9 @@ def actor_action(
             p.store.end_actor(actor_id, day_)
         elif action == "reopen":
             p.store.reopen_actor(actor_id)
+        elif action == "confirm":
+            p.store.confirm_actor(actor_id)
+            return RedirectResponse(f"/actors/{actor_id}?confirmed=1", status_code=303)
         elif action == "retract":
             p.store.retract_actor(actor_id, reason=reason)
             return RedirectResponse("/actors", status_code=303)

@@ -1,0 +1,299 @@
+"""Correcting an actor from its page: every field (the phone first), "still true" in one tap,
+and an undo of the change just saved. After each write the actor's page says what was
+recorded, by name."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any
+
+from babel.dates import get_day_names
+from fastapi import APIRouter, Form
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from api.deps import CSRF_FIELD
+from api.web.pages.base import N_, Page, PageDep, problem, wrong_fields
+from graph.errors import Conflict, InvalidInput, MaillageError, NotFound
+from graph.model import (
+    Actor,
+    ActorKind,
+    ActorUpdate,
+    Cost,
+    Event,
+    EventAction,
+    EventFilter,
+    PhoneLabel,
+    SaturationState,
+    Weekday,
+    now,
+)
+
+router = APIRouter(include_in_schema=False)
+
+PHONE_LABELS = {
+    PhoneLabel.reception: N_("Reception"),
+    PhoneLabel.mobile: N_("Mobile"),
+    PhoneLabel.whatsapp: N_("WhatsApp"),
+    PhoneLabel.helpline: N_("Helpline"),
+    PhoneLabel.fax: N_("Fax"),
+}
+COSTS = {Cost.free: N_("Free"), Cost.paying: N_("Paying"), Cost.sliding_scale: N_("Sliding scale")}
+SATURATION = {
+    SaturationState.accepting: N_("Takes new people"),
+    SaturationState.waiting_list: N_("Waiting list"),
+    SaturationState.closed: N_("Closed to new people"),
+}
+#: the rows a form offers beyond those filled: a phone, an opening, a contact person more
+SPARE = {"phones": 2, "hours": 3, "contacts": 1}
+UNDO_HOURS = 24
+
+
+def _split(text: str) -> list[str]:
+    return [t.strip() for t in text.replace(";", ",").split(",") if t.strip()]
+
+
+def _rows(*columns: list[str]) -> list[tuple[str, ...]]:
+    """The form's repeated fields as rows, the empty ones left out."""
+    return [row for row in zip(*columns, strict=False) if any(v.strip() for v in row)]
+
+
+def _yes_no(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+@router.get("/actors/{actor_id}/edit", response_class=HTMLResponse)
+def edit_form(p: PageDep, actor_id: str) -> HTMLResponse:
+    p.require().check_writer()
+    try:
+        actor = p.store.get_actor(actor_id)
+    except NotFound:
+        return p.render("message.html", status=404, message=p.gettext()("No such actor."))
+    return _render(p, actor, _form_of(actor), [], set())
+
+
+def _form_of(actor: Actor) -> dict[str, Any]:
+    """What the form shows for a recorded actor (the same shape as what it sends back)."""
+    access = actor.access
+    return {
+        "name": actor.name,
+        "subtype": actor.subtype or "",
+        "address": actor.address or "",
+        "description": actor.description or "",
+        "themes": ", ".join(actor.themes),
+        "languages": ", ".join(actor.languages),
+        "target_groups": ", ".join(actor.target_groups),
+        "email": actor.email or "",
+        "website": actor.website or "",
+        "phones": [(x.label.value, x.number) for x in actor.phones],
+        "hours": [
+            (
+                h.day.value,
+                h.opens.strftime("%H:%M"),
+                h.closes.strftime("%H:%M"),
+                "yes" if h.walk_in else "no",
+                h.note or "",
+            )
+            for h in actor.hours
+        ],
+        "contacts": [(c.name, c.role or "", c.phone or "", c.email or "") for c in actor.contacts],
+        "cost": access.cost.value if access and access.cost else "",
+        "appointment": ""
+        if not access or access.appointment is None
+        else ("yes" if access.appointment else "no"),
+        "documents": access.documents or "" if access else "",
+        "desk_languages": ", ".join(access.desk_languages) if access else "",
+        "wheelchair": ""
+        if not access or access.wheelchair is None
+        else ("yes" if access.wheelchair else "no"),
+        "saturation": actor.saturation.state.value if actor.saturation else "",
+        "weeks": str(actor.saturation.weeks or "") if actor.saturation else "",
+    }
+
+
+def _render(
+    p: Page, actor: Actor, form: dict[str, Any], problems: list[str], wrong: set[str]
+) -> HTMLResponse:
+    return p.render(
+        "actor_edit.html",
+        status=422 if problems else 200,
+        actor=actor,
+        form=form,
+        problems=problems,
+        wrong=wrong,
+        spare=SPARE,
+        phone_labels=PHONE_LABELS,
+        costs=COSTS,
+        saturation_states=SATURATION,
+        weekdays=list(Weekday),
+        day_names=get_day_names("wide", locale=p.lang),
+        key_resident=actor.kind is ActorKind.key_resident,
+    )
+
+
+@router.post("/actors/{actor_id}/edit", response_class=HTMLResponse)
+def save(
+    p: PageDep,
+    actor_id: str,
+    name: Annotated[str, Form(max_length=300)],
+    subtype: Annotated[str, Form(max_length=300)] = "",
+    address: Annotated[str, Form(max_length=300)] = "",
+    description: Annotated[str, Form(max_length=5000)] = "",
+    themes: Annotated[str, Form(max_length=2000)] = "",
+    languages: Annotated[str, Form(max_length=1000)] = "",
+    target_groups: Annotated[str, Form(max_length=2000)] = "",
+    email: Annotated[str, Form(max_length=300)] = "",
+    website: Annotated[str, Form(max_length=300)] = "",
+    phone_label: Annotated[list[str], Form(max_length=20)] = [],  # noqa: B006 - FastAPI's way
+    phone_number: Annotated[list[str], Form(max_length=20)] = [],  # noqa: B006
+    hours_day: Annotated[list[str], Form(max_length=60)] = [],  # noqa: B006
+    hours_opens: Annotated[list[str], Form(max_length=60)] = [],  # noqa: B006
+    hours_closes: Annotated[list[str], Form(max_length=60)] = [],  # noqa: B006
+    hours_walk_in: Annotated[list[str], Form(max_length=60)] = [],  # noqa: B006
+    hours_note: Annotated[list[str], Form(max_length=60)] = [],  # noqa: B006
+    contact_name: Annotated[list[str], Form(max_length=25)] = [],  # noqa: B006
+    contact_role: Annotated[list[str], Form(max_length=25)] = [],  # noqa: B006
+    contact_phone: Annotated[list[str], Form(max_length=25)] = [],  # noqa: B006
+    contact_email: Annotated[list[str], Form(max_length=25)] = [],  # noqa: B006
+    cost: Annotated[str, Form(max_length=40)] = "",
+    appointment: Annotated[str, Form(max_length=5)] = "",
+    documents: Annotated[str, Form(max_length=300)] = "",
+    desk_languages: Annotated[str, Form(max_length=1000)] = "",
+    wheelchair: Annotated[str, Form(max_length=5)] = "",
+    saturation: Annotated[str, Form(max_length=40)] = "",
+    weeks: Annotated[str, Form(max_length=5)] = "",
+    checked: Annotated[str, Form(max_length=5)] = "",
+    csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
+) -> Response:
+    """Save the form: one change (one event), then "still true" when the box is ticked. A
+    refusal gives the form again as typed, the wrong fields marked, nothing saved."""
+    p.require().check_writer()
+    p.check_csrf(csrf_token)
+    try:
+        actor = p.store.get_actor(actor_id)
+    except NotFound:
+        return p.render("message.html", status=404, message=p.gettext()("No such actor."))
+    phones = [(label, n) for label, n in _rows(phone_label, phone_number) if n.strip()]
+    hours = _rows(hours_day, hours_opens, hours_closes, hours_walk_in, hours_note)
+    contacts = _rows(contact_name, contact_role, contact_phone, contact_email)
+    form = {
+        "name": name,
+        "subtype": subtype,
+        "address": address,
+        "description": description,
+        "themes": themes,
+        "languages": languages,
+        "target_groups": target_groups,
+        "email": email,
+        "website": website,
+        "phones": phones,
+        "hours": [h for h in hours if any(v.strip() for v in (h[1], h[2], h[4]))],
+        "contacts": contacts,
+        "cost": cost,
+        "appointment": appointment,
+        "documents": documents,
+        "desk_languages": desk_languages,
+        "wheelchair": wheelchair,
+        "saturation": saturation,
+        "weeks": weeks,
+    }
+    changes: dict[str, Any] = {
+        "name": name,
+        "subtype": subtype or None,
+        "address": address or None,
+        "description": description or None,
+        "themes": _split(themes),
+        "languages": _split(languages),
+        "target_groups": _split(target_groups),
+    }
+    if actor.kind is not ActorKind.key_resident:  # a person: no ways to reach them
+        access = {
+            "cost": cost or None,
+            "appointment": _yes_no(appointment),
+            "documents": documents or None,
+            "desk_languages": _split(desk_languages),
+            "wheelchair": _yes_no(wheelchair),
+        }
+        changes |= {
+            "email": email or None,
+            "website": website or None,
+            "phones": [{"label": label or "reception", "number": n} for label, n in phones],
+            "hours": [
+                {"day": d, "opens": o, "closes": c, "walk_in": w != "no", "note": note or None}
+                for d, o, c, w, note in form["hours"]
+            ],
+            "contacts": [
+                {"name": n, "role": r or None, "phone": ph or None, "email": e or None}
+                for n, r, ph, e in contacts
+            ],
+            "access": access if any(v not in (None, []) for v in access.values()) else None,
+            "saturation": _saturation(saturation, weeks, actor),
+        }
+    try:
+        update = ActorUpdate.model_validate(changes)
+        after = p.store.update_actor(actor_id, update)
+        if checked:
+            after = p.store.confirm_actor(actor_id)
+    except (InvalidInput, Conflict, ValueError) as exc:
+        return _render(p, actor, form, [problem(exc, p.lang)], wrong_fields(exc))
+    return RedirectResponse(f"/actors/{after.id}?saved=1", status_code=303)
+
+
+def _saturation(state: str, weeks: str, actor: Actor) -> dict[str, Any] | None:
+    """The saturation as the form gives it, dated today when it changed."""
+    if not state:
+        return None
+    number = int(weeks) if weeks.strip().isdigit() else None
+    before = actor.saturation
+    if before is not None and before.state.value == state and before.weeks == number:
+        return before.model_dump(mode="json")  # unchanged: it keeps its date
+    return {"state": state, "weeks": number, "noted": now().date().isoformat()}
+
+
+def latest_change(p: Page, actor_id: str) -> Event | None:
+    """The actor's latest change, passing over a "still true" given with it."""
+    total = p.store.list_events(EventFilter(entity_id=actor_id), limit=1).total
+    events = p.store.list_events(
+        EventFilter(entity_id=actor_id), limit=2, offset=max(0, total - 2)
+    ).items
+    while events and events[-1].action is EventAction.confirm:
+        events.pop()
+    return events[-1] if events else None
+
+
+@router.post("/actors/{actor_id}/undo")
+def undo(
+    p: PageDep,
+    actor_id: str,
+    event: Annotated[str, Form(max_length=64)],
+    csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
+) -> Response:
+    """Undo the change just saved: the fields it changed get their values before it (a new
+    event: the history keeps both). Only the latest change of this actor, by this user,
+    within a day."""
+    access = p.require()
+    access.check_writer()
+    p.check_csrf(csrf_token)
+    _ = p.gettext()
+    try:
+        last = latest_change(p, actor_id)
+        if (
+            last is None
+            or last.id != event
+            or last.user != access.user.name
+            or last.action is not EventAction.update
+            or now() - last.at > timedelta(hours=UNDO_HOURS)
+            or last.before is None
+        ):
+            raise Conflict(_("Only your latest change of this actor, within a day, can be undone."))
+        after = last.after or {}
+        changed = {
+            field: last.before.get(field)
+            for field in ActorUpdate.model_fields
+            if last.before.get(field) != after.get(field)
+        }
+        p.store.update_actor(actor_id, changed)
+    except (MaillageError, ValueError) as exc:
+        from api.web.pages.directory import _actor_page
+
+        return _actor_page(p, actor_id, None, [problem(exc, p.lang)])
+    return RedirectResponse(f"/actors/{actor_id}?undone=1", status_code=303)
