@@ -279,4 +279,15 @@ def test_correct_an_actor_then_undo_and_confirm_it(task: Callable[[str], Task]) 
     t.page.wait_for_url(re.compile(r"confirmed=1"))
     mine = t.page.locator("#confirmation").inner_text()
     assert "amina" in mine and ("Confirmé le" if t.lang == "fr" else "Bevestigd op") in mine
+    history = t.page.locator("#history li").all_inner_texts()
+    assert history[0].startswith("Vous avez confirmé que" if t.lang == "fr" else "U bevestigde")
+    changed = "Vous avez modifié" if t.lang == "fr" else "U wijzigde"
+    phones = "téléphones" if t.lang == "fr" else "telefoonnummers"
+    assert any(line.startswith(changed) and phones in line for line in history)
+
+    t.page.click("header a[href='/']") if t.page.locator("header a[href='/']").count() else t.go(
+        "/"
+    )
+    latest = t.page.locator("#recent li").first.inner_text()
+    assert latest.startswith("Vous avez confirmé que " + name if t.lang == "fr" else "U bevestigde")
     t.check()

@@ -22,6 +22,7 @@ from api.web.pages.base import (
     problem,
     wrong_fields,
 )
+from api.web.words import ids_named, sentence
 from graph.errors import InvalidInput, MaillageError, NotFound, Say
 from graph.hours import by_day, next_open, open_now
 from graph.living import phone_text, to_check
@@ -53,11 +54,14 @@ def home(p: PageDep) -> HTMLResponse:
             team = p.store.get_actor(access.user.actor_id)
         except NotFound:
             team = None
-    recent = (
-        p.store.list_events(EventFilter(user=access.user.name), limit=5).items
-        if access.role.value != "viewer"
-        else []
-    )
+    recent: list[str] = []
+    if access.role.value != "viewer":  # the user's own latest records, newest first
+        own = EventFilter(user=access.user.name)
+        total = p.store.list_events(own, limit=1).total
+        events = p.store.list_events(own, limit=5, offset=max(0, total - 5)).items[::-1]
+        named = {a.id: a.name for a in actors_of(p.store, ids_named(events))}
+        _ = p.gettext()
+        recent = [sentence(e, access.user.name, named, _, p.lang) for e in events]
     mine = p.store.list_follow_ups(
         FollowUpFilter(taken_by=access.user.name, done=False), limit=50
     ).items
@@ -138,9 +142,16 @@ def _actor_page(
         a.id: a
         for a in actors_of(p.store, {x for link in links for x in (link.source, link.target)})
     }
-    history = []
-    if access.sees_everything or access.role.value == "bar":
-        history = p.store.list_events(EventFilter(actor=actor_id), limit=50).items
+    history: list[str] = []
+    if access.sees_everything or access.role.value == "bar":  # newest first, in words
+        about = EventFilter(actor=actor_id)
+        total = p.store.list_events(about, limit=1).total
+        events = p.store.list_events(about, limit=50, offset=max(0, total - 50)).items[::-1]
+        named = {a.id: a.name for a in actors_of(p.store, ids_named(events))} | {
+            actor.id: actor.name
+        }
+        _ = p.gettext()
+        history = [sentence(e, access.user.name, named, _, p.lang) for e in events]
     may_write = access.may_write_in(actor.neighbourhood) and access.role.value != "viewer"
     asked = p.request.query_params
     change = latest_change(p, actor_id) if may_write and asked.get("saved") else None
