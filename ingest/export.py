@@ -25,11 +25,17 @@ import networkx as nx
 from graph.errors import InvalidInput, Say
 from graph.model import normalise_name
 from graph.store import NetworkReader
-from ingest.layout import ACTOR_COLUMNS, LINK_COLUMNS, LIST_FIELDS, LIST_SEPARATOR
+from ingest.layout import (
+    ACTOR_COLUMNS,
+    LINK_COLUMNS,
+    LIST_FIELDS,
+    LIST_SEPARATOR,
+    phones_cell,
+)
 from viz.style import colour_of
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-ACTOR_FIELDS = [f for f in ACTOR_COLUMNS]
+ACTOR_FIELDS = [f for f in ACTOR_COLUMNS if f != "mobile"]  # mobiles are among the phones
 LINK_FIELDS = [f for f in LINK_COLUMNS if f != "direction"]
 
 
@@ -131,7 +137,11 @@ def _retracted(data: Mapping[str, Any]) -> bool:
 
 def _rows(graph: nx.MultiDiGraph) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     actors = [
-        {"id": n, **{f: _plain(d.get(f)) for f in ACTOR_FIELDS if f != "id"}}
+        {
+            "id": n,
+            **{f: _plain(d.get(f)) for f in ACTOR_FIELDS if f not in ("id", "phones")},
+            "phones": phones_cell(d.get("phones") or []) or None,
+        }
         for n, d in sorted(graph.nodes(data=True), key=lambda x: str(x[1]["name"]))
     ]
     links = [

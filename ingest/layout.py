@@ -12,12 +12,13 @@ workbook with both sheets, their headers in the three languages and an example r
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from graph.model import ActorKind, LinkType, Mission
+from graph.model import ActorKind, LinkType, Mission, PhoneLabel
 from viz.text import KINDS, LINKS
 
 LIST_SEPARATOR = "|"
@@ -41,7 +42,13 @@ ACTOR_COLUMNS: dict[str, tuple[str, ...]] = {
     "since": ("since", "depuis", "sinds"),
     "until": ("until", "jusqu'au", "tot", "jusqu’au"),
     "consent_date": ("consent date", "date du consentement", "datum van toestemming"),
-}
+    # how to reach it: phones as "02 520 12 34 | 0470 12 34 56 (whatsapp)"
+    "phones": ("phones", "téléphones", "telefoonnummers", "phone", "téléphone", "telefoon",
+               "tel", "tél", "telephone number"),
+    "mobile": ("mobile", "gsm", "portable", "mobiel"),
+    "email": ("email", "e-mail", "courriel", "mail", "adresse e-mail", "e-mailadres"),
+    "website": ("website", "site web", "site", "url", "web", "site internet"),
+}  # fmt: skip
 
 #: link field -> headers accepted (English, French, Dutch, others)
 LINK_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -58,6 +65,43 @@ LINK_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 LIST_FIELDS = frozenset({"themes", "languages", "target_groups"})
+#: the columns that are not fields of an actor as such (the planner makes its phones of them)
+PHONE_COLUMNS = ("phones", "mobile")
+
+
+def phones_cell(phones: list[Mapping[str, object]]) -> str:
+    """An actor's phones as one cell: ``+3225201234 | +32470123456 (whatsapp)`` (a phone's
+    label given when it is not the reception's).
+
+    >>> phones_cell([{"label": "reception", "number": "+3225201234"},
+    ...              {"label": "whatsapp", "number": "+32470123456"}])
+    '+3225201234 | +32470123456 (whatsapp)'
+    """
+    return " | ".join(
+        str(p["number"])
+        + ("" if p.get("label", "reception") == "reception" else f" ({p['label']})")
+        for p in phones
+    )
+
+
+def phones_of(cell: object, label: str = "reception") -> list[dict[str, str]]:
+    """The phones of a cell (see :func:`phones_cell`); each checked when the actor is.
+
+    >>> [p["label"] for p in phones_of("02/520 12 34 | 0470 12 34 56 (WhatsApp)")]
+    ['reception', 'whatsapp']
+    """
+    out = []
+    for part in str(cell).replace(";", "|").split("|"):
+        text = part.strip()
+        if not text:
+            continue
+        named = re.fullmatch(r"(.*?)\s*\(([^()]*)\)", text)
+        kind = label
+        if named and words(named.group(2)) in PHONE_LABEL_WORDS:
+            text, kind = named.group(1).strip(), PHONE_LABEL_WORDS[words(named.group(2))]
+        out.append({"label": kind, "number": text})
+    return out
+
 
 #: sheet names (normalised) that hold actors, and links
 ACTOR_SHEETS = frozenset({"actors", "acteurs", "actoren", "elements"})
@@ -80,6 +124,15 @@ def _headers(columns: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
 
 
 ACTOR_HEADERS = _headers(ACTOR_COLUMNS)
+PHONE_LABEL_WORDS = {words(label.value): label.value for label in PhoneLabel} | {
+    words(w): label
+    for label, said in {
+        "reception": ("accueil", "onthaal", "secrétariat"),
+        "mobile": ("gsm", "portable", "mobiel"),
+        "helpline": ("ligne d'écoute", "hulplijn"),
+    }.items()
+    for w in said
+}
 LINK_HEADERS = _headers(LINK_COLUMNS)
 
 

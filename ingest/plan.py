@@ -40,7 +40,7 @@ from graph.model import (
 )
 from graph.store import NetworkReader
 from graph.validation import field_errors
-from ingest.layout import LIST_FIELDS, MISSIONS, Vocabulary, words
+from ingest.layout import LIST_FIELDS, MISSIONS, Vocabulary, phones_of, words
 from ingest.readers import Row, Source, Table, split_list
 
 LOOK_ALIKE = 85  # rapidfuzz token_set_ratio on normalised names, as the pages use
@@ -216,6 +216,9 @@ class _Planner:
         for name in LIST_FIELDS:
             if name in data and isinstance(data[name], list):
                 data[name] = [str(v) for v in data[name]]
+        phones = phones_of(data.pop("phones", "")) + phones_of(data.pop("mobile", ""), "mobile")
+        if phones:
+            data["phones"] = phones
         word = data.get("kind") or self.options.kind
         if word is None:
             return self.refuse(table, row, "kind", Say("an actor needs a kind"))
@@ -238,7 +241,8 @@ class _Planner:
                 Say("'{name}' is not a recorded neighbourhood: a coordinator records it first",
                     name=data["neighbourhood"]),
             )  # fmt: skip
-        for name in ("description", "address", "subtype", "name", "neighbourhood"):
+        for name in ("description", "address", "subtype", "name", "neighbourhood", "email",
+                     "website"):  # fmt: skip
             if name in data and data[name] is not None:
                 data[name] = str(data[name])
         try:

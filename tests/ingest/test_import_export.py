@@ -567,3 +567,29 @@ def test_ended_links_import_once_with_or_without_ids(store: GraphStore) -> None:
         _import(store, sheet.encode(), "links.csv")
     informs = [x for x in store.history().edges(data=True) if x[2]["type"] == "INFORMS"]
     assert len(informs) == 1
+
+
+def test_phones_email_and_website_come_in_from_a_spreadsheet_and_go_out_again(
+    store: GraphStore,
+) -> None:
+    """A Belgian sheet's "Téléphone", "GSM", "E-mail" and "Site web" columns are kept (they
+    were dropped), checked as a form checks them; the exports carry them and read back as
+    the same actors, so importing an export changes nothing."""
+    sheet = (
+        "Nom;Type;Quartier;Téléphone;GSM;E-mail;Site web\n"
+        "Maison médicale Le Noyer;acteur de santé;Cureghem;02/520 12 34 | 02 520 12 35 (fax);"
+        "0470 12 34 56;accueil@lenoyer.be;www.lenoyer.be\n"
+    )
+    report = _import(store, sheet.encode(), "annuaire.csv")
+    assert report["ignored_columns"] == []
+    noyer = store.list_actors(limit=10).items[0]
+    phones = [(p.label.value, p.number) for p in noyer.phones]
+    assert phones == [("reception", "+3225201234"), ("fax", "+3225201235"),
+                      ("mobile", "+32470123456")]  # fmt: skip
+    assert (noyer.email, noyer.website) == ("accueil@lenoyer.be", "https://www.lenoyer.be")
+    for fmt, name in ((ExportFormat.csv, "carte.zip"), (ExportFormat.xlsx, "carte.xlsx")):
+        assert _unchanged(_import(store, export(store, fmt).data, name, dry_run=True)), fmt
+    bad = "Nom;Type;Quartier;Téléphone\nPharmacie Bara;commerçant;Cureghem;12\n"
+    with pytest.raises(InvalidInput) as refused:
+        _import(store, bad.encode(), "annuaire.csv")
+    assert "is not a phone number" in str(refused.value.details["refused"][0]["reason"])
