@@ -217,6 +217,65 @@ def _fields(rng: random.Random, t: Template) -> dict[str, Any]:
     }
 
 
+def _week(days: str, opens: str, closes: str, walk_in: bool = True) -> list[dict[str, Any]]:
+    """Openings on several days: ``_week("monday-friday", "08:30", "12:00")``."""
+    week = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    if "-" in days:
+        first, last = days.split("-")
+        chosen = week[week.index(first) : week.index(last) + 1]
+    else:
+        chosen = days.split(",")
+    return [{"day": d, "opens": opens, "closes": closes, "walk_in": walk_in} for d in chosen]
+
+
+#: what a referral needs, by subtype, as such places in Cureghem work: their hours and
+#: permanences, conditions and whether they take new people (no phones nor addresses of
+#: mail: the demo's places are made up, a number could be someone's)
+SERVICES: dict[str, dict[str, Any]] = {
+    "pharmacy": {"hours": _week("monday-friday", "08:30", "19:00")
+                 + _week("saturday", "09:00", "13:00"),
+                 "access": {"cost": "paying", "wheelchair": True}},
+    "medical house": {"hours": _week("monday-friday", "08:30", "18:30", walk_in=False),
+                      "access": {"cost": "free", "appointment": True,
+                                 "documents": "carte d'identité, vignette de mutuelle"},
+                      "saturation": {"state": "closed", "noted": "2026-10-12"}},
+    "GP practice": {"hours": _week("monday-friday", "09:00", "12:00", walk_in=False),
+                    "access": {"cost": "paying", "appointment": True}},
+    "OCMW/CPAS antenna": {"hours": _week("monday,tuesday,thursday", "08:30", "11:30"),
+                          "access": {"cost": "free", "documents": "carte d'identité, preuve "
+                                     "de domicile, derniers revenus", "wheelchair": True}},
+    "food aid": {"hours": _week("tuesday,thursday", "13:30", "16:00"),
+                 "access": {"cost": "free", "documents": "attestation du CPAS/OCMW"},
+                 "saturation": {"state": "waiting_list", "weeks": 4, "noted": "2026-11-03"}},
+    "social rights desk": {"hours": _week("monday,thursday", "09:30", "12:00")
+                           + _week("wednesday", "14:00", "17:00", walk_in=False),
+                           "access": {"cost": "free", "documents": "courriers reçus, carte "
+                                      "d'identité"}},
+    "debt mediation": {"hours": _week("tuesday", "09:00", "12:00", walk_in=False),
+                       "access": {"cost": "free", "appointment": True},
+                       "saturation": {"state": "waiting_list", "weeks": 6,
+                                      "noted": "2026-11-17"}},
+    "literacy": {"access": {"cost": "free"},
+                 "saturation": {"state": "waiting_list", "weeks": 10, "noted": "2026-09-15"}},
+    "homework school": {"hours": _week("monday-thursday", "15:30", "17:30"),
+                        "access": {"cost": "free"}},
+    "digital inclusion": {"hours": _week("wednesday", "14:00", "17:00"),
+                          "access": {"cost": "free"}},
+    "energy desk": {"hours": _week("friday", "09:00", "12:00"),
+                    "access": {"cost": "free", "documents": "factures d'énergie"}},
+    "mental-health service": {"hours": _week("monday-friday", "09:00", "17:00", walk_in=False),
+                              "access": {"cost": "sliding_scale", "appointment": True},
+                              "saturation": {"state": "waiting_list", "weeks": 12,
+                                             "noted": "2026-10-28"}},
+    "family planning": {"hours": _week("monday,wednesday", "13:00", "18:00"),
+                        "access": {"cost": "sliding_scale"}},
+    "employment office": {"hours": _week("monday-friday", "08:30", "12:30"),
+                          "access": {"cost": "free", "wheelchair": True}},
+    "library": {"hours": _week("tuesday-saturday", "10:00", "18:00"),
+                "access": {"cost": "free", "wheelchair": True}},
+}  # fmt: skip
+
+
 def _address(rng: random.Random, place: Place, lang: str) -> dict[str, Any]:
     street = place.street_nl if lang == "nl" else place.street_fr
     return {
@@ -265,6 +324,7 @@ def draw_actors(rng: random.Random, data: DemoData) -> None:
             used.add(normalise_name(name))
             met = rng.randint(*t.met)
             row = {"name": name, **_fields(rng, t), **_address(rng, place, t.lang)}
+            row |= SERVICES.get(t.subtype, {})
             row["since"] = data.day_in(rng, met).isoformat()
             if t.kind == "key_resident":
                 row["consent_date"] = row["since"]

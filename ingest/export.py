@@ -103,6 +103,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _value(key: str, value: Any) -> Any:
+    """A field of any shape as one attribute value: phones as a cell (``+3225201234 |
+    +32470123456 (whatsapp)``), other structures (hours, conditions…) as compact JSON."""
+    if key == "phones" and isinstance(value, list):
+        return phones_cell(value)
+    if isinstance(value, dict) or (
+        isinstance(value, list) and any(isinstance(v, dict) for v in value)
+    ):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    return _plain(value)
+
+
 def network(
     store: NetworkReader,
     *,
@@ -164,7 +176,7 @@ def _graphml(
     attribute ``link_type``, its label."""
     out = nx.MultiDiGraph()
     for n, d in graph.nodes(data=True):
-        attrs = {k: _plain(v) for k, v in d.items() if v not in (None, [], "")}
+        attrs = {k: _value(k, v) for k, v in d.items() if v not in (None, [], "")}
         attrs["label"] = d["name"]
         attrs["color"] = colour_of(str(d["kind"]))
         if n in positions:
