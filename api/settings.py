@@ -17,7 +17,7 @@ class Settings(BaseSettings):
     ``MAILLAGE_STORE=sqlite|neo4j``, ``MAILLAGE_DB`` (the SQLite file), ``NEO4J_URI``,
     ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``MAILLAGE_NEO4J_DATABASE``, ``MAILLAGE_HOST``,
     ``MAILLAGE_PORT``, ``MAILLAGE_WORKERS``, ``MAILLAGE_TRUSTED_PROXIES``,
-    ``MAILLAGE_RETENTION_MONTHS``.
+    ``MAILLAGE_RETENTION_MONTHS``, ``MAILLAGE_CONFIRM_MONTHS``.
     """
 
     model_config = SettingsConfigDict(env_prefix="MAILLAGE_", populate_by_name=True)
@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     )
     retention_months: int = Field(
         default=24, ge=1, description="Key residents ended longer ago are erased by 'purge'"
+    )
+    confirm_months: int = Field(
+        default=6, ge=1, le=60, description="Actors not confirmed for longer are to check"
     )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)

@@ -3,14 +3,20 @@ check again; phones as a person dials them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 import phonenumbers
 
 from graph.model import Actor
 
-#: an actor not confirmed for this long is listed for its team, to check
+#: an actor not confirmed for this long is listed for its team, to check (the setting
+#: MAILLAGE_CONFIRM_MONTHS, in months of 30.5 days)
 CONFIRM_DAYS = 183  # six months
+
+
+def days_of(months: int) -> int:
+    return round(months * 30.5)
 
 
 def last_confirmed(actor: Actor) -> tuple[date, str]:
@@ -25,6 +31,11 @@ def to_check(actor: Actor, today: date, days: int = CONFIRM_DAYS) -> bool:
     if actor.until is not None or actor.retracted is not None:
         return False
     return last_confirmed(actor)[0] < today - timedelta(days=days)
+
+
+def stale_actors(actors: Iterable[Actor], today: date, days: int = CONFIRM_DAYS) -> list[Actor]:
+    """Those to check, the longest unconfirmed first."""
+    return sorted((a for a in actors if to_check(a, today, days)), key=lambda a: last_confirmed(a))
 
 
 def phone_text(number: str) -> str:

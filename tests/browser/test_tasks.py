@@ -291,3 +291,23 @@ def test_correct_an_actor_then_undo_and_confirm_it(task: Callable[[str], Task]) 
     latest = t.page.locator("#recent li").first.inner_text()
     assert latest.startswith("Vous avez confirmé que " + name if t.lang == "fr" else "U bevestigde")
     t.check()
+
+
+def test_walk_the_round_of_actors_to_check(task: Callable[[str], Task]) -> None:
+    """Home says how many actors are to check; the list, longest unconfirmed first, confirms
+    one in a tap and goes on with the next."""
+    t = task("amina")
+    stale = t.page.locator("#stale a")
+    said = stale.inner_text()
+    count = int(re.findall(r"\d+", said)[0])
+    assert count > 0 and ("à vérifier" if t.lang == "fr" else "na te kijken") in said
+    stale.click()
+    t.page.wait_for_url(re.compile(r"/to-check"))
+    rows = t.page.locator("#to-check tbody tr")
+    assert rows.count() == count
+    first = rows.first.locator("a").first.inner_text()
+    rows.first.locator("button").click()
+    t.page.wait_for_url(re.compile(r"/to-check"))
+    assert rows.count() == count - 1
+    assert first not in t.page.locator("#to-check").inner_text()
+    t.check()

@@ -4,6 +4,7 @@
 | --- | --- |
 | ``session`` | log in, log out, the language switch |
 | ``directory`` | home, the directory, an actor's page and its changes |
+| ``living`` | the actors to check again (not confirmed for six months) |
 | ``actor_edit`` | correcting an actor (every field), "still true", undoing a change |
 | ``record`` | recording a link, an actor, a referral, an activity (made for a phone) |
 | ``who_knows`` | introduction paths, who reaches a public |
@@ -29,6 +30,7 @@ from api.web.pages import (
     dashboard,
     directory,
     imports,
+    living,
     meeting,
     record,
     session,
@@ -38,7 +40,18 @@ from api.web.pages import (
 from api.web.pages.base import N_, LoginNeeded, Page, problem
 
 router = APIRouter(include_in_schema=False)
-for area in (session, actor_edit, directory, record, who_knows, meeting, dashboard, views, imports):
+for area in (
+    session,
+    actor_edit,
+    directory,
+    living,
+    record,
+    who_knows,
+    meeting,
+    dashboard,
+    views,
+    imports,
+):
     router.include_router(area.router)
 
 __all__ = ["N_", "LoginNeeded", "Page", "problem", "router"]

@@ -26,6 +26,7 @@ from api.web.pages.base import (
     problem,
     wrong_fields,
 )
+from api.web.pages.living import to_check
 from graph.dates import add_months
 from graph.errors import MaillageError
 from graph.validation import validate
@@ -173,6 +174,8 @@ def dashboard(
         referrals=referrals,
         saturation=lambda w: reasons.saturation(w, p.gettext(), p.lang),
         query=query,
+        stale=len(to_check(p, scope)),
+        months=p.request.app.state.settings.confirm_months,
     )
 
 

@@ -22,10 +22,11 @@ from api.web.pages.base import (
     problem,
     wrong_fields,
 )
+from api.web.pages.living import to_check as actors_to_check
 from api.web.words import ids_named, sentence
 from graph.errors import InvalidInput, MaillageError, NotFound, Say
 from graph.hours import by_day, next_open, open_now
-from graph.living import phone_text, to_check
+from graph.living import days_of, phone_text, to_check
 from graph.model import (
     ActorKind,
     ActorQuery,
@@ -66,7 +67,10 @@ def home(p: PageDep) -> HTMLResponse:
         FollowUpFilter(taken_by=access.user.name, done=False), limit=50
     ).items
     names = {a.id: a.name for a in actors_of(p.store, {x for f in mine for x in f.actors})}
-    return p.render("home.html", team=team, recent=recent, follow_ups=mine, names=names)
+    stale = len(actors_to_check(p)) if access.role.value in ("bar", "coordinator", "admin") else 0
+    return p.render(
+        "home.html", team=team, recent=recent, follow_ups=mine, names=names, stale=stale
+    )
 
 
 @router.get("/actors", response_class=HTMLResponse)
@@ -171,7 +175,7 @@ def _actor_page(
         costs=COSTS,
         saturation_states=SATURATION,
         phone_text=phone_text,
-        stale=to_check(actor, moment.date()),
+        stale=to_check(actor, moment.date(), days_of(p.request.app.state.settings.confirm_months)),
         status=422 if problems and status == 200 else status,
         problems=problems,
         actor=actor,
@@ -191,6 +195,7 @@ def actor_action(
     action: str,
     until: Annotated[str, Form(max_length=10)] = "",
     reason: Annotated[str, Form(max_length=500)] = "",
+    back: Annotated[str, Form(max_length=200)] = "",
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
 ) -> Response:
     """End, reopen, retract or (coordinators and admins) erase an actor from its page, as the
@@ -205,6 +210,8 @@ def actor_action(
             p.store.reopen_actor(actor_id)
         elif action == "confirm":
             p.store.confirm_actor(actor_id)
+            if back == "/to-check":  # the round goes on with the next actor
+                return RedirectResponse("/to-check", status_code=303)
             return RedirectResponse(f"/actors/{actor_id}?confirmed=1", status_code=303)
         elif action == "retract":
             p.store.retract_actor(actor_id, reason=reason)
