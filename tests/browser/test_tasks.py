@@ -311,3 +311,46 @@ def test_walk_the_round_of_actors_to_check(task: Callable[[str], Task]) -> None:
     assert rows.count() == count - 1
     assert first not in t.page.locator("#to-check").inner_text()
     t.check()
+
+
+def test_end_and_retract_a_link_from_its_row(task: Callable[[str], Task]) -> None:
+    """A link that no longer holds is ended from its row; one recorded by mistake is
+    retracted with a reason; the page says which, and the history keeps both."""
+    t = task("amina")
+    name = "Atelier couture Clemenceau" if t.lang == "fr" else "Naaiatelier Clemenceau"
+    t.go("/record/actor")
+    t.page.fill("#name", name)
+    t.page.select_option("#kind", "association")
+    t.page.press("#name", "Enter")
+    t.page.wait_for_url(ACTOR_PAGE)
+    page_url = t.page.url.split("?")[0]
+    for other in ("Pharmacie Aumale", "Boulangerie Bara"):
+        t.go("/record/link")
+        t.page.fill("#source", name)
+        t.page.fill("#target", other)
+        t.page.select_option("#type", "KNOWS")
+        t.page.click("form details summary")  # "More"
+        t.page.fill("#since", "2025-03-01")  # a link ends after the day it began
+        t.page.click("button.primary")
+        t.page.wait_for_url(ACTOR_PAGE)
+    t.page.goto(f"{page_url}?lang={t.lang}")
+    rows = t.page.locator("#links tbody tr")
+    assert rows.count() == 2
+
+    ended = rows.filter(has_text="Pharmacie Aumale")
+    ended.locator("summary").click()
+    ended.locator("form[action$='/end'] button").click()
+    t.page.wait_for_url(re.compile(r"link_end=1"))
+    said = t.page.locator("#saved").inner_text()
+    assert ("pris fin aujourd'hui" if t.lang == "fr" else "vandaag beëindigd") in said
+
+    wrong = t.page.locator("#links tbody tr").filter(has_text="Boulangerie Bara")
+    wrong.locator("summary").click()
+    wrong.locator("input[name=reason]").fill("doublon" if t.lang == "fr" else "dubbel")
+    wrong.locator("input[name=reason]").press("Enter")
+    t.page.wait_for_url(re.compile(r"link_retract=1"))
+    assert t.page.locator("#links").filter(has_text="Boulangerie Bara").count() == 0
+    history = t.page.locator("#history").inner_text()
+    assert ("Vous avez clôturé le lien" if t.lang == "fr" else "U beëindigde de band") in history
+    assert ("Vous avez retiré le lien" if t.lang == "fr" else "U trok de band") in history
+    t.check()

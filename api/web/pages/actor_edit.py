@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import CSRF_FIELD
 from api.web.pages.base import N_, Page, PageDep, problem, wrong_fields
-from graph.errors import Conflict, InvalidInput, MaillageError, NotFound
+from graph.errors import Conflict, InvalidInput, MaillageError, NotFound, Say
 from graph.model import (
     Actor,
     ActorKind,
@@ -297,3 +297,30 @@ def undo(
 
         return _actor_page(p, actor_id, None, [problem(exc, p.lang)])
     return RedirectResponse(f"/actors/{actor_id}?undone=1", status_code=303)
+
+
+@router.post("/actors/{actor_id}/links/{link_id}/{action}")
+def link_action(
+    p: PageDep,
+    actor_id: str,
+    link_id: str,
+    action: str,
+    reason: Annotated[str, Form(max_length=500)] = "",
+    csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
+) -> Response:
+    """End a link today, or retract one recorded by mistake, from its row on an actor's page
+    (the policy as for the API: the scoped store applies it). The page then says which."""
+    p.require().check_writer()
+    p.check_csrf(csrf_token)
+    try:
+        if action == "end":
+            p.store.end_link(link_id, now().date())
+        elif action == "retract":
+            p.store.retract_link(link_id, reason=reason)
+        else:
+            raise NotFound(Say("no such action"))
+    except (MaillageError, ValueError) as exc:
+        from api.web.pages.directory import _actor_page
+
+        return _actor_page(p, actor_id, None, [problem(exc, p.lang)])
+    return RedirectResponse(f"/actors/{actor_id}?link_{action}=1", status_code=303)

@@ -163,6 +163,7 @@ def _actor_page(
     return p.render(
         "actor.html",
         saved=bool(asked.get("saved")),
+        link_done={"end": bool(asked.get("link_end")), "retract": bool(asked.get("link_retract"))},
         undone=bool(asked.get("undone")),
         confirmed=bool(asked.get("confirmed")),
         change=change if change and change.user == access.user.name else None,
