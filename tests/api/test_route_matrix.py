@@ -354,6 +354,7 @@ def _form(world: World, where: str, subject: str) -> dict[str, Any]:
         "what": "probe",
         "reason": "probe",
         "confirmed": "1",
+        "outcome": "reached",
     }
 
 
@@ -437,6 +438,7 @@ def _fresh(store: GraphStore, n: int) -> tuple[dict[str, str], dict[str, str]]:
         "what": "probe",
         "reason": "probe",
         "confirmed": "1",
+        "outcome": "reached",
     }
     return records, {**form, "ids": json.dumps([a.id, b.id])}
 

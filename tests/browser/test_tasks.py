@@ -354,3 +354,22 @@ def test_end_and_retract_a_link_from_its_row(task: Callable[[str], Task]) -> Non
     assert ("Vous avez clôturé le lien" if t.lang == "fr" else "U beëindigde de band") in history
     assert ("Vous avez retiré le lien" if t.lang == "fr" else "U trok de band") in history
     t.check()
+
+
+def test_change_a_referrals_follow_up(task: Callable[[str], Task]) -> None:
+    """Did the person reach the service? Learnt a week later, said in a tap on the list."""
+    t = task("amina")
+    t.page.click("a[href='/referrals']")
+    t.page.wait_for_url(re.compile(r"/referrals"))
+    first = t.page.locator("#referrals li").first
+    referral = first.get_attribute("id")
+    first.locator("select").select_option("not_reached")
+    first.locator("button").click()
+    t.page.wait_for_url(re.compile(r"changed="))
+    again = t.page.locator(f"#{referral} select")
+    assert again.input_value() == "not_reached"
+    again.select_option("reached")
+    t.page.locator(f"#{referral} button").click()
+    t.page.wait_for_url(re.compile(r"changed="))
+    assert t.page.locator(f"#{referral} select").input_value() == "reached"
+    t.check()

@@ -4,6 +4,7 @@
 | --- | --- |
 | ``session`` | log in, log out, the language switch |
 | ``directory`` | home, the directory, an actor's page and its changes |
+| ``referrals`` | the referrals with their follow-up, changed in a tap |
 | ``living`` | the actors to check again (not confirmed for six months) |
 | ``actor_edit`` | correcting an actor (every field), "still true", undoing a change |
 | ``record`` | recording a link, an actor, a referral, an activity (made for a phone) |
@@ -33,6 +34,7 @@ from api.web.pages import (
     living,
     meeting,
     record,
+    referrals,
     session,
     views,
     who_knows,
@@ -40,12 +42,14 @@ from api.web.pages import (
 from api.web.pages.base import N_, LoginNeeded, Page, problem
 
 router = APIRouter(include_in_schema=False)
+# actor_edit before directory: /actors/{id}/edit is not one of the directory's actions
 for area in (
     session,
     actor_edit,
     directory,
     living,
     record,
+    referrals,
     who_knows,
     meeting,
     dashboard,
