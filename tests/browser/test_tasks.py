@@ -106,6 +106,14 @@ def test_record_an_actor(task: Callable[[str], Task]) -> None:
     t.page.press("#name", "Enter")
     t.page.wait_for_url(ACTOR_PAGE)
     assert name in t.page.locator("h1").inner_text()
+    said = t.page.locator("#saved").inner_text()
+    assert name in said and ("est dans le répertoire" if t.lang == "fr" else "in de gids") in said
+    t.page.click("#saved button")  # undo: recorded by mistake, retracted
+    t.page.wait_for_url(re.compile(r"/actors$|/actors\?"))
+    t.page.fill("#q", name)
+    t.page.press("#q", "Enter")
+    t.page.wait_for_url(re.compile(r"q="))
+    assert t.page.locator("main table tr").filter(has_text=name).count() == 0
     t.check()
 
 
@@ -118,6 +126,8 @@ def test_record_a_link(task: Callable[[str], Task]) -> None:
     t.page.click("button.primary")
     t.page.wait_for_url(ACTOR_PAGE)
     assert "Alimentation" in t.page.locator("#links").inner_text()
+    said = t.page.locator("#saved").inner_text()
+    assert "Boulangerie Bara — Alimentation" in said  # what was recorded, by name
     t.drawn()
     t.check()
 

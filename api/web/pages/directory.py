@@ -68,8 +68,15 @@ def home(p: PageDep) -> HTMLResponse:
     ).items
     names = {a.id: a.name for a in actors_of(p.store, {x for f in mine for x in f.actors})}
     stale = len(actors_to_check(p)) if access.role.value in ("bar", "coordinator", "admin") else 0
+    recorded = p.request.query_params.get("recorded", "")
     return p.render(
-        "home.html", team=team, recent=recent, follow_ups=mine, names=names, stale=stale
+        "home.html",
+        team=team,
+        recent=recent,
+        follow_ups=mine,
+        names=names,
+        stale=stale,
+        recorded=recorded if recorded in ("referral", "activity") else "",
     )
 
 
@@ -163,6 +170,8 @@ def _actor_page(
     return p.render(
         "actor.html",
         saved=bool(asked.get("saved")),
+        recorded=asked.get("recorded", ""),
+        recorded_link=next((x for x in links if x.id == asked.get("recorded")), None),
         link_done={"end": bool(asked.get("link_end")), "retract": bool(asked.get("link_retract"))},
         undone=bool(asked.get("undone")),
         confirmed=bool(asked.get("confirmed")),
