@@ -383,3 +383,24 @@ def test_change_a_referrals_follow_up(task: Callable[[str], Task]) -> None:
     t.page.wait_for_url(re.compile(r"changed="))
     assert t.page.locator(f"#{referral} select").input_value() == "reached"
     t.check()
+
+
+def test_search_from_the_top_bar_and_pick_a_suggestion(task: Callable[[str], Task]) -> None:
+    """Every page has the search: typing suggests names as one types; Enter lists them;
+    picking a suggestion opens the actor's page."""
+    t = task("amina")
+    t.go("/meeting")
+    t.page.fill("#top-search", "pharmacie")
+    t.page.press("#top-search", "Enter")
+    t.page.wait_for_url(re.compile(r"/actors\?q=pharmacie"))
+    assert t.page.locator("main table").filter(has_text="Pharmacie").count() == 1
+    t.page.locator("#top-search").press_sequentially("boulangerie ba", delay=30)
+    option = t.page.locator("#top-search-list option").first
+    option.wait_for(state="attached")
+    picked = option.get_attribute("value")
+    assert picked is not None and picked.startswith("Boulangerie Bara")
+    t.page.fill("#top-search", picked)
+    t.page.dispatch_event("#top-search", "change")
+    t.page.wait_for_url(ACTOR_PAGE)
+    assert "Boulangerie Bara" in t.page.locator("h1").inner_text()
+    t.check()

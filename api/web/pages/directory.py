@@ -87,6 +87,8 @@ def directory(p: PageDep, request: Request) -> HTMLResponse:
     sentence in the reader's language."""
     p.require()
     typed = {k: v for k, v in request.query_params.items() if k in ActorQuery.model_fields}
+    if " — " in typed.get("q", ""):  # a suggestion, "name — neighbourhood": the name
+        typed["q"] = typed["q"].split(" — ")[0]
     problems: list[str] = []
     wrong: set[str] = set()
     page_number = 1

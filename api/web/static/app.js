@@ -1,5 +1,6 @@
 /* Maillage pages: the language switch submits itself; actor fields suggest names from the
-   directory as one types (GET /api/v1/actors?q=…, the session cookie logs the request in).
+   directory as one types (GET /api/v1/actors?q=…, the session cookie logs the request in);
+   in the top bar's search, picking a suggestion opens that actor's page.
    Names are put into <option> values through the DOM, never as HTML. */
 (function () {
   "use strict";
@@ -10,6 +11,12 @@
     const list = document.getElementById(input.dataset.suggest);
     let timer = null;
     let asked = "";
+    const pages = {};  // a suggestion's text -> its actor's page (the top bar's search)
+    if (input.dataset.go) {
+      input.addEventListener("change", function () {  // a suggestion picked: open its page
+        if (pages[input.value]) window.location.href = pages[input.value];
+      });
+    }
     input.addEventListener("input", function () {
       const text = input.value.split(" — ")[0].trim();
       if (text.length < 2 || text === asked) return;
@@ -23,6 +30,7 @@
             page.items.forEach(function (a) {
               const option = document.createElement("option");
               option.value = a.name + " — " + a.neighbourhood;
+              pages[option.value] = "/actors/" + encodeURIComponent(a.id);
               list.appendChild(option);
             });
           });
