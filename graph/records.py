@@ -395,8 +395,12 @@ class RecordEngine(Transactional):
         before = tx.get(spec.kind, record_id)
         if before is None:
             raise _no_such(spec, record_id)
-        fields = {k: before.get(k) for k in spec.create.model_fields}
+        # a field a record has not (written by an older release) takes its default
+        fields = {k: before[k] for k in spec.create.model_fields if k in before}
         fields.update(patch)
+        for name, field in spec.create.model_fields.items():  # null clears a list: []
+            if fields.get(name, ...) is None and field.default_factory is list:
+                fields[name] = []
         checked = validate(spec.create, fields)
         after = {**before, **_dump(checked)}
         if after == before:  # the same values again: nothing written, no event
