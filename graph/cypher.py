@@ -418,6 +418,12 @@ WIPE = "MATCH (n) DETACH DELETE n"
 WIPE_BATCH = "MATCH (n) WITH n LIMIT 5000 DETACH DELETE n RETURN count(n) AS n"
 
 
+# --------------------------------------------------------------------------- how names compare
+
+NAMES_VERSION = "MATCH (m:Meta {key: 'names'}) RETURN m.version AS version"
+SET_NAMES_VERSION = "MERGE (m:Meta {key: 'names'}) SET m.version = $version"
+
+
 # --------------------------------------------------------------------------- an import's journal
 
 START_IMPORT = "CREATE (j:ImportJournal) SET j = $job"

@@ -33,11 +33,13 @@ from graph.base import BaseGraphStore
 from graph.entities import index_fields
 from graph.errors import Conflict, InvalidInput, MaillageError, Say, StoreUnavailable
 from graph.model import (
+    NAMES_VERSION,
     EntityKind,
     EventFilter,
     LinkFilter,
     today,
 )
+from graph.records import renormalise
 from graph.tx import Record, chunks
 
 R = TypeVar("R")
@@ -397,6 +399,20 @@ class Neo4jGraphStore(BaseGraphStore):
             self.driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
         except neo4j_errors.Neo4jError as exc:
             raise _translate(exc) from exc
+        self._names_up_to_date()
+
+    def _names_up_to_date(self) -> None:
+        """The keys kept from names, computed again when the way names compare changed
+        (``NAMES_VERSION``; SQLite does it in its migration 7)."""
+
+        def work(tx: _Tx) -> None:
+            found = tx.tx.run(cypher.NAMES_VERSION).single()
+            if found is not None and (found["version"] or 0) >= NAMES_VERSION:
+                return
+            renormalise(tx)
+            tx.tx.run(cypher.SET_NAMES_VERSION, version=NAMES_VERSION).consume()
+
+        self._write(work)
 
     def _run(self, access: str, work: Callable[[Any], R], *, retried: bool = True) -> R:
         def unit(tx: ManagedTransaction | Transaction) -> R:

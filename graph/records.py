@@ -57,6 +57,32 @@ def _check_record(spec: EntitySpec, record: Record) -> None:
         validate(spec.record, record)
 
 
+#: the records whose stored keys come from names (normalise_name)
+NAMED = (EntityKind.neighbourhood, EntityKind.actor, EntityKind.activity, EntityKind.follow_up)
+
+
+def renormalise(tx: WriteTx) -> int:
+    """Compute again the keys a store keeps from names (``normalise_name``), after the way
+    names compare has changed (``NAMES_VERSION``); no event (they derive from the record). A
+    record whose new key another already has keeps its old one. The records changed."""
+    changed = 0
+    for entity in NAMED:
+        spec = SPECS[entity]
+        records = tx.every(entity)
+        keys = {r.get("natural_key") for r in records}
+        for record in records:
+            again = {**record, **spec.derive(record)}
+            if again == record:
+                continue
+            key = again.get("natural_key")
+            if key != record.get("natural_key") and key in keys:
+                again["natural_key"] = record.get("natural_key")  # taken: keep the old one
+            keys.add(again.get("natural_key"))
+            tx.replace(entity, again)
+            changed += 1
+    return changed
+
+
 class RecordEngine(Transactional):
     """Create, get, update, end and list, for every kind of record."""
 

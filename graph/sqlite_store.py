@@ -49,7 +49,14 @@ DEFAULT_PATH = Path("data/maillage.db")
 BULK_CACHE_KIB = 131_072  # 128 MB of page cache for an import or a restore (bench/RESULTS.md)
 log = logging.getLogger("maillage.sqlite")
 
-MIGRATIONS: list[str] = [
+
+def _renormalised(tx: _Tx) -> None:
+    from graph.records import renormalise
+
+    renormalise(tx)
+
+
+MIGRATIONS: list[str | Callable[[_Tx], None]] = [
     # 1: the first schema
     """
     CREATE TABLE actors (
@@ -185,6 +192,9 @@ MIGRATIONS: list[str] = [
         touched TEXT NOT NULL
     );
     """,
+    # 7: names compare with the letters that do not decompose folded (Fırın = Firin): the
+    # keys kept from names are computed again (graph/model.py NAMES_VERSION 2)
+    _renormalised,
 ]
 
 TABLES = {
@@ -800,6 +810,10 @@ class SqliteGraphStore(BaseGraphStore):
                     f"({len(MIGRATIONS)}): upgrade Maillage"
                 )
             for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                if callable(script):  # a migration of the data, written once for every store
+                    script(tx)
+                    tx.conn.execute(f"PRAGMA user_version = {number}")
+                    continue
                 for statement in script.split(";"):
                     if statement.strip():
                         tx.conn.execute(statement)

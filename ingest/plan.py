@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
-from rapidfuzz import fuzz, process
 
 from graph.bulk import Batch, collector_paused
 from graph.entities import link_active_key
 from graph.errors import InvalidInput, Say
+from graph.lookalike import comparable, look_alikes
 from graph.model import (
     ActorCreate,
     ActorKind,
@@ -43,7 +43,6 @@ from graph.validation import field_errors
 from ingest.layout import LIST_FIELDS, MISSIONS, Vocabulary, phones_of, words
 from ingest.readers import Row, Source, Table, split_list
 
-LOOK_ALIKE = 85  # rapidfuzz token_set_ratio on normalised names, as the pages use
 STABLE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")
 OUR_ID = re.compile(r"^[0-9a-f]{32}$")
 UPDATABLE_ACTOR = set(ActorUpdate.model_fields) - {"consent_date"}
@@ -132,7 +131,7 @@ class _Planner:
                 name = normalise_name(data["name"])
                 self.by_name.setdefault(name, []).append(actor_id)
                 place = normalise_name(data["neighbourhood"])
-                self.by_place.setdefault(place, {})[actor_id] = name
+                self.by_place.setdefault(place, {})[actor_id] = comparable(data["name"])
         self.open_links = {
             d["active_key"] if "active_key" in d else link_active_key(d): d
             for *_, d in history.edges(data=True)
@@ -303,18 +302,15 @@ class _Planner:
         local = self.by_place.get(normalise_name(checked.neighbourhood))
         if not local:
             return
-        hit = process.extractOne(
-            normalise_name(checked.name), local, scorer=fuzz.token_set_ratio,
-            score_cutoff=LOOK_ALIKE,
-        )  # fmt: skip
-        if hit is not None:
-            existing = self.actors[hit[2]]
+        hits = look_alikes(checked.name, local, limit=1)
+        if hits:
+            existing = self.actors[hits[0]]
             self.plan.similar.append(
                 {
                     "sheet": table.sheet,
                     "row": row.number,
                     "name": checked.name,
-                    "existing": {"id": hit[2], "name": existing["name"]},
+                    "existing": {"id": hits[0], "name": existing["name"]},
                     "reason": Say(
                         "'{name}' looks like '{existing}', already recorded: created as another "
                         "actor, not merged (retract it if it is the same)",

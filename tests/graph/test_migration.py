@@ -6,6 +6,7 @@ says how)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import date
 from pathlib import Path
@@ -13,7 +14,9 @@ from pathlib import Path
 from api.security import authenticate
 from graph.bulk import Batch
 from graph.model import ActorFilter, EventFilter, LinkFilter
+from graph.neo4j_store import Neo4jGraphStore
 from graph.sqlite_store import MIGRATIONS, SqliteGraphStore
+from tests.conftest import with_places
 
 RELEASE = Path(__file__).parent / "data" / "release-2026-11-29.db"
 
@@ -42,6 +45,10 @@ def test_a_store_of_the_previous_release_migrates_without_loss(tmp_path: Path) -
         assert {link.type.value for link in links} == {"KNOWS", "REFERS_TO"}  # not the retracted
         assert store.list_events(EventFilter(user="amina"), limit=100).total == 11
         assert authenticate(store, "amina", "an old release password") is not None
+        # names compare as they do now: the keys kept from them were computed again
+        assert [a.name for a in store.list_actors(ActorFilter(q="firin"), limit=5).items] == [
+            "Fırın Anadolu"
+        ]
 
         # and what the new release adds is written on it
         hours = [{"day": "monday", "opens": "07:00", "closes": "19:00"}]
@@ -76,3 +83,25 @@ def test_an_older_actors_first_change_can_be_undone(tmp_path: Path) -> None:
         assert (back.phones, back.contacts) == ([], [])
     finally:
         store.close()
+
+
+def test_neo4j_computes_the_name_keys_again_when_names_compare_otherwise(
+    neo4j_store: Neo4jGraphStore,
+) -> None:
+    """A Neo4j store written before names folded "ı" keeps "fırın" as the key: opened again,
+    it computes its keys again, once (SQLite does it in its migration 7)."""
+    neo4j_store.erase_everything(confirm="erase everything")
+    store = with_places(neo4j_store)
+    shop = store.create_actor({"name": "Fırın Anadolu", "kind": "trader",
+                               "neighbourhood": "Cureghem"}, by="joris")  # fmt: skip
+    key = "fırın anadolu|cureghem"
+    data = json.dumps({**shop.model_dump(mode="json"), "natural_key": key})
+    old = {"id": shop.id, "norm": "fırın anadolu", "key": key, "data": data}
+    store._write(lambda tx: tx.tx.run(  # as the previous release wrote it
+        "MATCH (a:Actor {id: $id}) SET a.name_norm = $norm, a.natural_key = $key, "
+        "a.data = $data WITH a MATCH (m:Meta {key: 'names'}) DELETE m", old).consume())  # fmt: skip
+    assert store.list_actors(ActorFilter(q="firin"), limit=5).total == 0
+    store.ensure_schema()  # what opening the store does
+    found = store.list_actors(ActorFilter(q="firin"), limit=5).items
+    assert [a.id for a in found] == [shop.id]
+    assert found[0].natural_key == "firin anadolu|cureghem"

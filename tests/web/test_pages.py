@@ -617,3 +617,23 @@ def test_a_change_is_undone_only_by_its_author_and_only_the_latest(
     again = amina.post(f"/actors/{made.id}/undo", data={"csrf_token": _csrf(page),
                        "event": event.group(1)})  # fmt: skip
     assert again.status_code == 422  # the undo is now the latest change: nothing twice
+
+
+def test_the_same_place_in_the_other_language_or_letters_is_caught_and_found(
+    store: SqliteGraphStore,
+) -> None:
+    """ "Apotheek Clemenceau" beside "Pharmacie Clemenceau" is the same pharmacy: the form
+    warns; "firin" finds "Fırın Anadolu" in the directory."""
+    client = _client(store)
+    csrf = _csrf(client.get("/record/actor").text)
+    base = {"kind": "trader", "neighbourhood": "Cureghem-Lemmens", "csrf_token": csrf}
+    for name in ("Pharmacie Sainte-Lutgarde", "Fırın Karadeniz"):
+        made = client.post("/record/actor", data={**base, "name": name, "confirmed": "yes"},
+                           follow_redirects=False)  # fmt: skip
+        assert made.status_code == 303
+    warned = client.post("/record/actor", data={**base, "name": "Apotheek Sainte-Lutgarde"})
+    assert "Pharmacie Sainte-Lutgarde" in warned.text and 'name="confirmed"' in warned.text
+    school = client.post("/record/actor", data={**base, "name": "Bakkerij Sainte-Lutgarde"})
+    assert 'name="confirmed"' not in school.text  # a bakery is not the pharmacy
+    found = client.get("/actors?q=firin").text
+    assert "Fırın Karadeniz" in found

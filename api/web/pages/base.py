@@ -33,7 +33,6 @@ from viz.text import KINDS, LINKS
 
 HERE = Path(__file__).resolve().parents[1]  # api/web
 PAGE_SIZE = 25
-LOOK_ALIKE = 85  # rapidfuzz token_set_ratio, on normalised names
 
 
 def N_(message: str) -> str:

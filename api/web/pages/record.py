@@ -7,19 +7,19 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from rapidfuzz import fuzz, process
 
 from api.deps import CSRF_FIELD
 from api.scoped import ScopedStore
 from api.web.pages.base import (
     CHOOSE,
-    LOOK_ALIKE,
     PageDep,
     picked_actor,
     problem,
     resolve_actor,
 )
 from graph.errors import Conflict, InvalidInput, MaillageError, NotFound
+from graph.lookalike import comparable
+from graph.lookalike import look_alikes as similar
 from graph.model import (
     ActivityCreate,
     ActorCreate,
@@ -29,7 +29,6 @@ from graph.model import (
     LinkType,
     Mission,
     ReferralCreate,
-    normalise_name,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -148,15 +147,11 @@ def _places(store: ScopedStore) -> list[str]:
 
 
 def look_alikes(store: ScopedStore, name: str, neighbourhood: str) -> list[Any]:
-    """Actors of the neighbourhood whose names look like ``name`` (rapidfuzz, on normalised
-    names: "Apotheek Kuregem" and "Pharmacie Kuregem-Apotheek" match)."""
+    """Actors of the neighbourhood whose names look like ``name`` (``graph/lookalike.py``:
+    "Apotheek Clemenceau" and "Pharmacie Clemenceau" match)."""
     local = store.list_actors(ActorFilter(neighbourhood=neighbourhood), limit=1000).items
-    names = {a.id: normalise_name(a.name) for a in local}
-    hits = process.extract(
-        normalise_name(name), names, scorer=fuzz.token_set_ratio, score_cutoff=LOOK_ALIKE, limit=5
-    )
     by_id = {a.id: a for a in local}
-    return [by_id[key] for _, _, key in hits]
+    return [by_id[key] for key in similar(name, {a.id: comparable(a.name) for a in local})]
 
 
 @router.post("/record/actor", response_class=HTMLResponse)
