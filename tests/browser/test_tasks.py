@@ -404,3 +404,28 @@ def test_search_from_the_top_bar_and_pick_a_suggestion(task: Callable[[str], Tas
     t.page.wait_for_url(ACTOR_PAGE)
     assert "Boulangerie Bara" in t.page.locator("h1").inner_text()
     t.check()
+
+
+def test_print_where_to_go_for_a_theme(task: Callable[[str], Task]) -> None:
+    """A leaflet for the people the BAR meet: the services for a theme, with their hours and
+    conditions; printed on A4 without the site around it."""
+    t = task("amina")
+    t.page.click("a[href='/leaflet']")
+    t.page.wait_for_url(re.compile(r"/leaflet"))
+    t.page.fill("#theme", "food aid")
+    t.page.press("#theme", "Enter")
+    t.page.wait_for_url(re.compile(r"theme=food"))
+    services = t.page.locator("#services li")
+    assert services.count() >= 1
+    text = t.page.locator("#services").inner_text()
+    day = "mardi" if t.lang == "fr" else "dinsdag"
+    assert day in text and "13:30–16:00" in text  # the demo's food aid: Tuesday afternoons
+    assert ("Gratuit" if t.lang == "fr" else "Gratis") in text
+    t.page.emulate_media(media="print")
+    assert not t.page.locator("header.top").is_visible()
+    assert not t.page.locator("#leaflet-form").is_visible()
+    assert t.page.locator("#services").is_visible()
+    pdf = t.page.pdf(format="A4", print_background=False)  # what the printer gets
+    assert pdf.startswith(b"%PDF") and len(pdf) > 5_000
+    t.page.emulate_media(media="screen")
+    t.check()

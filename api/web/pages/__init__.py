@@ -4,6 +4,7 @@
 | --- | --- |
 | ``session`` | log in, log out, the language switch |
 | ``directory`` | home, the directory, an actor's page and its changes |
+| ``leaflet`` | "where to go for…": a theme's or a public's services, printable on A4 |
 | ``referrals`` | the referrals with their follow-up, changed in a tap |
 | ``living`` | the actors to check again (not confirmed for six months) |
 | ``actor_edit`` | correcting an actor (every field), "still true", undoing a change |
@@ -31,6 +32,7 @@ from api.web.pages import (
     dashboard,
     directory,
     imports,
+    leaflet,
     living,
     meeting,
     record,
@@ -50,6 +52,7 @@ for area in (
     living,
     record,
     referrals,
+    leaflet,
     who_knows,
     meeting,
     dashboard,

@@ -4,6 +4,9 @@
    Names are put into <option> values through the DOM, never as HTML. */
 (function () {
   "use strict";
+  document.querySelectorAll("[data-print]").forEach(function (el) {
+    el.addEventListener("click", function () { window.print(); });
+  });
   document.querySelectorAll("[data-autosubmit]").forEach(function (el) {
     el.addEventListener("change", function () { el.form.submit(); });
   });
