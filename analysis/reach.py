@@ -10,6 +10,7 @@ from typing import Any
 import networkx as nx
 
 from graph.model import normalise_name, normalise_tag
+from graph.vocabulary import code_of
 
 
 def _matches(data: dict[str, Any], criteria: dict[str, str | None]) -> bool:
@@ -17,8 +18,8 @@ def _matches(data: dict[str, Any], criteria: dict[str, str | None]) -> bool:
         ("themes", criteria.get("theme")),
         ("languages", criteria.get("language")),
         ("target_groups", criteria.get("target_group")),
-    ):
-        if wanted and normalise_tag(wanted) not in (data.get(field) or []):
+    ):  # a word in any of the three languages, or the code ("santé", "health")
+        if wanted and code_of(field, normalise_tag(wanted)) not in (data.get(field) or []):
             return False
     neighbourhood = criteria.get("neighbourhood")
     return not (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta  # noqa: F401 - time: the examples use it
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from graph.model import Opening, Weekday
@@ -25,16 +25,16 @@ class Moment:
 def open_now(hours: Sequence[Opening], at: datetime) -> Opening | None:
     """The opening ``at`` falls in, if any.
 
-    >>> o = Opening(day="monday", opens=time(9), closes=time(12))
+    >>> o = Opening(day="monday", opens="09:00", closes="12:00")
     >>> open_now([o], datetime(2026, 11, 30, 10, 0, tzinfo=BRUSSELS)) is o
     True
     >>> open_now([o], datetime(2026, 11, 30, 12, 0, tzinfo=BRUSSELS)) is None
     True
     """
     local = at.astimezone(BRUSSELS)
-    today, now = DAYS[local.weekday()], local.time()
+    today, now = DAYS[local.weekday()], local.strftime("%H:%M")
     for opening in hours:
-        if opening.day is today and opening.opens <= now < opening.closes:
+        if opening.day is today and opening.opens <= now < opening.closes:  # HH:MM as text
             return opening
     return None
 
@@ -42,7 +42,7 @@ def open_now(hours: Sequence[Opening], at: datetime) -> Opening | None:
 def next_open(hours: Sequence[Opening], at: datetime) -> Moment | None:
     """The next opening that starts after ``at`` (within a week), or None without hours.
 
-    >>> o = Opening(day="monday", opens=time(9), closes=time(12))
+    >>> o = Opening(day="monday", opens="09:00", closes="12:00")
     >>> next_open([o], datetime(2026, 11, 30, 13, 0, tzinfo=BRUSSELS)).on.date().isoformat()
     '2026-12-07'
     """
@@ -51,9 +51,10 @@ def next_open(hours: Sequence[Opening], at: datetime) -> Moment | None:
     for opening in hours:
         ahead = (DAYS.index(opening.day) - local.weekday()) % 7
         day = local.date() + timedelta(days=ahead)
-        start = datetime.combine(day, opening.opens, tzinfo=BRUSSELS)
+        opens = time.fromisoformat(opening.opens)
+        start = datetime.combine(day, opens, tzinfo=BRUSSELS)
         if start <= local:
-            start = datetime.combine(day + timedelta(days=7), opening.opens, tzinfo=BRUSSELS)
+            start = datetime.combine(day + timedelta(days=7), opens, tzinfo=BRUSSELS)
         if best is None or start < best.on:
             best = Moment(opening, start)
     return best

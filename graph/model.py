@@ -176,7 +176,7 @@ _FOLDED = str.maketrans(
      "æ": "ae", "þ": "th"}
 )  # fmt: skip
 #: the version of the comparison: stores written with an older one compute their keys again
-NAMES_VERSION = 2
+NAMES_VERSION = 3  # 3: themes, publics and languages kept as the vocabulary's codes
 
 
 @lru_cache(maxsize=100_000)
@@ -357,6 +357,27 @@ Tag = Annotated[
 Tags = Annotated[list[Tag], Field(max_length=50), AfterValidator(_clean_tags)]
 
 
+def _coded(field: str) -> AfterValidator:
+    """Words of the vocabulary (``graph/vocabulary.py``) become its codes: "santé" and
+    "gezondheid" are kept as ``health``; a word it lacks is kept as typed."""
+
+    def check(values: Any) -> Any:
+        from graph.vocabulary import code_of, codes_of
+
+        if values is None:
+            return None
+        if isinstance(values, str):
+            return code_of(field, values)
+        return codes_of(field, values)
+
+    return AfterValidator(check)
+
+
+ThemeTags = Annotated[Tags, _coded("themes")]
+GroupTags = Annotated[Tags, _coded("target_groups")]
+LanguageTags = Annotated[Tags, _coded("languages")]
+
+
 def _no_timestamp(value: Any) -> Any:
     """A date or a moment is written as ISO 8601 text: a bare number (a Unix timestamp) is
     refused, pydantic would read it as seconds since 1970."""
@@ -490,22 +511,40 @@ class Weekday(StrEnum):
     sunday = "sunday"
 
 
+def _clock(value: Any) -> Any:
+    """A time of day as ``HH:MM`` (``9:00``, ``09:00:00`` and a ``time`` are taken)."""
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, str):
+        found = re.fullmatch(r"\s*(\d{1,2})[:hH.](\d{2})(?::00)?\s*", value)
+        if found and int(found.group(1)) < 24 and int(found.group(2)) < 60:
+            return f"{int(found.group(1)):02d}:{found.group(2)}"
+        raise ValueError(Say("'{time}' is not a time of day (HH:MM)", time=value))
+    return value
+
+
+#: a time of day, ``HH:MM`` (as schema.org's opens and closes, and HSDS's opens_at)
+Clock = Annotated[
+    str, BeforeValidator(_clock), StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+]
+
+
 class Opening(_Input):
     """One opening or permanence: a weekday, from, to (schema.org OpeningHoursSpecification,
     HSDS regular_schedules)."""
 
     day: Weekday
-    opens: time
-    closes: time
+    opens: Clock
+    closes: Clock
     walk_in: bool = Field(default=True, description="Walk in (true) or by appointment (false).")
     note: ShortText | None = None
 
     @model_validator(mode="after")
     def _order(self) -> Self:
-        if self.closes <= self.opens:
+        if self.closes <= self.opens:  # HH:MM compare as text
             raise ValueError(
                 Say("closes at {closes}, not after it opens ({opens})",
-                    closes=self.closes.strftime("%H:%M"), opens=self.opens.strftime("%H:%M"))
+                    closes=self.closes, opens=self.opens)
             )  # fmt: skip
         return self
 
@@ -520,7 +559,7 @@ class AccessConditions(_Input):
     cost: Cost | None = None
     appointment: bool | None = Field(default=None, description="An appointment is needed.")
     documents: ShortText | None = Field(default=None, description="What to bring.")
-    desk_languages: Tags = Field(default_factory=list, description="Spoken at the desk.")
+    desk_languages: LanguageTags = Field(default_factory=list, description="Spoken at the desk.")
     wheelchair: bool | None = None
 
 
@@ -562,9 +601,9 @@ class ActorFields(_Input):
     address: ShortText | None = None
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
-    themes: Tags = Field(default_factory=list)
-    languages: Tags = Field(default_factory=list)
-    target_groups: Tags = Field(default_factory=list)
+    themes: ThemeTags = Field(default_factory=list)
+    languages: LanguageTags = Field(default_factory=list)
+    target_groups: GroupTags = Field(default_factory=list)
     description: LongText | None = None
     status: ActorStatus = ActorStatus.active
     since: PastDate | None = None
@@ -636,9 +675,9 @@ class ActorUpdate(_Input):
     address: ShortText | None = None
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
-    themes: Tags | None = None
-    languages: Tags | None = None
-    target_groups: Tags | None = None
+    themes: ThemeTags | None = None
+    languages: LanguageTags | None = None
+    target_groups: GroupTags | None = None
     description: LongText | None = None
     status: ActorStatus | None = None
     since: PastDate | None = None
@@ -749,7 +788,7 @@ class ActivityFields(_Input):
     name: Name
     mission: ActivityMission
     neighbourhood: Name
-    themes: Tags = Field(default_factory=list)
+    themes: ThemeTags = Field(default_factory=list)
     description: LongText | None = None
     participants: list[Id] = Field(default_factory=list, max_length=500)
     since: PastDate | None = None
@@ -789,7 +828,7 @@ class ActivityUpdate(_Input):
     model_config = ConfigDict(json_schema_extra={"examples": [{"participants": [ExampleId]}]})
 
     name: Name | None = None
-    themes: Tags | None = None
+    themes: ThemeTags | None = None
     description: LongText | None = None
     participants: list[Id] | None = Field(default=None, max_length=500)
     since: PastDate | None = None
@@ -960,9 +999,9 @@ class _Query(BaseModel):
 class ActorQuery(_Query):
     kind: ActorKind | None = _q("place_of_worship")
     neighbourhood: FilterText | None = _q("Cureghem")
-    theme: FilterText | None = _q("health")
-    language: FilterText | None = _q("ar")
-    target_group: FilterText | None = _q("women")
+    theme: Annotated[FilterText, _coded("themes")] | None = _q("health")
+    language: Annotated[FilterText, _coded("languages")] | None = _q("ar")
+    target_group: Annotated[FilterText, _coded("target_groups")] | None = _q("women")
     q: FilterText | None = _q("maison", "Text search on names (case and accents ignored)")
     status: ActorStatus | None = _q("active")
     as_of: Day | None = _q("2025-06-01", "Actors that existed on this day")

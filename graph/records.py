@@ -61,17 +61,35 @@ def _check_record(spec: EntitySpec, record: Record) -> None:
 NAMED = (EntityKind.neighbourhood, EntityKind.actor, EntityKind.activity, EntityKind.follow_up)
 
 
+def _coded(record: Record) -> Record:
+    """The record's vocabulary words as codes ("santé" -> ``health``: graph/vocabulary.py)."""
+    from graph.vocabulary import codes_of
+
+    out = dict(record)
+    for field in ("themes", "languages", "target_groups"):
+        if isinstance(out.get(field), list):
+            out[field] = codes_of(field, out[field])
+    access = out.get("access")
+    if isinstance(access, dict) and isinstance(access.get("desk_languages"), list):
+        out["access"] = {
+            **access,
+            "desk_languages": codes_of("languages", access["desk_languages"]),
+        }
+    return out
+
+
 def renormalise(tx: WriteTx) -> int:
-    """Compute again the keys a store keeps from names (``normalise_name``), after the way
-    names compare has changed (``NAMES_VERSION``); no event (they derive from the record). A
-    record whose new key another already has keeps its old one. The records changed."""
+    """Compute again what a store keeps from names and words after the way they compare has
+    changed (``NAMES_VERSION``): the keys from names (``normalise_name``) and the vocabulary's
+    codes (``graph/vocabulary.py``); no event (the record says the same). A record whose new
+    key another already has keeps its old one. The records changed."""
     changed = 0
     for entity in NAMED:
         spec = SPECS[entity]
         records = tx.every(entity)
         keys = {r.get("natural_key") for r in records}
         for record in records:
-            again = {**record, **spec.derive(record)}
+            again = _coded({**record, **spec.derive(record)})
             if again == record:
                 continue
             key = again.get("natural_key")

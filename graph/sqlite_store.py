@@ -195,6 +195,9 @@ MIGRATIONS: list[str | Callable[[_Tx], None]] = [
     # 7: names compare with the letters that do not decompose folded (Fırın = Firin): the
     # keys kept from names are computed again (graph/model.py NAMES_VERSION 2)
     _renormalised,
+    # 8: themes, publics and languages written in French or Dutch become the vocabulary's
+    # codes ("santé" -> health: graph/vocabulary.py; NAMES_VERSION 3)
+    _renormalised,
 ]
 
 TABLES = {

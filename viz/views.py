@@ -24,6 +24,7 @@ from analysis.bridging import communities, membership
 from analysis.centrality import betweenness
 from analysis.graphs import simple_graph
 from analysis.structural_holes import constraint
+from graph.vocabulary import label
 from viz.layout import Position
 from viz.style import DIM, KIND_STYLE, LINK_STYLE, RING, colour_of, node_colour, plain_text
 from viz.text import KINDS, LINKS, Lang, flag_reason, opportunity_reason, ui
@@ -147,8 +148,8 @@ def _details(data: Mapping[str, Any], lang: Lang) -> list[list[str]]:
     if data.get("subtype"):
         rows.append([t["subtype"], plain_text(data["subtype"])])
     for key in ("themes", "languages", "target_groups"):
-        if data.get(key):
-            rows.append([t[key], ", ".join(_tags(data[key]))])
+        if data.get(key):  # the vocabulary's words in the reader's language
+            rows.append([t[key], ", ".join(_tags(label(key, c, lang) for c in data[key]))])
     if data.get("address"):
         rows.append([t["address"], plain_text(data["address"])])
     if data.get("since"):
@@ -507,8 +508,8 @@ def bridging_view(
     told = []
     for o in suggestions:
         shared = o.get("shared") or {}
-        words = [*shared.get("themes", []), *shared.get("target_groups", []),
-                 *shared.get("languages", [])]  # fmt: skip
+        words = [label(field, c, lang) for field in ("themes", "target_groups", "languages")
+                 for c in shared.get(field, [])]  # fmt: skip
         first, second = (names[x["id"]] for x in o["actors"])
         who = names[o["introducer"]["id"]]
         reason = plain_text(opportunity_reason(first, second, who, words, lang), 600)

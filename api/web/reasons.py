@@ -11,6 +11,7 @@ from babel.numbers import format_percent
 
 from analysis.results import FlaggedActor, Opportunity, SaturationWarning
 from api.web.i18n import Lang
+from graph.vocabulary import label
 from viz.text import flag_reason, opportunity_reason
 
 Gettext = Callable[[str], str]
@@ -21,7 +22,11 @@ def isolated(item: FlaggedActor, lang: Lang) -> str:
 
 
 def opportunity(o: Opportunity, lang: Lang) -> str:
-    shared = [*o.shared.themes, *o.shared.target_groups, *o.shared.languages]
+    shared = [
+        *(label("themes", c, lang) for c in o.shared.themes),
+        *(label("target_groups", c, lang) for c in o.shared.target_groups),
+        *(label("languages", c, lang) for c in o.shared.languages),
+    ]
     first, second = o.actors[0].name, o.actors[1].name
     return opportunity_reason(first, second, o.introducer.name, shared, lang)
 

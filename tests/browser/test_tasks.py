@@ -429,3 +429,26 @@ def test_print_where_to_go_for_a_theme(task: Callable[[str], Task]) -> None:
     assert pdf.startswith(b"%PDF") and len(pdf) > 5_000
     t.page.emulate_media(media="screen")
     t.check()
+
+
+def test_search_and_read_in_ones_own_words(task: Callable[[str], Task]) -> None:
+    """One vocabulary in three languages: "santé" (or "gezondheid") finds what "health" finds,
+    "arabe" (or "Arabisch") what "ar" finds; an actor's page says its themes and languages in
+    the reader's language, never the English code."""
+    t = task("amina")
+    health, arabic = ("santé", "arabe") if t.lang == "fr" else ("gezondheid", "Arabisch")
+    t.go("/actors")
+    t.page.fill("#theme", health)
+    t.page.fill("#language", arabic)
+    t.page.press("#theme", "Enter")
+    t.page.wait_for_url(re.compile(r"theme="))
+    ours = t.page.locator("main table tbody tr").all_inner_texts()
+    assert ours and t.page.input_value("#theme") == health  # what was typed stays typed
+    t.go("/actors?theme=health&language=ar")
+    assert t.page.locator("main table tbody tr").all_inner_texts() == ours
+    t.page.click("main table tbody a")
+    t.page.wait_for_url(ACTOR_PAGE)
+    details = t.page.locator("dl.details").inner_text()
+    assert health in details and arabic.lower() in details.lower()
+    assert "health" not in details  # no English code shown
+    t.check()

@@ -4,7 +4,7 @@ key resident; "still true" confirms an actor with one event."""
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 
 import pytest
 
@@ -118,7 +118,8 @@ def test_still_true_confirms_with_one_event(store: GraphStore) -> None:
 def test_hours_over_the_week_turn() -> None:
     from graph.model import Opening
 
-    monday = Opening(day="monday", opens=time(9), closes=time(12))
+    monday = Opening(day="monday", opens="9:00", closes="12:00")
+    assert (monday.opens, monday.closes) == ("09:00", "12:00")
     sunday_night = datetime(2026, 12, 6, 23, 0, tzinfo=BRUSSELS)
     assert open_now([monday], sunday_night) is None
     coming = next_open([monday], sunday_night)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -24,6 +25,12 @@ RELEASE = Path(__file__).parent / "data" / "release-2026-11-29.db"
 def test_a_store_of_the_previous_release_migrates_without_loss(tmp_path: Path) -> None:
     copy = tmp_path / "m.db"
     shutil.copy(RELEASE, copy)  # opening migrates it: never the file kept in the repository
+    with sqlite3.connect(copy) as conn:  # as an import of a French sheet left its words
+        conn.execute(
+            "UPDATE actors SET data = json_set(data, '$.themes', json('[\"jeunesse\", "
+            '"santé"]\'), \'$.languages\', json(\'["français", "arabe"]\')) '
+            "WHERE name_norm = 'maison de quartier bonnevie'"
+        )
     store = SqliteGraphStore(copy)
     try:
         assert store.schema_version == len(MIGRATIONS)
@@ -34,7 +41,10 @@ def test_a_store_of_the_previous_release_migrates_without_loss(tmp_path: Path) -
         assert set(actors) == {"Maison de quartier Bonnevie", "Fırın Anadolu",
                                "Maison médicale Le Noyer", "Madame R."}  # fmt: skip
         house = actors["Maison de quartier Bonnevie"]
+        # the words of any of the three languages became the vocabulary's codes
         assert house.themes == ["youth", "health"] and house.languages == ["fr", "ar"]
+        by_theme = store.list_actors(ActorFilter(theme="jeugd", language="Arabisch"), limit=9)
+        assert [a.name for a in by_theme.items] == [house.name]  # stored as codes: found
         assert house.address == "Rue Bonnevie 40, 1080 Molenbeek"
         assert (house.phones, house.hours, house.access, house.confirmed_on) == ([], [], None, None)
         shop = actors["Fırın Anadolu"]

@@ -67,7 +67,8 @@ def test_a_french_spreadsheet_comes_in_once_and_updates_when_it_changes(
     clinic = store.list_actors().items
     names = {a.name: a for a in clinic}
     assert names["Maison médicale Le Noyer"].kind == "health_actor"
-    assert names["Maison médicale Le Noyer"].themes == ["santé", "santé mentale"]
+    # the sheet's French words are the vocabulary's codes: "santé" is health
+    assert names["Maison médicale Le Noyer"].themes == ["health", "mental health"]
     assert names["Mosquée Al Khalil; Anderlecht"].kind == "place_of_worship"
     # a formula is text, never run
     notes = {link.note for link in store.list_links().items}

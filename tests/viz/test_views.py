@@ -120,7 +120,8 @@ def test_each_view_shows_what_it_is_about() -> None:
     dashed = [e for e in bridge.edges if e.get("suggested")]
     assert len(dashed) == 1
     told = dashed[0]["title"]  # plain text: the page escapes it
-    assert "delen <b>work</b>, ar maar zijn niet verbonden" in told
+    # the vocabulary's codes in the reader's language; free text as typed (escaped by the page)
+    assert "delen <b>work</b>, Arabisch maar zijn niet verbonden" in told
     assert "Pharmacie du Midi kent beide" in told
     intro = next(n for n in bridge.nodes if n["id"] == "b")
     assert intro["borderWidth"] == 5

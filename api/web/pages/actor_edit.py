@@ -27,6 +27,7 @@ from graph.model import (
     Weekday,
     now,
 )
+from graph.vocabulary import choices, labels
 
 router = APIRouter(include_in_schema=False)
 
@@ -68,28 +69,29 @@ def edit_form(p: PageDep, actor_id: str) -> HTMLResponse:
         actor = p.store.get_actor(actor_id)
     except NotFound:
         return p.render("message.html", status=404, message=p.gettext()("No such actor."))
-    return _render(p, actor, _form_of(actor), [], set())
+    return _render(p, actor, _form_of(actor, p.lang), [], set())
 
 
-def _form_of(actor: Actor) -> dict[str, Any]:
-    """What the form shows for a recorded actor (the same shape as what it sends back)."""
+def _form_of(actor: Actor, lang: str) -> dict[str, Any]:
+    """What the form shows for a recorded actor (the same shape as what it sends back; the
+    vocabulary's words in the reader's language, taken back as codes)."""
     access = actor.access
     return {
         "name": actor.name,
         "subtype": actor.subtype or "",
         "address": actor.address or "",
         "description": actor.description or "",
-        "themes": ", ".join(actor.themes),
-        "languages": ", ".join(actor.languages),
-        "target_groups": ", ".join(actor.target_groups),
+        "themes": labels("themes", actor.themes, lang),
+        "languages": labels("languages", actor.languages, lang),
+        "target_groups": labels("target_groups", actor.target_groups, lang),
         "email": actor.email or "",
         "website": actor.website or "",
         "phones": [(x.label.value, x.number) for x in actor.phones],
         "hours": [
             (
                 h.day.value,
-                h.opens.strftime("%H:%M"),
-                h.closes.strftime("%H:%M"),
+                h.opens,
+                h.closes,
                 "yes" if h.walk_in else "no",
                 h.note or "",
             )
@@ -101,7 +103,7 @@ def _form_of(actor: Actor) -> dict[str, Any]:
         if not access or access.appointment is None
         else ("yes" if access.appointment else "no"),
         "documents": access.documents or "" if access else "",
-        "desk_languages": ", ".join(access.desk_languages) if access else "",
+        "desk_languages": labels("languages", access.desk_languages, lang) if access else "",
         "wheelchair": ""
         if not access or access.wheelchair is None
         else ("yes" if access.wheelchair else "no"),
@@ -126,6 +128,7 @@ def _render(
         saturation_states=SATURATION,
         weekdays=list(Weekday),
         day_names=get_day_names("wide", locale=p.lang),
+        vocabulary={f: choices(f, p.lang) for f in ("themes", "languages", "target_groups")},
         key_resident=actor.kind is ActorKind.key_resident,
     )
 

@@ -29,6 +29,7 @@ from graph.model import (
 )
 from graph.store import GraphStore
 from graph.validation import field_errors
+from graph.vocabulary import labels
 from viz.text import KINDS, LINKS
 
 HERE = Path(__file__).resolve().parents[1]  # api/web
@@ -147,6 +148,7 @@ class Page:
             kind_label=lambda kind: KINDS.get(str(kind), {}).get(self.lang, str(kind)),
             say=lambda text: say(text, self.lang),
             link_label=lambda t: LINKS.get(str(t), {}).get(self.lang, str(t)),
+            words=lambda field, codes: labels(field, codes, self.lang),
             user=access.user if access else None,
             can_write=bool(
                 access

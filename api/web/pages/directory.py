@@ -39,6 +39,7 @@ from graph.model import (
 )
 from graph.model import Page as Listing
 from graph.validation import validate
+from graph.vocabulary import choices
 
 router = APIRouter(include_in_schema=False)
 
@@ -107,11 +108,13 @@ def directory(p: PageDep, request: Request) -> HTMLResponse:
     def link_to(number: int) -> str:
         return "/actors?" + urlencode({**asked, "page": number})
 
+    shown = {**asked, **{k: v for k, v in typed.items() if v}}  # the words typed, not codes
     return p.render(
         "directory.html",
         status=422 if problems else 200,
         found=found,
-        asked=asked,
+        asked=shown,
+        vocabulary={f: choices(f, p.lang) for f in ("themes", "languages", "target_groups")},
         problems=problems,
         wrong=wrong,
         kinds=[k.value for k in ActorKind],

@@ -16,6 +16,7 @@ from api.web.pages.base import PageDep
 from graph.hours import BRUSSELS, by_day
 from graph.living import phone_text
 from graph.model import ActorKind, ActorQuery, Weekday
+from graph.vocabulary import code_of
 
 router = APIRouter(include_in_schema=False)
 MOST = 200  # services on one leaflet
@@ -42,6 +43,7 @@ def leaflet(
         ]
         services.sort(key=lambda a: (not (a.phones or a.hours), a.name.casefold()))
     places = sorted(n.name for n in p.store.list_neighbourhoods(limit=500).items)
+    theme, target_group = code_of("themes", theme), code_of("target_groups", target_group)
     return p.render(
         "leaflet.html",
         theme=theme,

@@ -30,6 +30,7 @@ from graph.model import (
     Mission,
     ReferralCreate,
 )
+from graph.vocabulary import choices
 
 router = APIRouter(include_in_schema=False)
 
@@ -138,6 +139,7 @@ def actor_form(p: PageDep) -> HTMLResponse:
         similar=[],
         kinds=[k.value for k in ActorKind],
         places=_places(p.store),
+        vocabulary={f: choices(f, p.lang) for f in ("themes", "languages")},
     )
 
 
@@ -203,6 +205,7 @@ def record_actor(
         similar=similar,
         kinds=[k.value for k in ActorKind],
         places=_places(p.store),
+        vocabulary={f: choices(f, p.lang) for f in ("themes", "languages")},
     )
 
 

@@ -7,6 +7,22 @@
   document.querySelectorAll("[data-print]").forEach(function (el) {
     el.addEventListener("click", function () { window.print(); });
   });
+  /* a list of words (themes, publics, languages) typed with commas: the suggestions follow
+     the word being typed, the words before it kept */
+  document.querySelectorAll("input[data-words]").forEach(function (input) {
+    const list = document.getElementById(input.dataset.words);
+    const words = Array.from(list.options).map(function (o) { return o.value; });
+    input.addEventListener("input", function () {
+      const cut = input.value.lastIndexOf(",");
+      const before = cut < 0 ? "" : input.value.slice(0, cut + 1) + " ";
+      list.textContent = "";
+      words.forEach(function (word) {
+        const option = document.createElement("option");
+        option.value = before + word;
+        list.appendChild(option);
+      });
+    });
+  });
   document.querySelectorAll("[data-autosubmit]").forEach(function (el) {
     el.addEventListener("change", function () { el.form.submit(); });
   });
