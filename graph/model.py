@@ -595,8 +595,10 @@ class ActorFields(_Input):
     name: Name = Field(description="Name of the actor; for a key resident, a pseudonym.")
     kind: ActorKind
     neighbourhood: Name
-    subtype: ShortText | None = Field(
-        default=None, description="Free text: pharmacy, mosque, OCMW/CPAS, medical house…"
+    subtype: Annotated[ShortText, _coded("subtypes")] | None = Field(
+        default=None,
+        description="Pharmacy, mosque, medical house…: the vocabulary's (graph/vocabulary.py) "
+        "in French, Dutch or English, or free text",
     )
     address: ShortText | None = None
     latitude: float | None = Field(default=None, ge=-90, le=90)
@@ -671,7 +673,7 @@ class ActorUpdate(_Input):
     name: Name | None = None
     kind: ActorKind | None = None
     neighbourhood: Name | None = None
-    subtype: ShortText | None = None
+    subtype: Annotated[ShortText, _coded("subtypes")] | None = None
     address: ShortText | None = None
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)

@@ -63,12 +63,14 @@ NAMED = (EntityKind.neighbourhood, EntityKind.actor, EntityKind.activity, Entity
 
 def _coded(record: Record) -> Record:
     """The record's vocabulary words as codes ("santé" -> ``health``: graph/vocabulary.py)."""
-    from graph.vocabulary import codes_of
+    from graph.vocabulary import code_of, codes_of
 
     out = dict(record)
     for field in ("themes", "languages", "target_groups"):
         if isinstance(out.get(field), list):
             out[field] = codes_of(field, out[field])
+    if isinstance(out.get("subtype"), str):
+        out["subtype"] = code_of("subtypes", out["subtype"])
     access = out.get("access")
     if isinstance(access, dict) and isinstance(access.get("desk_languages"), list):
         out["access"] = {

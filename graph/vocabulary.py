@@ -67,7 +67,135 @@ TARGET_GROUPS: dict[str, tuple[str, str]] = {
     "women": ("femmes", "vrouwen"),
     "youth": ("jeunes", "jongeren"),
 }
-LISTS = {"themes": THEMES, "target_groups": TARGET_GROUPS}
+#: subtypes, by the kind they belong to: code (the English word) -> (French, Dutch)
+SUBTYPES_BY_KIND: dict[str, dict[str, tuple[str, str]]] = {
+    "trader": {
+        "pharmacy": ("pharmacie", "apotheek"),
+        "bakery": ("boulangerie", "bakkerij"),
+        "pastry shop": ("pâtisserie", "banketbakkerij"),
+        "grocery": ("épicerie", "kruidenierszaak"),
+        "butcher": ("boucherie", "slagerij"),
+        "café": ("café", "café"),
+        "snack bar": ("snack", "snackbar"),
+        "hairdresser": ("coiffeur", "kapper"),
+        "phone shop": ("magasin de téléphonie", "telefoonwinkel"),
+        "used-car exporter": (
+            "exportateur de voitures d'occasion",
+            "exporteur van tweedehandswagens",
+        ),
+        "bookshop": ("librairie", "boekhandel"),
+        "laundrette": ("lavoir", "wassalon"),
+        "travel agency": ("agence de voyages", "reisbureau"),
+        "market": ("marché", "markt"),
+    },
+    "association": {
+        "literacy": ("alphabétisation", "alfabetisering"),
+        "youth service (AMO)": ("service jeunesse (AMO)", "jeugddienst (AMO)"),
+        "youth centre": ("maison de jeunes", "jeugdhuis"),
+        "homework school": ("école de devoirs", "huiswerkschool"),
+        "women's association": ("association de femmes", "vrouwenvereniging"),
+        "food aid": ("aide alimentaire", "voedselhulp"),
+        "sports club": ("club sportif", "sportclub"),
+        "cultural association": ("association culturelle", "culturele vereniging"),
+        "housing": ("logement", "huisvesting"),
+        "social rights desk": ("permanence droits sociaux", "permanentie sociale rechten"),
+        "newcomers' welcome": ("accueil des primo-arrivants", "onthaal nieuwkomers"),
+        "community garden": ("potager collectif", "gemeenschapstuin"),
+        "repair café": ("repair café", "repair café"),
+        "digital inclusion": ("inclusion numérique", "digitale inclusie"),
+        "senior club": ("club seniors", "seniorenclub"),
+        "community work": ("travail communautaire", "opbouwwerk"),
+        "debt mediation": ("médiation de dettes", "schuldbemiddeling"),
+    },
+    "public_service": {
+        "OCMW/CPAS antenna": ("antenne CPAS", "OCMW-antenne"),
+        "prevention service": ("service de prévention", "preventiedienst"),
+        "street workers": ("travailleurs de rue", "straathoekwerkers"),
+        "library": ("bibliothèque", "bibliotheek"),
+        "employment office": ("bureau de l'emploi", "werkwinkel"),
+        "local mission": ("mission locale", "lokale missie"),
+        "neighbourhood police": ("police de quartier", "wijkpolitie"),
+        "municipal housing service": (
+            "service communal du logement",
+            "gemeentelijke huisvestingsdienst",
+        ),
+        "Dutch-language centre": ("maison du néerlandais", "Huis van het Nederlands"),
+        "neighbourhood contract": ("contrat de quartier", "wijkcontract"),
+        "energy desk": ("guichet énergie", "energieloket"),
+        "community centre (GC)": ("centre communautaire (GC)", "gemeenschapscentrum (GC)"),
+        "sports service": ("service des sports", "sportdienst"),
+    },
+    "health_actor": {
+        "medical house": ("maison médicale", "wijkgezondheidscentrum"),
+        "GP practice": ("cabinet de médecine générale", "huisartsenpraktijk"),
+        "ONE consultation": ("consultation ONE", "ONE-consultatie"),
+        "Kind & Gezin consultation": (
+            "consultation Kind & Gezin",
+            "consultatiebureau Kind & Gezin",
+        ),
+        "mental-health service": (
+            "service de santé mentale",
+            "centrum geestelijke gezondheidszorg",
+        ),
+        "family planning": ("planning familial", "gezinsplanning"),
+        "dental practice": ("cabinet dentaire", "tandartspraktijk"),
+        "physiotherapy": ("kinésithérapie", "kinesitherapie"),
+        "addiction service": ("service d'aide aux assuétudes", "verslavingszorg"),
+    },
+    "place_of_worship": {
+        "mosque": ("mosquée", "moskee"),
+        "prayer room": ("salle de prière", "gebedsruimte"),
+        "church": ("église", "kerk"),
+        "evangelical church": ("église évangélique", "evangelische kerk"),
+        "orthodox church": ("église orthodoxe", "orthodoxe kerk"),
+        "synagogue": ("synagogue", "synagoge"),
+    },
+    "school": {
+        "French-language primary school": ("école primaire francophone", "Franstalige basisschool"),
+        "Dutch-language primary school": (
+            "école primaire néerlandophone",
+            "Nederlandstalige basisschool",
+        ),
+        "French-language secondary school": (
+            "école secondaire francophone",
+            "Franstalige secundaire school",
+        ),
+        "Dutch-language secondary school": (
+            "école secondaire néerlandophone",
+            "Nederlandstalige secundaire school",
+        ),
+        "adult education": ("promotion sociale", "volwassenenonderwijs"),
+        "crèche": ("crèche", "kinderdagverblijf"),
+    },
+    "resident_group": {
+        "neighbourhood committee": ("comité de quartier", "wijkcomité"),
+        "tenants' committee": ("comité de locataires", "huurderscomité"),
+        "parents' association": ("association de parents", "ouderraad"),
+        "mothers' group": ("groupe de mamans", "moedergroep"),
+        "senior group": ("groupe de seniors", "seniorengroep"),
+        "youth collective": ("collectif de jeunes", "jongerencollectief"),
+    },
+    "external_partner": {
+        "neighbourhood house": ("maison de quartier", "buurthuis"),
+        "cultural centre": ("centre culturel", "cultureel centrum"),
+        "health network": ("réseau santé", "gezondheidsnetwerk"),
+        "social centre": ("centre social", "sociaal centrum"),
+    },
+    "bar_team": {
+        "BAR team": ("équipe BAR", "BAR-team"),
+        "BAR worker": ("travailleur BAR", "BAR-werker"),
+    },
+    "key_resident": {"key resident": ("habitant-relais", "sleutelbewoner")},
+    "other": {
+        "local radio": ("radio locale", "lokale radio"),
+        "gym": ("salle de sport", "fitnesszaal"),
+        "social rental agency": ("agence immobilière sociale", "sociaal verhuurkantoor"),
+        "artists' collective": ("collectif d'artistes", "kunstenaarscollectief"),
+        "brass band": ("fanfare", "fanfare"),
+    },
+}  # fmt: skip
+SUBTYPES = {code: labels for table in SUBTYPES_BY_KIND.values() for code, labels in table.items()}
+LISTS = {"themes": THEMES, "target_groups": TARGET_GROUPS, "subtypes": SUBTYPES}
 #: languages CLDR names only by their varieties: (English, French, Dutch), other words
 EXTRA_LANGUAGES = {"ber": (("Berber", "berbère", "Berbers"), ("amazigh", "tamazight"))}
 LANGS = ("en", "fr", "nl")

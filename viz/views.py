@@ -146,7 +146,7 @@ def _details(data: Mapping[str, Any], lang: Lang) -> list[list[str]]:
         [t["kind"], KINDS.get(kind, {}).get(lang, kind)],
     ]
     if data.get("subtype"):
-        rows.append([t["subtype"], plain_text(data["subtype"])])
+        rows.append([t["subtype"], plain_text(label("subtypes", str(data["subtype"]), lang))])
     for key in ("themes", "languages", "target_groups"):
         if data.get(key):  # the vocabulary's words in the reader's language
             rows.append([t[key], ", ".join(_tags(label(key, c, lang) for c in data[key]))])

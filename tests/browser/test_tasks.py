@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
+from graph.vocabulary import SUBTYPES
+
 from .conftest import PASSWORD
 
 PHONE_FR = ({"width": 360, "height": 740}, "fr")
@@ -451,4 +453,8 @@ def test_search_and_read_in_ones_own_words(task: Callable[[str], Task]) -> None:
     details = t.page.locator("dl.details").inner_text()
     assert health in details and arabic.lower() in details.lower()
     assert "health" not in details  # no English code shown
+    kind = t.page.locator("p.meta").first.inner_text()  # "acteur de santé · maison médicale"
+    subtype = kind.split(" · ")[1]
+    ours = {pair[0] if t.lang == "fr" else pair[1] for pair in SUBTYPES.values()}
+    assert subtype in ours, subtype  # the subtype in the reader's language
     t.check()

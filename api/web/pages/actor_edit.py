@@ -27,7 +27,7 @@ from graph.model import (
     Weekday,
     now,
 )
-from graph.vocabulary import choices, labels
+from graph.vocabulary import SUBTYPES_BY_KIND, choices, label, labels
 
 router = APIRouter(include_in_schema=False)
 
@@ -78,7 +78,7 @@ def _form_of(actor: Actor, lang: str) -> dict[str, Any]:
     access = actor.access
     return {
         "name": actor.name,
-        "subtype": actor.subtype or "",
+        "subtype": labels("subtypes", [actor.subtype], lang) if actor.subtype else "",
         "address": actor.address or "",
         "description": actor.description or "",
         "themes": labels("themes", actor.themes, lang),
@@ -129,6 +129,9 @@ def _render(
         weekdays=list(Weekday),
         day_names=get_day_names("wide", locale=p.lang),
         vocabulary={f: choices(f, p.lang) for f in ("themes", "languages", "target_groups")},
+        subtypes=sorted(
+            label("subtypes", c, p.lang) for c in SUBTYPES_BY_KIND.get(actor.kind.value, {})
+        ),
         key_resident=actor.kind is ActorKind.key_resident,
     )
 
