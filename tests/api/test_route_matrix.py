@@ -74,6 +74,7 @@ NOT_WRITTEN_BY_THE_PROBE = {
     "/api/v1/users/{name}/tokens/{token_id}": "a token is no event: tests/api/test_accounts.py",
     "/actors/{actor_id}/undo": "undoes the user's own latest change, named by its event: "
     "tests/web/test_pages.py, tests/browser/test_tasks.py",
+    "/vocabulary": "maps a free word some actor uses: tests/browser/test_tasks.py",
 }
 
 

@@ -458,3 +458,31 @@ def test_search_and_read_in_ones_own_words(task: Callable[[str], Task]) -> None:
     ours = {pair[0] if t.lang == "fr" else pair[1] for pair in SUBTYPES.values()}
     assert subtype in ours, subtype  # the subtype in the reader's language
     t.check()
+
+
+def test_a_coordinator_maps_a_free_word_to_the_vocabulary(task: Callable[[str], Task]) -> None:
+    """A theme typed as free text ("tricot") is listed for a coordinator, who says which word
+    of the list it means: the actor then has that theme, in the reader's language."""
+    t = task("coordinator")
+    word = "tricot" if t.lang == "fr" else "breien"
+    name = "Cercle de tricot Clemenceau" if t.lang == "fr" else "Breiclub Clemenceau"
+    t.go("/record/actor")
+    t.page.fill("#name", name)
+    t.page.select_option("#kind", "association")
+    t.page.fill("#neighbourhood", "Cureghem-Lemmens")
+    t.page.fill("#themes", word)
+    t.page.press("#name", "Enter")
+    t.page.wait_for_url(ACTOR_PAGE)
+    actor_url = t.page.url.split("?")[0]
+    t.go("/")
+    t.page.click("a[href='/vocabulary']")
+    t.page.wait_for_url(re.compile(r"/vocabulary"))
+    row = t.page.locator("#to-map-themes li").filter(has_text=word)
+    assert "1 " in row.inner_text()
+    row.locator("select").select_option("culture")
+    row.locator("button").click()
+    t.page.wait_for_url(re.compile(r"mapped=1"))
+    assert t.page.locator("#to-map-themes li").filter(has_text=word).count() == 0
+    t.page.goto(f"{actor_url}?lang={t.lang}")
+    assert ("culture" if t.lang == "fr" else "cultuur") in t.page.locator("dl.details").inner_text()
+    t.check()

@@ -6,6 +6,7 @@
 | ``directory`` | home, the directory, an actor's page and its changes |
 | ``leaflet`` | "where to go for…": a theme's or a public's services, printable on A4 |
 | ``referrals`` | the referrals with their follow-up, changed in a tap |
+| ``words_to_map`` | the words the vocabulary lacks, mapped by a coordinator |
 | ``living`` | the actors to check again (not confirmed for six months) |
 | ``actor_edit`` | correcting an actor (every field), "still true", undoing a change |
 | ``record`` | recording a link, an actor, a referral, an activity (made for a phone) |
@@ -40,6 +41,7 @@ from api.web.pages import (
     session,
     views,
     who_knows,
+    words_to_map,
 )
 from api.web.pages.base import N_, LoginNeeded, Page, problem
 
@@ -58,6 +60,7 @@ for area in (
     dashboard,
     views,
     imports,
+    words_to_map,
 ):
     router.include_router(area.router)
 
