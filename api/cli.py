@@ -29,6 +29,7 @@ app = typer.Typer(
     help="Maillage: the living directory of a neighbourhood's actors.", no_args_is_help=True
 )
 console = Console(stderr=True)
+out = Console()  # what a command answers (its table, an actor's details), for a pipe too
 
 
 def _fail(exc: MaillageError) -> typer.Exit:
@@ -317,6 +318,74 @@ def _scoped_store(as_user: str | None) -> Iterator[ScopedStore]:
         except MaillageError as exc:
             raise _fail(exc) from exc
         yield ScopedStore(store, access_of(user, store))
+
+
+actors_app = typer.Typer(
+    help="The living directory: an actor's details, the actors to check", no_args_is_help=True
+)
+app.add_typer(actors_app, name="actors")
+
+
+@actors_app.command("show")
+def actors_show(
+    name: str = typer.Argument(..., help="A name, or part of one (accents ignored)"),
+    as_user: str = AS_USER,
+) -> None:
+    """What a referral needs of the actors whose names match: phones, e-mail, hours,
+    conditions and whether they take new people."""
+    from graph.hours import by_day
+    from graph.living import last_confirmed, phone_text
+    from graph.model import ActorQuery
+
+    with _scoped_store(as_user) as store:
+        found = store.list_actors(ActorQuery(q=name), limit=20).items
+        if not found:
+            console.print(f"no actor's name matches {escape(name)!r}")
+            raise typer.Exit(1)
+        for actor in found:
+            out.print(f"[bold]{escape(actor.name)}[/bold] · {escape(actor.neighbourhood)}")
+            for phone in actor.phones:
+                out.print(f"  {phone.label.value}: {phone_text(phone.number)}")
+            for text in (actor.email, actor.website, actor.address):
+                if text:
+                    out.print(f"  {escape(text)}")
+            for day, openings in by_day(actor.hours):
+                spans = ", ".join(
+                    f"{o.opens}–{o.closes}" + ("" if o.walk_in else " (appointment)")
+                    for o in openings
+                )
+                out.print(f"  {day.value}: {spans}")
+            if actor.saturation is not None:
+                weeks = f", {actor.saturation.weeks} weeks" if actor.saturation.weeks else ""
+                out.print(f"  new people: {actor.saturation.state.value}{weeks}")
+            when, who = last_confirmed(actor)
+            out.print(f"  confirmed {when.isoformat()} by {escape(who)}")
+
+
+@actors_app.command("to-check")
+def actors_to_check(
+    months: int = typer.Option(6, min=1, max=60, help="Not confirmed for this many months"),
+    as_user: str = AS_USER,
+) -> None:
+    """The actors not confirmed for ``--months`` months, the longest first (a team's round)."""
+    from graph.living import days_of, last_confirmed, stale_actors
+    from graph.model import ActorQuery
+
+    with _scoped_store(as_user) as store:
+        seen: list[Any] = []
+        while True:
+            page = store.list_actors(ActorQuery(), limit=1000, offset=len(seen)).items
+            seen += page
+            if len(page) < 1000:
+                break
+        table = Table("actor", "neighbourhood", "last confirmed", "by")
+        stale = stale_actors(seen, today(), days_of(months))
+        for actor in stale:
+            when, who = last_confirmed(actor)
+            table.add_row(escape(actor.name), escape(actor.neighbourhood), when.isoformat(),
+                          escape(who))  # fmt: skip
+        out.print(table)
+        out.print(f"{len(stale)} to check")
 
 
 AnalysisName = StrEnum(  # type: ignore[misc]

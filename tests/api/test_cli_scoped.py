@@ -11,6 +11,7 @@ from pathlib import Path
 
 from graph.model import ActorFilter
 from graph.sqlite_store import SqliteGraphStore
+from tests.helpers import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,3 +50,27 @@ def test_analyse_view_and_export_as_a_user(tmp_path: Path) -> None:
     assert view.returncode == 0, view.stderr
     page = (tmp_path / "p.html").read_text(encoding="utf-8")
     assert not any(name in page for name in residents)
+
+
+def test_the_living_directory_on_the_command_line(tmp_path: Path) -> None:
+    """``maillage actors show`` gives what a referral needs (phones as dialled, hours,
+    whether it takes new people); ``actors to-check`` the round; both as a user sees."""
+    env = {**os.environ, "MAILLAGE_DB": str(tmp_path / "m.db"), "MAILLAGE_STORE": "sqlite"}
+    assert cli("demo", env=env).returncode == 0
+    store = SqliteGraphStore(tmp_path / "m.db")
+    clinic = store.list_actors(ActorFilter(q="maison medicale clemenceau")).items[0]
+    store.update_actor(clinic.id, {"phones": [{"number": "02/520 12 34"}]}, by="amina")
+    store.confirm_actor(clinic.id, by="amina")
+    resident = store.list_actors(ActorFilter(kind="key_resident")).items[0].name
+    store.close()
+    shown = cli("actors", "show", "maison médicale clemenceau", "--as", "amina", env=env)
+    assert shown.returncode == 0, shown.stderr
+    assert "reception: 02 520 12 34" in shown.stdout and "monday: 08:30–18:30" in shown.stdout
+    assert "new people: closed" in shown.stdout
+    hidden = cli("actors", "show", resident, "--as", "partner", env=env)  # a viewer
+    assert hidden.returncode == 1 and hidden.stdout == ""  # as if there were none
+    round_ = cli("actors", "to-check", "--as", "amina", env=env)
+    assert round_.returncode == 0, round_.stderr
+    count = int(round_.stdout.strip().splitlines()[-1].split()[0])
+    assert count > 0 and "Maison médicale de la Rosée" in round_.stdout  # the demo's, long ago
+    assert clinic.name not in round_.stdout  # confirmed today: not to check
