@@ -188,6 +188,12 @@ def test_read_and_download_the_dashboard(task: Callable[[str], Task]) -> None:
     t = task("coordinator")
     t.go("/dashboard")
     assert t.page.locator("svg.chart").count() >= 6
+    # the services' saturation as the BAR noted it, beside the referral counts
+    services = t.page.locator("#services").inner_text()
+    assert ("Ne prend plus de nouvelles personnes" if t.lang == "fr"
+            else "Neemt geen nieuwe mensen meer aan") in services  # fmt: skip
+    stale = t.page.locator("#stale").inner_text()
+    assert ("pas confirmés depuis 6 mois" if t.lang == "fr" else "6 maanden") in stale
     with t.page.expect_download() as growth:
         t.page.click("a[href^='/dashboard.csv?section=growth']")
     assert Path(growth.value.path()).read_text(encoding="utf-8").startswith("date,actors,links")

@@ -16,12 +16,14 @@ from pydantic import BaseModel
 from api.analyses import REGISTRY
 from api.web import reasons
 from api.web.i18n import day, number
+from api.web.pages.actor_edit import SATURATION
 from api.web.pages.base import (
     N_,
     FormDate,
     FormDay,
     Page,
     PageDep,
+    actors_of,
     figures_scope_of,
     problem,
     wrong_fields,
@@ -175,8 +177,19 @@ def dashboard(
         saturation=lambda w: reasons.saturation(w, p.gettext(), p.lang),
         query=query,
         stale=len(to_check(p, scope)),
+        known_saturation=_known_saturation(p, referrals),
+        saturation_states=SATURATION,
         months=p.request.app.state.settings.confirm_months,
     )
+
+
+def _known_saturation(p: Page, referrals: Any) -> dict[str, Any]:
+    """Each referred service's saturation as the BAR noted it (the living directory), beside
+    what the referral counts suggest."""
+    ids = {s.service.id for s in referrals.services} | {
+        w.service.id for w in referrals.saturation_warnings
+    }
+    return {a.id: a.saturation for a in actors_of(p.store, ids) if a.saturation is not None}
 
 
 @router.get("/dashboard.csv")
