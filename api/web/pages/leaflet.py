@@ -43,11 +43,12 @@ def leaflet(
         ]
         services.sort(key=lambda a: (not (a.phones or a.hours), a.name.casefold()))
     places = sorted(n.name for n in p.store.list_neighbourhoods(limit=500).items)
-    theme, target_group = code_of("themes", theme), code_of("target_groups", target_group)
     return p.render(
         "leaflet.html",
-        theme=theme,
+        theme=theme,  # as typed, in the form
         target_group=target_group,
+        theme_code=code_of("themes", theme) if theme else "",  # its word, in the title
+        group_code=code_of("target_groups", target_group) if target_group else "",
         place=place,
         places=places,
         asked=asked,
