@@ -53,6 +53,30 @@ def comparable(name: str) -> str:
     return _PAIR.sub(lambda m: PAIRS[m.group(1)], normalise_name(name))
 
 
+_BACK: dict[str, list[str]] = {}
+for _dutch, _french in PAIRS.items():
+    _BACK.setdefault(_french, []).append(_dutch)
+_ANY_PAIR = re.compile(
+    r"\b(" + "|".join(sorted(map(re.escape, [*PAIRS, *_BACK]), key=len, reverse=True)) + r")\b"
+)
+
+
+def other_words(query: str) -> list[str]:
+    """A search in the other language's place words: "apotheek" also asks "pharmacie", and
+    "maison medicale" also "wijkgezondheidscentrum" (normalised, without the query itself).
+
+    >>> other_words("Apotheek Clemenceau"), other_words("maison médicale")
+    (['pharmacie clemenceau'], ['wijkgezondheidscentrum', 'medisch huis'])
+    """
+    text = normalise_name(query)
+    found = _ANY_PAIR.search(text)
+    if found is None:
+        return []
+    word = found.group(1)
+    others = [PAIRS[word]] if word in PAIRS else _BACK[word]
+    return [text[: found.start()] + other + text[found.end() :] for other in others]
+
+
 def look_alikes(name: str, candidates: Mapping[str, str], limit: int = 5) -> list[str]:
     """The keys of ``candidates`` (already :func:`comparable`) that look like ``name``, the
     closest first."""

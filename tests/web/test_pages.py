@@ -637,3 +637,5 @@ def test_the_same_place_in_the_other_language_or_letters_is_caught_and_found(
     assert 'name="confirmed"' not in school.text  # a bakery is not the pharmacy
     found = client.get("/actors?q=firin").text
     assert "Fırın Karadeniz" in found
+    # the same place word in the other language finds it too
+    assert "Pharmacie Sainte-Lutgarde" in client.get("/actors?q=apotheek+sainte").text

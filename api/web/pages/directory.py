@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from babel.dates import get_day_names
@@ -27,6 +27,7 @@ from api.web.words import ids_named, sentence
 from graph.errors import InvalidInput, MaillageError, NotFound, Say
 from graph.hours import by_day, next_open, open_now
 from graph.living import days_of, phone_text, to_check
+from graph.lookalike import other_words
 from graph.model import (
     ActorKind,
     ActorQuery,
@@ -35,6 +36,7 @@ from graph.model import (
     FollowUpFilter,
     LinkFilter,
     Weekday,
+    normalise_name,
     now,
 )
 from graph.model import Page as Listing
@@ -96,7 +98,7 @@ def directory(p: PageDep, request: Request) -> HTMLResponse:
     try:
         page_number = max(1, min(100_000, int(request.query_params.get("page") or 1)))
         query = validate(ActorQuery, typed)
-        found = p.store.list_actors(query, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
+        found = _search(p, query, page_number)
         asked = {k: v for k, v in query.model_dump(mode="json").items() if v not in (None, "")}
     except (InvalidInput, ValueError) as exc:
         problems.append(problem(exc, p.lang))
@@ -122,6 +124,27 @@ def directory(p: PageDep, request: Request) -> HTMLResponse:
         page_number=page_number,
         pages=pages,
         link_to=link_to,
+    )
+
+
+SEARCHED = 500  # actors read per wording when a search also asks the other language's words
+
+
+def _search(p: Page, query: ActorQuery, page_number: int) -> Listing[Any]:
+    """A page of the directory. A name search with a Brussels place word asks its pair in the
+    other language too ("apotheek" finds "Pharmacie Bara"): both answers merged, by name."""
+    start = (page_number - 1) * PAGE_SIZE
+    others = other_words(query.q) if query.q else []
+    if not others:
+        return p.store.list_actors(query, limit=PAGE_SIZE, offset=start)
+    merged: dict[str, Any] = {}
+    for words in [query.q, *others]:
+        asked = query.model_copy(update={"q": words})
+        for actor in p.store.list_actors(asked, limit=SEARCHED).items:
+            merged.setdefault(actor.id, actor)
+    ordered = sorted(merged.values(), key=lambda a: normalise_name(a.name))
+    return Listing(
+        items=ordered[start : start + PAGE_SIZE], total=len(ordered), limit=PAGE_SIZE, offset=start
     )
 
 
