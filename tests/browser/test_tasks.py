@@ -142,8 +142,11 @@ def test_record_a_referral(task: Callable[[str], Task]) -> None:
     t.page.fill("#service", "Antenne Actiris Anderlecht")
     t.page.select_option("#theme", "employment")
     t.page.click("button.primary")
-    t.page.wait_for_url(re.compile(r"recorded=referral"))
+    t.page.wait_for_url(re.compile(r"/referrals\?recorded="))
     assert t.page.request.get(f"{t.base}/api/v1/referrals?limit=1").json()["total"] == before + 1
+    said = t.page.locator("#saved").inner_text()  # what was recorded, by name
+    assert "Antenne Actiris Anderlecht" in said
+    assert ("emploi" if t.lang == "fr" else "werk") in said
     t.check()
 
 

@@ -275,8 +275,8 @@ def record_referral(
                     "outcome": outcome,
                 }
             )
-            p.store.create_referral(data)
-            return RedirectResponse("/?recorded=referral", status_code=303)
+            made = p.store.create_referral(data)
+            return RedirectResponse(f"/referrals?recorded={made.id}#r-{made.id}", status_code=303)
         except (HTTPException, MaillageError, ValueError) as exc:
             problems.append(problem(exc, p.lang))
     return p.render(

@@ -22,14 +22,11 @@ def referrals_page(
     p: PageDep, page: Annotated[int, Query(ge=1, le=100_000)] = 1, problems: list[str] | None = None
 ) -> HTMLResponse:
     access = p.require()
-    total = p.store.list_referrals(ReferralQuery(), limit=1).total
-    offset = max(0, total - page * PAGE_SIZE)
-    size = min(PAGE_SIZE, total - (page - 1) * PAGE_SIZE)
-    found = (
-        p.store.list_referrals(ReferralQuery(), limit=max(1, size), offset=offset).items[::-1]
-        if size > 0
-        else []
+    listed = p.store.list_referrals(  # the store gives them newest first
+        ReferralQuery(), limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
     )
+    found, total = listed.items, listed.total
+    recorded = next((r for r in found if r.id == p.request.query_params.get("recorded")), None)
     ends = {x for r in found for x in (r.from_actor, r.to_actor)}
     actors = {a.id: a for a in actors_of(p.store, ends)}
     return p.render(
@@ -37,6 +34,7 @@ def referrals_page(
         status=422 if problems else 200,
         problems=problems or [],
         referrals=found,
+        recorded=recorded,
         actors=actors,
         outcomes=[o.value for o in ReferralOutcome],
         saturation_states=SATURATION,
