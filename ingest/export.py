@@ -25,6 +25,7 @@ import networkx as nx
 from graph.errors import InvalidInput, Say
 from graph.model import normalise_name
 from graph.store import NetworkReader
+from graph.vocabulary import label
 from ingest.layout import (
     ACTOR_COLUMNS,
     LINK_COLUMNS,
@@ -33,6 +34,7 @@ from ingest.layout import (
     phones_cell,
 )
 from viz.style import colour_of
+from viz.text import KINDS, LINKS
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ACTOR_FIELDS = [f for f in ACTOR_COLUMNS if f != "mobile"]  # mobiles are among the phones
@@ -84,7 +86,7 @@ def safe_cell(value: Any) -> Any:
     >>> safe_cell("=HYPERLINK(\\"http://x\\")"), safe_cell(-4.35), safe_cell("Café")
     ('\\'=HYPERLINK("http://x")', -4.35, 'Café')
     """
-    if value is None or isinstance(value, bool | int | float):
+    if value is None or isinstance(value, bool | int | float | date):
         return value
     text = str(value)
     # a text that itself begins with quotes before a formula mark gets one more: the import
@@ -323,13 +325,49 @@ def _xml_safe(value: Any) -> Any:
     return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
 
 
-def _our_sheets(graph: nx.MultiDiGraph) -> list[tuple[str, list[str], list[list[Any]]]]:
+#: the sheets' names and the headers' place in the columns' words, per language
+SHEETS = {"en": ("Actors", "Links"), "fr": ("Acteurs", "Liens"), "nl": ("Actoren", "Banden")}
+HEADER_AT = {"en": 0, "fr": 1, "nl": 2}
+WORDS = {"themes": "themes", "languages": "languages", "target_groups": "target_groups",
+         "subtype": "subtypes"}  # fmt: skip
+
+
+def _said(field: str, value: Any, lang: str) -> Any:
+    """A cell in the reader's language (the import takes the three languages back): kinds,
+    link types and the vocabulary's words; dates as dates."""
+    if value in (None, ""):
+        return value
+    if field in ("kind", "type"):
+        said = {
+            str(k): v for k, v in (KINDS if field == "kind" else LINKS).get(str(value), {}).items()
+        }
+        return said.get(lang, value)
+    if field in WORDS:
+        codes = str(value).split(LIST_SEPARATOR) if field != "subtype" else [str(value)]
+        return LIST_SEPARATOR.join(label(WORDS[field], c, lang) for c in codes)
+    if field in ("since", "until", "consent_date") and isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _our_sheets(
+    graph: nx.MultiDiGraph, lang: str = "en"
+) -> list[tuple[str, list[str], list[list[Any]]]]:
+    """The import layout: headers, sheet names and words in ``lang`` (English: as stored)."""
     actors, links = _rows(graph)
-    actor_headers = [ACTOR_COLUMNS[f][0] for f in ACTOR_FIELDS]
-    link_headers = [LINK_COLUMNS[f][0] for f in LINK_FIELDS]
+    at = HEADER_AT[lang]
+    actor_headers = [ACTOR_COLUMNS[f][at] for f in ACTOR_FIELDS]
+    link_headers = [LINK_COLUMNS[f][at] for f in LINK_FIELDS]
+    if lang != "en":
+        actors = [{f: _said(f, a[f], lang) for f in ACTOR_FIELDS} for a in actors]
+        links = [{f: _said(f, x[f], lang) for f in LINK_FIELDS} for x in links]
+    actor_sheet, link_sheet = SHEETS[lang]
     return [
-        ("Actors", actor_headers, [[a[f] for f in ACTOR_FIELDS] for a in actors]),
-        ("Links", link_headers, [[link[f] for f in LINK_FIELDS] for link in links]),
+        (actor_sheet, actor_headers, [[a[f] for f in ACTOR_FIELDS] for a in actors]),
+        (link_sheet, link_headers, [[link[f] for f in LINK_FIELDS] for link in links]),
     ]
 
 
@@ -373,16 +411,25 @@ def _kumu_sheets(graph: nx.MultiDiGraph) -> list[tuple[str, list[str], list[list
     ]  # fmt: skip
 
 
-def _csv_zip(graph: nx.MultiDiGraph) -> bytes:
+def _csv_zip(graph: nx.MultiDiGraph, lang: str = "en") -> bytes:
+    """Two CSVs. In French or Dutch as a Belgian Excel opens them: ``;`` between cells, a
+    byte-order mark (UTF-8), headers and words in the reader's language."""
     buffer = io.BytesIO()
+    local = lang != "en"
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for title, headers, rows in _our_sheets(graph):
+        for title, headers, rows in _our_sheets(graph, lang):
             text = io.StringIO()
-            writer = csv.writer(text, lineterminator="\n")
+            writer = csv.writer(text, lineterminator="\r\n" if local else "\n",
+                                delimiter=";" if local else ",")  # fmt: skip
             writer.writerow(headers)
-            writer.writerows([[safe_cell(v) for v in row] for row in rows])
-            archive.writestr(f"{title.lower()}.csv", text.getvalue().encode("utf-8"))
+            writer.writerows([[safe_cell(_cell(v)) for v in row] for row in rows])
+            body = text.getvalue().encode("utf-8-sig" if local else "utf-8")
+            archive.writestr(f"{title.lower()}.csv", body)
     return buffer.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def export(
@@ -392,8 +439,12 @@ def export(
     as_of: date | None = None,
     neighbourhood: str | None = None,
     keep: Callable[[Mapping[str, Any]], bool] | None = None,
+    lang: str = "en",
 ) -> Export:
-    """One export, as bytes with its media type and a file name."""
+    """One export, as bytes with its media type and a file name. ``lang`` (fr, nl) writes the
+    spreadsheets (csv, xlsx) in the reader's language; they import back the same."""
+    if lang not in HEADER_AT:
+        raise InvalidInput(Say("no language '{lang}': en, fr or nl", lang=lang))
     media, suffix = MEDIA[fmt]
     stamp = (as_of or date.today()).isoformat()
     filename = f"maillage-{stamp}.{suffix}"
@@ -418,9 +469,9 @@ def export(
     elif fmt is ExportFormat.kumu_xlsx:
         data = _workbook(_kumu_sheets(graph))
     elif fmt is ExportFormat.xlsx:
-        data = _workbook(_our_sheets(graph))
+        data = _workbook(_our_sheets(graph, lang))
     else:
-        data = _csv_zip(graph)
+        data = _csv_zip(graph, lang)
     return Export(data, media, filename)
 
 

@@ -1,7 +1,7 @@
 """Imports (coordinators and admins) and exports (within what the reader may see): the HTTP
 side of ``ingest/``, as ``maillage import`` and ``maillage export`` are its command line."""
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
@@ -127,6 +127,13 @@ def export_file(
     format: Annotated[ExportFormat, Query(examples=["gexf"])],
     as_of: AsOf = None,
     neighbourhood: Annotated[str | None, Query(max_length=200, examples=["Cureghem"])] = None,
+    lang: Annotated[
+        Literal["en", "fr", "nl"],
+        Query(
+            description="csv and xlsx: headers, sheet names and words in this language "
+            "(fr, nl: ';' and a byte-order mark for Excel); they import back the same"
+        ),
+    ] = "en",
 ) -> Response:
     access = store.access
     if neighbourhood and not access.may_read_in(neighbourhood):
@@ -135,7 +142,7 @@ def export_file(
         access.check_coordinator(Say("back up the whole store"))
     if access.reads_nothing:
         raise forbidden(Say("your user is not attached to a BAR team"))
-    made = export(store, format, as_of=as_of, neighbourhood=neighbourhood)
+    made = export(store, format, as_of=as_of, neighbourhood=neighbourhood, lang=lang)
     return Response(
         made.data,
         media_type=made.media_type,

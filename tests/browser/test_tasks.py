@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import time
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -206,6 +207,11 @@ def test_read_and_download_the_dashboard(task: Callable[[str], Task]) -> None:
     with t.page.expect_download() as gexf:
         t.page.click("a[href*='format=gexf']")
     assert Path(gexf.value.path()).read_bytes().startswith(b"<?xml")
+    with t.page.expect_download() as sheets:  # for the team's Excel: in its language
+        t.page.click("a[href*='format=csv']")
+    with zipfile.ZipFile(sheets.value.path()) as archive:
+        first = archive.read(sorted(archive.namelist())[0]).decode("utf-8-sig")
+    assert first.startswith("identifiant;nom;" if t.lang == "fr" else "identificatie;naam;")
     t.check()
 
 

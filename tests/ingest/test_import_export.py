@@ -19,6 +19,7 @@ from graph.errors import InvalidInput
 from graph.model import EventFilter, today
 from graph.sqlite_store import SqliteGraphStore
 from graph.store import GraphStore
+from ingest.demo import load
 from ingest.export import ExportFormat, export, template
 from ingest.plan import Options, run_import
 from ingest.readers import read
@@ -594,3 +595,37 @@ def test_phones_email_and_website_come_in_from_a_spreadsheet_and_go_out_again(
     with pytest.raises(InvalidInput) as refused:
         _import(store, bad.encode(), "annuaire.csv")
     assert "is not a phone number" in str(refused.value.details["refused"][0]["reason"])
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_spreadsheets_in_the_readers_language_import_back_the_same(
+    store: GraphStore, lang: str
+) -> None:
+    """A French or Dutch team opens its export in a Belgian Excel: ';' between cells, a
+    byte-order mark, headers, sheet names, kinds, link types and the vocabulary's words in its
+    language, dates as dates; imported back, nothing changes (on both stores)."""
+    load(store)
+    made = export(store, ExportFormat.csv, lang=lang)
+    with zipfile.ZipFile(io.BytesIO(made.data)) as archive:
+        names = sorted(archive.namelist())
+        actors = archive.read(names[0])
+    assert names == (
+        ["acteurs.csv", "liens.csv"] if lang == "fr" else ["actoren.csv", "banden.csv"]
+    )
+    assert actors.startswith(b"\xef\xbb\xbf")  # the BOM: Excel reads UTF-8
+    header = actors.decode("utf-8-sig").splitlines()[0]
+    assert header.startswith("identifiant;nom;type" if lang == "fr" else "identificatie;naam;soort")
+    body = actors.decode("utf-8-sig")
+    assert ("santé" if lang == "fr" else "gezondheid") in body
+    assert ("acteur de santé" if lang == "fr" else "zorgactor") in body
+    assert ";health;" not in body and "|health" not in body
+    book = load_workbook(io.BytesIO(export(store, ExportFormat.xlsx, lang=lang).data))
+    first = book.worksheets[0]
+    assert first.title == ("Acteurs" if lang == "fr" else "Actoren")
+    dates = [c.value for row in first.iter_rows(min_row=2, max_row=20) for c in row
+             if isinstance(c.value, date)]  # fmt: skip
+    assert dates, "dates are date cells"
+    for fmt, name in ((ExportFormat.csv, "carte.zip"), (ExportFormat.xlsx, "carte.xlsx")):
+        again = _import(store, export(store, fmt, lang=lang).data, name, dry_run=True)
+        assert _unchanged(again), (fmt, again["counts"])
+        assert again["ignored_columns"] == []

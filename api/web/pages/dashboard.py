@@ -153,7 +153,18 @@ def dashboard(
     query = urlencode({"start": first, "end": last, "neighbourhood": scope or ""})
     place = {"neighbourhood": scope} if scope else {}
     exports = [
-        (label, "/api/v1/exports?" + urlencode({"format": fmt, "as_of": last, **place}))
+        (
+            label,
+            "/api/v1/exports?"
+            + urlencode(
+                {
+                    "format": fmt,
+                    "as_of": last,
+                    **place,
+                    **({"lang": p.lang} if fmt in SHEETS else {}),
+                }
+            ),
+        )
         for label, fmt in EXPORTS
     ]
     if access.sees_everything:
@@ -181,6 +192,10 @@ def dashboard(
         saturation_states=SATURATION,
         months=p.request.app.state.settings.confirm_months,
     )
+
+
+#: the exports a spreadsheet opens: in the reader's language (they import back the same)
+SHEETS = ("csv", "xlsx")
 
 
 def _known_saturation(p: Page, referrals: Any) -> dict[str, Any]:
