@@ -327,11 +327,12 @@ def test_the_dashboard_in_dutch_with_its_data_and_csv(store: SqliteGraphStore) -
     assert "is misschien verzadigd" in html and "may be saturated" not in html
     growth = client.get("/dashboard.csv", params={"section": "growth", "start": "2025-11-28",
                                                   "end": "2026-11-28"})  # fmt: skip
-    lines = growth.text.strip().splitlines()
-    assert lines[0].startswith("date,actors,links") and len(lines) == 14  # header, 13 months
+    lines = growth.text.strip().splitlines()  # in Dutch, as a Belgian Excel opens it
+    assert lines[0].startswith("\ufeffDatum;Actoren;Banden") and len(lines) == 14  # 13 months
     assert "attachment" in growth.headers["content-disposition"]
     flows = client.get("/dashboard.csv", params={"section": "referrals"}).text
-    assert flows.startswith("service,from,to") and "CPAS-OCMW" in flows
+    assert flows.startswith("\ufeffDienst;Van;Naar") and "CPAS-OCMW" in flows
+    assert ";0,5\r\n" in flows and ";0.5" not in flows  # a decimal comma, as Excel reads it
     # the network to download, for Gephi, Kumu or a spreadsheet, with the session
     links = re.findall(r'href="(/api/v1/exports\?[^"]+)"', html)
     assert len(links) == 7 and "Back-up van alles (JSON)" in html

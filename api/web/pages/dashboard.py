@@ -215,25 +215,38 @@ def dashboard_csv(
     end: FormDay = None,
     neighbourhood: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
-    """The dashboard's figures as CSV (cells a spreadsheet would run as formulas stay text)."""
+    """The dashboard's figures as CSV (cells a spreadsheet would run as formulas stay text),
+    headed in the reader's language; in French or Dutch with ``;`` and a byte-order mark, as a
+    Belgian Excel opens them."""
     scope = figures_scope_of(p, neighbourhood)
     first, last = _period(start, end)
+    _ = p.gettext()
     rows: list[list[Any]]
     if section == "growth":
         growth = REGISTRY["growth"](p.store, {"start": first, "end": last}, scope)
         columns = ["date", *(key for key, _t in GROWTH_CHARTS), "new_links"]
-        rows = [columns] + [
+        titles = [_("Date"), *(_(title) for _k, title in GROWTH_CHARTS), _("New links")]
+        rows = [titles] + [
             [getattr(pt, c) for c in columns]
             for pt in growth.overall  # type: ignore[attr-defined]
         ]
     else:
         flows = REGISTRY["referrals"](p.store, {"start": first, "end": last}, scope)
-        rows = [["service", "from", "to", "referred", "follow_up_rate"]]
+        rows = [[_("Service"), _("From"), _("To"), _("People referred"), _("Follow-up rate")]]
         for service in flows.services:  # type: ignore[attr-defined]
             for pt in service.series:
                 rows.append([service.service.name, pt.from_, pt.to, pt.referred, pt.follow_up_rate])
     buffer = io.StringIO()
-    csv.writer(buffer).writerows([[safe_cell(v) for v in row] for row in rows])
+    local = p.lang != "en"
+    if local:
+        buffer.write("\ufeff")  # the byte-order mark: Excel reads UTF-8
+
+    def cell(value: Any) -> Any:  # a decimal comma where the cells are split by ';'
+        return str(value).replace(".", ",") if local and isinstance(value, float) else value
+
+    csv.writer(buffer, delimiter=";" if local else ",").writerows(
+        [[safe_cell(cell(v)) for v in row] for row in rows]
+    )
     name = f"maillage-{section}-{first}-{last}.csv"
     return Response(
         buffer.getvalue(),
