@@ -7,6 +7,7 @@ import html
 import json
 import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -640,3 +641,27 @@ def test_the_same_place_in_the_other_language_or_letters_is_caught_and_found(
     assert "Fırın Karadeniz" in found
     # the same place word in the other language finds it too
     assert "Pharmacie Sainte-Lutgarde" in client.get("/actors?q=apotheek+sainte").text
+
+
+def test_a_contact_person_is_kept_with_the_day_it_was_checked(store: SqliteGraphStore) -> None:
+    """A professional at the service, with the day the BAR checked it (ticking "still true"
+    dates it today; saving without keeps the day it had)."""
+    client = _client(store)
+    made = store.create_actor({"name": "Service social Clemenceau", "kind": "public_service",
+                               "neighbourhood": "Cureghem-Lemmens"}, by="amina")  # fmt: skip
+    form = {"csrf_token": _csrf(client.get(f"/actors/{made.id}/edit").text), "name": made.name,
+            "contact_name": "Sophie Lambert", "contact_role": "assistante sociale",
+            "contact_phone": "02 520 12 35", "contact_email": "", "checked": "yes"}  # fmt: skip
+    saved = client.post(f"/actors/{made.id}/edit", data=form, follow_redirects=False)
+    assert saved.status_code == 303
+    person = store.get_actor(made.id).contacts[0]
+    assert (person.name, person.phone, person.confirmed) == (
+        "Sophie Lambert",
+        "+3225201235",
+        date.today(),
+    )
+    page = client.get(f"/actors/{made.id}").text
+    assert "Sophie Lambert" in page and "tel:+3225201235" in page and "vérifié le" in page
+    unchecked = {k: v for k, v in form.items() if k != "checked"} | {"contact_role": "AS"}
+    client.post(f"/actors/{made.id}/edit", data=unchecked, follow_redirects=False)
+    assert store.get_actor(made.id).contacts[0].confirmed == date.today()  # kept, not cleared

@@ -211,6 +211,8 @@ def save(
         "languages": _split(languages),
         "target_groups": _split(target_groups),
     }
+    today = now().date().isoformat()  # a contact person checked today, when the box says so
+    confirmed = {c.name: c.confirmed.isoformat() if c.confirmed else None for c in actor.contacts}
     if actor.kind is not ActorKind.key_resident:  # a person: no ways to reach them
         access = {
             "cost": cost or None,
@@ -228,7 +230,13 @@ def save(
                 for d, o, c, w, note in form["hours"]
             ],
             "contacts": [
-                {"name": n, "role": r or None, "phone": ph or None, "email": e or None}
+                {
+                    "name": n,
+                    "role": r or None,
+                    "phone": ph or None,
+                    "email": e or None,
+                    "confirmed": today if checked else confirmed.get(n),
+                }
                 for n, r, ph, e in contacts
             ],
             "access": access if any(v not in (None, []) for v in access.values()) else None,

@@ -12,6 +12,7 @@ from api.web.pages.base import (
     PageDep,
     resolve_actor,
 )
+from graph.vocabulary import choices
 
 router = APIRouter(include_in_schema=False)
 
@@ -64,4 +65,5 @@ def reach_page(
             neighbourhood=scope,
         )
     asked = {"theme": theme, "language": language, "target_group": target_group}
-    return p.render("reach.html", asked=asked, result=result)
+    vocabulary = {f: choices(f, p.lang) for f in ("themes", "languages", "target_groups")}
+    return p.render("reach.html", asked=asked, result=result, vocabulary=vocabulary)
