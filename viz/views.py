@@ -73,7 +73,7 @@ class View:
     edges: list[dict[str, Any]]
     options: dict[str, Any]
     legend: list[dict[str, Any]]
-    showcase: dict[str, list[str]]
+    showcase: dict[str, list[tuple[str, str]]]  # field -> (value, its word)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def payload(self) -> dict[str, Any]:
@@ -206,6 +206,11 @@ class _Builder:
                 **extra,
             )
 
+    def _word(self, key: str, value: str) -> str:
+        if key == "kind":
+            return KINDS.get(value, {}).get(self.lang, value)
+        return label(key, value, self.lang)
+
     def add_links(self, edges: Iterable[tuple[Any, Any, Any, Mapping[str, Any]]]) -> None:
         for u, v, key, data in edges:
             link_type = str(data.get("type", "KNOWS"))
@@ -241,13 +246,14 @@ class _Builder:
         extra: dict[str, Any] | None = None,
     ) -> View:
         nodes, edges, *_ = self.net.get_network_data()
-        showcase: dict[str, list[str]] = {}
-        for key in SHOWCASE_FIELDS:
+        showcase: dict[str, list[tuple[str, str]]] = {}
+        for key in SHOWCASE_FIELDS:  # each value with its word in the reader's language
             values: set[str] = set()
             for n in nodes:
                 found = n.get(key)
                 values.update(found if isinstance(found, list) else [found] if found else [])
-            showcase[key] = sorted(values)
+            said = {v: self._word(key, v) for v in values}
+            showcase[key] = sorted(said.items(), key=lambda pair: pair[1].casefold())
         return View(
             view=view,
             title=title,

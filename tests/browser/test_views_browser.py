@@ -167,6 +167,8 @@ def test_search_and_showcase(saved: Saved, open_view) -> None:  # type: ignore[n
     assert page.evaluate("window.maillage.network.getSelectedNodes()") == [wanted]
     assert "Mosquée Al-Hidaya" in page.locator("#info-items").inner_text()
     page.select_option("#showcase-field", "languages")
+    # the values in the view's language (French), their codes behind
+    assert page.locator("#showcase-value option[value='tr']").inner_text() == "turc"
     page.select_option("#showcase-value", "tr")
     speakers = sum(1 for n in view.nodes if "tr" in n["languages"])
     assert page.evaluate("window.maillage.showcased") == speakers > 0

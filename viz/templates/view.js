@@ -153,9 +153,9 @@
     value.textContent = "";
     value.appendChild(el("option", "—"));
     value.firstChild.value = "";
-    (data.showcase[field.value] || []).forEach(function (v) {
-      const o = el("option", v);
-      o.value = v;
+    (data.showcase[field.value] || []).forEach(function (pair) {  // [value, its word]
+      const o = el("option", pair[1]);
+      o.value = pair[0];
       value.appendChild(o);
     });
     value.disabled = !field.value;
