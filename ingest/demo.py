@@ -365,7 +365,11 @@ def add_team(rng: random.Random, data: DemoData) -> None:
                 "subtype": "BAR worker",
                 "themes": ["social rights", "health", "community"],
                 "languages": list(about["languages"]),
-                "description": f"Walks {about['about']}.",
+                "description": (
+                    f"Loopt door {about['about']}."
+                    if about["languages"][0] == "nl"
+                    else f"Arpente {about['about']}."
+                ),
                 "since": start,
             },
             "worker",
@@ -382,7 +386,9 @@ def add_team(rng: random.Random, data: DemoData) -> None:
             "themes": ["community", "social rights"],
             "target_groups": ["residents", "families"],
             "languages": ["fr", "nl", "ar"],
-            "description": "Hosts the BAR team (a fifth of its time) and lends it a desk.",
+            "description": (
+                "Accueille l'équipe BAR (un cinquième de son temps) et lui prête un bureau."
+            ),
             "since": (data.first_day(0) - timedelta(days=3 * 365)).isoformat(),
             **_address(rng, host_place, "fr"),
         },

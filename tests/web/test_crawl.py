@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.security import hash_password
 from graph.sqlite_store import SqliteGraphStore
+from graph.vocabulary import SUBTYPES, TARGET_GROUPS, THEMES
 from ingest.demo import add_demo_users, load
 
 PASSWORD = "a long crawl password"
@@ -80,3 +81,62 @@ def test_every_link_leads_somewhere(store: SqliteGraphStore, user: str) -> None:
         assert 'id="no-team"' in client.get("/").text and seen == {"/"}
     else:
         assert len(seen) > 20
+
+
+#: the vocabulary's English codes that neither French nor Dutch writes the same way
+ENGLISH_ONLY = sorted(
+    {
+        code
+        for table in (THEMES, TARGET_GROUPS, SUBTYPES)
+        for code, (fr, nl) in table.items()
+        if code.casefold() not in (fr.casefold(), nl.casefold()) and len(code) > 4
+    }
+)
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_no_english_vocabulary_word_in_a_french_or_dutch_page(
+    store: SqliteGraphStore, lang: str
+) -> None:
+    """Crawling as a coordinator in French, then in Dutch: no page's text holds a theme,
+    public or subtype in English ("health", "medical house", "elderly")."""
+    client = TestClient(create_app(store=store), raise_server_exceptions=False)
+    assert (
+        client.post(
+            "/api/v1/auth/session", data={"username": "coordinator", "password": PASSWORD}
+        ).status_code
+        == 200
+    )
+    client.get(f"/?lang={lang}")
+    seen: set[str] = set()
+    shapes: dict[str, int] = {}
+    queue = deque(
+        ["/", "/actors?q=maison", "/leaflet?theme=health", "/dashboard", "/reach?theme=youth"]
+    )
+    found: list[tuple[str, str, str]] = []
+    names = sorted((a.name for a in store.list_actors(limit=1000).items), key=len, reverse=True)
+    while queue and len(seen) < 120:
+        path = queue.popleft()
+        if path in seen or path.startswith(("/api/", "/static", "/views/", "/logout")):
+            continue
+        seen.add(path)
+        answer = client.get(path)
+        if answer.status_code != 200 or "text/html" not in answer.headers.get("content-type", ""):
+            continue
+        html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", answer.text, flags=re.S)
+        text = unescape(re.sub(r"<[^>]+>", " ", html))  # what the reader sees
+        for name in names:  # names are the actors' own ("Bosfor Market"), not vocabulary
+            text = text.replace(name, " ")
+        for word in ENGLISH_ONLY:
+            hit = re.search(rf"(?<![\w'-]){re.escape(word)}(?![\w'-])", text, re.I)
+            if hit:
+                found.append((word, path, text[max(0, hit.start() - 60) : hit.end() + 20]))
+        for link in LINK.findall(answer.text):
+            target = unescape(urljoin(path, link))
+            if urlsplit(target).netloc or target in seen:
+                continue
+            shape = _kind(target)
+            if shapes.get(shape, 0) < 3:
+                shapes[shape] = shapes.get(shape, 0) + 1
+                queue.append(target)
+    assert found == [], found[:20]
