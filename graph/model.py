@@ -163,6 +163,8 @@ def _skeleton(text: str) -> str:
     found = is_confusable(text, greedy=True, preferred_aliases=["latin"]) or []
     latin: dict[str, str] = {}
     for item in found:
+        if item["character"].isascii():  # a Latin letter or a digit stays itself ("0" not "o")
+            continue
         ascii_look = [h["c"] for h in item["homoglyphs"] if h["c"].isascii()]
         if ascii_look:
             latin[item["character"]] = ascii_look[0]
@@ -176,7 +178,7 @@ _FOLDED = str.maketrans(
      "æ": "ae", "þ": "th"}
 )  # fmt: skip
 #: the version of the comparison: stores written with an older one compute their keys again
-NAMES_VERSION = 3  # 3: themes, publics and languages kept as the vocabulary's codes
+NAMES_VERSION = 4  # 3: the vocabulary's codes; 4: ASCII kept as it is in a mixed-script name
 
 
 @lru_cache(maxsize=100_000)

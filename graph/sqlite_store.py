@@ -198,6 +198,9 @@ MIGRATIONS: list[str | Callable[[_Tx], None]] = [
     # 8: themes, publics and languages written in French or Dutch become the vocabulary's
     # codes ("santé" -> health: graph/vocabulary.py; NAMES_VERSION 3)
     _renormalised,
+    # 9: in a name mixing scripts, ASCII letters and digits stay themselves ("0" was read "o"
+    # with the look-alike letters; NAMES_VERSION 4)
+    _renormalised,
 ]
 
 TABLES = {
