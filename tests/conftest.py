@@ -41,6 +41,12 @@ def neo4j_uri() -> Iterator[str]:
         yield uri
         return
     script = ROOT / "scripts" / "neo4j.sh"
+    running = subprocess.run(
+        ["bash", str(script), "status"], capture_output=True, text=True, timeout=60, check=False
+    )
+    if running.returncode == 0:  # one already runs (started by hand): used, and left running
+        yield running.stdout.strip().splitlines()[-1]
+        return
     started = subprocess.run(
         ["bash", str(script), "start"], capture_output=True, text=True, timeout=600, check=False
     )
@@ -48,7 +54,7 @@ def neo4j_uri() -> Iterator[str]:
         _unavailable(started.stderr.strip()[-2000:])
     try:
         yield started.stdout.strip().splitlines()[-1]
-    finally:
+    finally:  # only the one this session started
         subprocess.run(["bash", str(script), "stop"], capture_output=True, timeout=120, check=False)
 
 
