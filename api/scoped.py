@@ -326,6 +326,11 @@ class ScopedStore:
         ACTIVITIES.end(self.access, self._raw, self._visible_activity(activity_id))
         return self._raw.end_activity(activity_id, until, by=self.by)
 
+    def retract_activity(self, activity_id: str, *, by: str | None = None, reason: str) -> Activity:
+        self.access.check_writer()
+        ACTIVITIES.undo(self.access, self._raw, self._visible_activity(activity_id), "retract")
+        return self._raw.retract_activity(activity_id, by=self.by, reason=reason)
+
     # ------------------------------------------------------------------ referrals
     def _visible_referral(self, referral_id: str) -> Referral:
         referral = self._raw.get_referral(referral_id)

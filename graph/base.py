@@ -174,6 +174,10 @@ class BaseGraphStore(WhoKnowsWhom, Snapshots, Users, Bulk):
     def end_activity(self, activity_id: str, until: date, *, by: str) -> Activity:
         return Activity.model_validate(self._end(EntityKind.activity, activity_id, until, by))
 
+    def retract_activity(self, activity_id: str, *, by: str, reason: str) -> Activity:
+        """An activity recorded by mistake: absent on every date."""
+        return Activity.model_validate(self._retract(EntityKind.activity, activity_id, by, reason))
+
     def list_activities(
         self, filters: ActivityFilter | None = None, *, limit: int = 50, offset: int = 0
     ) -> Page[Activity]:

@@ -840,6 +840,9 @@ class ActivityUpdate(_Input):
 
 class Activity(ActivityFields, Recorded):
     model_config = ConfigDict(extra="ignore")
+    retracted: Retraction | None = Field(
+        default=None, description="Who retracted it, when and why (then absent on every date)"
+    )
 
 
 # --------------------------------------------------------------------------- referrals

@@ -19,5 +19,6 @@ router = crud_router(
             filters, limit=limit, offset=offset
         ),
         dated_get=True,
+        retract=lambda s, record_id, why: s.retract_activity(record_id, reason=why),
     )
 )

@@ -163,6 +163,11 @@ def test_record_an_activity(task: Callable[[str], Task]) -> None:
     t.page.wait_for_url(re.compile(r"recorded=activity"))
     found = t.page.request.get(f"{t.base}/api/v1/activities?limit=200").json()["items"]
     assert any(a["name"] == name and len(a["participants"]) >= 3 for a in found)
+    assert name in t.page.locator("#saved").inner_text()  # what was recorded, by name
+    t.page.click("#saved button")  # recorded by mistake: undone
+    t.page.wait_for_url(re.compile(r"recorded=undone"))
+    found = t.page.request.get(f"{t.base}/api/v1/activities?limit=200").json()["items"]
+    assert not any(a["name"] == name for a in found)  # absent on every date
     t.check()
 
 

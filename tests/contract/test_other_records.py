@@ -172,3 +172,15 @@ def test_follow_ups_decided_at_a_meeting(store: GraphStore) -> None:
     assert state(store) == before
     events = store.list_events(EventFilter(actor=b.id)).items
     assert [e.entity for e in events][-2:] == [EntityKind.follow_up, EntityKind.follow_up]
+
+
+def test_an_activity_recorded_by_mistake_is_retracted(store: GraphStore) -> None:
+    made = store.create_activity(
+        {"name": "Séance santé", "mission": "collective", "neighbourhood": "Cureghem",
+         "since": "2025-05-01"}, by="ana",
+    )  # fmt: skip
+    gone = store.retract_activity(made.id, by="ana", reason="recorded twice")
+    assert gone.retracted is not None and gone.retracted.reason == "recorded twice"
+    assert store.list_activities(limit=50).total == 0  # on no date any more
+    with pytest.raises(Conflict, match="already retracted"):
+        store.retract_activity(made.id, by="ana", reason="again")

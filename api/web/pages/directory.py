@@ -72,6 +72,12 @@ def home(p: PageDep) -> HTMLResponse:
     names = {a.id: a.name for a in actors_of(p.store, {x for f in mine for x in f.actors})}
     stale = len(actors_to_check(p)) if access.role.value in ("bar", "coordinator", "admin") else 0
     recorded = p.request.query_params.get("recorded", "")
+    activity = None
+    if recorded == "activity":  # what was recorded, by name, with an undo
+        try:
+            activity = p.store.get_activity(p.request.query_params.get("id", ""))
+        except (NotFound, MaillageError):
+            activity = None
     return p.render(
         "home.html",
         team=team,
@@ -79,7 +85,8 @@ def home(p: PageDep) -> HTMLResponse:
         follow_ups=mine,
         names=names,
         stale=stale,
-        recorded=recorded if recorded in ("referral", "activity") else "",
+        recorded=recorded if recorded in ("referral", "activity", "undone") else "",
+        activity=activity,
     )
 
 

@@ -327,8 +327,8 @@ async def record_activity(p: PageDep, request: Request) -> Response:
                     "participants": ids,
                 }
             )
-            p.store.create_activity(data)
-            return RedirectResponse("/?recorded=activity", status_code=303)
+            made = p.store.create_activity(data)
+            return RedirectResponse(f"/?recorded=activity&id={made.id}", status_code=303)
         except (HTTPException, MaillageError, ValueError) as exc:
             problems.append(problem(exc, p.lang))
     participants = typed + [""] * max(0, 6 - len(typed))
@@ -340,3 +340,21 @@ async def record_activity(p: PageDep, request: Request) -> Response:
         participants=participants,
         places=_places(p.store),
     )
+
+
+@router.post("/activities/{activity_id}/retract")
+def retract_activity(
+    p: PageDep,
+    activity_id: str,
+    reason: Annotated[str, Form(max_length=500)] = "",
+    csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
+) -> Response:
+    """Undo an activity just recorded (recorded by mistake): retracted, as the policy allows."""
+    p.require().check_writer()
+    p.check_csrf(csrf_token)
+    try:
+        p.store.retract_activity(activity_id, reason=reason)
+    except (MaillageError, ValueError) as exc:
+        _ = p.gettext()
+        return p.render("message.html", status=422, message=problem(exc, p.lang))
+    return RedirectResponse("/?recorded=undone", status_code=303)
