@@ -281,6 +281,7 @@ def test_correct_an_actor_then_undo_and_confirm_it(task: Callable[[str], Task]) 
     t.page.fill("#closes-1", "12:00")
     t.page.select_option("#saturation", "waiting_list")
     t.page.fill("#weeks", "3")
+    t.page.select_option("#kind", "public_service")  # every field: the kind too
     t.page.press("#phone-1", "Enter")
     t.page.wait_for_url(re.compile(r"saved=1"))
     saved = t.page.locator("#saved").inner_text()

@@ -17,6 +17,7 @@ from graph.errors import Conflict, InvalidInput, MaillageError, NotFound, Say
 from graph.model import (
     Actor,
     ActorKind,
+    ActorStatus,
     ActorUpdate,
     Cost,
     Event,
@@ -78,6 +79,13 @@ def _form_of(actor: Actor, lang: str) -> dict[str, Any]:
     access = actor.access
     return {
         "name": actor.name,
+        "kind": actor.kind.value,
+        "neighbourhood": actor.neighbourhood,
+        "status": actor.status.value,
+        "since": actor.since.isoformat() if actor.since else "",
+        "consent_date": actor.consent_date.isoformat() if actor.consent_date else "",
+        "latitude": "" if actor.latitude is None else str(actor.latitude),
+        "longitude": "" if actor.longitude is None else str(actor.longitude),
         "subtype": labels("subtypes", [actor.subtype], lang) if actor.subtype else "",
         "address": actor.address or "",
         "description": actor.description or "",
@@ -133,6 +141,11 @@ def _render(
             label("subtypes", c, p.lang) for c in SUBTYPES_BY_KIND.get(actor.kind.value, {})
         ),
         key_resident=actor.kind is ActorKind.key_resident,
+        kinds=[k.value for k in ActorKind if k is not ActorKind.key_resident]
+        if actor.kind is not ActorKind.key_resident
+        else [ActorKind.key_resident.value],
+        statuses=[s.value for s in ActorStatus],
+        places=sorted(n.name for n in p.store.list_neighbourhoods(limit=500).items),
     )
 
 
@@ -141,6 +154,13 @@ def save(
     p: PageDep,
     actor_id: str,
     name: Annotated[str, Form(max_length=300)],
+    kind: Annotated[str, Form(max_length=40)] = "",
+    neighbourhood: Annotated[str, Form(max_length=200)] = "",
+    status: Annotated[str, Form(max_length=20)] = "",
+    since: Annotated[str, Form(max_length=10)] = "",
+    consent_date: Annotated[str, Form(max_length=10)] = "",
+    latitude: Annotated[str, Form(max_length=20)] = "",
+    longitude: Annotated[str, Form(max_length=20)] = "",
     subtype: Annotated[str, Form(max_length=300)] = "",
     address: Annotated[str, Form(max_length=300)] = "",
     description: Annotated[str, Form(max_length=5000)] = "",
@@ -183,6 +203,13 @@ def save(
     contacts = _rows(contact_name, contact_role, contact_phone, contact_email)
     form = {
         "name": name,
+        "kind": kind or actor.kind.value,
+        "neighbourhood": neighbourhood or actor.neighbourhood,
+        "status": status or actor.status.value,
+        "since": since,
+        "consent_date": consent_date,
+        "latitude": latitude,
+        "longitude": longitude,
         "subtype": subtype,
         "address": address,
         "description": description,
@@ -204,6 +231,11 @@ def save(
     }
     changes: dict[str, Any] = {
         "name": name,
+        "kind": kind or actor.kind.value,
+        "neighbourhood": neighbourhood or actor.neighbourhood,
+        "since": since or None,
+        "latitude": latitude.replace(",", ".") or None,
+        "longitude": longitude.replace(",", ".") or None,
         "subtype": subtype or None,
         "address": address or None,
         "description": description or None,
@@ -213,6 +245,10 @@ def save(
     }
     today = now().date().isoformat()  # a contact person checked today, when the box says so
     confirmed = {c.name: c.confirmed.isoformat() if c.confirmed else None for c in actor.contacts}
+    if status and not actor.until:  # an ended actor is reopened, not given a status
+        changes["status"] = status
+    if actor.kind is ActorKind.key_resident:
+        changes["consent_date"] = consent_date or None
     if actor.kind is not ActorKind.key_resident:  # a person: no ways to reach them
         access = {
             "cost": cost or None,
