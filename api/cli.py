@@ -372,12 +372,7 @@ def actors_to_check(
     from graph.model import ActorQuery
 
     with _scoped_store(as_user) as store:
-        seen: list[Any] = []
-        while True:
-            page = store.list_actors(ActorQuery(), limit=1000, offset=len(seen)).items
-            seen += page
-            if len(page) < 1000:
-                break
+        seen = store.every_actor(ActorQuery())
         table = Table("actor", "neighbourhood", "last confirmed", "by")
         stale = stale_actors(seen, today(), days_of(months))
         for actor in stale:

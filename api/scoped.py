@@ -71,6 +71,7 @@ from graph.model import (
 )
 from graph.records import no_such
 from graph.store import GraphStore
+from graph.tx import MAX_PAGE
 from graph.validation import validate
 
 Input = Mapping[str, Any]
@@ -153,6 +154,16 @@ class ScopedStore:
     def list_actors(self, filters: Any = None, *, limit: int = 50, offset: int = 0) -> Page[Actor]:
         scoped = self.access.scoped(filters or ActorFilter(), ActorFilter)
         return self._raw.list_actors(scoped, limit=limit, offset=offset)
+
+    def every_actor(self, filters: Any = None) -> list[Actor]:
+        """Every actor of a query the user may see, read a page of the store at a time (a
+        round of the living directory, the words to map)."""
+        seen: list[Actor] = []
+        while True:
+            page = self.list_actors(filters, limit=MAX_PAGE, offset=len(seen)).items
+            seen += page
+            if len(page) < MAX_PAGE:
+                return seen
 
     def create_actor(self, data: ActorCreate | Input, *, by: str | None = None) -> Actor:
         self.access.check_writer()

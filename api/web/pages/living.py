@@ -13,7 +13,6 @@ from graph.living import days_of, last_confirmed, stale_actors
 from graph.model import Actor, ActorQuery, today
 
 router = APIRouter(include_in_schema=False)
-LISTED = 1000  # actors read per page of the store while looking
 
 
 def to_check(p: Page, neighbourhood: str | None = None) -> list[Actor]:
@@ -21,12 +20,7 @@ def to_check(p: Page, neighbourhood: str | None = None) -> list[Actor]:
     access = p.require()
     place = neighbourhood or (access.team_label if not access.sees_everything else None)
     query = ActorQuery(neighbourhood=place) if place else ActorQuery()
-    seen: list[Actor] = []
-    while True:
-        page = p.store.list_actors(query, limit=LISTED, offset=len(seen))
-        seen += page.items
-        if len(page.items) < LISTED:
-            break
+    seen = p.store.every_actor(query)
     months = p.request.app.state.settings.confirm_months
     return stale_actors(seen, today(), days_of(months))
 

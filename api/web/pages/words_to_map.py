@@ -23,16 +23,10 @@ FIELDS = {
     "languages": N_("Languages"),
     "subtypes": N_("Subtype"),
 }
-READ = 1000
 
 
 def _actors(p: Page) -> list[Actor]:
-    seen: list[Actor] = []
-    while True:
-        page = p.store.list_actors(ActorQuery(), limit=READ, offset=len(seen))
-        seen += page.items
-        if len(page.items) < READ:
-            return seen
+    return p.store.every_actor(ActorQuery())
 
 
 def _words(actor: Actor, field: str) -> list[str]:
