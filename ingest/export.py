@@ -39,6 +39,7 @@ from viz.text import KINDS, LINKS
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ACTOR_FIELDS = [f for f in ACTOR_COLUMNS if f != "mobile"]  # mobiles are among the phones
 LINK_FIELDS = [f for f in LINK_COLUMNS if f != "direction"]
+ENDS_NAMED = ("source_name", "target_name")  # written for a reader, beside the ends' ids
 
 
 class ExportFormat(StrEnum):
@@ -159,8 +160,13 @@ def _rows(graph: nx.MultiDiGraph) -> tuple[list[dict[str, Any]], list[dict[str, 
         for n, d in sorted(graph.nodes(data=True), key=lambda x: str(x[1]["name"]))
     ]
     links = [
-        {"id": k, **{f: _plain(d.get(f)) for f in LINK_FIELDS if f != "id"}}
-        for _, _, k, d in sorted(graph.edges(keys=True, data=True), key=lambda x: str(x[2]))
+        {
+            "id": k,
+            **{f: _plain(d.get(f)) for f in LINK_FIELDS if f not in ("id", *ENDS_NAMED)},
+            "source_name": graph.nodes[u].get("name"),  # names beside the ids, for a reader
+            "target_name": graph.nodes[v].get("name"),
+        }
+        for u, v, k, d in sorted(graph.edges(keys=True, data=True), key=lambda x: str(x[2]))
     ]
     return actors, links
 
@@ -479,7 +485,8 @@ def template() -> bytes:
     """The import template: both sheets with their headers (English, then French and Dutch
     under each in the notes row) and an example row each."""
     actors = [ACTOR_COLUMNS[f][0] for f in ACTOR_FIELDS]
-    links = [LINK_COLUMNS[f][0] for f in LINK_FIELDS]
+    template_links = [f for f in LINK_FIELDS if f not in ENDS_NAMED]
+    links = [LINK_COLUMNS[f][0] for f in template_links]
     example_actor = {
         "name": "Maison médicale Le Noyer", "kind": "health_actor", "neighbourhood": "Cureghem",
         "subtype": "medical house", "address": "Rue du Noyer 12, 1070 Anderlecht",
@@ -494,7 +501,7 @@ def template() -> bytes:
         [
             ("Actors", actors, [[example_actor.get(f) for f in ACTOR_FIELDS],
                                 [example_other.get(f) for f in ACTOR_FIELDS]]),
-            ("Links", links, [[example_link.get(f) for f in LINK_FIELDS]]),
+            ("Links", links, [[example_link.get(f) for f in template_links]]),
             ("Headers (ignore)", ["field", "English", "français", "Nederlands", "other words"],
              [[f, *h[:3], ", ".join(h[3:])] for f, h in {**ACTOR_COLUMNS, **LINK_COLUMNS}.items()]),
         ]

@@ -54,7 +54,11 @@ ACTOR_COLUMNS: dict[str, tuple[str, ...]] = {
 LINK_COLUMNS: dict[str, tuple[str, ...]] = {
     "id": ("id", "identifiant", "identificatie"),
     "source": ("from", "de", "van", "source"),
+    # the ends' names beside their ids, for a reader (an export writes them; the import reads
+    # the ends from the id columns and takes these as known, not as dropped)
+    "source_name": ("from (name)", "de (nom)", "van (naam)"),
     "target": ("to", "vers", "naar", "target"),
+    "target_name": ("to (name)", "vers (nom)", "naar (naam)"),
     "type": ("type", "type de lien", "soort band", "link type", "connection type"),
     "mission": ("mission", "mission", "opdracht"),
     "strength": ("strength", "force", "sterkte"),

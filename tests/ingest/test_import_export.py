@@ -625,6 +625,12 @@ def test_spreadsheets_in_the_readers_language_import_back_the_same(
     dates = [c.value for row in first.iter_rows(min_row=2, max_row=20) for c in row
              if isinstance(c.value, date)]  # fmt: skip
     assert dates, "dates are date cells"
+    links = book.worksheets[1]
+    header = [c.value for c in next(links.iter_rows(max_row=1))]
+    named = "de (nom)" if lang == "fr" else "van (naam)"
+    assert header[1:4] == (["de", named, "vers"] if lang == "fr" else ["van", named, "naar"])
+    first_link = [c.value for c in next(links.iter_rows(min_row=2, max_row=2))]
+    assert store.get_actor(first_link[1]).name == first_link[2]  # the name beside the id
     for fmt, name in ((ExportFormat.csv, "carte.zip"), (ExportFormat.xlsx, "carte.xlsx")):
         again = _import(store, export(store, fmt, lang=lang).data, name, dry_run=True)
         assert _unchanged(again), (fmt, again["counts"])
