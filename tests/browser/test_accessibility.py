@@ -23,6 +23,9 @@ PAGES = [
     "/reach?language=tr",
     "/meeting",
     "/dashboard",
+    "/to-check",
+    "/referrals",
+    "/leaflet?theme=health",
     "/actors?lang=nl",
     "/actors?lang=fr",
 ]  # (and back: the language is remembered for the user)
