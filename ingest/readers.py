@@ -39,7 +39,7 @@ MAX_ROWS = 500_000  # rows per sheet
 FORMULA_MARKS = ("=", "+", "-", "@")
 
 Kind = Literal["actors", "links"]
-Format = Literal["csv", "xlsx", "kumu-json", "kumu-xlsx", "hsds", "csv-zip"]
+Format = Literal["csv", "xlsx", "xls", "kumu-json", "kumu-xlsx", "hsds", "csv-zip"]
 
 
 @dataclass(slots=True)
@@ -372,6 +372,60 @@ def read_xlsx(data: bytes, name: str) -> list[Table]:
     return sorted(tables, key=lambda t: t.kind)  # actors first
 
 
+#: the first bytes of an Excel 97–2003 workbook (.xls, an OLE2 compound file)
+XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def read_xls(data: bytes, name: str) -> list[Table]:
+    """An Excel 97–2003 workbook (.xls), as an old Excel or a municipality's export still
+    writes them, read with xlrd: the same sheets, headers and rows as an XLSX; dates as dates."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data)
+    except Exception as exc:  # a broken file raises many kinds of error in xlrd
+        raise refuse(
+            Say("{name} is not a readable Excel 97–2003 workbook (.xls): {problem}",
+                name=name, problem=str(exc))
+        ) from exc  # fmt: skip
+    tables = []
+    for sheet in book.sheets():
+        if sheet.nrows > MAX_ROWS + 1:
+            raise refuse(Say("{sheet} has more than {most} rows", sheet=sheet.name, most=MAX_ROWS))
+        if "(ignore)" in sheet.name.casefold():
+            continue
+
+        def values(i: int, sheet: Any = sheet) -> tuple[Any, ...]:
+            out = []
+            for cell in sheet.row(i):
+                if cell.ctype == xlrd.XL_CELL_DATE:
+                    out.append(xlrd.xldate_as_datetime(cell.value, book.datemode).date())
+                elif cell.ctype == xlrd.XL_CELL_EMPTY:
+                    out.append(None)
+                elif cell.ctype == xlrd.XL_CELL_NUMBER and float(cell.value).is_integer():
+                    out.append(int(cell.value))
+                else:
+                    out.append(cell.value)
+            return tuple(out)
+
+        rows = iter([values(i) for i in range(sheet.nrows)])  # at most 65,536 rows in an .xls
+        headers, kind, read = _header(rows, sheet.name)
+        if kind is None:
+            continue
+        columns, ignored = _columns(headers, kind, letters=True)
+        numbered = ((number, row) for number, row in enumerate(rows, start=read + 1))
+        tables.append(Table(sheet.name, kind, _rows(numbered, columns, sheet.name), ignored))
+    if not tables:
+        raise refuse(
+            Say(
+                "{name} has no sheet of actors or links (sheets named Actors and Links, or "
+                "Kumu's Elements and Connections)",
+                name=name,
+            )
+        )
+    return sorted(tables, key=lambda t: t.kind)  # actors first
+
+
 def read_kumu_json(data: bytes, name: str) -> list[Table]:
     """Kumu's JSON export: ``elements`` (``_id``, ``attributes``: label, element type,
     description, tags…) and ``connections`` (``from``, ``to``, ``direction``, ``attributes``:
@@ -460,6 +514,8 @@ def read(data: bytes, name: str, folder: Path | None = None) -> Source:
         return Source(name, "hsds", read_hsds_files(files, name))
     if len(data) > MAX_FILE:
         raise refuse(Say("{name} is larger than {most} MB", name=name, most=MAX_FILE // 2**20))
+    if data.startswith(XLS_MAGIC):  # an Excel 97–2003 workbook: not text
+        return Source(name, "xls", read_xls(data, name))
     if data.startswith(b"PK"):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:

@@ -635,3 +635,20 @@ def test_spreadsheets_in_the_readers_language_import_back_the_same(
         again = _import(store, export(store, fmt, lang=lang).data, name, dry_run=True)
         assert _unchanged(again), (fmt, again["counts"])
         assert again["ignored_columns"] == []
+
+
+def test_an_excel_97_workbook_is_read(store: GraphStore) -> None:
+    """A real .xls (Excel 97–2003, made by xlwt: tests/ingest/data/make_xls.py), with a title
+    row above the header, French words, a phone and dd/mm/yyyy date cells: read as an XLSX
+    would be, and importing it again changes nothing."""
+    data = (Path(__file__).parent / "data" / "annuaire-excel97.xls").read_bytes()
+    report = _import(store, data, "annuaire.xls")
+    assert _created(report) == (2, 1) and report["ignored_columns"] == []
+    noyer = next(a for a in store.list_actors(limit=10).items if a.name.startswith("Maison"))
+    assert noyer.kind.value == "health_actor" and noyer.themes == ["health", "mental health"]
+    assert noyer.since == date(2023, 3, 1) and noyer.phones[0].number == "+3225201234"
+    assert noyer.latitude == pytest.approx(50.8387)
+    assert _unchanged(_import(store, data, "annuaire.xls", dry_run=True))
+    broken = data[:512]  # the signature of an .xls, then nothing readable
+    with pytest.raises(InvalidInput, match="not a readable Excel 97–2003 workbook"):
+        _import(store, broken, "abîmé.xls")

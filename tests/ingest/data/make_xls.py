@@ -1,0 +1,58 @@
+"""How ``annuaire-excel97.xls`` was made (an Excel 97–2003 workbook, as an old Excel writes
+it): ``pip install xlwt`` then ``python tests/ingest/data/make_xls.py OUT.xls``. Kept as a file:
+the tests read it with the product's reader (xlrd), never with this writer."""
+
+import sys
+from datetime import date
+
+
+def main(path: str) -> None:
+    import xlwt  # not a dependency of the project: only to make the file
+
+    book = xlwt.Workbook(encoding="utf-8")
+    actors = book.add_sheet("Acteurs")
+    day = xlwt.easyxf(num_format_str="DD/MM/YYYY")
+    actors.write(0, 0, "Annuaire du quartier Clemenceau — mise à jour de novembre")  # a title row
+    header = ["Nom", "Type", "Quartier", "Thèmes", "Téléphone", "Depuis", "Latitude", "Longitude"]
+    for col, text in enumerate(header):
+        actors.write(2, col, text)
+    rows = [
+        [
+            "Maison médicale Le Noyer",
+            "acteur de santé",
+            "Cureghem",
+            "santé|santé mentale",
+            "02/520 12 34",
+            date(2023, 3, 1),
+            50.8387,
+            4.3165,
+        ],
+        [
+            "Épicerie Chez Fatima",
+            "commerçant",
+            "Cureghem",
+            "aide alimentaire",
+            "",
+            date(2024, 5, 15),
+            None,
+            None,
+        ],
+    ]
+    for r, row in enumerate(rows, start=3):
+        for col, value in enumerate(row):
+            if isinstance(value, date):
+                actors.write(r, col, value, day)
+            elif value is not None and value != "":
+                actors.write(r, col, value)
+    links = book.add_sheet("Liens")
+    for col, text in enumerate(["De", "Vers", "Type de lien", "Force"]):
+        links.write(0, col, text)
+    for col, value in enumerate(
+        ["Maison médicale Le Noyer", "Épicerie Chez Fatima", "se connaissent", 2]
+    ):
+        links.write(1, col, value)
+    book.save(path)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
