@@ -15,7 +15,7 @@ import json
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -348,19 +348,30 @@ def read_xlsx(data: bytes, name: str) -> list[Table]:
         raise refuse(
             Say("{name} is not a readable XLSX workbook: {problem}", name=name, problem=str(exc))
         ) from exc
+    return _workbook_tables(
+        ((sheet.title, sheet.max_row or 0, sheet.iter_rows(values_only=True))
+         for sheet in book.worksheets),
+        name,
+    )  # fmt: skip
+
+
+def _workbook_tables(
+    sheets: Iterable[tuple[str, int, Iterator[Sequence[Any]]]], name: str
+) -> list[Table]:
+    """The tables of a workbook's sheets (title, row count, rows), XLSX or XLS alike: the
+    row cap checked at once, sheets marked "(ignore)" and sheets of neither kind left out."""
     tables = []
-    for sheet in book.worksheets:
-        if (sheet.max_row or 0) > MAX_ROWS + 1:  # the sheet's own dimension, read at once
-            raise refuse(Say("{sheet} has more than {most} rows", sheet=sheet.title, most=MAX_ROWS))
-        if "(ignore)" in sheet.title.casefold():
+    for title, count, rows in sheets:
+        if count > MAX_ROWS + 1:  # the sheet's own dimension, read at once
+            raise refuse(Say("{sheet} has more than {most} rows", sheet=title, most=MAX_ROWS))
+        if "(ignore)" in title.casefold():
             continue
-        rows = sheet.iter_rows(values_only=True)
-        headers, kind, read = _header(rows, sheet.title)
+        headers, kind, read = _header(rows, title)
         if kind is None:
             continue
         columns, ignored = _columns(headers, kind, letters=True)
         numbered = ((number, values) for number, values in enumerate(rows, start=read + 1))
-        tables.append(Table(sheet.title, kind, _rows(numbered, columns, sheet.title), ignored))
+        tables.append(Table(title, kind, _rows(numbered, columns, title), ignored))
     if not tables:
         raise refuse(
             Say(
@@ -388,42 +399,25 @@ def read_xls(data: bytes, name: str) -> list[Table]:
             Say("{name} is not a readable Excel 97–2003 workbook (.xls): {problem}",
                 name=name, problem=str(exc))
         ) from exc  # fmt: skip
-    tables = []
-    for sheet in book.sheets():
-        if sheet.nrows > MAX_ROWS + 1:
-            raise refuse(Say("{sheet} has more than {most} rows", sheet=sheet.name, most=MAX_ROWS))
-        if "(ignore)" in sheet.name.casefold():
-            continue
 
-        def values(i: int, sheet: Any = sheet) -> tuple[Any, ...]:
-            out = []
-            for cell in sheet.row(i):
-                if cell.ctype == xlrd.XL_CELL_DATE:
-                    out.append(xlrd.xldate_as_datetime(cell.value, book.datemode).date())
-                elif cell.ctype == xlrd.XL_CELL_EMPTY:
-                    out.append(None)
-                elif cell.ctype == xlrd.XL_CELL_NUMBER and float(cell.value).is_integer():
-                    out.append(int(cell.value))
-                else:
-                    out.append(cell.value)
-            return tuple(out)
+    def values(sheet: Any, i: int) -> tuple[Any, ...]:
+        out = []
+        for cell in sheet.row(i):
+            if cell.ctype == xlrd.XL_CELL_DATE:
+                out.append(xlrd.xldate_as_datetime(cell.value, book.datemode).date())
+            elif cell.ctype == xlrd.XL_CELL_EMPTY:
+                out.append(None)
+            elif cell.ctype == xlrd.XL_CELL_NUMBER and float(cell.value).is_integer():
+                out.append(int(cell.value))
+            else:
+                out.append(cell.value)
+        return tuple(out)
 
-        rows = iter([values(i) for i in range(sheet.nrows)])  # at most 65,536 rows in an .xls
-        headers, kind, read = _header(rows, sheet.name)
-        if kind is None:
-            continue
-        columns, ignored = _columns(headers, kind, letters=True)
-        numbered = ((number, row) for number, row in enumerate(rows, start=read + 1))
-        tables.append(Table(sheet.name, kind, _rows(numbered, columns, sheet.name), ignored))
-    if not tables:
-        raise refuse(
-            Say(
-                "{name} has no sheet of actors or links (sheets named Actors and Links, or "
-                "Kumu's Elements and Connections)",
-                name=name,
-            )
-        )
-    return sorted(tables, key=lambda t: t.kind)  # actors first
+    def rows(sheet: Any) -> Iterator[tuple[Any, ...]]:
+        for i in range(sheet.nrows):  # at most 65,536 rows in an .xls
+            yield values(sheet, i)
+
+    return _workbook_tables(((s.name, s.nrows, rows(s)) for s in book.sheets()), name)
 
 
 def read_kumu_json(data: bytes, name: str) -> list[Table]:
