@@ -12,7 +12,7 @@ from fastapi import APIRouter, Form
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import CSRF_FIELD
-from api.web.pages.base import N_, Page, PageDep, problem, wrong_fields
+from api.web.pages.base import N_, Page, PageDep, latest_events, problem, wrong_fields
 from graph.errors import Conflict, InvalidInput, MaillageError, NotFound, Say
 from graph.model import (
     Actor,
@@ -301,13 +301,10 @@ def _saturation(state: str, weeks: str, actor: Actor) -> dict[str, Any] | None:
 
 def latest_change(p: Page, actor_id: str) -> Event | None:
     """The actor's latest change, passing over a "still true" given with it."""
-    total = p.store.list_events(EventFilter(entity_id=actor_id), limit=1).total
-    events = p.store.list_events(
-        EventFilter(entity_id=actor_id), limit=2, offset=max(0, total - 2)
-    ).items
-    while events and events[-1].action is EventAction.confirm:
-        events.pop()
-    return events[-1] if events else None
+    events = latest_events(p.store, EventFilter(entity_id=actor_id), 2)
+    while events and events[0].action is EventAction.confirm:
+        events.pop(0)
+    return events[0] if events else None
 
 
 @router.post("/actors/{actor_id}/undo")

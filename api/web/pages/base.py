@@ -25,6 +25,8 @@ from graph.errors import MaillageError, NotFound, Say
 from graph.model import (
     ActorQuery,
     Day,
+    Event,
+    EventFilter,
     normalise_name,
 )
 from graph.store import GraphStore
@@ -296,6 +298,13 @@ def actors_of(store: ScopedStore, ids: set[str]) -> list[Any]:
         except NotFound:
             continue
     return out
+
+
+def latest_events(store: ScopedStore, filters: EventFilter, most: int) -> list[Event]:
+    """The ``most`` latest events of a filter, newest first (the store lists them oldest
+    first: the total, then the last page)."""
+    total = store.list_events(filters, limit=1).total
+    return store.list_events(filters, limit=most, offset=max(0, total - most)).items[::-1]
 
 
 def safe_next(target: str) -> str:

@@ -19,6 +19,7 @@ from api.web.pages.base import (
     Page,
     PageDep,
     actors_of,
+    latest_events,
     problem,
     wrong_fields,
 )
@@ -60,9 +61,7 @@ def home(p: PageDep) -> HTMLResponse:
             team = None
     recent: list[str] = []
     if access.role.value != "viewer":  # the user's own latest records, newest first
-        own = EventFilter(user=access.user.name)
-        total = p.store.list_events(own, limit=1).total
-        events = p.store.list_events(own, limit=5, offset=max(0, total - 5)).items[::-1]
+        events = latest_events(p.store, EventFilter(user=access.user.name), 5)
         named = {a.id: a.name for a in actors_of(p.store, ids_named(events))}
         _ = p.gettext()
         recent = [sentence(e, access.user.name, named, _, p.lang) for e in events]
@@ -190,9 +189,7 @@ def _actor_page(
     }
     history: list[str] = []
     if access.sees_everything or access.role.value == "bar":  # newest first, in words
-        about = EventFilter(actor=actor_id)
-        total = p.store.list_events(about, limit=1).total
-        events = p.store.list_events(about, limit=50, offset=max(0, total - 50)).items[::-1]
+        events = latest_events(p.store, EventFilter(actor=actor_id), 50)
         named = {a.id: a.name for a in actors_of(p.store, ids_named(events))} | {
             actor.id: actor.name
         }
