@@ -629,8 +629,21 @@ def _print_report(report: dict[str, Any], dry_run: bool) -> None:
         )
     for item in report["similar"]:
         out.print(f"[yellow]look-alike:[/yellow] {escape(str(item['reason']))}")
-    for column in report["ignored_columns"]:
-        out.print(f"ignored column: {escape(column)}")
+    for column in report["not_kept"]:
+        out.print(
+            f"[yellow]not kept:[/yellow] {escape(column['sheet'])}, {escape(column['column'])} "
+            f"({column['values']} values)"
+        )
+    for note in report["notes"]:
+        out.print(
+            f"[yellow]note:[/yellow] {escape(str(note['sheet']))}, row {note['row']}, "
+            f"{escape(str(note['column'] or '-'))}: {escape(str(note['reason']))}"
+        )
+    if report.get("nothing_written"):
+        out.print(
+            f"nothing {'would be' if dry_run else 'was'} written: "
+            f"{escape(str(report['nothing_written']))}"
+        )
     if dry_run:
         for what in ("actors", "links"):
             for name in report["created"][what][:20]:

@@ -92,7 +92,31 @@ class Plan:
     unchanged: dict[str, int] = field(default_factory=lambda: {"actors": 0, "links": 0})
     refused: list[dict[str, Any]] = field(default_factory=list)
     similar: list[dict[str, Any]] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
+    #: columns (fields) not kept: {"sheet", "column", "values"}: nothing is dropped unsaid
+    not_kept: list[dict[str, Any]] = field(default_factory=list)
+    #: what was read otherwise than the file says, row by row: {"sheet", "row", "column",
+    #: "reason"} (a Kumu direction our link type does not have, a phone that is not one)
+    notes: list[dict[str, Any]] = field(default_factory=list)
+
+    def why_nothing(self) -> Say | None:
+        """Why an import writes nothing, in a sentence (None when it writes something)."""
+        if any(v.count for v in (*self.created.values(), *self.updated.values())):
+            return None
+        if self.refused:
+            return Say("rows were refused: nothing is written until every row is right")
+        if any(self.unchanged.values()):
+            return Say(
+                "everything in the file is already recorded as it says ({actors} actors, "
+                "{links} links)",
+                actors=self.unchanged["actors"],
+                links=self.unchanged["links"],
+            )
+        if self.not_kept:
+            return Say(
+                "no row has a value in a column Maillage reads (actors need a name column, "
+                "links from and to): see the columns not kept"
+            )
+        return Say("the file holds no actor and no link")
 
     def report(self) -> dict[str, Any]:
         """The plan as data (API answers, ``--dry-run``): counts, then the first of each."""
@@ -110,7 +134,9 @@ class Plan:
             "updated": {k: v.first for k, v in self.updated.items()},
             "refused": self.refused[:LISTED],
             "similar": self.similar[:LISTED],
-            "ignored_columns": self.ignored_columns,
+            "not_kept": self.not_kept[:LISTED],
+            "notes": self.notes[:LISTED],
+            "nothing_written": self.why_nothing(),
         }
 
 
@@ -147,6 +173,8 @@ class _Planner:
         self.refs: dict[str, str] = {}  # the file's own id -> actor id
         self.names: dict[str, list[str]] = {}  # normalised name in the file -> actor ids
         self.keys_seen: dict[str, int] = {}
+        self.first_rows: dict[str, tuple[str | None, ActorCreate, str]] = {}  # ref, actor, id
+        self.refused_refs: dict[str, int] = {}  # the file's id of a refused row -> its row
         self.new_by_id: dict[str, str] = {}  # new actor id -> its name
         self.batch = Batch()  # planned, not yet handed to the store
 
@@ -155,7 +183,6 @@ class _Planner:
         ``BATCH_ROWS`` records at a time; ``self.plan`` counts and lists as it goes."""
         seen: dict[str, int] = {}
         for table in self.source.tables:
-            self.plan.ignored_columns += [f"{table.sheet}: {c}" for c in table.ignored]
             for count, row in enumerate(table.rows, start=1):
                 if table.kind == "actors":
                     self.actor_row(table, row)
@@ -167,6 +194,12 @@ class _Planner:
                 if len(self.batch) >= BATCH_ROWS:
                     yield self.batch
                     self.batch = Batch()
+            # counted as the rows went by: read once they are all read
+            self.plan.not_kept += [
+                {"sheet": table.sheet, "column": column, "values": count}
+                for column, count in table.not_kept.items()
+            ]
+            self.plan.notes += [{"sheet": table.sheet, **note} for note in table.notes]
         if len(self.batch):
             yield self.batch
             self.batch = Batch()
@@ -193,8 +226,16 @@ class _Planner:
     # ------------------------------------------------------------------ problems
 
     def refuse(self, table: Table, row: Row, name: str | None, reason: str) -> None:
+        if table.kind == "actors" and row.get("id") is not None:  # links to it say so
+            self.refused_refs.setdefault(str(row.get("id")), row.number)
         column = (row.column(name) if name else None) or name
         self.plan.refused.append(
+            {"sheet": table.sheet, "row": row.number, "column": column, "reason": reason}
+        )
+
+    def note(self, table: Table, row: Row, name: str | None, reason: str) -> None:
+        column = (row.column(name) if name else None) or name
+        self.plan.notes.append(
             {"sheet": table.sheet, "row": row.number, "column": column, "reason": reason}
         )
 
@@ -215,10 +256,15 @@ class _Planner:
         for name in LIST_FIELDS:
             if name in data and isinstance(data[name], list):
                 data[name] = [str(v) for v in data[name]]
-        phones = phones_of(data.pop("phones", "")) + phones_of(data.pop("mobile", ""), "mobile")
+        given = data.pop("phones", "")
+        phones = given if isinstance(given, list) else phones_of(given)  # HSDS: a list
+        phones += phones_of(data.pop("mobile", ""), "mobile")
         if phones:
             data["phones"] = phones
-        word = data.get("kind") or self.options.kind
+        kind_words = data.pop("kind_words", None) or []  # HSDS: taxonomy terms, organisation
+        word = data.get("kind") or next(
+            (w for w in kind_words if self.vocabulary.kind(str(w))), self.options.kind
+        )
         if word is None:
             return self.refuse(table, row, "kind", Say("an actor needs a kind"))
         kind = self.vocabulary.kind(str(word))
@@ -249,15 +295,11 @@ class _Planner:
         except ValidationError as exc:
             return self.refuse_invalid(table, row, exc)
         key = natural_key(checked.name, checked.neighbourhood)
-        if key in self.keys_seen:
-            return self.refuse(
-                table, row, "name",
-                Say("the same actor as row {row} (same name and neighbourhood)",
-                    row=self.keys_seen[key]),
-            )  # fmt: skip
-        self.keys_seen[key] = row.number
         ref = row.get("id")
         ref = None if ref is None else str(ref)
+        if key in self.keys_seen:
+            return self._same_name(table, row, key, checked, ref)
+        self.keys_seen[key] = row.number
         existing_id = ref if ref is not None and ref in self.actors else self.by_key.get(key)
         if existing_id is not None:
             actor_id = existing_id
@@ -271,6 +313,48 @@ class _Planner:
         if ref is not None:
             self.refs[ref] = actor_id
         self.names.setdefault(normalise_name(checked.name), []).append(actor_id)
+        self.first_rows[key] = (ref, checked, actor_id)
+
+    def _same_name(
+        self, table: Table, row: Row, key: str, checked: ActorCreate, ref: str | None
+    ) -> None:
+        """A second row with the name of an earlier one (in the same neighbourhood). Kumu
+        reads one element when the type agrees and no two ids differ: so here, and the row's
+        other values are said to be left aside when they differ. Otherwise it is refused,
+        and the connections that name its id are told so (not "no such actor")."""
+        first_ref, first, first_id = self.first_rows[key]
+        earlier = self.keys_seen[key]
+        kumu = self.source.format.startswith("kumu")
+        if kumu and first.kind == checked.kind and (ref is None or first_ref in (None, ref)):
+            if ref is not None:
+                self.refs[ref] = first_id
+            differ = sorted(
+                n for n in checked.model_fields_set
+                if n != "name" and getattr(checked, n) != getattr(first, n)
+            )  # fmt: skip
+            self.note(
+                table, row, "name",
+                Say("the same element as row {row} (Kumu reads one element per label and "
+                    "type){rest}", row=earlier,
+                    rest=Say("; its {fields} differ and are not kept", fields=", ".join(differ))
+                    if differ else ""),
+            )  # fmt: skip
+            return None
+        if kumu and first.kind != checked.kind:
+            reason = Say(
+                "labelled like row {row} but of another type ({first}, {this}): Maillage keeps "
+                "one actor per name in a neighbourhood — rename one",
+                row=earlier, first=first.kind.value, this=checked.kind.value,
+            )  # fmt: skip
+        elif kumu:
+            reason = Say(
+                "labelled like row {row} with another id ({first}, {this}): Maillage keeps one "
+                "actor per name in a neighbourhood — rename one",
+                row=earlier, first=first_ref, this=ref,
+            )  # fmt: skip
+        else:
+            reason = Say("the same actor as row {row} (same name and neighbourhood)", row=earlier)
+        return self.refuse(table, row, "name", reason)
 
     def _stable(self, ref: str) -> bool:
         """A source id that names the same record in every version of the file: an id of
@@ -326,6 +410,11 @@ class _Planner:
         text = str(value)
         if text in self.refs:
             return self.refs[text], None
+        if text in self.refused_refs:
+            return None, Say(
+                "'{name}' is the actor refused at row {row} (see that row first)",
+                name=text, row=self.refused_refs[text],
+            )  # fmt: skip
         if text in self.actors and self.actors[text].get("until") is None:
             return text, None
         named = self.names.get(normalise_name(text)) or self.by_name.get(normalise_name(text))
@@ -392,6 +481,8 @@ class _Planner:
             return self.refuse_invalid(table, row, exc)
         data["type"] = checked.type.value
         data["directed"] = checked.type.directed
+        if row.get("direction") is not None and self._direction(table, row, checked, seen):
+            return None
         key = link_active_key(data)
         if key is not None and key in seen:
             return self.refuse(
@@ -427,6 +518,61 @@ class _Planner:
         link_id = str(ref) if ref is not None and self._stable(str(ref)) else new_id()
         self.batch.new_links.append((link_id, checked))
         self.plan.created["links"].add(label)
+
+    def _direction(self, table: Table, row: Row, checked: LinkCreate, seen: dict[str, int]) -> bool:
+        """Kumu's Direction (directed, undirected, mutual) against our type's own: "mutual" on
+        a directed type is a link each way (as Kumu draws it); otherwise the type's direction
+        is kept and the row says so. True when the row was planned here."""
+        said = words(str(row.get("direction")))
+        directed = checked.type.directed
+        name = checked.type.value
+        if said == "mutual" and directed:
+            self.note(
+                table,
+                row,
+                "direction",
+                Say("'mutual' on a {type} link: recorded as two links, one each way", type=name),
+            )
+            values = {k: v for k, v in row.values.items() if k not in ("direction", "id")}
+            self.link_row(table, Row(row.number, values, row.columns), seen)
+            back = {**values, "source": row.get("target"), "target": row.get("source")}
+            self.link_row(table, Row(row.number, back, row.columns), seen)
+            return True
+        if said == "directed" and not directed:
+            self.note(
+                table,
+                row,
+                "direction",
+                Say(
+                    "'directed' on a {type} link: recorded without direction ({type} goes both "
+                    "ways in Maillage; map it to a directed type to keep the arrow)",
+                    type=name,
+                ),
+            )
+        elif said == "undirected" and directed:
+            self.note(
+                table,
+                row,
+                "direction",
+                Say(
+                    "'undirected' on a {type} link: recorded from 'from' to 'to' ({type} has a "
+                    "direction in Maillage)",
+                    type=name,
+                ),
+            )
+        elif said not in ("directed", "undirected", "mutual"):
+            self.note(
+                table,
+                row,
+                "direction",
+                Say(
+                    "direction '{word}' is not Kumu's (directed, undirected, mutual): the {type} "
+                    "link keeps its own",
+                    word=row.get("direction"),
+                    type=name,
+                ),
+            )
+        return False
 
     def _name(self, actor_id: str) -> str:
         if actor_id in self.actors:

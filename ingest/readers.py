@@ -27,6 +27,7 @@ from ingest.layout import (
     ACTOR_SHEETS,
     LINK_HEADERS,
     LINK_SHEETS,
+    LIST_FIELDS,
     LIST_SEPARATOR,
     words,
 )
@@ -58,10 +59,16 @@ class Row:
 
 @dataclass
 class Table:
+    """A sheet's rows, and what the reader did not keep — counted as the rows stream, so read
+    ``not_kept`` and ``notes`` once the rows are consumed: nothing is dropped without a word."""
+
     sheet: str
     kind: Kind
     rows: Iterator[Row]
-    ignored: list[str] = field(default_factory=list)  # headers nobody knows
+    #: column (or field) not kept -> how many values it held
+    not_kept: dict[str, int] = field(default_factory=dict)
+    #: values not kept one by one: {"row", "column", "reason"} (a phone libphonenumber refuses)
+    notes: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -174,21 +181,33 @@ def _table_kind(headers: Sequence[str], sheet: str) -> Kind | None:
     return None
 
 
+#: fields whose values several columns may share (a header merged over two columns, or
+#: written twice): the cells are joined as one list
+JOINED = LIST_FIELDS | {"phones", "mobile"}
+
+
 def _columns(
     headers: Sequence[str], kind: Kind, letters: bool
-) -> tuple[dict[int, tuple[str, str]], list[str]]:
-    """Column index -> (field, label), and the headers nobody knows."""
+) -> tuple[dict[int, tuple[str, str]], dict[int, str]]:
+    """Column index -> (field, label), and index -> label of the columns not kept (a header
+    nobody knows, a field given twice that takes one value). A column with no header is
+    kept out of both: its values are counted when it has any (see :func:`_rows`)."""
     known = ACTOR_HEADERS if kind == "actors" else LINK_HEADERS
     columns: dict[int, tuple[str, str]] = {}
-    ignored = []
+    ignored: dict[int, str] = {}
     taken: set[str] = set()
     for index, header in enumerate(headers):
+        label = (
+            (f"{_letter(index)} ({header})" if header else _letter(index))
+            if letters
+            else (header or f"#{index + 1}")
+        )
         if not header:
+            ignored[index] = label
             continue
         name = known.get(words(header))
-        label = f"{_letter(index)} ({header})" if letters else header
-        if name is None or name in taken:
-            ignored.append(label)
+        if name is None or (name in taken and name not in JOINED):
+            ignored[index] = label
             continue
         taken.add(name)
         columns[index] = (name, label)
@@ -235,18 +254,37 @@ def local_value(field: str, value: Any) -> Any:
 
 
 def _rows(
-    cells: Iterator[tuple[int, Sequence[Any]]], columns: Mapping[int, tuple[str, str]], sheet: str
+    cells: Iterator[tuple[int, Sequence[Any]]],
+    columns: Mapping[int, tuple[str, str]],
+    sheet: str,
+    ignored: Mapping[int, str] | None = None,
+    not_kept: dict[str, int] | None = None,
 ) -> Iterator[Row]:
-    labels = {name: label for name, label in columns.values()}
+    """The rows of a sheet, as fields; the values of the ``ignored`` columns are counted into
+    ``not_kept`` (label -> values) as the rows go by. Two columns of one list field (a
+    merged header) give one list."""
+    labels: dict[str, str] = {}
+    for name, label in columns.values():
+        labels[name] = f"{labels[name]} + {label}" if name in labels else label
+    ignored = ignored or {}
+    counts = not_kept if not_kept is not None else {}
     for count, (number, values) in enumerate(cells, start=1):
         if count > MAX_ROWS:
             raise refuse(Say("{sheet} has more than {most} rows", sheet=sheet, most=MAX_ROWS))
         width = len(values)
-        row = {
-            name: local_value(name, cell_value(values[i]))
-            for i, (name, _) in columns.items()
-            if i < width
-        }
+        row: dict[str, Any] = {}
+        for i, (name, _) in columns.items():
+            if i >= width:
+                continue
+            value = local_value(name, cell_value(values[i]))
+            if row.get(name) is not None and value is not None:
+                value = f"{row[name]} {LIST_SEPARATOR} {value}"
+            elif value is None:
+                value = row.get(name)
+            row[name] = value
+        for i, label in ignored.items():
+            if i < width and cell_value(values[i]) is not None:
+                counts[label] = counts.get(label, 0) + 1
         if any(v is not None for v in row.values()):
             yield Row(number, row, labels)
 
@@ -324,6 +362,7 @@ def read_csv(data: bytes, name: str) -> Table:
             )
         )
     columns, ignored = _columns(headers, kind, letters=False)
+    table = Table(name, kind, iter(()))
 
     def cells() -> Iterator[tuple[int, Sequence[Any]]]:
         try:
@@ -332,7 +371,8 @@ def read_csv(data: bytes, name: str) -> Table:
         except csv.Error as exc:
             raise refuse(Say("{name}: {problem}", name=name, problem=str(exc))) from exc
 
-    return Table(name, kind, _rows(cells(), columns, name), ignored)
+    table.rows = _rows(cells(), columns, name, ignored, table.not_kept)
+    return table
 
 
 def read_xlsx(data: bytes, name: str) -> list[Table]:
@@ -349,19 +389,76 @@ def read_xlsx(data: bytes, name: str) -> list[Table]:
             Say("{name} is not a readable XLSX workbook: {problem}", name=name, problem=str(exc))
         ) from exc
     return _workbook_tables(
-        ((sheet.title, sheet.max_row or 0, sheet.iter_rows(values_only=True))
+        ((sheet.title, sheet.max_row or 0, sheet.iter_rows(values_only=True), _merges(sheet))
          for sheet in book.worksheets),
         name,
     )  # fmt: skip
 
 
+#: a merged range: first row, first column, last row, last column (1-based, inclusive)
+Merge = tuple[int, int, int, int]
+_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+):([A-Z]+[0-9]+)"')
+
+
+def _merges(sheet: Any) -> list[Merge]:
+    """The merged ranges of a read-only openpyxl sheet (which does not parse them): the
+    ``mergeCell`` elements at the end of the sheet's XML."""
+    from openpyxl.utils.cell import range_boundaries
+
+    with sheet.parent._archive.open(sheet._worksheet_path) as member:
+        xml = member.read()
+    at = xml.rfind(b"<mergeCells")
+    if at < 0:
+        at = xml.rfind(b":mergeCells")
+    if at < 0:
+        return []
+    out = []
+    for first, last in _MERGE_CELL.findall(xml, at):
+        min_col, min_row, max_col, max_row = range_boundaries(f"{first.decode()}:{last.decode()}")
+        out.append((int(min_row or 1), int(min_col or 1), int(max_row or 1), int(max_col or 1)))
+    return out
+
+
+def _spread(headers: list[str], merges: Iterable[Merge], row: int) -> list[str]:
+    """A header row with each merged cell's text over every column it spans."""
+    out = list(headers)
+    for min_row, min_col, _max_row, max_col in merges:
+        if min_row == row and max_col > min_col and min_col <= len(out):
+            out += [""] * (max_col - len(out))
+            for col in range(min_col + 1, max_col + 1):
+                out[col - 1] = out[col - 1] or out[min_col - 1]
+    return out
+
+
+def _merged_header(
+    headers: list[str], read: int, rows: Iterator[Sequence[Any]], merges: list[Merge]
+) -> tuple[list[str], int]:
+    """The header as a team writes it with merged cells: a header merged over two columns
+    names both; a header merged down over two rows ("Name" over rows 1–2, beside "Contact"
+    over "Phone" and "E-mail") is read as one header whose lower cells win. Returns the
+    header and the number of the last header row."""
+    headers = _spread(headers, merges, read)
+    last = max((m[2] for m in merges if m[0] == read and m[2] > read), default=read)
+    for number in range(read + 1, last + 1):
+        below = [str(h).strip() if h is not None else "" for h in next(iter(rows), ())]
+        below = _spread(below, merges, number)
+        width = max(len(headers), len(below))
+        headers = [
+            (below[i] if i < len(below) and below[i] else "")
+            or (headers[i] if i < len(headers) else "")
+            for i in range(width)
+        ]
+    return headers, last
+
+
 def _workbook_tables(
-    sheets: Iterable[tuple[str, int, Iterator[Sequence[Any]]]], name: str
+    sheets: Iterable[tuple[str, int, Iterator[Sequence[Any]], list[Merge]]], name: str
 ) -> list[Table]:
-    """The tables of a workbook's sheets (title, row count, rows), XLSX or XLS alike: the
-    row cap checked at once, sheets marked "(ignore)" and sheets of neither kind left out."""
+    """The tables of a workbook's sheets (title, row count, rows, merged ranges), XLSX or XLS
+    alike: the row cap checked at once, sheets marked "(ignore)" and sheets of neither kind
+    left out (and said so: see ``Table.not_kept``), merged header cells read."""
     tables = []
-    for title, count, rows in sheets:
+    for title, count, rows, merges in sheets:
         if count > MAX_ROWS + 1:  # the sheet's own dimension, read at once
             raise refuse(Say("{sheet} has more than {most} rows", sheet=title, most=MAX_ROWS))
         if "(ignore)" in title.casefold():
@@ -369,9 +466,12 @@ def _workbook_tables(
         headers, kind, read = _header(rows, title)
         if kind is None:
             continue
+        headers, read = _merged_header(headers, read, rows, merges)
         columns, ignored = _columns(headers, kind, letters=True)
         numbered = ((number, values) for number, values in enumerate(rows, start=read + 1))
-        tables.append(Table(title, kind, _rows(numbered, columns, title), ignored))
+        table = Table(title, kind, iter(()))
+        table.rows = _rows(numbered, columns, title, ignored, table.not_kept)
+        tables.append(table)
     if not tables:
         raise refuse(
             Say(
@@ -393,7 +493,7 @@ def read_xls(data: bytes, name: str) -> list[Table]:
     import xlrd
 
     try:
-        book = xlrd.open_workbook(file_contents=data)
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True)  # merged cells
     except Exception as exc:  # a broken file raises many kinds of error in xlrd
         raise refuse(
             Say("{name} is not a readable Excel 97–2003 workbook (.xls): {problem}",
@@ -417,21 +517,32 @@ def read_xls(data: bytes, name: str) -> list[Table]:
         for i in range(sheet.nrows):  # at most 65,536 rows in an .xls
             yield values(sheet, i)
 
-    return _workbook_tables(((s.name, s.nrows, rows(s)) for s in book.sheets()), name)
+    def merges(sheet: Any) -> list[Merge]:  # xlrd: 0-based, the last row and column excluded
+        return [(r0 + 1, c0 + 1, r1, c1) for r0, r1, c0, c1 in sheet.merged_cells]
+
+    return _workbook_tables(((s.name, s.nrows, rows(s), merges(s)) for s in book.sheets()), name)
 
 
 def read_kumu_json(data: bytes, name: str) -> list[Table]:
     """Kumu's JSON export: ``elements`` (``_id``, ``attributes``: label, element type,
     description, tags…) and ``connections`` (``from``, ``to``, ``direction``, ``attributes``:
     connection type…); older blueprints put label and type at the top level."""
+    return kumu_tables(read_json(data, name), name)
+
+
+def read_json(data: bytes, name: str) -> Any:
     try:
-        blueprint = json.loads(decode(data, name))
+        return json.loads(decode(data, name))
     except RecursionError as exc:
         raise refuse(Say("{name} is nested too deeply to be a Kumu map", name=name)) from exc
     except json.JSONDecodeError as exc:
         raise refuse(
             Say("{name} is not valid JSON: {problem}", name=name, problem=str(exc))
         ) from exc
+
+
+def kumu_tables(blueprint: Any, name: str) -> list[Table]:
+    """The tables of a Kumu blueprint (see :func:`read_kumu_json`)."""
     if isinstance(blueprint, dict) and {"records", "events"} <= set(blueprint):
         raise refuse(
             Say("{name} is a Maillage backup: bring it back with maillage restore", name=name)
@@ -465,9 +576,10 @@ def read_kumu_json(data: bytes, name: str) -> list[Table]:
         **{h: f for h, f in LINK_HEADERS.items()},
     }
 
-    def rows(items: Any, fields: Mapping[str, str], what: str) -> Iterator[Row]:
+    def rows(items: Any, fields: Mapping[str, str], table: Table) -> Iterator[Row]:
         if not isinstance(items, list):
             return
+        what = table.sheet
         for number, item in enumerate(items, start=1):
             if not isinstance(item, dict):
                 raise refuse(Say("{what} {number} is not an object", what=what, number=number))
@@ -478,16 +590,15 @@ def read_kumu_json(data: bytes, name: str) -> list[Table]:
                 if target and target not in values:
                     columns[target] = f"{what}[{number}].{key}"
                     values[target] = value if isinstance(value, list) else cell_value(value)
+                elif value not in (None, "", [], {}):
+                    table.not_kept[key] = table.not_kept.get(key, 0) + 1
             yield Row(number, values, columns)
 
-    return [
-        Table("elements", "actors", rows(blueprint["elements"], element_fields, "elements")),
-        Table(
-            "connections",
-            "links",
-            rows(blueprint.get("connections", []), connection_fields, "connections"),
-        ),
-    ]
+    elements = Table("elements", "actors", iter(()))
+    elements.rows = rows(blueprint["elements"], element_fields, elements)
+    connections = Table("connections", "links", iter(()))
+    connections.rows = rows(blueprint.get("connections", []), connection_fields, connections)
+    return [elements, connections]
 
 
 def read_path(path: Path) -> tuple[bytes, str]:
@@ -534,6 +645,11 @@ def read(data: bytes, name: str, folder: Path | None = None) -> Source:
         if not csvs:
             raise refuse(Say("{name} holds no CSV file", name=name))
         return Source(name, "csv-zip", sorted(csvs, key=lambda t: t.kind))
-    if name.lower().endswith(".json") or data.lstrip()[:1] == b"{":
-        return Source(name, "kumu-json", read_kumu_json(data, name))
+    if name.lower().endswith(".json") or data.lstrip()[:1] in (b"{", b"["):
+        from ingest.hsds import is_hsds_json, read_hsds_json
+
+        document = read_json(data, name)
+        if is_hsds_json(document):
+            return Source(name, "hsds", read_hsds_json(document, name))
+        return Source(name, "kumu-json", kumu_tables(document, name))
     return Source(name, "csv", [read_csv(data, name)])

@@ -40,7 +40,9 @@ class ImportReport(BaseModel):
                     "similar": [{"sheet": "Actors", "row": 3, "name": "Apotheek Kuregem",
                                  "existing": {"id": "4f1c…", "name": "Pharmacie Kuregem"},
                                  "reason": "'Apotheek Kuregem' looks like …"}],
-                    "ignored_columns": ["Actors: H (Remarques)"],
+                    "not_kept": [{"sheet": "Actors", "column": "H (Remarques)", "values": 12}],
+                    "notes": [],
+                    "nothing_written": None,
                     "written": {"actors_created": 2, "actors_updated": 1,
                                 "links_created": 1, "links_updated": 0},
                 }
@@ -54,7 +56,13 @@ class ImportReport(BaseModel):
     updated: dict[str, list[str]]
     refused: list[dict[str, Any]] = Field(description="sheet, row, column and reason of each")
     similar: list[dict[str, Any]] = Field(description="new actors that look like existing ones")
-    ignored_columns: list[str]
+    not_kept: list[dict[str, Any]] = Field(
+        description="columns (fields) not kept, with how many values each held"
+    )
+    notes: list[dict[str, Any]] = Field(
+        description="values read otherwise than the file says: sheet, row, column and reason"
+    )
+    nothing_written: str | None = Field(description="why nothing is written, when nothing is")
     written: dict[str, int] | None = Field(description="None in a dry run or when unchanged")
 
 

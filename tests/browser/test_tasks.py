@@ -227,9 +227,9 @@ def test_check_then_confirm_an_import(task: Callable[[str], Task], tmp_path: Pat
                       else ("Moestuin Kuregem", "Herstelatelier Ropsy"))  # fmt: skip
     sheet = tmp_path / "carte.csv"
     sheet.write_text(
-        "nom;type;quartier\n"
-        f"{garden};resident_group;Cureghem-Lemmens\n"
-        f"{repair};association;Cureghem-Lemmens\n",
+        "nom;type;quartier;remarques\n"
+        f"{garden};resident_group;Cureghem-Lemmens;à rappeler\n"
+        f"{repair};association;Cureghem-Lemmens;\n",
         encoding="utf-8",
     )
     t.go("/import")
@@ -239,6 +239,14 @@ def test_check_then_confirm_an_import(task: Callable[[str], Task], tmp_path: Pat
     confirm.wait_for()
     t.page.click("main details summary")  # what the check found, unfolded
     assert garden in t.page.locator("main details").inner_text()
+    # the column Maillage does not read is said, with how many values it held
+    heading = {"fr": "Colonnes non reprises", "nl": "Kolommen niet overgenomen"}[t.lang]
+    assert t.page.locator(f"h3 >> text={heading}").is_visible()
+    assert t.page.locator("#not-kept tbody tr").inner_text().split("\t") == [
+        "carte.csv",
+        "remarques",
+        "1",
+    ]
     confirm.click()  # then confirm what was checked
     t.page.wait_for_selector("h2 >> text=/Importé|Ingelezen/")
     found = t.page.request.get(f"{t.base}/api/v1/actors?limit=10", params={"q": repair})

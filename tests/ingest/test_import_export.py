@@ -583,7 +583,7 @@ def test_phones_email_and_website_come_in_from_a_spreadsheet_and_go_out_again(
         "0470 12 34 56;accueil@lenoyer.be;www.lenoyer.be\n"
     )
     report = _import(store, sheet.encode(), "annuaire.csv")
-    assert report["ignored_columns"] == []
+    assert report["not_kept"] == []
     noyer = store.list_actors(limit=10).items[0]
     phones = [(p.label.value, p.number) for p in noyer.phones]
     assert phones == [("reception", "+3225201234"), ("fax", "+3225201235"),
@@ -634,7 +634,7 @@ def test_spreadsheets_in_the_readers_language_import_back_the_same(
     for fmt, name in ((ExportFormat.csv, "carte.zip"), (ExportFormat.xlsx, "carte.xlsx")):
         again = _import(store, export(store, fmt, lang=lang).data, name, dry_run=True)
         assert _unchanged(again), (fmt, again["counts"])
-        assert again["ignored_columns"] == []
+        assert again["not_kept"] == []
 
 
 def test_an_excel_97_workbook_is_read(store: GraphStore) -> None:
@@ -643,7 +643,7 @@ def test_an_excel_97_workbook_is_read(store: GraphStore) -> None:
     would be, and importing it again changes nothing."""
     data = (Path(__file__).parent / "data" / "annuaire-excel97.xls").read_bytes()
     report = _import(store, data, "annuaire.xls")
-    assert _created(report) == (2, 1) and report["ignored_columns"] == []
+    assert _created(report) == (2, 1) and report["not_kept"] == []
     noyer = next(a for a in store.list_actors(limit=10).items if a.name.startswith("Maison"))
     assert noyer.kind.value == "health_actor" and noyer.themes == ["health", "mental health"]
     assert noyer.since == date(2023, 3, 1) and noyer.phones[0].number == "+3225201234"

@@ -1,5 +1,6 @@
-"""How ``annuaire-excel97.xls`` was made (an Excel 97–2003 workbook, as an old Excel writes
-it): ``pip install xlwt`` then ``python tests/ingest/data/make_xls.py OUT.xls``. Kept as a file:
+"""How ``annuaire-excel97.xls`` and ``annuaire-merged97.xls`` were made (Excel 97–2003
+workbooks, as an old Excel writes them): ``pip install xlwt`` then
+``python tests/ingest/data/make_xls.py OUT.xls`` (and ``--merged OUT.xls``). Kept as files:
 the tests read it with the product's reader (xlrd), never with this writer."""
 
 import sys
@@ -54,5 +55,24 @@ def main(path: str) -> None:
     book.save(path)
 
 
+def merged(path: str) -> None:
+    """A header "Téléphones" merged over two columns."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    actors = book.add_sheet("Acteurs")
+    for col, text in enumerate(["Nom", "Type", "Quartier"]):
+        actors.write(0, col, text)
+    actors.write_merge(0, 0, 3, 4, "Téléphones")  # rows 0–0, columns D–E
+    row = ["Maison médicale Le Noyer", "acteur de santé", "Cureghem", "02 520 12 34",
+           "0470 12 34 56"]  # fmt: skip
+    for col, value in enumerate(row):
+        actors.write(1, col, value)
+    book.save(path)
+
+
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if sys.argv[1] == "--merged":
+        merged(sys.argv[2])
+    else:
+        main(sys.argv[1])
