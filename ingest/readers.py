@@ -110,6 +110,14 @@ def cell_value(value: Any) -> Any:
     return cell_value(str(value))
 
 
+def json_value(value: Any) -> Any:
+    """A JSON value as the planner reads it: as :func:`cell_value`, except that text is only
+    stripped — JSON is no spreadsheet, nothing put a quote before a formula-like text in it."""
+    if isinstance(value, str):
+        return value.strip() or None
+    return cell_value(value)
+
+
 def split_list(value: Any) -> list[str]:
     """``"health | youth"`` → ``["health", "youth"]`` (a JSON list stays a list)."""
     if value is None:
@@ -589,7 +597,7 @@ def kumu_tables(blueprint: Any, name: str) -> list[Table]:
                 target = fields.get(key) or fields.get(words(key))
                 if target and target not in values:
                     columns[target] = f"{what}[{number}].{key}"
-                    values[target] = value if isinstance(value, list) else cell_value(value)
+                    values[target] = value if isinstance(value, list) else json_value(value)
                 elif value not in (None, "", [], {}):
                     table.not_kept[key] = table.not_kept.get(key, 0) + 1
             yield Row(number, values, columns)
