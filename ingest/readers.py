@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
 import unicodedata
@@ -466,17 +467,23 @@ def _workbook_tables(
     alike: the row cap checked at once, sheets marked "(ignore)" and sheets of neither kind
     left out (and said so: see ``Table.not_kept``), merged header cells read."""
     tables = []
+    left: list[Table] = []  # sheets not read, said with how many rows they held
     for title, count, rows, merges in sheets:
         if count > MAX_ROWS + 1:  # the sheet's own dimension, read at once
             raise refuse(Say("{sheet} has more than {most} rows", sheet=title, most=MAX_ROWS))
         if "(ignore)" in title.casefold():
+            left.append(_sheet_left(title, rows, Say("the whole sheet (its name says ignore)")))
             continue
-        headers, kind, read = _header(rows, title)
+        head = list(itertools.islice(rows, TITLE_ROWS))  # where the header is looked for
+        headers, kind, read = _header(iter(head), title)
         if kind is None:
+            why = Say("the whole sheet (no column says actors or links)")
+            left.append(_sheet_left(title, itertools.chain(head, rows), why))
             continue
-        headers, read = _merged_header(headers, read, rows, merges)
+        rest = itertools.chain(head[read:], rows)
+        headers, read = _merged_header(headers, read, rest, merges)
         columns, ignored = _columns(headers, kind, letters=True)
-        numbered = ((number, values) for number, values in enumerate(rows, start=read + 1))
+        numbered = ((number, values) for number, values in enumerate(rest, start=read + 1))
         table = Table(title, kind, iter(()))
         table.rows = _rows(numbered, columns, title, ignored, table.not_kept)
         tables.append(table)
@@ -488,7 +495,14 @@ def _workbook_tables(
                 name=name,
             )
         )
-    return sorted(tables, key=lambda t: t.kind)  # actors first
+    return [*sorted(tables, key=lambda t: t.kind), *(t for t in left if t.not_kept)]  # actors first
+
+
+def _sheet_left(title: str, rows: Iterable[Sequence[Any]], why: str) -> Table:
+    """A sheet the import does not read, as a table with no rows that says how many rows with
+    a value it held."""
+    held = sum(1 for row in rows if any(cell_value(v) is not None for v in row))
+    return Table(title, "actors", iter(()), not_kept={why: held} if held else {})
 
 
 #: the first bytes of an Excel 97–2003 workbook (.xls, an OLE2 compound file)

@@ -55,7 +55,8 @@ def test_a_header_merged_over_two_columns_reads_both(store: GraphStore) -> None:
              "alimentation", None, None],
         ],
         ["D2:E2", "F2:G2"],
-    ))  # fmt: skip
+    ), ("Notes", [["À appeler en janvier"], ["Réunion du 12"]], []),
+       ("Brouillon (ignore)", [["x"]], []))  # fmt: skip
     report = _import(store, data, "carte.xlsx")
     assert report["counts"]["created"]["actors"] == 2
     made = {a.name: a for a in store.list_actors(limit=10).items}
@@ -63,7 +64,14 @@ def test_a_header_merged_over_two_columns_reads_both(store: GraphStore) -> None:
     assert [p.number for p in noyer.phones] == ["+3225201234", "+32470123456"]
     assert noyer.themes == ["health", "mental health"]
     assert [p.number for p in made["Épicerie Chez Fatima"].phones] == ["+32486112233"]
-    assert report["not_kept"] == [{"sheet": "Acteurs", "column": "H (Remarques)", "values": 1}]
+    # the column nobody knows, and the sheets not read, are said with what they held
+    assert report["not_kept"] == [
+        {"sheet": "Acteurs", "column": "H (Remarques)", "values": 1},
+        {"sheet": "Notes", "column": "the whole sheet (no column says actors or links)",
+         "values": 2},
+        {"sheet": "Brouillon (ignore)", "column": "the whole sheet (its name says ignore)",
+         "values": 1},
+    ]  # fmt: skip
 
 
 def test_a_header_over_two_rows_reads_the_lower_names(store: GraphStore) -> None:
