@@ -33,7 +33,7 @@ from analysis.growth import compare, growth
 from analysis.isolation import isolated_actors
 from analysis.referrals import referral_flows
 from graph.errors import InvalidInput, Say
-from graph.model import Day, ReferralFilter, normalise_name, today
+from graph.model import Day, OptionalDay, ReferralFilter, normalise_name, today
 from graph.store import NetworkReader
 from graph.validation import validate
 
@@ -271,12 +271,12 @@ class Parameters(BaseModel):
 
 
 class IsolationParameters(Parameters):
-    as_of: Day | None = AsOfField
+    as_of: OptionalDay = AsOfField
     dormant_months: int = Field(default=6, ge=1, le=120, description="Dormant after N months")
 
 
 class BridgingParameters(Parameters):
-    as_of: Day | None = AsOfField
+    as_of: OptionalDay = AsOfField
     seed: int = SeedField
     top: int = TopField
     opportunities: int = Field(default=20, ge=0, le=200, description="Introductions to list")
@@ -284,33 +284,33 @@ class BridgingParameters(Parameters):
 
 
 class BrokerageParameters(Parameters):
-    as_of: Day | None = AsOfField
+    as_of: OptionalDay = AsOfField
     groups: Groups = "kind"
     seed: int = SeedField
     top: int = TopField
 
 
 class CommunitiesParameters(Parameters):
-    as_of: Day | None = AsOfField
+    as_of: OptionalDay = AsOfField
     seed: int = SeedField
     resolution: float = Field(default=1.0, gt=0, le=10, description="Louvain's resolution")
 
 
 class GrowthParameters(Parameters):
-    start: Day | None = StartField
-    end: Day | None = EndField
+    start: OptionalDay = StartField
+    end: OptionalDay = EndField
     interval: Interval = "month"
     by_neighbourhood: bool = Field(default=True, description="A series per neighbourhood too")
 
 
 class CompareParameters(Parameters):
     first: Day = Field(description="The earlier date", examples=["2025-11-01"])
-    second: Day | None = Field(default=None, description="The later date (default: today)")
+    second: OptionalDay = Field(default=None, description="The later date (default: today)")
 
 
 class ReferralsParameters(Parameters):
-    start: Day | None = StartField
-    end: Day | None = EndField
+    start: OptionalDay = StartField
+    end: OptionalDay = EndField
     interval: Interval = "month"
     window: int = Field(default=3, ge=1, le=24, description="Intervals compared for saturation")
 

@@ -140,6 +140,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
+    _document_empty_query_values(app)
     if store is not None:
         app.state.store = store
     install_error_handlers(app)
@@ -188,3 +189,27 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         return answer
 
     return app
+
+
+def _document_empty_query_values(app: FastAPI) -> None:
+    """FastAPI reads an empty value of an optional query parameter (``?as_of=``, what a form
+    sends for a field left empty) as absent: the OpenAPI says so, so that a client, and the
+    fuzzer, knows it is accepted."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        document = build()
+        for operations in document.get("paths", {}).values():
+            for operation in operations.values():
+                for parameter in operation.get("parameters", []):
+                    schema = parameter.get("schema", {})
+                    options = schema.get("anyOf", [])
+                    if parameter.get("in") == "query" and {"type": "null"} in options:
+                        empty = {"type": "string", "maxLength": 0, "description": "absent"}
+                        schema["anyOf"] = [*options, empty]
+        app.openapi_schema = document
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -11,30 +11,31 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph.errors import Conflict, InvalidInput, MaillageError, NotFound, StoreUnavailable
-from graph.validation import describe, field_errors
+from graph.validation import describe, field_errors, only_rules
 
 log = logging.getLogger("maillage.api")
 
 STATUS = {NotFound: 404, Conflict: 409, InvalidInput: 422, StoreUnavailable: 503}
 
 
-def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
-    return {"error": code, "message": message, "details": details}
+def error_body(code: str, message: str, details: Any = None, rule: bool = False) -> dict[str, Any]:
+    return {"error": code, "message": message, "details": details, "rule": rule}
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(MaillageError)
     async def maillage_error(_: Request, exc: MaillageError) -> JSONResponse:
         status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
-        return JSONResponse(exc.to_dict(), status_code=status)
+        # the request passed its schema: what the engine refuses is one of its rules
+        body = {**exc.to_dict(), "rule": isinstance(exc, InvalidInput)}
+        return JSONResponse(body, status_code=status)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
         # the same wording as the stores' own validation (graph/validation.py)
         details = field_errors(exc.errors())
-        return JSONResponse(
-            error_body("invalid_input", describe(details), details), status_code=422
-        )
+        body = error_body("invalid_input", describe(details), details, only_rules(exc.errors()))
+        return JSONResponse(body, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:

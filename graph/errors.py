@@ -30,6 +30,12 @@ class Say(str):
         return said
 
 
+class Rule(ValueError):
+    """A rule between a record's fields that a schema cannot state (an end before its start,
+    a key resident without consent): raised in pydantic model validators, so that the API
+    can tell it from a value its schema already refuses (``ErrorBody.rule``)."""
+
+
 class MaillageError(Exception):
     """Base of the project's errors: a code, a message a person understands, and details."""
 

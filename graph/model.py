@@ -16,6 +16,7 @@ import threading
 import time as clock
 import unicodedata
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from functools import lru_cache
@@ -30,12 +31,13 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     StringConstraints,
     field_validator,
     model_validator,
 )
 
-from graph.errors import Say
+from graph.errors import Rule, Say
 
 # --------------------------------------------------------------------------- enums
 
@@ -321,6 +323,37 @@ def _no_control(pattern: re.Pattern[str]) -> AfterValidator:
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")  # embeddings, overrides, isolates
 
 
+@dataclass(frozen=True)
+class _Schema:
+    """What the JSON schema (the OpenAPI) says of a type beyond what pydantic derives: the
+    rules our validators keep, as patterns, so that a client — and the fuzzer — knows which
+    values are valid (a value the schema calls valid is never refused)."""
+
+    extra: tuple[tuple[str, Any], ...]
+
+    def __get_pydantic_json_schema__(self, core: Any, handler: GetJsonSchemaHandler) -> Any:
+        found = handler(core)
+        if handler.mode != "validation":  # what is sent back is not held to an input's rules
+            return found
+        found = handler.resolve_ref_schema(found)
+        found.update({k: list(v) if isinstance(v, tuple) else v for k, v in self.extra})
+        return found
+
+
+def _schema(**extra: Any) -> _Schema:
+    """(kept hashable: lists as tuples, as ``Annotated`` metadata must be)"""
+    return _Schema(tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in extra.items()))
+
+
+_NO_CTRL = "\\x00-\\x1f\\x7f-\\x9f"
+_NO_BIDI = "\\u202a-\\u202e\\u2066-\\u2069"
+#: a letter or a digit somewhere, no control character anywhere
+NAME_PATTERN = f"^[^{_NO_CTRL}{_NO_BIDI}]*[0-9A-Za-z\\u00c0-\\u024f][^{_NO_CTRL}{_NO_BIDI}]*$"
+SHORT_TEXT_PATTERN = f"^[^{_NO_CTRL}]*$"
+LONG_TEXT_PATTERN = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]*$"
+TAG_PATTERN = f"^[^{_NO_CTRL}]*[^\\s{_NO_CTRL}][^{_NO_CTRL}]*$"
+
+
 def _visible_name(value: str) -> str:
     """A name someone can read: not only invisible characters (U+200B…), and without the
     bidirectional controls that make a name read otherwise than it is stored (U+202E…)."""
@@ -344,17 +377,25 @@ Name = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
     _no_control(_CONTROL),
     AfterValidator(_visible_name),
+    _schema(pattern=NAME_PATTERN),
 ]
 ShortText = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=200), _no_control(_CONTROL)
+    str,
+    StringConstraints(strip_whitespace=True, max_length=200),
+    _no_control(_CONTROL),
+    _schema(pattern=SHORT_TEXT_PATTERN),
 ]
 LongText = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=5000), _no_control(_CONTROL_IN_TEXT)
+    str,
+    StringConstraints(strip_whitespace=True, max_length=5000),
+    _no_control(_CONTROL_IN_TEXT),
+    _schema(pattern=LONG_TEXT_PATTERN),
 ]
 Tag = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=80),
     _no_control(_CONTROL),
+    _schema(pattern=TAG_PATTERN),
 ]
 Tags = Annotated[list[Tag], Field(max_length=50), AfterValidator(_clean_tags)]
 
@@ -383,11 +424,23 @@ LanguageTags = Annotated[Tags, _coded("languages")]
 def _no_timestamp(value: Any) -> Any:
     """A date or a moment is written as ISO 8601 text: a bare number (a Unix timestamp) is
     refused, pydantic would read it as seconds since 1970."""
-    if isinstance(value, bool | int | float) or (
-        isinstance(value, str) and value.strip().lstrip("-").replace(".", "", 1).isdigit()
-    ):
+    if isinstance(value, bool | int | float) or (isinstance(value, str) and _numeric(value)):
         raise ValueError(Say("write dates as YYYY-MM-DD (or moments in ISO 8601), not as a number"))
     return value
+
+
+def _numeric(text: str) -> bool:
+    """Whether a text reads as a number (``1700000000``, ``7.7e-237``, ``inf``)."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _absent(value: Any) -> Any:
+    """An empty value (a form's field left empty, ``?as_of=``) is no value."""
+    return None if value == "" else value
 
 
 def _utc_range(moment: datetime) -> datetime:
@@ -400,15 +453,40 @@ def _utc_range(moment: datetime) -> datetime:
 
 
 Day = Annotated[date, BeforeValidator(_no_timestamp)]
+#: a day or none; an empty value is none
+OptionalDay = Annotated[Day | None, BeforeValidator(_absent)]
 Moment = Annotated[datetime, BeforeValidator(_no_timestamp), AfterValidator(_utc_range)]
-PastDate = Annotated[date, BeforeValidator(_no_timestamp), AfterValidator(_not_future)]
+#: a date of 1900–2025 (any past date is taken; the schema names the ones always past)
+PAST_DATE_PATTERN = "^(19[0-9]{2}|20[01][0-9]|202[0-5])-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$"
+PastDate = Annotated[
+    date,
+    BeforeValidator(_no_timestamp),
+    AfterValidator(_not_future),
+    _schema(pattern=PAST_DATE_PATTERN, description="A date, not in the future (YYYY-MM-DD)."),
+]
 Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Slug = Annotated[
     str,
     BeforeValidator(lambda v: v.strip().lower() if isinstance(v, str) else v),
     StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$"),
+    _schema(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$"),
 ]
-Strength = Annotated[int, Field(ge=1, le=3, description="1 weak, 2 regular, 3 strong")]
+
+
+def _no_bool(value: Any) -> Any:
+    """``true`` is not a number (pydantic would read it as 1)."""
+    if isinstance(value, bool):
+        raise ValueError(Say("a number is expected"))
+    return value
+
+
+NOT_BOOL = BeforeValidator(_no_bool)
+# (the bounds come before the validator: after it, pydantic's JSON schema loses them)
+Strength = Annotated[int, Field(ge=1, le=3, description="1 weak, 2 regular, 3 strong"), NOT_BOOL]
+Latitude = Annotated[float, Field(ge=-90, le=90), NOT_BOOL]
+Longitude = Annotated[float, Field(ge=-180, le=180), NOT_BOOL]
+Population = Annotated[int, Field(ge=0, le=2_000_000), NOT_BOOL]
+Count = Annotated[int, Field(ge=1, le=1000), NOT_BOOL]
 
 
 class _Input(BaseModel):
@@ -417,9 +495,7 @@ class _Input(BaseModel):
 
 def _check_interval(since: date | None, until: date | None) -> None:
     if since is not None and until is not None and until < since:
-        raise ValueError(
-            Say("'until' ({until}) is before 'since' ({since})", until=until, since=since)
-        )
+        raise Rule(Say("'until' ({until}) is before 'since' ({since})", until=until, since=since))
 
 
 # --------------------------------------------------------------------------- contact details
@@ -444,8 +520,15 @@ def _phone(value: Any) -> Any:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+#: Brussels fixed lines and Belgian mobiles as the schema shows them; every number
+#: libphonenumber knows is taken (02/520 12 34, 0470 12 34 56, +33…)
+PHONE_PATTERN = "^\\+32 (4[789][0-9] [0-9]{2} [0-9]{2} [0-9]{2}|2 [2-8][0-9]{2} [0-9]{2} [0-9]{2})$"
 PhoneNumber = Annotated[
-    str, StringConstraints(max_length=40), BeforeValidator(_phone), _no_control(_CONTROL)
+    str,
+    StringConstraints(max_length=40),
+    BeforeValidator(_phone),
+    _no_control(_CONTROL),
+    _schema(pattern=PHONE_PATTERN, examples=["+32 2 520 12 34"]),
 ]
 
 
@@ -458,7 +541,16 @@ def _email(value: Any) -> Any:
         raise ValueError(Say("'{email}' is not an e-mail address", email=value)) from exc
 
 
-Email = Annotated[str, StringConstraints(max_length=254), BeforeValidator(_email)]
+EMAIL_PATTERN = (
+    "^[A-Za-z0-9_+-]{1,20}(\\.[A-Za-z0-9_+-]{1,20}){0,2}@([a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?\\.)"
+    "{1,3}(be|eu|org|com|net|brussels)$"
+)
+Email = Annotated[
+    str,
+    StringConstraints(max_length=254),
+    BeforeValidator(_email),
+    _schema(pattern=EMAIL_PATTERN, format="email", examples=["accueil@mmclemenceau.be"]),
+]
 
 
 def _website(value: Any) -> Any:
@@ -475,7 +567,16 @@ def _website(value: Any) -> Any:
     return text
 
 
-Website = Annotated[str, StringConstraints(max_length=300), BeforeValidator(_website)]
+WEBSITE_PATTERN = (
+    "^https?://([a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?\\.){1,3}(be|eu|org|com|net|brussels)"
+    "(/[A-Za-z0-9._~-]{0,20}){0,3}$"
+)
+Website = Annotated[
+    str,
+    StringConstraints(max_length=300),
+    BeforeValidator(_website),
+    _schema(pattern=WEBSITE_PATTERN, examples=["https://www.mmclemenceau.be"]),
+]
 
 
 class PhoneLabel(StrEnum):
@@ -527,7 +628,10 @@ def _clock(value: Any) -> Any:
 
 #: a time of day, ``HH:MM`` (as schema.org's opens and closes, and HSDS's opens_at)
 Clock = Annotated[
-    str, BeforeValidator(_clock), StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+    str,
+    BeforeValidator(_clock),
+    StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$"),
+    _schema(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", examples=["09:00"]),
 ]
 
 
@@ -544,7 +648,7 @@ class Opening(_Input):
     @model_validator(mode="after")
     def _order(self) -> Self:
         if self.closes <= self.opens:  # HH:MM compare as text
-            raise ValueError(
+            raise Rule(
                 Say("closes at {closes}, not after it opens ({opens})",
                     closes=self.closes, opens=self.opens)
             )  # fmt: skip
@@ -575,13 +679,15 @@ class Saturation(_Input):
     """Whether the service takes new people, as the BAR know it on a date."""
 
     state: SaturationState
-    weeks: int | None = Field(default=None, ge=1, le=104, description="Of waiting list.")
+    weeks: Annotated[int, Field(ge=1, le=104), NOT_BOOL] | None = Field(
+        default=None, description="Of waiting list."
+    )
     noted: PastDate
 
     @model_validator(mode="after")
     def _weeks(self) -> Self:
         if self.weeks is not None and self.state is not SaturationState.waiting_list:
-            raise ValueError(Say("weeks of waiting are for a waiting list only"))
+            raise Rule(Say("weeks of waiting are for a waiting list only"))
         return self
 
 
@@ -603,8 +709,8 @@ class ActorFields(_Input):
         "in French, Dutch or English, or free text",
     )
     address: ShortText | None = None
-    latitude: float | None = Field(default=None, ge=-90, le=90)
-    longitude: float | None = Field(default=None, ge=-180, le=180)
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
     themes: ThemeTags = Field(default_factory=list)
     languages: LanguageTags = Field(default_factory=list)
     target_groups: GroupTags = Field(default_factory=list)
@@ -629,18 +735,18 @@ class ActorFields(_Input):
         if self.kind is ActorKind.key_resident:
             given = [f for f in CONTACT_FIELDS if getattr(self, f)]
             if given:
-                raise ValueError(
+                raise Rule(
                     Say("a key resident is a person, recorded by a pseudonym: no {field}",
                         field=given[0])
                 )  # fmt: skip
         if (self.latitude is None) != (self.longitude is None):
-            raise ValueError(Say("give both latitude and longitude, or neither"))
+            raise Rule(Say("give both latitude and longitude, or neither"))
         if self.kind is ActorKind.key_resident and self.consent_date is None:
-            raise ValueError(
+            raise Rule(
                 Say("a key resident is recorded only with their consent: give 'consent_date'")
             )
         if self.kind is not ActorKind.key_resident and self.consent_date is not None:
-            raise ValueError(Say("'consent_date' is only for key residents"))
+            raise Rule(Say("'consent_date' is only for key residents"))
         return self
 
 
@@ -677,8 +783,8 @@ class ActorUpdate(_Input):
     neighbourhood: Name | None = None
     subtype: Annotated[ShortText, _coded("subtypes")] | None = None
     address: ShortText | None = None
-    latitude: float | None = Field(default=None, ge=-90, le=90)
-    longitude: float | None = Field(default=None, ge=-180, le=180)
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
     themes: ThemeTags | None = None
     languages: LanguageTags | None = None
     target_groups: GroupTags | None = None
@@ -742,7 +848,7 @@ class LinkFields(_Input):
     @model_validator(mode="after")
     def _rules(self) -> Self:
         if self.source == self.target:
-            raise ValueError(Say("a link needs two different actors (source equals target)"))
+            raise Rule(Say("a link needs two different actors (source equals target)"))
         _check_interval(self.since, self.until)
         return self
 
@@ -855,13 +961,13 @@ class ReferralFields(_Input):
     from_actor: Id
     to_actor: Id
     theme: Slug = Field(description="A short code such as 'housing' or 'mental-health'.")
-    count: int = Field(default=1, ge=1, le=1000)
+    count: Count = 1
     outcome: ReferralOutcome = ReferralOutcome.pending
 
     @model_validator(mode="after")
     def _rules(self) -> Self:
         if self.from_actor == self.to_actor:
-            raise ValueError(Say("a referral goes from one actor to another one"))
+            raise Rule(Say("a referral goes from one actor to another one"))
         return self
 
 
@@ -885,7 +991,7 @@ class ReferralUpdate(_Input):
     model_config = ConfigDict(json_schema_extra={"examples": [{"outcome": "reached"}]})
 
     theme: Slug | None = None
-    count: int | None = Field(default=None, ge=1, le=1000)
+    count: Count | None = None
     outcome: ReferralOutcome | None = None
 
 
@@ -901,6 +1007,7 @@ SectorCode = Annotated[
     str,
     BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v),
     StringConstraints(pattern=r"^[0-9A-Z-]{3,12}$"),
+    _schema(pattern=r"^[0-9A-Z-]{3,12}$"),
 ]
 
 
@@ -908,7 +1015,7 @@ class NeighbourhoodFields(_Input):
     name: Name
     municipality: Name
     sector_codes: list[SectorCode] = Field(default_factory=list, max_length=200)
-    population: int | None = Field(default=None, ge=0, le=2_000_000)
+    population: Population | None = None
     since: PastDate | None = None
     until: PastDate | None = None
 
@@ -939,7 +1046,7 @@ class NeighbourhoodUpdate(_Input):
     name: Name | None = None
     municipality: Name | None = None
     sector_codes: list[SectorCode] | None = Field(default=None, max_length=200)
-    population: int | None = Field(default=None, ge=0, le=2_000_000)
+    population: Population | None = None
     since: PastDate | None = None
 
 

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from graph.errors import InvalidInput, Say
+from graph.errors import InvalidInput, Rule, Say
 from graph.model import today
 
 M = TypeVar("M", bound=BaseModel)
@@ -95,6 +95,14 @@ def field_errors(errors: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
             loc = loc[1:]
         out.append({"field": ".".join(loc) or None, "message": _said(err)})
     return out
+
+
+def only_rules(errors: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether every error is a :class:`Rule` between fields (the request matches its schema
+    but breaks a rule no schema can state), rather than a value its schema refuses."""
+    return bool(errors) and all(
+        isinstance((err.get("ctx") or {}).get("error"), Rule) for err in errors
+    )
 
 
 def describe(problems: Sequence[Mapping[str, Any]], *, rows: bool = False) -> str:

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import Scoped
 from api.scoped import ScopedStore
-from graph.model import Day, ExampleId, Page, PastDate, today
+from graph.model import ExampleId, OptionalDay, Page, PastDate, today
 
 C = TypeVar("C", bound=BaseModel)
 U = TypeVar("U", bound=BaseModel)
@@ -37,6 +37,13 @@ class ErrorBody(BaseModel):
     error: str = Field(description="A stable code: not_found, conflict, invalid_input…")
     message: str = Field(description="What went wrong, for a person")
     details: Any = None
+    rule: bool = Field(
+        default=False,
+        description="On a 422: true when the request matches its schema but breaks a rule no "
+        "schema can state (an end before its start, a key resident's consent, a neighbourhood "
+        "not recorded yet, an import file's content); false when a value is not what its "
+        "schema says",
+    )
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -65,7 +72,7 @@ class RetractBody(BaseModel):
 
 
 AsOf = Annotated[
-    Day | None,
+    OptionalDay,
     Query(description="Read what was true on this day", examples=["2025-06-01"]),
 ]
 Limit = Annotated[int, Query(ge=1, le=1000, description="Page size", examples=[50])]

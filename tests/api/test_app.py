@@ -28,7 +28,7 @@ def test_health_and_openapi(sqlite_store: GraphStore) -> None:
         assert client.get("/api/v1/docs").status_code == 200
         missing = client.get("/api/v1/nowhere")
         assert missing.status_code == 404
-        assert set(missing.json()) == {"error", "message", "details"}
+        assert set(missing.json()) == {"error", "message", "details", "rule"}
         page = client.get("/nowhere", headers={"accept-language": "nl"})
         assert page.status_code == 404 and "Deze pagina bestaat niet." in page.text
 

@@ -135,3 +135,25 @@ def test_a_full_disk_answers_503_not_500(tmp_path: Path) -> None:
             break
     assert 503 in statuses and 500 not in statuses, statuses
     store.close()
+
+
+def test_a_refusal_says_whether_the_schema_or_a_rule_refused(api: Api) -> None:
+    """A 422 tells a client which it is: a value its schema refuses (``rule: false``), or a
+    request that matches its schema but breaks a rule no schema states (``rule: true``)."""
+    headers = api.headers("coordinator")
+    actor = {"name": "Club de pétanque", "kind": "resident_group", "neighbourhood": "Cureghem"}
+    schema = api.client.post("/api/v1/actors", headers=headers, json={**actor, "strength": 2})
+    assert schema.status_code == 422 and schema.json()["rule"] is False
+    dates = {**actor, "since": "2024-05-01", "until": "2023-01-01"}
+    rule = api.client.post("/api/v1/actors", headers=headers, json=dates)
+    assert rule.status_code == 422 and rule.json()["rule"] is True
+    assert "is before 'since'" in rule.json()["message"]
+    unknown = api.client.post("/api/v1/actors", headers=headers,
+                              json={**actor, "neighbourhood": "Nulle part"})  # fmt: skip
+    assert unknown.status_code == 422 and unknown.json()["rule"] is True
+    # an empty optional query value is no value, as the OpenAPI says
+    assert api.client.get("/api/v1/analysis/isolation?as_of=", headers=headers).status_code == 200
+    flag = api.client.post("/api/v1/neighbourhoods", headers=headers,
+                           json={"name": "Veeweyde", "municipality": "Anderlecht",
+                                 "population": True})  # fmt: skip
+    assert flag.status_code == 422 and flag.json()["details"][0]["field"] == "population"

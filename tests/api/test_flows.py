@@ -34,7 +34,7 @@ def test_refused_requests_write_nothing(api: Api) -> None:
     body = {"name": "Asbl", "kind": "association", "neighbourhood": "Cureghem"}
     no_token = api.client.post("/api/v1/actors", json=body)
     assert no_token.status_code == 401
-    assert set(no_token.json()) == {"error", "message", "details"}
+    assert set(no_token.json()) == {"error", "message", "details", "rule"}
     bad_token = api.client.post(
         "/api/v1/actors", json=body, headers={"Authorization": "Bearer forged"}
     )
