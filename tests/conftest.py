@@ -109,6 +109,23 @@ def sqlite_store(tmp_path: Path) -> Iterator[GraphStore]:
     sqlite.close()
 
 
+def pytest_report_header() -> str:
+    from tests.helpers import SEED
+
+    return f"fuzz seed: MAILLAGE_FUZZ_SEED={SEED} (replays the fuzz runs that are not derandomized)"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item) -> Iterator[None]:
+    """A failing fuzz test says how to replay it."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if report.failed and "fuzz" in item.nodeid:
+        from tests.helpers import SEED
+
+        report.sections.append(("fuzz seed", f"replay with MAILLAGE_FUZZ_SEED={SEED} make test"))
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Say how many store tests ran on each backend, so a skipped Neo4j cannot go unseen."""
     counts: dict[str, dict[str, int]] = {b: {} for b in BACKENDS}

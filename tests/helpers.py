@@ -3,6 +3,8 @@ command line, a bearer header, and the hostile text every page and view must sho
 
 from __future__ import annotations
 
+import os
+import random
 import socket
 import subprocess
 import sys
@@ -13,6 +15,10 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
+#: the fuzz runs that are not derandomized (tests/api/test_fuzz.py, tests/web/test_form_fuzz.py)
+#: draw from this seed: the run's header and any failing fuzz test print it, and
+#: MAILLAGE_FUZZ_SEED=… replays it
+SEED = int(os.environ.get("MAILLAGE_FUZZ_SEED") or random.randrange(2**32))
 #: a name that runs script wherever a page or a view forgets to escape it
 EVIL = "<img src=x onerror=alert(1)>"
 

@@ -6,8 +6,6 @@ and ours: no key resident is ever named to a user who may not see them."""
 from __future__ import annotations
 
 import io
-import os
-import random
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,7 +27,7 @@ from api.security import hash_password, issue_token
 from graph.model import ActorFilter, ActorKind
 from graph.store import GraphStore
 from ingest.demo import load
-from tests.helpers import bearer
+from tests.helpers import SEED, bearer
 
 
 def valid_data_accepted(ctx: Any, response: Any, case: Any) -> bool | None:
@@ -61,9 +59,6 @@ FUZZ_SETTINGS = settings(
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
-#: the runs that are not derandomized draw from this seed: printed with any failure, and
-#: given back with MAILLAGE_FUZZ_SEED=… to replay it
-SEED = int(os.environ.get("MAILLAGE_FUZZ_SEED") or random.randrange(2**32))
 RANDOM_SETTINGS = settings(FUZZ_SETTINGS, derandomize=False, max_examples=25)
 
 
