@@ -16,6 +16,7 @@ from graph.errors import InvalidInput
 from graph.model import (
     ActivityFilter,
     ActorFilter,
+    ActorKind,
     EntityKind,
     EventFilter,
     FollowUpFilter,
@@ -55,6 +56,38 @@ def label(entity: EntityKind) -> str:
     return LABELS[entity]
 
 
+def kind_label(kind: str) -> str:
+    """An actor's kind as its second label: ``health_actor`` → ``HealthActor`` (from the enum
+    only, as every label here)."""
+    return "".join(part.capitalize() for part in ActorKind(kind).value.split("_"))
+
+
+#: the relationships that give a record its place in the network, besides the links
+STRUCTURE = "IN|WITH|FROM|TO"
+
+
+def relate(entity: EntityKind) -> str:
+    """What a node written from a row (``n``, ``row``) is related to: an actor and an activity
+    to their neighbourhood (``IN``), an activity to its participants (``WITH``), a referral to
+    its two ends (``FROM``, ``TO``). Unit subqueries: a missing end relates nothing."""
+    place = (
+        " CALL (n, row) { MATCH (h:Neighbourhood {name_norm: row.place}) CREATE (n)-[:IN]->(h) }"
+    )
+    if entity is EntityKind.actor:
+        return place
+    if entity is EntityKind.activity:
+        return place + (
+            " CALL (n, row) { UNWIND row.with AS p MATCH (a:Actor {id: p}) "
+            "CREATE (n)-[:WITH]->(a) }"
+        )
+    if entity is EntityKind.referral:
+        return (
+            " CALL (n, row) { MATCH (a:Actor {id: row.from}) CREATE (n)-[:FROM]->(a) }"
+            " CALL (n, row) { MATCH (b:Actor {id: row.to}) CREATE (n)-[:TO]->(b) }"
+        )
+    return ""
+
+
 def rel_type(link_type: str) -> str:
     return LinkType(link_type).value
 
@@ -86,6 +119,9 @@ def schema_statements() -> list[str]:
         "CREATE INDEX referral_to IF NOT EXISTS FOR (n:Referral) ON (n.to_actor)",
         "CREATE INDEX event_entity IF NOT EXISTS FOR (e:Event) ON (e.entity_id)",
         "CREATE INDEX event_user IF NOT EXISTS FOR (e:Event) ON (e.user)",
+        "CREATE INDEX actor_written_name IF NOT EXISTS FOR (n:Actor) ON (n.name)",
+        "CREATE INDEX neighbourhood_name IF NOT EXISTS FOR (n:Neighbourhood) ON (n.name_norm)",
+        "CREATE POINT INDEX actor_location IF NOT EXISTS FOR (n:Actor) ON (n.location)",
     ]
     for t in LINK_TYPES:
         low = t.lower()
@@ -128,7 +164,7 @@ def node_where(f: BaseModel, params: dict[str, Any]) -> tuple[str, str]:
             add("n.name_norm CONTAINS $q", q=q)
         if f.status:
             add("n.status = $status", status=f.status.value)
-        add(valid("n"), day=(f.as_of or today()).isoformat())
+        add(valid("n"), day=f.as_of or today())
         if f.restricted:
             conds.append(visible_actor("n", f, params))
         order = "n.name_norm, n.id"
@@ -139,7 +175,7 @@ def node_where(f: BaseModel, params: dict[str, Any]) -> tuple[str, str]:
             add("n.mission = $mission", mission=f.mission.value)
         if f.actor:
             add("$actor IN coalesce(n.participants, [])", actor=f.actor)
-        add(valid("n"), day=(f.as_of or today()).isoformat())
+        add(valid("n"), day=f.as_of or today())
         if f.in_neighbourhoods is not None:
             add("n.neighbourhood_norm IN $visible_nbs", visible_nbs=list(f.in_neighbourhoods))
         order = "n.since DESC, n.id"
@@ -153,9 +189,9 @@ def node_where(f: BaseModel, params: dict[str, Any]) -> tuple[str, str]:
         if f.outcome:
             add("n.outcome = $outcome", outcome=f.outcome.value)
         if f.start:
-            add("n.date >= $start", start=f.start.isoformat())
+            add("n.date >= $start", start=f.start)
         if f.end:
-            add("n.date <= $end", end=f.end.isoformat())
+            add("n.date <= $end", end=f.end)
         if f.in_neighbourhoods is not None:
             add(
                 "EXISTS { MATCH (a:Actor) WHERE a.id IN [n.from_actor, n.to_actor] "
@@ -180,7 +216,7 @@ def node_where(f: BaseModel, params: dict[str, Any]) -> tuple[str, str]:
     elif isinstance(f, NeighbourhoodFilter):
         if f.municipality:
             add("n.municipality_norm = $municipality", municipality=normalise_name(f.municipality))
-        add(valid("n"), day=(f.as_of or today()).isoformat())
+        add(valid("n"), day=f.as_of or today())
         order = "n.natural_key, n.id"
     else:
         raise InvalidInput(f"no filter of type {type(f).__name__}")
@@ -226,7 +262,7 @@ def visible_actor(var: str, f: Visibility, params: dict[str, Any]) -> str:
 def link_where(f: LinkFilter, params: dict[str, Any]) -> str:
     """The WHERE clause of a links query (relationship ``r``); fills ``params``."""
     conds = [valid("r")]
-    params["day"] = (f.as_of or today()).isoformat()
+    params["day"] = f.as_of or today()
     if f.type:
         conds.append("type(r) = $type")
         params["type"] = f.type.value
@@ -270,15 +306,25 @@ def find_node_by_key(entity: EntityKind) -> str:
 
 
 def insert_nodes(entity: EntityKind) -> str:
-    return f"UNWIND $rows AS row CREATE (n:{label(entity)}) SET n = row RETURN count(n) AS n"
+    """Nodes from rows (``props``, ``labels``, and what :func:`relate` reads)."""
+    return (
+        f"UNWIND $rows AS row CREATE (n:{label(entity)}) SET n = row.props "
+        f"SET n:$(row.labels) WITH n, row{relate(entity)} RETURN count(n) AS n"
+    )
 
 
 def replace_node(entity: EntityKind) -> str:
-    # the layout position is kept: it is not part of the record
+    """A node rewritten from ``$row``: its properties, its kind label, its relationships (the
+    layout position is kept: it is not part of the record)."""
+    own = label(entity)
     return (
-        f"MATCH (n:{label(entity)} {{id: $id}}) "
-        "WITH n, n.layout_x AS x, n.layout_y AS y SET n = $props "
-        "SET n.layout_x = x, n.layout_y = y RETURN count(n) AS n"
+        f"MATCH (n:{own} {{id: $id}}) "
+        "WITH n, n.layout_x AS x, n.layout_y AS y, $row AS row "
+        f"WITH n, x, y, row, [l IN labels(n) WHERE l <> '{own}'] AS old "
+        "SET n = row.props SET n.layout_x = x, n.layout_y = y "
+        "REMOVE n:$(old) SET n:$(row.labels) "
+        f"WITH n, row CALL (n) {{ MATCH (n)-[r:{STRUCTURE}]->() DELETE r }}"
+        f"{relate(entity)} RETURN count(n) AS n"
     )
 
 
@@ -421,6 +467,23 @@ WIPE_BATCH = "MATCH (n) WITH n LIMIT 5000 DETACH DELETE n RETURN count(n) AS n"
 # --------------------------------------------------------------------------- how names compare
 
 NAMES_VERSION = "MATCH (m:Meta {key: 'names'}) RETURN m.version AS version"
+SHAPE_VERSION = "MATCH (m:Meta {key: 'shape'}) RETURN m.version AS version"
+SET_SHAPE_VERSION = "MERGE (m:Meta {key: 'shape'}) SET m.version = $version"
+
+
+def old_shape(entity: EntityKind) -> str:
+    """Records still in an older shape than ``$version``, ``$limit`` at a time."""
+    if entity is EntityKind.link:
+        return (
+            f"MATCH (:Actor)-[r:{_ALL_TYPES}]->(:Actor) WHERE coalesce(r.shape, 1) < $version "
+            "RETURN r.data AS data LIMIT $limit"
+        )
+    return (
+        f"MATCH (n:{label(entity)}) WHERE coalesce(n.shape, 1) < $version "
+        "RETURN n.data AS data LIMIT $limit"
+    )
+
+
 SET_NAMES_VERSION = "MERGE (m:Meta {key: 'names'}) SET m.version = $version"
 
 
@@ -437,10 +500,10 @@ IMPORT_EVENTS = (
 DROP_EVENTS = "UNWIND $seqs AS seq MATCH (e:Event {seq: seq}) DELETE e"
 REMOVE_LINKS = "MATCH (:Actor)-[r]->(:Actor) WHERE r.id IN $ids DELETE r"
 USED_ACTORS = (
-    "MATCH (a:Actor) WHERE a.id IN $ids AND (EXISTS { (a)--() } OR EXISTS { "
+    f"MATCH (a:Actor) WHERE a.id IN $ids AND (EXISTS {{ (a)-[:{_ALL_TYPES}]-() }} OR EXISTS {{ "
     "MATCH (f:Referral) WHERE f.from_actor = a.id OR f.to_actor = a.id }) RETURN a.id AS id"
 )
-REMOVE_ACTORS = "MATCH (a:Actor) WHERE a.id IN $ids DELETE a"
+REMOVE_ACTORS = "MATCH (a:Actor) WHERE a.id IN $ids DETACH DELETE a"  # (its IN only)
 
 
 # --------------------------------------------------------------------------- layout positions
@@ -458,7 +521,7 @@ SAVE_POSITIONS = (
 # --------------------------------------------------------------------------- erasure
 
 ERASE_ACTOR = (
-    "MATCH (a:Actor {id: $id}) OPTIONAL MATCH (a)-[r]-() "
+    f"MATCH (a:Actor {{id: $id}}) OPTIONAL MATCH (a)-[r:{_ALL_TYPES}]-() "
     "WITH a, collect(r.id) AS links DETACH DELETE a RETURN links"
 )
 ERASE_REFERRALS = "MATCH (n:Referral) WHERE n.from_actor = $id OR n.to_actor = $id DETACH DELETE n"

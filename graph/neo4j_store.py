@@ -1,9 +1,17 @@
 """Neo4jGraphStore: the port over Neo4j 5.26 (Bolt, the official ``neo4j`` driver).
 
-Actors, activities, referrals, neighbourhoods and events are nodes; links are relationships whose
-type is the link type (``KNOWS``, ``REFERS_TO``…), from source to target. Each node and
-relationship carries the fields that queries filter on plus the whole record as JSON (``data``),
-so both stores give back exactly the same records. All Cypher lives in :mod:`graph.cypher`.
+The store is a property graph a Neo4j user reads (docs/NEO4J.md): actors, activities,
+referrals, neighbourhoods and events are nodes; an actor carries its kind as a second label
+(``:Actor:HealthActor``) and is related to its neighbourhood (``(:Actor)-[:IN]->
+(:Neighbourhood)``); an activity to its participants (``-[:WITH]->``), a referral to its two
+ends (``-[:FROM]->``, ``-[:TO]->``); links are relationships whose type is the link type
+(``KNOWS``, ``REFERS_TO``…), from source to target. Every field is a property of its own type:
+names as written, dates as ``date``, moments as ``datetime``, coordinates as a ``point``
+(``location``), contact details flattened into readable properties (``phones``, ``hours``…).
+The whole record is kept beside them as JSON (``data``), so that both stores give back exactly
+the same records fast; it is never the only place a field lives
+(``tests/graph/test_neo4j_shape.py``). Users, tokens and login counters have their own labels
+and no relationship to the network. All Cypher lives in :mod:`graph.cypher`.
 
 One driver per store (one store per process), managed transactions (``execute_read`` /
 ``execute_write``, retried on transient errors, so the work functions are idempotent and consume
@@ -19,7 +27,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 import neo4j
@@ -37,6 +45,7 @@ from graph.model import (
     EntityKind,
     EventFilter,
     LinkFilter,
+    normalise_name,
     today,
 )
 from graph.records import renormalise
@@ -50,18 +59,98 @@ PLURALS = {
     EntityKind.neighbourhood: "neighbourhoods",
 }
 BATCH = 1000
+#: the shape of the graph (2: the property graph of docs/NEO4J.md; 1: fields in JSON only)
+SHAPE_VERSION = 2
 log = logging.getLogger("maillage.neo4j")
 
 
+#: the network's records: every field a typed property (the accounts keep their JSON only)
+NETWORK = frozenset(
+    {EntityKind.actor, EntityKind.link, EntityKind.activity, EntityKind.referral,
+     EntityKind.neighbourhood, EntityKind.follow_up}
+)  # fmt: skip
+DATES = frozenset({"since", "until", "consent_date", "confirmed_on", "date", "closed_on", "due",
+                   "noted", "confirmed"})  # fmt: skip
+MOMENTS = frozenset({"recorded_at", "updated_at", "at"})
+
+
+def _typed(name: str, value: Any) -> Any:
+    """A field's value as Neo4j keeps it: dates as ``date``, moments as ``datetime``."""
+    if isinstance(value, str) and name in DATES:
+        return date.fromisoformat(value)
+    if isinstance(value, str) and name in MOMENTS:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return value
+
+
+def _flat(record: Record) -> dict[str, Any]:
+    """Every field of a record as Neo4j properties (which hold no maps): scalars and lists of
+    scalars as they are, typed; nested details as properties a Browser shows and Cypher reads
+    (``phones`` and ``phone_labels``, ``hours`` as "monday 09:00-12:00", ``contacts``,
+    ``access_cost``…, ``saturation_state``…, ``retracted_at``…); coordinates as a point."""
+    out: dict[str, Any] = {}
+    for name, value in record.items():
+        if value is None or value == [] or name == "id":
+            continue
+        if name == "phones":
+            out["phones"] = [p["number"] for p in value]
+            out["phone_labels"] = [p["label"] for p in value]
+        elif name == "hours":
+            out["hours"] = [
+                f"{h['day']} {h['opens']}-{h['closes']}"
+                + ("" if h.get("walk_in", True) else " (appointment)")
+                + (f" {h['note']}" if h.get("note") else "")
+                for h in value
+            ]
+        elif name == "contacts":
+            out["contacts"] = [
+                " · ".join(str(c[k]) for k in ("name", "role", "phone", "email") if c.get(k))
+                for c in value
+            ]
+            out["contact_names"] = [c["name"] for c in value]
+        elif isinstance(value, dict):
+            for key, inner in value.items():
+                if inner is not None and inner != []:
+                    out[f"{name}_{key}"] = _typed(key, inner)
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            out[name] = [orjson.dumps(v).decode() for v in value]  # none today; never lost
+        else:
+            out[name] = _typed(name, value)
+    if record.get("latitude") is not None and record.get("longitude") is not None:
+        out["location"] = neo4j.spatial.WGS84Point((record["longitude"], record["latitude"]))
+    return out
+
+
 def _props(entity: EntityKind, record: Record) -> dict[str, Any]:
-    props: dict[str, Any] = {"id": record["id"], **index_fields(entity, record)}
+    props: dict[str, Any] = {"id": record["id"]}
+    if entity in NETWORK:
+        props |= _flat(record)
+    props |= {k: _typed(k, v) for k, v in index_fields(entity, record).items()}
     for tags in ("themes", "languages", "target_groups", "participants"):
         if record.get(tags):
             props[tags] = list(record[tags])
     if entity is EntityKind.link:
         props["strength"] = record["strength"]
+    if entity is EntityKind.neighbourhood:
+        props["name_norm"] = normalise_name(record["name"])
     props["data"] = orjson.dumps(record).decode()
+    props["shape"] = SHAPE_VERSION
     return {k: v for k, v in props.items() if v is not None}
+
+
+def _row(entity: EntityKind, record: Record) -> dict[str, Any]:
+    """What a node is written from: its properties, its labels beyond the entity's own (an
+    actor's kind), and what it is related to (see :func:`graph.cypher.relate`)."""
+    row: dict[str, Any] = {"props": _props(entity, record), "labels": []}
+    if entity is EntityKind.actor:
+        row["labels"] = [cypher.kind_label(record["kind"])]
+        row["place"] = normalise_name(record["neighbourhood"])
+    elif entity is EntityKind.activity:
+        row["place"] = normalise_name(record["neighbourhood"])
+        row["with"] = list(record.get("participants") or [])
+    elif entity is EntityKind.referral:
+        row["from"], row["to"] = record["from_actor"], record["to_actor"]
+    return row
 
 
 class _Tx:
@@ -108,11 +197,11 @@ class _Tx:
         return self._data(rows_q, **params), int(total)
 
     def links_touching(self, ids: Sequence[str], as_of: date | None) -> list[Record]:
-        day = (as_of or today()).isoformat()
+        day = as_of or today()
         return self._data(cypher.LINKS_TOUCHING, ids=list(ids), day=day)
 
     def all(self, entity: EntityKind, as_of: date | None) -> list[Record]:
-        day = (as_of or today()).isoformat()
+        day = as_of or today()
         if entity is EntityKind.link:
             return self._data(cypher.ALL_LINKS, day=day)
         return self._data(cypher.all_nodes(entity), day=day)
@@ -162,7 +251,7 @@ class _Tx:
                 for chunk in chunks(rows, BATCH):
                     self.tx.run(cypher.insert_links(link_type), rows=list(chunk)).consume()
             return
-        for chunk in chunks([_props(entity, r) for r in records], BATCH):
+        for chunk in chunks([_row(entity, r) for r in records], BATCH):
             self.tx.run(cypher.insert_nodes(entity), rows=list(chunk)).consume()
 
     def delete_many(self, entity: EntityKind, ids: Sequence[str]) -> None:
@@ -171,10 +260,11 @@ class _Tx:
         self.tx.run(cypher.delete_nodes(entity), ids=list(ids)).consume()
 
     def replace(self, entity: EntityKind, record: Record) -> None:
-        props = _props(entity, record)
         if entity is not EntityKind.link:
-            self.tx.run(cypher.replace_node(entity), id=record["id"], props=props).consume()
+            row = _row(entity, record)
+            self.tx.run(cypher.replace_node(entity), id=record["id"], row=row).consume()
             return
+        props = _props(entity, record)
         found = self.tx.run(cypher.GET_LINK, id=record["id"]).single()
         if found is None:
             raise InvalidInput(f"no link has the id {record['id']!r}")
@@ -270,7 +360,7 @@ class _Tx:
                     for r in records]  # fmt: skip
             query = cypher.insert_links_and_events(types.pop())
         else:
-            rows = [_props(entity, r) for r in records]
+            rows = [_row(entity, r) for r in records]
             query = cypher.insert_nodes_and_events(entity)
         self.tx.run(query, rows=rows, events=_event_rows(events)).consume()
 
@@ -369,11 +459,14 @@ class Neo4jGraphStore(BaseGraphStore):
         database: str = "neo4j",
         connect_timeout: float = 3.0,
         retry_time: float = 1.0,
+        migrate: bool = True,
     ) -> None:
         """``connect_timeout`` bounds each connection attempt and the wait for a pooled one;
         ``retry_time`` bounds how long a transaction is retried (deadlocks, a server gone):
         when Neo4j is down, a request answers 503 within about their sum instead of hanging
-        for the driver's 30 s defaults, and the driver reconnects by itself once it is back."""
+        for the driver's 30 s defaults, and the driver reconnects by itself once it is back.
+        A store in an older shape is migrated at once (``migrate=False``: by
+        :meth:`migrate_shape`, as ``maillage migrate`` does with a progress bar)."""
         auth = (user or "neo4j", password) if password else None
         self.database = database
         try:
@@ -389,9 +482,9 @@ class Neo4jGraphStore(BaseGraphStore):
             self.driver.verify_connectivity()
         except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, ValueError, OSError) as exc:
             raise StoreUnavailable(f"cannot connect to Neo4j at {uri}: {exc}") from exc
-        self.ensure_schema()
+        self.ensure_schema(migrate)
 
-    def ensure_schema(self) -> None:
+    def ensure_schema(self, migrate: bool = True) -> None:
         """Create constraints and indexes (idempotent), then wait until they are online."""
         try:
             for statement in cypher.schema_statements():
@@ -399,7 +492,38 @@ class Neo4jGraphStore(BaseGraphStore):
             self.driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
         except neo4j_errors.Neo4jError as exc:
             raise _translate(exc) from exc
-        self._names_up_to_date()
+        if migrate:
+            self.migrate_shape()
+            self._names_up_to_date()
+
+    def migrate_shape(self, progress: Callable[[int], None] | None = None) -> int:
+        """Move a store written before the property graph (``SHAPE_VERSION`` 2: every field a
+        typed property, kinds as labels, ``IN``/``WITH``/``FROM``/``TO``) to it: every record
+        rewritten from its JSON, ``BATCH`` records per transaction, then the version noted.
+        Idempotent, and safe to stop: a batch done is done, the next run does the rest (each
+        record is marked with the shape it was written in). Records moved."""
+        found = self._read(lambda tx: tx.tx.run(cypher.SHAPE_VERSION).single())
+        if found is not None and (found["version"] or 0) >= SHAPE_VERSION:
+            return 0
+        moved = 0
+        for entity in (EntityKind.neighbourhood, EntityKind.actor, EntityKind.link,
+                       EntityKind.activity, EntityKind.referral, EntityKind.follow_up):  # fmt: skip
+            while True:
+
+                def batch(tx: _Tx, entity: EntityKind = entity) -> int:
+                    rows = tx._data(cypher.old_shape(entity), version=SHAPE_VERSION, limit=BATCH)
+                    for record in rows:
+                        tx.replace(entity, record)
+                    return len(rows)
+
+                done = self._write(batch)
+                moved += done
+                if progress is not None and done:
+                    progress(done)
+                if done < BATCH:
+                    break
+        self._write(lambda tx: tx.tx.run(cypher.SET_SHAPE_VERSION, version=SHAPE_VERSION).consume())
+        return moved
 
     def _names_up_to_date(self) -> None:
         """The keys kept from names, computed again when the way names compare changed
