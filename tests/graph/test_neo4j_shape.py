@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ from graph.model import Actor, ActorFilter
 from graph.neo4j_store import Neo4jGraphStore
 from ingest.demo import load
 from tests.conftest import with_places
+from tests.helpers import cli
 from viz.grass import grass
 
 pytestmark = pytest.mark.neo4j
@@ -258,3 +260,18 @@ def test_the_recipes_of_the_docs_answer_what_the_app_answers(
 
 def test_the_browser_style_is_the_views_palette() -> None:
     assert (ROOT / "docs" / "neo4j" / "maillage.grass").read_text(encoding="utf-8") == grass()
+
+
+def test_maillage_migrate_moves_an_old_store_in_one_command(
+    neo4j_store: Neo4jGraphStore, neo4j_uri: str, driver: neo4j.Driver
+) -> None:
+    neo4j_store.erase_everything(confirm="erase everything")
+    _load_release(driver)
+    env = {**os.environ, "MAILLAGE_STORE": "neo4j", "NEO4J_URI": neo4j_uri}
+    done = cli("migrate", env=env)
+    assert done.returncode == 0, done.stderr
+    assert "records moved to the property graph" in done.stdout
+    again = cli("migrate", env=env)
+    assert again.returncode == 0 and "up to date" in again.stdout
+    unplaced = _one(driver, "MATCH (a:Actor) WHERE NOT (a)-[:IN]->() RETURN count(a) AS n")
+    assert unplaced["n"] == 0
