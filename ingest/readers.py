@@ -666,7 +666,12 @@ def read(data: bytes, name: str, folder: Path | None = None) -> Source:
         csvs = [read_csv(body, n) for n, body in sorted(members.items()) if n.endswith(".csv")]
         if not csvs:
             raise refuse(Say("{name} holds no CSV file", name=name))
-        return Source(name, "csv-zip", sorted(csvs, key=lambda t: t.kind))
+        others = [  # files of the zip that are not read: said, with their size
+            Table(n, "actors", iter(()), not_kept={Say("the whole file (not a CSV)"): 1})
+            for n, body in sorted(members.items())
+            if not n.endswith(".csv") and body.strip()
+        ]
+        return Source(name, "csv-zip", [*sorted(csvs, key=lambda t: t.kind), *others])
     if name.lower().endswith(".json") or data.lstrip()[:1] in (b"{", b"["):
         from ingest.hsds import is_hsds_json, read_hsds_json
 

@@ -99,6 +99,38 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore
         yield with_places(neo4j)
 
 
+#: the demo as loaded once per session and store: (store, its version right after the load)
+_DEMO: dict[str, tuple[GraphStore, int]] = {}
+
+
+@pytest.fixture(params=BACKENDS)
+def demo_store(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[GraphStore]:
+    """The demo neighbourhood, loaded once per session on each store, for tests that only read
+    it. It is loaded again only when another test changed the store meanwhile (Neo4j is one
+    server: a writing test erases it); a test given it that writes fails, as its store's
+    version says."""
+    from ingest.demo import load
+
+    if request.param == "sqlite":
+        if "sqlite" not in _DEMO:
+            sqlite = SqliteGraphStore(tmp_path_factory.mktemp("demo") / "maillage.db")
+            load(sqlite)
+            _DEMO["sqlite"] = (sqlite, sqlite.version())
+        store, version = _DEMO["sqlite"]
+    else:
+        neo4j: Neo4jGraphStore = request.getfixturevalue("neo4j_store")
+        known = _DEMO.get("neo4j")
+        if known is None or neo4j.version() != known[1]:
+            neo4j.erase_everything(confirm="erase everything")
+            load(neo4j)
+            _DEMO["neo4j"] = (neo4j, neo4j.version())
+        store, version = _DEMO["neo4j"]
+    yield store
+    assert store.version() == version, "a test given the shared demo wrote to it"
+
+
 @pytest.fixture
 def sqlite_store(tmp_path: Path) -> Iterator[GraphStore]:
     """A SQLite store with the tests' neighbourhoods, for tests whose behaviour does not

@@ -16,7 +16,7 @@ import networkx as nx
 from lxml import etree
 
 from graph.store import GraphStore
-from ingest.demo import DEMO_END, load
+from ingest.demo import DEMO_END
 from ingest.export import ExportFormat, export
 
 SCHEMAS = Path(__file__).parent / "data" / "gexf-1.2draft"
@@ -42,8 +42,8 @@ def _types(store: GraphStore) -> Counter[str]:
     return Counter(str(d["type"]) for *_, d in store.snapshot(DEMO_END).edges(data=True))
 
 
-def test_every_gexf_export_is_valid_and_keeps_type_and_direction(store: GraphStore) -> None:
-    load(store)
+def test_every_gexf_export_is_valid_and_keeps_type_and_direction(demo_store: GraphStore) -> None:
+    store = demo_store
     schema = _schema()
     for as_of in (None, DEMO_END, date(2025, 6, 1)):
         data = export(store, ExportFormat.gexf, as_of=as_of).data
@@ -72,8 +72,8 @@ def test_every_gexf_export_is_valid_and_keeps_type_and_direction(store: GraphSto
     assert kinds == _types(store)
 
 
-def test_the_graphml_for_gephi_marks_each_undirected_link(store: GraphStore) -> None:
-    load(store)
+def test_the_graphml_for_gephi_marks_each_undirected_link(demo_store: GraphStore) -> None:
+    store = demo_store
     root = etree.fromstring(export(store, ExportFormat.graphml, as_of=DEMO_END).data)
     keys = {k.get("id"): k.get("attr.name") for k in root.iter(f"{GRAPHML}key")}
     seen: Counter[str] = Counter()
@@ -86,9 +86,9 @@ def test_the_graphml_for_gephi_marks_each_undirected_link(store: GraphStore) -> 
 
 
 def test_the_graphml_for_networkx_and_igraph_is_read_by_both(
-    store: GraphStore, tmp_path: Path
+    demo_store: GraphStore, tmp_path: Path
 ) -> None:
-    load(store)
+    store = demo_store
     data = export(store, ExportFormat.graphml_directed, as_of=DEMO_END).data
     expected = _types(store)
     read = nx.read_graphml(io.BytesIO(data))

@@ -5,6 +5,7 @@ column or value dropped without a word — on both stores where a store is invol
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -192,3 +193,17 @@ def test_kumu_elements_that_cannot_be_one_are_refused_first(sqlite_store: GraphS
     assert "the actor refused at row 2" in second["reason"] and "no actor" not in second["reason"]
     assert "labelled like row 1" in str(refused.value)
     assert sqlite_store.list_actors().items == []
+
+
+def test_a_file_of_a_zip_that_is_not_read_is_said(sqlite_store: GraphStore) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(
+            "actors.csv", "name,kind,neighbourhood\nAMO Rossini,association,Cureghem\n"
+        )
+        archive.writestr("LISEZMOI.txt", "Carte faite par l'équipe en novembre")
+    report = _import(sqlite_store, buffer.getvalue(), "carte.zip")
+    assert report["counts"]["created"]["actors"] == 1
+    assert report["not_kept"] == [
+        {"sheet": "LISEZMOI.txt", "column": "the whole file (not a CSV)", "values": 1}
+    ]
