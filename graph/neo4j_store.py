@@ -11,7 +11,8 @@ names as written, dates as ``date``, moments as ``datetime``, coordinates as a `
 The whole record is kept beside them as JSON (``data``), so that both stores give back exactly
 the same records fast; it is never the only place a field lives
 (``tests/graph/test_neo4j_shape.py``). Users, tokens and login counters have their own labels
-and no relationship to the network. All Cypher lives in :mod:`graph.cypher`.
+and no relationship to the network; an event is related to the actors it concerns
+(``(:Event)-[:ABOUT]->(:Actor)``). All Cypher lives in :mod:`graph.cypher`.
 
 One driver per store (one store per process), managed transactions (``execute_read`` /
 ``execute_write``, retried on transient errors, so the work functions are idempotent and consume
@@ -343,8 +344,12 @@ class _Tx:
         return [a for a in actor_ids if a in used]
 
     def append_events(self, events: Sequence[Record]) -> None:
-        for chunk in chunks(_event_rows(events), BATCH):
-            self.tx.run(cypher.INSERT_EVENTS, rows=list(chunk)).consume()
+        rows = _event_rows(events)
+        of_links = [r for r in rows if r["entity"] == EntityKind.link.value]
+        others = [r for r in rows if r["entity"] != EntityKind.link.value]
+        for query, part in ((cypher.INSERT_LINK_EVENTS, of_links), (cypher.INSERT_EVENTS, others)):
+            for chunk in chunks(part, BATCH):
+                self.tx.run(query, rows=list(chunk)).consume()
 
     def insert_with_events(
         self, entity: EntityKind, records: Sequence[Record], events: Sequence[Record]
@@ -372,7 +377,7 @@ def _event_rows(events: Sequence[Record]) -> list[dict[str, Any]]:
         return []
     rows = []
     for number, e in zip(SEQUENCE.take(len(events)), events, strict=True):
-        row = {**e, "seq": number}
+        row = {**e, "seq": number, "shape": SHAPE_VERSION}
         row["before"] = orjson.dumps(e["before"]).decode() if e["before"] else None
         row["after"] = orjson.dumps(e["after"]).decode() if e["after"] else None
         rows.append({k: v for k, v in row.items() if v is not None})
@@ -523,6 +528,17 @@ class Neo4jGraphStore(BaseGraphStore):
                     progress(done)
                 if done < BATCH:
                     break
+        while True:  # the history, related to the actors it concerns
+
+            def events(tx: _Tx) -> int:
+                found = tx.tx.run(cypher.OLD_EVENTS, version=SHAPE_VERSION, limit=BATCH)
+                return int(found.single(strict=True)["n"])
+
+            done = self._write(events)
+            if progress is not None and done:
+                progress(done)
+            if done < BATCH:
+                break
         self._write(lambda tx: tx.tx.run(cypher.SET_SHAPE_VERSION, version=SHAPE_VERSION).consume())
         return moved
 

@@ -21,7 +21,7 @@ import orjson
 import pytest
 
 from graph.cypher import kind_label
-from graph.model import Actor, ActorFilter
+from graph.model import Actor, ActorFilter, EventFilter
 from graph.neo4j_store import Neo4jGraphStore
 from ingest.demo import load
 from tests.conftest import with_places
@@ -224,9 +224,9 @@ def test_the_recipes_of_the_docs_answer_what_the_app_answers(
 ) -> None:
     store.erase_everything(confirm="erase everything")
     load(store)
-    paths, isolated, reach, as_of, growth = (
+    paths, isolated, reach, as_of, history, growth = (
         driver.execute_query(q).records for q in _recipes()
-    )  # (five recipes, in the order of the docs)
+    )  # (the recipes, in the order of the docs)
     names = {a.id: a.name for a in store.list_actors(limit=1000).items}
     by_name = {v: k for k, v in names.items()}
     # who knows whom: the app's own paths of introduction, shortest first
@@ -249,6 +249,11 @@ def test_the_recipes_of_the_docs_answer_what_the_app_answers(
     # the network on a date: the app's snapshot of that day
     then = store.snapshot(date(2025, 6, 1))
     assert len(as_of) == then.number_of_edges() > 0
+    # an actor's history: the app's events about it, in order
+    bara = by_name["Pharmacie Bara"]
+    told = store.list_events(EventFilter(actor=bara), limit=1000).items
+    assert [(r["user"], r["action"]) for r in history] == [(e.user, e.action.value) for e in told]
+    assert history
     # growth per month: the links by the month they began
     edges = store.history().edges(data=True)
     months = Counter(str(d["since"])[:7] for *_, d in edges if d.get("since"))
@@ -275,3 +280,7 @@ def test_maillage_migrate_moves_an_old_store_in_one_command(
     assert again.returncode == 0 and "up to date" in again.stdout
     unplaced = _one(driver, "MATCH (a:Actor) WHERE NOT (a)-[:IN]->() RETURN count(a) AS n")
     assert unplaced["n"] == 0
+    # the history too: every event about actors related to them
+    loose = _one(driver, "MATCH (e:Event) WHERE size(e.actors) > 0 AND e.entity <> 'link' "
+                 "AND NOT (e)-[:ABOUT]->() RETURN count(e) AS n")  # fmt: skip
+    assert loose["n"] == 0
