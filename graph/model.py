@@ -464,7 +464,14 @@ PastDate = Annotated[
     AfterValidator(_not_future),
     _schema(pattern=PAST_DATE_PATTERN, description="A date, not in the future (YYYY-MM-DD)."),
 ]
-Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+#: a character other than Unicode's White_Space (what pydantic strips first): the schema
+#: of a text that must not be empty once stripped
+VISIBLE = "[^\\t-\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+Id = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
+    _schema(pattern=VISIBLE),
+]
 Slug = Annotated[
     str,
     BeforeValidator(lambda v: v.strip().lower() if isinstance(v, str) else v),
@@ -1185,7 +1192,11 @@ class FollowUpCreate(_Input):
 
     actors: list[Id] = Field(min_length=1, max_length=2)
     introducer: Id | None = None
-    taken_by: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    taken_by: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=40),
+        _schema(pattern=VISIBLE),
+    ]
     due: date | None = None
     neighbourhood: Name
     what: ShortText | None = None
@@ -1198,7 +1209,12 @@ class FollowUpUpdate(_Input):
     done: bool | None = None
     due: date | None = None
     taken_by: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)] | None
+        Annotated[
+            str,
+            StringConstraints(strip_whitespace=True, min_length=1, max_length=40),
+            _schema(pattern=VISIBLE),
+        ]
+        | None
     ) = None
     what: ShortText | None = None
 
