@@ -1312,9 +1312,10 @@ RESERVED_USER_PREFIXES = ("demo-", "import-", "system-")
 
 
 def _not_reserved(name: str) -> str:
+    """A rule of the system's own names (``maillage``, ``demo-…``), not of the name's form."""
     folded = name.casefold()
     if folded in RESERVED_USER_NAMES or folded.startswith(RESERVED_USER_PREFIXES):
-        raise ValueError(f"'{name}' is reserved for the system: choose another user name")
+        raise Rule(f"'{name}' is reserved for the system: choose another user name")
     return name
 
 
