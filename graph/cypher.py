@@ -425,9 +425,10 @@ def list_links(where: str, by_actor: bool) -> tuple[str, str]:
 
 
 def _about(row: str) -> str:
-    """An event related to the actors it concerns: ``(:Event)-[:ABOUT]->(:Actor)``; a link's
-    event names its link by ``entity_id`` (a relationship cannot be an end, and two more
-    relationships per link made an import of 100,000 links 40 % slower)."""
+    """An event related to the actors it concerns: ``(:Event)-[:ABOUT]->(:Actor)``. A link's
+    events are written without it (:data:`INSERT_LINK_EVENTS`) and name their link by
+    ``entity_id``: a relationship cannot be an end, and 100,000 links' events through this
+    subquery slowed an import (bench/RESULTS.md)."""
     return (
         f" WITH e, {row} CALL (e, {row}) {{ UNWIND coalesce({row}.actors, []) AS aid "
         "MATCH (a:Actor {id: aid}) CREATE (e)-[:ABOUT]->(a) }"
@@ -486,6 +487,11 @@ WIPE_BATCH = "MATCH (n) WITH n LIMIT 5000 DETACH DELETE n RETURN count(n) AS n"
 # --------------------------------------------------------------------------- how names compare
 
 NAMES_VERSION = "MATCH (m:Meta {key: 'names'}) RETURN m.version AS version"
+SET_NAMES_VERSION = "MERGE (m:Meta {key: 'names'}) SET m.version = $version"
+
+
+# --------------------------------------------------------------------------- the graph's shape
+
 SHAPE_VERSION = "MATCH (m:Meta {key: 'shape'}) RETURN m.version AS version"
 SET_SHAPE_VERSION = "MERGE (m:Meta {key: 'shape'}) SET m.version = $version"
 
@@ -501,9 +507,6 @@ def old_shape(entity: EntityKind) -> str:
         f"MATCH (n:{label(entity)}) WHERE coalesce(n.shape, 1) < $version "
         "RETURN n.data AS data LIMIT $limit"
     )
-
-
-SET_NAMES_VERSION = "MERGE (m:Meta {key: 'names'}) SET m.version = $version"
 
 
 # --------------------------------------------------------------------------- an import's journal
@@ -522,7 +525,8 @@ USED_ACTORS = (
     f"MATCH (a:Actor) WHERE a.id IN $ids AND (EXISTS {{ (a)-[:{_ALL_TYPES}]-() }} OR EXISTS {{ "
     "MATCH (f:Referral) WHERE f.from_actor = a.id OR f.to_actor = a.id }) RETURN a.id AS id"
 )
-REMOVE_ACTORS = "MATCH (a:Actor) WHERE a.id IN $ids DETACH DELETE a"  # (its IN only)
+# (what is left of an unused actor: its IN and its events' ABOUT)
+REMOVE_ACTORS = "MATCH (a:Actor) WHERE a.id IN $ids DETACH DELETE a"
 
 
 # --------------------------------------------------------------------------- layout positions

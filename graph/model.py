@@ -510,21 +510,30 @@ def _check_interval(since: date | None, until: date | None) -> None:
 # whether it takes new people. Never about the people the BAR help.
 
 
-def _phone(value: Any) -> Any:
-    """A phone as people write it in Belgium (02/520 12 34, 0470 12 34 56, +32 2 520 12 34,
-    0032…), checked with libphonenumber and kept in E.164 (+3225201234)."""
-    if not isinstance(value, str):
-        return value
-    text = value.strip()
+def e164(text: str, region: str = "BE") -> str | None:
+    """A phone as people write it (02/520 12 34, 0470 12 34 56, +32 2 520 12 34, 0032…),
+    read in ``region`` and checked with libphonenumber: E.164 (+3225201234), or None when it
+    is no number there."""
+    text = text.strip()
     if text.startswith("00"):
         text = "+" + text[2:]
     try:
-        parsed = phonenumbers.parse(text, "BE")
-    except phonenumbers.NumberParseException as exc:
-        raise ValueError(Say("'{phone}' is not a phone number", phone=value)) from exc
+        parsed = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
     if not phonenumbers.is_valid_number(parsed):
-        raise ValueError(Say("'{phone}' is not a phone number", phone=value))
+        return None
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _phone(value: Any) -> Any:
+    """A phone as people write it in Belgium, kept in E.164 (see :func:`e164`)."""
+    if not isinstance(value, str):
+        return value
+    found = e164(value)
+    if found is None:
+        raise ValueError(Say("'{phone}' is not a phone number", phone=value))
+    return found
 
 
 #: Brussels fixed lines and Belgian mobiles as the schema shows them; every number

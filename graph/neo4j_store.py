@@ -6,7 +6,7 @@ referrals, neighbourhoods and events are nodes; an actor carries its kind as a s
 (:Neighbourhood)``); an activity to its participants (``-[:WITH]->``), a referral to its two
 ends (``-[:FROM]->``, ``-[:TO]->``); links are relationships whose type is the link type
 (``KNOWS``, ``REFERS_TO``…), from source to target. Every field is a property of its own type:
-names as written, dates as ``date``, moments as ``datetime``, coordinates as a ``point``
+names as written, dates as ``date``, moments as ISO 8601 text, coordinates as a ``point``
 (``location``), contact details flattened into readable properties (``phones``, ``hours``…).
 The whole record is kept beside them as JSON (``data``), so that both stores give back exactly
 the same records fast; it is never the only place a field lives
@@ -511,34 +511,37 @@ class Neo4jGraphStore(BaseGraphStore):
         found = self._read(lambda tx: tx.tx.run(cypher.SHAPE_VERSION).single())
         if found is not None and (found["version"] or 0) >= SHAPE_VERSION:
             return 0
-        moved = 0
-        for entity in (EntityKind.neighbourhood, EntityKind.actor, EntityKind.link,
-                       EntityKind.activity, EntityKind.referral, EntityKind.follow_up):  # fmt: skip
+
+        def in_batches(batch: Callable[[_Tx], int]) -> int:
+            """``batch`` in a transaction of its own until one moves fewer than ``BATCH``."""
+            moved = 0
             while True:
-
-                def batch(tx: _Tx, entity: EntityKind = entity) -> int:
-                    rows = tx._data(cypher.old_shape(entity), version=SHAPE_VERSION, limit=BATCH)
-                    for record in rows:
-                        tx.replace(entity, record)
-                    return len(rows)
-
                 done = self._write(batch)
                 moved += done
                 if progress is not None and done:
                     progress(done)
                 if done < BATCH:
-                    break
-        while True:  # the history, related to the actors it concerns
+                    return moved
 
-            def events(tx: _Tx) -> int:
-                found = tx.tx.run(cypher.OLD_EVENTS, version=SHAPE_VERSION, limit=BATCH)
-                return int(found.single(strict=True)["n"])
+        def rewrite(entity: EntityKind) -> Callable[[_Tx], int]:
+            def batch(tx: _Tx) -> int:
+                rows = tx._data(cypher.old_shape(entity), version=SHAPE_VERSION, limit=BATCH)
+                for record in rows:
+                    tx.replace(entity, record)
+                return len(rows)
 
-            done = self._write(events)
-            if progress is not None and done:
-                progress(done)
-            if done < BATCH:
-                break
+            return batch
+
+        def relate_events(tx: _Tx) -> int:  # the history, related to the actors it concerns
+            found = tx.tx.run(cypher.OLD_EVENTS, version=SHAPE_VERSION, limit=BATCH)
+            return int(found.single(strict=True)["n"])
+
+        moved = sum(
+            in_batches(rewrite(entity))
+            for entity in (EntityKind.neighbourhood, EntityKind.actor, EntityKind.link,
+                           EntityKind.activity, EntityKind.referral, EntityKind.follow_up)
+        )  # fmt: skip
+        in_batches(relate_events)
         self._write(lambda tx: tx.tx.run(cypher.SET_SHAPE_VERSION, version=SHAPE_VERSION).consume())
         return moved
 

@@ -36,11 +36,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import phonenumbers
 from pydantic import TypeAdapter, ValidationError
 
 from graph.errors import Say
-from graph.model import ContactPerson, Email, Opening, Website
+from graph.model import ContactPerson, Email, Opening, Website, e164
 from graph.validation import field_errors
 from ingest.readers import Row, Table, cell_value, decode, refuse
 
@@ -136,7 +135,6 @@ class _Package:
     number (as the user counts it in its file) and the file it came from."""
 
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
-    files: dict[str, str] = field(default_factory=dict)  # table -> file (or JSON) it came from
     not_kept: dict[str, int] = field(default_factory=dict)  # "file: column" -> values
     notes: list[dict[str, Any]] = field(default_factory=list)
 
@@ -154,7 +152,6 @@ class _Package:
         if own:
             self.by_id[table][own] = added
         self.tables[table].append(added)
-        self.files.setdefault(table, where)
 
     def drop(self, where: str, column: str, count: int = 1) -> None:
         key = f"{where}: {column}"
@@ -519,14 +516,10 @@ def _phone(found: _Package, row: Mapping[str, Any], region: str) -> str | None:
     text = str(row.get("number") or "").strip().strip('"').strip()
     if not text:
         return None
-    try:
-        parsed = phonenumbers.parse(text, region)
-        if phonenumbers.is_valid_number(parsed):
-            return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-    except phonenumbers.NumberParseException:
-        pass
-    found.note(row, "number", Say("'{phone}' is not a phone number: not kept", phone=text))
-    return None
+    number = e164(text, region)
+    if number is None:
+        found.note(row, "number", Say("'{phone}' is not a phone number: not kept", phone=text))
+    return number
 
 
 def _openings(found: _Package, row: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -228,16 +228,10 @@ class _Planner:
     def refuse(self, table: Table, row: Row, name: str | None, reason: str) -> None:
         if table.kind == "actors" and row.get("id") is not None:  # links to it say so
             self.refused_refs.setdefault(str(row.get("id")), row.number)
-        column = (row.column(name) if name else None) or name
-        self.plan.refused.append(
-            {"sheet": table.sheet, "row": row.number, "column": column, "reason": reason}
-        )
+        self.plan.refused.append(_where(table, row, name, reason))
 
     def note(self, table: Table, row: Row, name: str | None, reason: str) -> None:
-        column = (row.column(name) if name else None) or name
-        self.plan.notes.append(
-            {"sheet": table.sheet, "row": row.number, "column": column, "reason": reason}
-        )
+        self.plan.notes.append(_where(table, row, name, reason))
 
     def refuse_invalid(self, table: Table, row: Row, exc: ValidationError) -> None:
         for problem in field_errors(exc.errors(include_url=False, include_input=False)):
@@ -578,6 +572,12 @@ class _Planner:
         if actor_id in self.actors:
             return str(self.actors[actor_id]["name"])
         return self.new_by_id.get(actor_id, actor_id)
+
+
+def _where(table: Table, row: Row, name: str | None, reason: str) -> dict[str, Any]:
+    """Where in the file, and why: a refused row's or a note's sheet, row, column, reason."""
+    column = (row.column(name) if name else None) or name
+    return {"sheet": table.sheet, "row": row.number, "column": column, "reason": reason}
 
 
 def _ended_key(link: Mapping[str, Any]) -> tuple[Any, ...]:

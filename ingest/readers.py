@@ -266,8 +266,8 @@ def _rows(
     cells: Iterator[tuple[int, Sequence[Any]]],
     columns: Mapping[int, tuple[str, str]],
     sheet: str,
-    ignored: Mapping[int, str] | None = None,
-    not_kept: dict[str, int] | None = None,
+    ignored: Mapping[int, str],
+    not_kept: dict[str, int],
 ) -> Iterator[Row]:
     """The rows of a sheet, as fields; the values of the ``ignored`` columns are counted into
     ``not_kept`` (label -> values) as the rows go by. Two columns of one list field (a
@@ -275,8 +275,6 @@ def _rows(
     labels: dict[str, str] = {}
     for name, label in columns.values():
         labels[name] = f"{labels[name]} + {label}" if name in labels else label
-    ignored = ignored or {}
-    counts = not_kept if not_kept is not None else {}
     for count, (number, values) in enumerate(cells, start=1):
         if count > MAX_ROWS:
             raise refuse(Say("{sheet} has more than {most} rows", sheet=sheet, most=MAX_ROWS))
@@ -293,9 +291,22 @@ def _rows(
             row[name] = value
         for i, label in ignored.items():
             if i < width and cell_value(values[i]) is not None:
-                counts[label] = counts.get(label, 0) + 1
+                not_kept[label] = not_kept.get(label, 0) + 1
         if any(v is not None for v in row.values()):
             yield Row(number, row, labels)
+
+
+def _table(
+    sheet: str,
+    kind: Kind,
+    cells: Iterator[tuple[int, Sequence[Any]]],
+    columns: Mapping[int, tuple[str, str]],
+    ignored: Mapping[int, str],
+) -> Table:
+    """A sheet's table, its rows read as they are asked for, the values of its ignored
+    columns counted into its ``not_kept`` as they go by."""
+    not_kept: dict[str, int] = {}
+    return Table(sheet, kind, _rows(cells, columns, sheet, ignored, not_kept), not_kept)
 
 
 TITLE_ROWS = 10  # rows a team puts above the header (a title, a date, blank lines)
@@ -371,7 +382,6 @@ def read_csv(data: bytes, name: str) -> Table:
             )
         )
     columns, ignored = _columns(headers, kind, letters=False)
-    table = Table(name, kind, iter(()))
 
     def cells() -> Iterator[tuple[int, Sequence[Any]]]:
         try:
@@ -380,8 +390,7 @@ def read_csv(data: bytes, name: str) -> Table:
         except csv.Error as exc:
             raise refuse(Say("{name}: {problem}", name=name, problem=str(exc))) from exc
 
-    table.rows = _rows(cells(), columns, name, ignored, table.not_kept)
-    return table
+    return _table(name, kind, cells(), columns, ignored)
 
 
 def read_xlsx(data: bytes, name: str) -> list[Table]:
@@ -407,22 +416,29 @@ def read_xlsx(data: bytes, name: str) -> list[Table]:
 #: a merged range: first row, first column, last row, last column (1-based, inclusive)
 Merge = tuple[int, int, int, int]
 _MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+):([A-Z]+[0-9]+)"')
+_CHUNK = 1 << 20
 
 
 def _merges(sheet: Any) -> list[Merge]:
     """The merged ranges of a read-only openpyxl sheet (which does not parse them): the
-    ``mergeCell`` elements at the end of the sheet's XML."""
+    ``mergeCell`` elements of the sheet's XML, read a megabyte at a time (a large sheet is
+    never held whole: the import streams its rows)."""
     from openpyxl.utils.cell import range_boundaries
 
+    found: list[tuple[bytes, bytes]] = []
+    carry = b""
     with sheet.parent._archive.open(sheet._worksheet_path) as member:
-        xml = member.read()
-    at = xml.rfind(b"<mergeCells")
-    if at < 0:
-        at = xml.rfind(b":mergeCells")
-    if at < 0:
-        return []
+        while chunk := member.read(_CHUNK):
+            text = carry + chunk
+            if b"mergeCell" in text:
+                cut = text.rfind(b"<")  # an element cut by the chunk's end: with the next
+                found += _MERGE_CELL.findall(text, 0, cut)
+                carry = text[cut:]
+            else:
+                carry = text[-64:]
+        found += _MERGE_CELL.findall(carry)
     out = []
-    for first, last in _MERGE_CELL.findall(xml, at):
+    for first, last in found:
         min_col, min_row, max_col, max_row = range_boundaries(f"{first.decode()}:{last.decode()}")
         out.append((int(min_row or 1), int(min_col or 1), int(max_row or 1), int(max_col or 1)))
     return out
@@ -484,9 +500,7 @@ def _workbook_tables(
         headers, read = _merged_header(headers, read, rest, merges)
         columns, ignored = _columns(headers, kind, letters=True)
         numbered = ((number, values) for number, values in enumerate(rest, start=read + 1))
-        table = Table(title, kind, iter(()))
-        table.rows = _rows(numbered, columns, title, ignored, table.not_kept)
-        tables.append(table)
+        tables.append(_table(title, kind, numbered, columns, ignored))
     if not tables:
         raise refuse(
             Say(
@@ -666,7 +680,7 @@ def read(data: bytes, name: str, folder: Path | None = None) -> Source:
         csvs = [read_csv(body, n) for n, body in sorted(members.items()) if n.endswith(".csv")]
         if not csvs:
             raise refuse(Say("{name} holds no CSV file", name=name))
-        others = [  # files of the zip that are not read: said, with their size
+        others = [  # files of the zip that are not read: said
             Table(n, "actors", iter(()), not_kept={Say("the whole file (not a CSV)"): 1})
             for n, body in sorted(members.items())
             if not n.endswith(".csv") and body.strip()

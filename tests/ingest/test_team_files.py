@@ -207,3 +207,19 @@ def test_a_file_of_a_zip_that_is_not_read_is_said(sqlite_store: GraphStore) -> N
     assert report["not_kept"] == [
         {"sheet": "LISEZMOI.txt", "column": "the whole file (not a CSV)", "values": 1}
     ]
+
+
+def test_merged_cells_are_found_across_the_chunks_a_large_sheet_is_read_in(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The sheet's XML is read a chunk at a time: a merged range cut by a chunk's end counts."""
+    import ingest.readers
+
+    data = _book(("Acteurs", [["Nom", "Type", "Quartier", "Téléphones", None],
+                              ["AMO Rossini", "association", "Cureghem", "02 520 12 34",
+                               "0470 12 34 56"]], ["D1:E1", "A3:B3"]))  # fmt: skip
+    whole = [row.values for row in read(data, "carte.xlsx").tables[0].rows]
+    for size in (7, 23, 64):
+        monkeypatch.setattr(ingest.readers, "_CHUNK", size)
+        assert [row.values for row in read(data, "carte.xlsx").tables[0].rows] == whole
+    assert whole[0]["phones"] == "02 520 12 34 | 0470 12 34 56"
