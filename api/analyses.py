@@ -8,8 +8,6 @@ everything an analysis route or command does (about 430 lines).
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -32,6 +30,7 @@ from analysis.graphs import simple_graph, size_label
 from analysis.growth import compare, growth
 from analysis.isolation import isolated_actors
 from analysis.referrals import referral_flows
+from api.kept import KEPT
 from graph.errors import InvalidInput, Say
 from graph.model import Day, OptionalDay, ReferralFilter, normalise_name, today
 from graph.store import NetworkReader
@@ -88,7 +87,11 @@ def in_neighbourhood(graph: nx.MultiDiGraph, neighbourhood: str | None) -> nx.Mu
 
 
 def _snapshot(store: NetworkReader, day: date, neighbourhood: str | None) -> nx.MultiDiGraph:
-    return in_neighbourhood(store.snapshot(day), neighbourhood)
+    return in_neighbourhood(store.snapshot(day, neighbourhood=neighbourhood), neighbourhood)
+
+
+def _history(store: NetworkReader, neighbourhood: str | None) -> nx.MultiDiGraph:
+    return in_neighbourhood(store.history(neighbourhood=neighbourhood), neighbourhood)
 
 
 def _scoped(result: dict[str, Any], neighbourhood: str | None) -> dict[str, Any]:
@@ -195,7 +198,7 @@ def run_growth(
     first, last = _span(start, end)
     result = _checked(
         growth,
-        in_neighbourhood(store.history(), neighbourhood),
+        _history(store, neighbourhood),
         start=first,
         end=last,
         interval=interval,
@@ -207,7 +210,7 @@ def run_growth(
 def run_compare(
     store: NetworkReader, first: date, second: date | None, *, neighbourhood: str | None = None
 ) -> dict[str, Any]:
-    history = in_neighbourhood(store.history(), neighbourhood)
+    history = _history(store, neighbourhood)
     earlier = checked_day(first, "first")
     later = checked_day(second, "second")
     return _scoped(_checked(compare, history, earlier, later), neighbourhood)
@@ -234,7 +237,7 @@ def run_referrals(
         if offset >= page.total or not page.items:
             break
     if neighbourhood is not None:
-        local = set(in_neighbourhood(store.history(), neighbourhood).nodes)
+        local = set(_history(store, neighbourhood).nodes)
         referrals = [r for r in referrals if r["from_actor"] in local or r["to_actor"] in local]
     ids = sorted({r["to_actor"] for r in referrals})
     names: dict[str, str] = {}
@@ -318,31 +321,6 @@ class ReferralsParameters(Parameters):
 P = TypeVar("P", bound=Parameters)
 
 
-class _Results:
-    """The last analysis results, keyed by the store's version (a write invalidates them)."""
-
-    def __init__(self, size: int = 64) -> None:
-        self.size = size
-        self.kept: OrderedDict[tuple[Any, ...], BaseModel] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: tuple[Any, ...]) -> BaseModel | None:
-        with self.lock:
-            found = self.kept.get(key)
-            if found is not None:
-                self.kept.move_to_end(key)
-            return found
-
-    def put(self, key: tuple[Any, ...], value: BaseModel) -> None:
-        with self.lock:
-            self.kept[key] = value
-            while len(self.kept) > self.size:
-                self.kept.popitem(last=False)
-
-
-RESULTS = _Results()
-
-
 @dataclass(frozen=True)
 class Analysis(Generic[P]):
     """One analysis: its parameters, how it runs on a store, the type of its result."""
@@ -361,31 +339,19 @@ class Analysis(Generic[P]):
         neighbourhood: str | None = None,
     ) -> BaseModel:
         """Run it: parameters validated (bad ones raise InvalidInput), result typed. A result
-        is computed once per state of the store: kept until the next write changes the
-        store's version (dates left to their default are today's: the key holds the day)."""
+        is computed once per state of its neighbourhood (:mod:`api.kept`): kept until a write
+        touches that neighbourhood (dates left to their default are today's: the key holds the
+        day)."""
         checked = validate(self.parameters, parameters)
-        key = (
-            scope_key(store),
-            store.version(),
-            self.name,
-            checked.model_dump_json(),
-            neighbourhood,
-            today().isoformat(),
+        key = (self.name, checked.model_dump_json(), today().isoformat())
+        return KEPT.get_or_make(
+            store, neighbourhood, key, lambda: self._make(store, checked, neighbourhood)
         )
-        if (hit := RESULTS.get(key)) is not None:
-            return hit
+
+    def _make(self, store: NetworkReader, checked: P, neighbourhood: str | None) -> BaseModel:
         data = self.run(store, checked, neighbourhood)
         data.setdefault("note", _why_empty(data))
-        result = self.result.model_validate(data)
-        RESULTS.put(key, result)
-        return result
-
-
-def scope_key(store: NetworkReader) -> tuple[Any, ...]:
-    """What a kept result depends on besides the store's state: which store, and what the
-    reader may see of it (a reader's facade says; the raw store sees everything)."""
-    key: tuple[Any, ...] | None = getattr(store, "scope_key", None)
-    return key if key is not None else (id(store), "all")
+        return self.result.model_validate(data)
 
 
 def _why_empty(result: Mapping[str, Any]) -> str | None:

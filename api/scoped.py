@@ -534,11 +534,20 @@ class ScopedStore:
             asked.model_copy(update={"user": user}), limit=limit, offset=offset
         )
 
-    def snapshot(self, as_of: date | None = None) -> nx.MultiDiGraph:
-        return self.access.visible_graph(self._raw.snapshot(as_of))
+    def snapshot(
+        self, as_of: date | None = None, *, neighbourhood: str | None = None
+    ) -> nx.MultiDiGraph:
+        graph = self._raw.snapshot(as_of, neighbourhood=neighbourhood)
+        return self.access.visible_graph(graph)
 
-    def history(self) -> nx.MultiDiGraph:
-        return self.access.visible_graph(self._raw.history())
+    def history(self, *, neighbourhood: str | None = None) -> nx.MultiDiGraph:
+        return self.access.visible_graph(self._raw.history(neighbourhood=neighbourhood))
+
+    @property
+    def raw_store(self) -> GraphStore:
+        """The store behind the facade, for what follows its versions (:mod:`api.kept`)
+        and never reads records."""
+        return self._raw
 
     def positions(self) -> dict[str, tuple[float, float]]:
         return self._raw.positions()

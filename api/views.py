@@ -77,10 +77,14 @@ def build_view(
     """One view of the store, as the CLI and the pages ask for it."""
     day = analyses.checked_day(as_of, "as_of")
     if what is ViewName.growth:
-        history = analyses.in_neighbourhood(store.history(), neighbourhood)
+        history = analyses.in_neighbourhood(
+            store.history(neighbourhood=neighbourhood), neighbourhood
+        )
         positions = positions_for(store, history, relayout=relayout)
         return growth_view(history, positions, growth_dates(history, day), lang=lang)
-    graph = analyses.in_neighbourhood(store.snapshot(day), neighbourhood)
+    graph = analyses.in_neighbourhood(
+        store.snapshot(day, neighbourhood=neighbourhood), neighbourhood
+    )
     positions = positions_for(store, graph, relayout=relayout)
     if what is ViewName.neighbourhood:
         return neighbourhood_view(graph, positions, measure=measure, lang=lang, as_of=day)

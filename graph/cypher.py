@@ -407,6 +407,42 @@ ALL_LINKS = (
 EVERY_LINK = f"MATCH (:Actor)-[r:{_ALL_TYPES}]->(:Actor) RETURN r.data AS data ORDER BY r.id"
 
 
+def in_scope(ever: bool) -> tuple[str, str, str]:
+    """A neighbourhood's actors, the links touching them and the actors at their other ends
+    (on ``$day``, or ``ever``): three statements, each answered from the neighbourhood index."""
+    va, vr, vb = ("true", "true", "true") if ever else (valid("a"), valid("r"), valid("b"))
+    home = f"MATCH (a:Actor {{neighbourhood_norm: $place}}) WHERE {va} "
+    return (
+        home + "RETURN a.data AS data ORDER BY a.id",
+        home + f"MATCH (a)-[r:{_ALL_TYPES}]-(:Actor) WHERE {vr} "
+        "WITH DISTINCT r ORDER BY r.id RETURN r.data AS data",
+        f"UNWIND $ids AS i MATCH (b:Actor {{id: i}}) WHERE {vb} RETURN b.data AS data",
+    )
+
+
+EVENT_MARKS = (
+    "CALL { MATCH (e:Event) RETURN count(e) AS n } "
+    "CALL { OPTIONAL MATCH (e:Event) WITH e ORDER BY e.seq DESC LIMIT 1 "
+    "RETURN coalesce(e.seq, 0) AS last } RETURN n, last"
+)
+
+EVENTS_AFTER = (
+    "MATCH (e:Event) WHERE e.seq > $seq WITH e ORDER BY e.seq LIMIT $limit "
+    "RETURN e.seq AS seq, e.id AS id, e.entity AS entity, e.before AS before, "
+    "e.after AS after, coalesce(e.actors, []) AS actors"
+)
+
+PLACES_OF = (
+    "UNWIND $ids AS i MATCH (a:Actor {id: i}) RETURN collect(DISTINCT a.neighbourhood_norm) "
+    "AS places, count(a) AS known"
+)
+
+RING_PLACES_OF = (
+    f"UNWIND $ids AS i MATCH (:Actor {{id: i}})-[:{_ALL_TYPES}]-(b:Actor) "
+    "RETURN collect(DISTINCT b.neighbourhood_norm) AS places"
+)
+
+
 def list_links(where: str, by_actor: bool) -> tuple[str, str]:
     if by_actor:
         base = (
@@ -471,11 +507,7 @@ def list_events(where: str) -> tuple[str, str]:
 COUNT_LABEL = {e: f"MATCH (n:{LABELS[e]}) RETURN count(n) AS n" for e in COUNTED}
 COUNT_LINKS = f"MATCH (:Actor)-[r:{_ALL_TYPES}]->(:Actor) RETURN count(r) AS n"
 COUNT_EVENTS = "MATCH (e:Event) RETURN count(e) AS n"
-LAST_EVENT = (
-    "CALL { MATCH (e:Event) RETURN count(e) AS n } "
-    "CALL { OPTIONAL MATCH (e:Event) WITH e ORDER BY e.seq DESC LIMIT 1 "
-    "RETURN coalesce(e.seq, 0) AS last } RETURN n, last"
-)
+LAST_EVENT = EVENT_MARKS
 
 # A restore that replaces the store: everything, in the restore's own transaction.
 WIPE = "MATCH (n) DETACH DELETE n"

@@ -213,6 +213,41 @@ class _Tx:
             return self._data(cypher.EVERY_LINK)
         return self._data(cypher.every_node(entity))
 
+    def in_scope(
+        self, place: str, as_of: date | None, ever: bool
+    ) -> tuple[list[Record], list[Record]]:
+        home_q, links_q, ring_q = cypher.in_scope(ever)
+        day = as_of or today()
+        actors = self._data(home_q, place=place, day=day)
+        links = self._data(links_q, place=place, day=day)
+        home = {a["id"] for a in actors}
+        ring = sorted({r[end] for r in links for end in ("source", "target")} - home)
+        actors += self._data(ring_q, ids=ring, day=day)
+        actors.sort(key=lambda r: r["id"])
+        return actors, links
+
+    def event_marks(self) -> tuple[int, int]:
+        found = self.tx.run(cypher.EVENT_MARKS).single(strict=True)
+        return int(found["n"]), int(found["last"])
+
+    def events_after(self, seq: int, limit: int) -> list[Record]:
+        out = []
+        for row in self.tx.run(cypher.EVENTS_AFTER, seq=seq, limit=limit):
+            e = dict(row)
+            e["before"] = orjson.loads(e["before"]) if e.get("before") else None
+            e["after"] = orjson.loads(e["after"]) if e.get("after") else None
+            e["actors"] = list(e["actors"])
+            out.append(e)
+        return out
+
+    def places_of(self, actor_ids: Sequence[str], ring: Sequence[str]) -> tuple[set[str], int]:
+        found = self.tx.run(cypher.PLACES_OF, ids=list(actor_ids)).single(strict=True)
+        places = set(found["places"])
+        if ring:
+            near = self.tx.run(cypher.RING_PLACES_OF, ids=list(ring)).single(strict=True)
+            places.update(near["places"])
+        return places, int(found["known"])
+
     def events(self, f: EventFilter, limit: int, offset: int) -> tuple[list[Record], int]:
         params: dict[str, Any] = {"limit": limit, "offset": offset}
         count_q, rows_q = cypher.list_events(cypher.event_where(f, params))

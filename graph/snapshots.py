@@ -4,13 +4,13 @@ and the stored layout positions: what analysis, views and audits read."""
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 import networkx as nx
 
 from graph.errors import InvalidInput
-from graph.model import Actor, EntityKind, Event, EventFilter, Link, Page, today
+from graph.model import Actor, EntityKind, Event, EventFilter, Link, Page, normalise_name, today
 from graph.tx import ReadTx, Record, Transactional, WriteTx, page_bounds
 
 
@@ -25,44 +25,63 @@ class Snapshots(Transactional):
         items = [Event.model_validate(r) for r in rows]
         return Page[Event](items=items, total=total, limit=limit, offset=offset)
 
-    def snapshot(self, as_of: date | None = None) -> nx.MultiDiGraph:
+    def snapshot(
+        self, as_of: date | None = None, *, neighbourhood: str | None = None
+    ) -> nx.MultiDiGraph:
         """The network on ``as_of`` (today by default) as a NetworkX multigraph.
 
         Nodes are actor ids with every actor field; edges go source → target, keyed by link id,
         with every link field (``directed`` tells whether the type has a direction).
+
+        With ``neighbourhood``, only that neighbourhood is read from the store (in SQL or
+        Cypher, never the whole region): its actors, the links touching them, and the actors at
+        their other ends (the one-hop ring, ``graph.graph["scope"]`` names the neighbourhood).
         """
 
         def work(tx: ReadTx) -> tuple[list[Record], list[Record]]:
+            if neighbourhood is not None:
+                return tx.in_scope(normalise_name(neighbourhood), as_of, False)
             return tx.all(EntityKind.actor, as_of), tx.all(EntityKind.link, as_of)
 
         actors, links = self._read(work)
         graph = nx.MultiDiGraph(as_of=(as_of or today()).isoformat(), store=self.backend)
-        for record in actors:
-            graph.add_node(record["id"], **Actor.model_validate(record).model_dump())
-        for record in links:
-            if record["source"] in graph and record["target"] in graph:
-                attrs = Link.model_validate(record).model_dump()
-                graph.add_edge(record["source"], record["target"], key=record["id"], **attrs)
-        return graph
+        return _filled(graph, actors, links, neighbourhood)
 
-    def history(self) -> nx.MultiDiGraph:
+    def history(self, *, neighbourhood: str | None = None) -> nx.MultiDiGraph:
         """Every actor and link ever recorded, ended ones included, as one multigraph.
 
         The same fields as :meth:`snapshot`; ``since``/``until`` tell when each was true, so
-        analysis can cut the network at any date without going back to the store.
+        analysis can cut the network at any date without going back to the store. With
+        ``neighbourhood``, that neighbourhood and its one-hop ring only, as :meth:`snapshot`.
         """
 
         def work(tx: ReadTx) -> tuple[list[Record], list[Record]]:
+            if neighbourhood is not None:
+                return tx.in_scope(normalise_name(neighbourhood), None, True)
             return tx.every(EntityKind.actor), tx.every(EntityKind.link)
 
         actors, links = self._read(work)
         graph = nx.MultiDiGraph(history=True, store=self.backend)
-        for record in actors:
-            graph.add_node(record["id"], **Actor.model_validate(record).model_dump())
-        for record in links:
-            attrs = Link.model_validate(record).model_dump()
-            graph.add_edge(record["source"], record["target"], key=record["id"], **attrs)
-        return graph
+        return _filled(graph, actors, links, neighbourhood)
+
+    def changes_after(self, seq: int, limit: int) -> tuple[int, int, list[Record]]:
+        """The events numbered after ``seq`` (at most ``limit``), with the number of events and
+        the highest number, read in one transaction (:mod:`api.kept` follows the store by them)."""
+
+        def work(tx: ReadTx) -> tuple[int, int, list[Record]]:
+            count, last = tx.event_marks()
+            return count, last, tx.events_after(seq, limit)
+
+        return self._read(work)
+
+    def event_marks(self) -> tuple[int, int]:
+        """How many events there are, and the highest number."""
+        return self._read(lambda tx: tx.event_marks())
+
+    def places_of(self, actor_ids: Sequence[str], ring: Sequence[str] = ()) -> tuple[set[str], int]:
+        """The normalised neighbourhoods of some actors (and of the actors linked to those in
+        ``ring``), and how many of ``actor_ids`` the store knows."""
+        return self._read(lambda tx: tx.places_of(actor_ids, ring))
 
     def counts(self) -> dict[str, int]:
         return self._read(lambda tx: tx.counts())
@@ -98,3 +117,18 @@ class Snapshots(Transactional):
             tx.save_positions(rows, replace)
 
         self._write(work)
+
+
+def _filled(
+    graph: nx.MultiDiGraph, actors: list[Record], links: list[Record], scope: str | None
+) -> nx.MultiDiGraph:
+    """The graph with the actors as nodes and the links between two of them as edges."""
+    for record in actors:
+        graph.add_node(record["id"], **Actor.model_validate(record).model_dump())
+    for record in links:
+        if record["source"] in graph and record["target"] in graph:
+            attrs = Link.model_validate(record).model_dump()
+            graph.add_edge(record["source"], record["target"], key=record["id"], **attrs)
+    if scope is not None:
+        graph.graph["scope"] = scope
+    return graph

@@ -426,6 +426,82 @@ class _Tx:
         ).fetchall()
         return [orjson.loads(r[0]) for r in rows]
 
+    def in_scope(
+        self, place: str, as_of: date | None, ever: bool
+    ) -> tuple[list[Record], list[Record]]:
+        """A neighbourhood's actors (``place``: its normalised name), the links touching them
+        and the actors at their other ends (the one-hop ring): on ``as_of``, or ``ever``."""
+        valid, vparams = ("1 = 1", []) if ever else _valid_sql(as_of)
+        home_rows = self.conn.execute(
+            f"SELECT id, data FROM actors WHERE neighbourhood_norm = ? AND {valid}",  # noqa: S608
+            [place, *vparams],
+        ).fetchall()
+        home = {r[0] for r in home_rows}
+        inside = f"SELECT id FROM actors WHERE neighbourhood_norm = ? AND {valid}"  # noqa: S608
+        link_rows = self.conn.execute(
+            f"SELECT data, source, target FROM links WHERE {valid} AND "  # noqa: S608
+            f"(source IN ({inside}) OR target IN ({inside})) ORDER BY id",
+            [*vparams, place, *vparams, place, *vparams],
+        ).fetchall()
+        ring = sorted({end for r in link_rows for end in r[1:] if end not in home})
+        actors = [orjson.loads(r[1]) for r in home_rows]
+        for chunk in chunks(ring, 500):
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT data FROM actors WHERE id IN ({marks}) AND {valid}",  # noqa: S608
+                [*chunk, *vparams],
+            ).fetchall()
+            actors.extend(orjson.loads(r[0]) for r in rows)
+        actors.sort(key=lambda r: r["id"])
+        return actors, [orjson.loads(r[0]) for r in link_rows]
+
+    def event_marks(self) -> tuple[int, int]:
+        row = self.conn.execute("SELECT count(*), max(seq) FROM events").fetchone()
+        return int(row[0]), int(row[1] or 0)
+
+    def events_after(self, seq: int, limit: int) -> list[Record]:
+        rows = self.conn.execute(
+            "SELECT e.seq, e.id, e.entity, e.before, e.after, "
+            "(SELECT group_concat(actor_id, ' ') FROM event_actors a WHERE a.seq = e.seq) "
+            "FROM events e WHERE e.seq > ? ORDER BY e.seq LIMIT ?",
+            (seq, limit),
+        ).fetchall()
+        return [
+            {
+                "seq": r[0],
+                "id": r[1],
+                "entity": r[2],
+                "before": orjson.loads(r[3]) if r[3] else None,
+                "after": orjson.loads(r[4]) if r[4] else None,
+                "actors": (r[5] or "").split(),
+            }
+            for r in rows
+        ]
+
+    def places_of(self, actor_ids: Sequence[str], ring: Sequence[str]) -> tuple[set[str], int]:
+        """The neighbourhoods of ``actor_ids`` and of the actors linked to those in ``ring``,
+        and how many of ``actor_ids`` are known."""
+        places: set[str] = set()
+        known = 0
+        for chunk in chunks(list(actor_ids), 400):
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT neighbourhood_norm FROM actors WHERE id IN ({marks})",  # noqa: S608
+                chunk,
+            ).fetchall()
+            known += len(rows)
+            places.update(r[0] for r in rows)
+        for chunk in chunks(list(ring), 400):
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                "SELECT DISTINCT a.neighbourhood_norm FROM links l JOIN actors a ON a.id = "  # noqa: S608
+                f"(CASE WHEN l.source IN ({marks}) THEN l.target ELSE l.source END) "
+                f"WHERE l.source IN ({marks}) OR l.target IN ({marks})",
+                [*chunk, *chunk, *chunk],
+            ).fetchall()
+            places.update(r[0] for r in rows)
+        return places, known
+
     def every(self, entity: EntityKind) -> list[Record]:
         rows = self.conn.execute(
             f"SELECT data FROM {TABLES[entity]} ORDER BY id"  # noqa: S608

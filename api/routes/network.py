@@ -93,9 +93,9 @@ def reach_public(
         raise forbidden(access._outside(Say("this neighbourhood")))
     if access.reads_nothing:
         raise forbidden(Say("your user is not attached to a BAR team"))
-    graph = store.snapshot(as_of)
     if access.role is Role.viewer:  # a partner asks within their own neighbourhood
         neighbourhood = neighbourhood or access.team_label
+    graph = store.snapshot(as_of, neighbourhood=neighbourhood)
     result = reach(
         graph,
         bar_team_of(graph, access.user.actor_id, neighbourhood),

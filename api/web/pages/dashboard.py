@@ -14,6 +14,7 @@ from markupsafe import Markup
 from pydantic import BaseModel
 
 from api.analyses import REGISTRY
+from api.kept import KEPT
 from api.web import reasons
 from api.web.i18n import day, number
 from api.web.pages.actor_edit import SATURATION
@@ -31,6 +32,7 @@ from api.web.pages.base import (
 from api.web.pages.living import to_check
 from graph.dates import add_months
 from graph.errors import MaillageError
+from graph.model import today
 from graph.validation import validate
 from ingest.export import safe_cell
 from viz.charts import line_chart
@@ -150,6 +152,7 @@ def dashboard(
                 )
             )
     neighbourhoods = [n.name for n in p.store.list_neighbourhoods(limit=200).items]
+    months = p.request.app.state.settings.confirm_months
     query = urlencode({"start": first, "end": last, "neighbourhood": scope or ""})
     place = {"neighbourhood": scope} if scope else {}
     exports = [
@@ -187,10 +190,12 @@ def dashboard(
         referrals=referrals,
         saturation=lambda w: reasons.saturation(w, p.gettext(), p.lang),
         query=query,
-        stale=len(to_check(p, scope)),
+        stale=KEPT.get_or_make(
+            p.store, scope, ("to check", months, today()), lambda: len(to_check(p, scope))
+        ),
         known_saturation=_known_saturation(p, referrals),
         saturation_states=SATURATION,
-        months=p.request.app.state.settings.confirm_months,
+        months=months,
     )
 
 

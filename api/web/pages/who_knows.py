@@ -8,10 +8,12 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
 from analysis.reach import bar_team_of, reach
+from api.kept import KEPT
 from api.web.pages.base import (
     PageDep,
     resolve_actor,
 )
+from graph.model import today
 from graph.vocabulary import choices
 
 router = APIRouter(include_in_schema=False)
@@ -54,16 +56,20 @@ def reach_page(
     result = None
     if theme or language or target_group:
         scope = p.store.figures_scope()
-        graph = p.store.snapshot()
-        team = bar_team_of(graph, access.user.actor_id, scope)
-        result = reach(
-            graph,
-            team,
-            theme=theme or None,
-            language=language or None,
-            target_group=target_group or None,
-            neighbourhood=scope,
-        )
+
+        def found() -> dict[str, Any]:
+            graph = p.store.snapshot(neighbourhood=scope)
+            return reach(
+                graph,
+                bar_team_of(graph, access.user.actor_id, scope),
+                theme=theme or None,
+                language=language or None,
+                target_group=target_group or None,
+                neighbourhood=scope,
+            )
+
+        key = ("reach", access.user.actor_id, theme, language, target_group, today().isoformat())
+        result = KEPT.get_or_make(p.store, scope, key, found)
     asked = {"theme": theme, "language": language, "target_group": target_group}
     vocabulary = {f: choices(f, p.lang) for f in ("themes", "languages", "target_groups")}
     return p.render("reach.html", asked=asked, result=result, vocabulary=vocabulary)

@@ -1,0 +1,190 @@
+"""Results kept per neighbourhood and per state of the store: analyses, views and reach are
+computed once, and a write makes another computation only for the neighbourhoods it touches.
+
+Each server process follows the store through its event log (:class:`Clock`): when the
+store's marks (how many events, the highest number) change, it reads the events it has not
+seen, works out the neighbourhoods they touch — an actor's (before and after a move, and those
+of the actors linked to it, whose reach and one-hop ring it is part of), both ends' of a link
+or a referral, an activity's or a follow-up's — and moves those neighbourhoods' versions on.
+A kept result is keyed by its neighbourhood's version, so it holds until a write touches that
+neighbourhood, whichever process made the write.
+
+When the events cannot say exactly what changed — an erasure (its actor is gone), a renamed
+neighbourhood, an import undone (events that disappear), more events than one read takes —
+every neighbourhood moves on at once: a result is never kept past a change it depends on.
+
+Neo4j numbers events before they commit (:class:`graph.neo4j_store.EventSequence`), so an
+event may commit after one with a higher number: the clock reads again the last
+:data:`WINDOW_MS` of numbers and counts the events it had not seen, and when their number is
+not the growth of the store's count, it takes every neighbourhood as changed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from graph.model import EntityKind, normalise_name
+from graph.store import GraphStore
+
+T = TypeVar("T")
+
+WINDOW_MS = 10_000  # how long a Neo4j write may take between its number and its commit
+NEO4J_WINDOW = (WINDOW_MS << 13) << 10  # in event numbers (graph/neo4j_store.py)
+MOST_EVENTS = 2_000  # more new events than this at once (an import): every neighbourhood
+_SERIALS = itertools.count(1)
+_NO_NETWORK = {EntityKind.user.value, EntityKind.token.value, EntityKind.throttle.value}
+
+
+class Clock:
+    """One store's versions per neighbourhood, as this process follows its event log."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+        self.serial = next(_SERIALS)  # a store opened later never meets this one's results
+        self.window = NEO4J_WINDOW if store.backend == "neo4j" else 0
+        self.lock = threading.Lock()
+        self.marks: tuple[int, int] | None = None
+        self.recent: dict[str, int] = {}  # events seen within the window: id -> number
+        self.tick = 0  # moves on at each change seen
+        self.everything_at = 0  # the tick at which every neighbourhood last changed
+        self.at: dict[str, int] = {}  # normalised neighbourhood -> the tick it last changed
+
+    def version(self, scope: str | None) -> int:
+        """The version of one neighbourhood's data (``None``: of the whole store)."""
+        self.follow()
+        if scope is None:
+            return self.tick
+        return max(self.everything_at, self.at.get(normalise_name(scope), 0))
+
+    def follow(self) -> None:
+        """Read what changed since the last look, if anything did (one small read when not)."""
+        marks = self.store.event_marks()
+        if marks == self.marks:
+            return
+        with self.lock:
+            if marks == self.marks:
+                return
+            if self.marks is None:  # the first look: nothing is kept yet
+                self._catch_up(marks)
+                return
+            count, last = self.marks
+            new_count, new_last, events = self.store.changes_after(
+                last - self.window, MOST_EVENTS + 1
+            )
+            unseen = [e for e in events if e["id"] not in self.recent]
+            places = None
+            if len(events) <= MOST_EVENTS and len(unseen) == new_count - count:
+                places = self._places(unseen)
+            self.tick += 1
+            if places is None:
+                self.everything_at = self.tick
+                self.at.clear()
+            else:
+                for place in places:
+                    self.at[place] = self.tick
+            self.marks = (new_count, new_last)
+            self._remember(unseen, new_last)
+
+    def _catch_up(self, marks: tuple[int, int]) -> None:
+        count, last = marks
+        if self.window:
+            _, last, events = self.store.changes_after(last - self.window, MOST_EVENTS)
+            self._remember(events, last)
+        self.marks = (count, last)
+
+    def _remember(self, events: Iterable[dict[str, Any]], last: int) -> None:
+        if not self.window:
+            return
+        self.recent.update((e["id"], int(e["seq"])) for e in events)
+        floor = last - self.window
+        self.recent = {k: v for k, v in self.recent.items() if v > floor}
+
+    def _places(self, events: list[dict[str, Any]]) -> set[str] | None:
+        """The neighbourhoods some events touch, or None when they cannot say."""
+        places: set[str] = set()
+        ids: set[str] = set()
+        ring: set[str] = set()
+        for event in events:
+            entity = event["entity"]
+            if entity in _NO_NETWORK:
+                continue
+            if entity == EntityKind.neighbourhood.value:
+                return None
+            for side in (event["before"], event["after"]):
+                if side and side.get("neighbourhood"):
+                    places.add(normalise_name(str(side["neighbourhood"])))
+            ids.update(event["actors"])
+            if entity == EntityKind.actor.value:
+                ring.update(event["actors"])
+            elif entity not in {e.value for e in EntityKind}:
+                return None
+        if ids:
+            found, known = self.store.places_of(sorted(ids), sorted(ring))
+            if known < len(ids):  # an actor erased since: what it touched is unknown
+                return None
+            places |= found
+        return places
+
+
+class Kept:
+    """The last results, keyed by what they depend on (the newest used are kept)."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self.kept: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self.clocks: dict[int, Clock] = {}
+        self.lock = threading.Lock()
+
+    def clock(self, store: GraphStore) -> Clock:
+        with self.lock:
+            found = self.clocks.get(id(store))
+            if found is None or found.store is not store:
+                found = self.clocks[id(store)] = Clock(store)
+                while len(self.clocks) > 16:  # stores closed long ago (the tests open many)
+                    del self.clocks[next(iter(self.clocks))]
+            return found
+
+    def get_or_make(
+        self, store: Any, scope: str | None, key: tuple[Any, ...], make: Callable[[], T]
+    ) -> T:
+        """The result of ``make`` for ``key`` in ``scope`` (a neighbourhood; None: the whole
+        store), computed again only once a write has touched that scope. ``store`` is the raw
+        store or a reader's facade (whose reach is part of the key)."""
+        clock = self.clock(getattr(store, "raw_store", store))
+        full = (
+            clock.serial,
+            scope_key(store),
+            None if scope is None else normalise_name(scope),
+            clock.version(scope),
+            *key,
+        )
+        with self.lock:
+            if full in self.kept:
+                self.kept.move_to_end(full)
+                found: T = self.kept[full]
+                return found
+        made = make()
+        with self.lock:
+            self.kept[full] = made
+            while len(self.kept) > self.size:
+                self.kept.popitem(last=False)
+        return made
+
+    def forget(self) -> None:
+        with self.lock:
+            self.kept.clear()
+            self.clocks.clear()
+
+
+def scope_key(store: Any) -> tuple[Any, ...]:
+    """What a kept result depends on besides the store's state: which store, and what the
+    reader may see of it (a reader's facade says; the raw store sees everything)."""
+    key: tuple[Any, ...] | None = getattr(store, "scope_key", None)
+    return key if key is not None else (id(store), "all")
+
+
+KEPT = Kept()

@@ -1,0 +1,198 @@
+"""Results kept per neighbourhood equal a full recomputation (#20.3, #26.2).
+
+A neighbourhood's analyses read only that neighbourhood from the store (and its one-hop ring)
+and are kept until a write touches it (``api/kept.py``). Random stories of actors recorded in
+three neighbourhoods, links inside and across them, actors moved to another neighbourhood,
+links and actors ended, reopened and retracted: after every step, each neighbourhood's
+isolation, bridging report and growth series — read through the kept path — equal the same
+analyses computed afresh on the whole region's snapshot and history, on both stores. So does
+the region's own result. A second process (another store object on the same database, with its
+own kept results) sees a write made by the first at its next read.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import timedelta
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from api.analyses import REGISTRY
+from api.kept import Kept
+from graph.errors import MaillageError
+from graph.model import today
+from graph.neo4j_store import Neo4jGraphStore
+from graph.sqlite_store import SqliteGraphStore
+from graph.store import GraphStore
+from tests.conftest import with_places
+
+PLACES = ["Cureghem", "Molenbeek", "Midi"]
+ANALYSES = {"isolation": {}, "bridging": {"opportunities": 10}, "growth": {}}
+START = today() - timedelta(days=500)
+DAYS = st.integers(min_value=0, max_value=480).map(lambda n: START + timedelta(days=n))
+PLACE = st.integers(0, len(PLACES) - 1)
+STEP = st.one_of(
+    st.tuples(st.just("actor"), PLACE, DAYS, st.sampled_from(["association", "trader"])),
+    st.tuples(st.just("link"), st.integers(0, 40), st.integers(0, 40), DAYS),
+    st.tuples(st.just("move"), st.integers(0, 40), PLACE),
+    st.tuples(st.just("end"), st.integers(0, 80), DAYS),
+    st.tuples(st.just("reopen"), st.integers(0, 80)),
+    st.tuples(st.just("retract"), st.integers(0, 80)),
+)
+
+
+class Whole:
+    """The store read as before results were kept per neighbourhood: the whole region's
+    snapshot and history every time, the neighbourhood cut from it."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+        self.backend = store.backend
+
+    def snapshot(self, as_of: Any = None, *, neighbourhood: str | None = None) -> nx.MultiDiGraph:
+        return self.store.snapshot(as_of)
+
+    def history(self, *, neighbourhood: str | None = None) -> nx.MultiDiGraph:
+        return self.store.history()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+
+def _full(store: GraphStore, name: str, place: str | None) -> dict[str, Any]:
+    analysis = REGISTRY[name]
+    checked = analysis.parameters.model_validate(ANALYSES[name])
+    return analysis._make(Whole(store), checked, place).model_dump()
+
+
+def _apply(store: GraphStore, n: int, step: tuple[Any, ...], made: dict[str, list[str]]) -> None:
+    actors, records = made["actors"], made["records"]
+    if step[0] == "actor":
+        actor = store.create_actor(
+            {"name": f"Asbl {n}", "kind": step[3], "neighbourhood": PLACES[step[1]],
+             "since": step[2].isoformat()}, by="t",
+        )  # fmt: skip
+        actors.append(actor.id)
+        records.append(actor.id)
+    elif step[0] == "link" and actors:
+        a, b = actors[step[1] % len(actors)], actors[step[2] % len(actors)]
+        link = store.create_link(
+            {"source": a, "target": b, "type": "KNOWS", "since": step[3].isoformat()}, by="t"
+        )
+        records.append(link.id)
+    elif step[0] == "move" and actors:
+        store.update_actor(
+            actors[step[1] % len(actors)], {"neighbourhood": PLACES[step[2]]}, by="t"
+        )
+    elif step[0] in ("end", "reopen", "retract") and records:
+        target = records[step[1] % len(records)]
+        is_actor = target in actors
+        if step[0] == "end":
+            (store.end_actor if is_actor else store.end_link)(target, step[2], by="t")
+        elif step[0] == "reopen":
+            (store.reopen_actor if is_actor else store.reopen_link)(target, by="t")
+        else:
+            retract = store.retract_actor if is_actor else store.retract_link
+            retract(target, by="t", reason="by mistake")
+
+
+def _fresh(store: GraphStore) -> GraphStore:
+    if isinstance(store, Neo4jGraphStore):  # one server: a fresh story each example
+        store.erase_everything(confirm="erase everything")
+        return with_places(store)
+    return with_places(SqliteGraphStore(Path(tempfile.mkdtemp()) / "m.db"))
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(STEP, min_size=4, max_size=22))
+@example(  # a story that takes every path: links inside and across, a move, an end, a retraction
+    [("actor", 0, START, "association"), ("actor", 0, START, "trader"),
+     ("actor", 1, START, "association"), ("link", 0, 1, START), ("link", 1, 2, START),
+     ("move", 2, 2), ("end", 3, today()), ("retract", 4), ("reopen", 3), ("link", 2, 0, START)]
+)  # fmt: skip
+def test_kept_results_equal_a_full_recomputation(
+    store: GraphStore, steps: list[tuple[Any, ...]]
+) -> None:
+    store = _fresh(store)
+    kept = Kept()
+    made: dict[str, list[str]] = {"actors": [], "records": []}
+    served = 0
+    for n, step in enumerate(steps):
+        try:
+            _apply(store, n, step, made)
+        except MaillageError:
+            continue  # a refused step (a link to itself, an end before its start…)
+        for name in ANALYSES:
+            for place in [*PLACES, None]:
+                key = (name, repr(ANALYSES[name]))
+                checked = REGISTRY[name].parameters.model_validate(ANALYSES[name])
+                before = len(kept.kept)
+                got = kept.get_or_make(
+                    store,
+                    place,
+                    key,
+                    partial(REGISTRY[name]._make, store, checked, place),
+                )
+                served += len(kept.kept) == before  # a result served as kept
+                assert got.model_dump() == _full(store, name, place), (name, place, step)
+    if len(steps) > 6:
+        assert served > 0  # the kept path was taken, not only fresh computations
+
+
+@pytest.fixture
+def two_processes(
+    store: GraphStore, tmp_path: Path, request: pytest.FixtureRequest
+) -> tuple[GraphStore, GraphStore]:
+    """Two store objects on one database, as two server processes hold them."""
+    if isinstance(store, Neo4jGraphStore):
+        other: GraphStore = Neo4jGraphStore(request.getfixturevalue("neo4j_uri"))
+    else:
+        other = SqliteGraphStore(tmp_path / "maillage.db")
+    request.addfinalizer(other.close)
+    return store, other
+
+
+def test_a_write_in_one_process_is_seen_by_the_next_read_of_another(
+    two_processes: tuple[GraphStore, GraphStore],
+) -> None:
+    first, second = two_processes
+    here, there = Kept(), Kept()
+    a = first.create_actor({"name": "Asbl A", "kind": "association", "neighbourhood": "Midi"},
+                           by="t")  # fmt: skip
+    b = first.create_actor({"name": "Asbl B", "kind": "association", "neighbourhood": "Midi"},
+                           by="t")  # fmt: skip
+    c = first.create_actor({"name": "Asbl C", "kind": "association", "neighbourhood": "Nord"},
+                           by="t")  # fmt: skip
+
+    def isolated(kept: Kept, store: GraphStore, place: str) -> set[str]:
+        checked = REGISTRY["isolation"].parameters.model_validate({})
+        result = kept.get_or_make(
+            store, place, ("isolation",), lambda: REGISTRY["isolation"]._make(store, checked, place)
+        )
+        return {x.id for x in result.isolated}  # type: ignore[attr-defined]
+
+    assert isolated(here, first, "Midi") == {a.id, b.id}
+    nord = isolated(here, first, "Nord")
+    assert isolated(there, second, "Midi") == {a.id, b.id}
+    second.create_link({"source": a.id, "target": b.id, "type": "KNOWS"}, by="t")
+    assert isolated(here, first, "Midi") == set()  # the other process's write, seen
+    assert isolated(there, second, "Midi") == set()
+    clock = here.clock(first)
+    nord_version = clock.version("Nord")
+    first.update_actor(c.id, {"name": "Asbl C bis"}, by="t")
+    assert clock.version("Nord") > nord_version  # a write in Nord moves Nord on…
+    midi_version = clock.version("Midi")
+    assert isolated(here, first, "Nord") == nord
+    second.update_actor(a.id, {"name": "Asbl A bis"}, by="t")
+    assert clock.version("Midi") > midi_version
+    version = clock.version("Nord")
+    second.update_actor(b.id, {"description": "Cours du soir"}, by="t")
+    assert clock.version("Nord") == version  # …and a write elsewhere leaves it be
