@@ -113,9 +113,10 @@ def measure(store: GraphStore, role: str, pages: list[str]) -> dict[str, list[fl
             here()
             after.append(ms(get))
         after_other = []
-        for _ in range(3):
+        for _ in range(3 if elsewhere.ids else 0):  # a store of one neighbourhood has no N1
             elsewhere()
             after_other.append(ms(get))
+        after_other = after_other or [float("nan")]
         out[name] = [cold, warm, statistics.median(after), statistics.median(after_other)]
         print(f"    {role:11} {name:20} cold {cold:8.0f} ms  warm {warm:6.1f} ms  "
               f"after a write in N0 {out[name][2]:8.0f} ms  in N1 {out[name][3]:8.0f} ms",
