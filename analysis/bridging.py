@@ -10,6 +10,7 @@ them (linked to both) and a reason in plain words.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -327,6 +328,7 @@ def bridging(
     groups: str = "kind",
     exact_limit: int = 20_000,
     samples: int = 1000,
+    between: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The whole bridging report of a snapshot: brokers, communities, roles and opportunities.
 
@@ -347,6 +349,9 @@ def bridging(
     exact_limit, samples
         Betweenness is exact up to ``exact_limit`` actors, else estimated from ``samples``
         sources.
+    between
+        Betweenness already computed on this snapshot (:func:`analysis.centrality.betweenness`
+        with the same limit, samples and seed), not computed again (the bridging view draws it).
 
     Returns
     -------
@@ -368,7 +373,8 @@ def bridging(
     names = {v: simple.nodes[v].get("name", str(v)) for v in simple}
     found = communities(simple, seed=seed)
     community_of = membership(found)
-    between = betweenness(simple, exact_limit=exact_limit, samples=samples, seed=seed)
+    if between is None:
+        between = betweenness(simple, exact_limit=exact_limit, samples=samples, seed=seed)
     cons = constraint(simple, weight="weight")
     eff = effective_size(simple, weight="weight")
     census = brokerage_census(simple, brokerage_groups(simple, groups, community_of))

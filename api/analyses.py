@@ -37,7 +37,7 @@ from graph.store import NetworkReader
 from graph.validation import validate
 
 
-def _checked(fn: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+def checked(fn: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
     try:
         result: dict[str, Any] = fn(*args, **kwargs)
     except BadParameter as exc:  # a parameter that cannot be analysed: the user's to fix
@@ -108,7 +108,7 @@ def run_isolation(
 ) -> dict[str, Any]:
     day = checked_day(as_of, "as_of")
     graph = _snapshot(store, day, neighbourhood)
-    result = _checked(isolated_actors, graph, as_of=day, dormant_months=dormant_months)
+    result = checked(isolated_actors, graph, as_of=day, dormant_months=dormant_months)
     return _scoped(result, neighbourhood)
 
 
@@ -123,7 +123,7 @@ def run_bridging(
     neighbourhood: str | None = None,
 ) -> dict[str, Any]:
     day = checked_day(as_of, "as_of")
-    result = _checked(
+    result = checked(
         bridging,
         _snapshot(store, day, neighbourhood),
         as_of=day,
@@ -145,7 +145,7 @@ def run_communities(
 ) -> dict[str, Any]:
     day = checked_day(as_of, "as_of")
     simple = simple_graph(_snapshot(store, day, neighbourhood))
-    found = _checked(communities, simple, seed=seed, resolution=resolution)
+    found = checked(communities, simple, seed=seed, resolution=resolution)
     return {
         "as_of": day.isoformat(),
         "parameters": {"seed": seed, "resolution": resolution, "neighbourhood": neighbourhood},
@@ -196,7 +196,7 @@ def run_growth(
     neighbourhood: str | None = None,
 ) -> dict[str, Any]:
     first, last = _span(start, end)
-    result = _checked(
+    result = checked(
         growth,
         _history(store, neighbourhood),
         start=first,
@@ -213,7 +213,7 @@ def run_compare(
     history = _history(store, neighbourhood)
     earlier = checked_day(first, "first")
     later = checked_day(second, "second")
-    return _scoped(_checked(compare, history, earlier, later), neighbourhood)
+    return _scoped(checked(compare, history, earlier, later), neighbourhood)
 
 
 def run_referrals(
@@ -243,7 +243,7 @@ def run_referrals(
     names: dict[str, str] = {}
     for actor_id in ids:
         names[actor_id] = store.get_actor(actor_id).name
-    result = _checked(
+    result = checked(
         referral_flows, referrals, names, start=first, end=last, interval=interval, window=window
     )
     return _scoped(result, neighbourhood)

@@ -10,6 +10,10 @@ from typing import Any
 
 import networkx as nx
 
+from analysis.bridging import bridging
+from analysis.centrality import betweenness
+from analysis.graphs import simple_graph
+from analysis.isolation import isolated_actors
 from api import analyses
 from graph.dates import month_start
 from graph.errors import InvalidInput, NotFound, Say
@@ -98,10 +102,12 @@ def build_view(
         if not paths:
             raise NotFound(Say("no chain of introductions links these two actors on that date"))
         return path_view(graph, positions, [p.actors for p in paths], lang=lang, as_of=day)
-    if what is ViewName.bridging:
-        report = analyses.run_bridging(store, day, opportunities=10, neighbourhood=neighbourhood)
-        return bridging_view(graph, positions, report, lang=lang, as_of=day)
-    report = analyses.run_isolation(store, day, neighbourhood=neighbourhood)
+    if what is ViewName.bridging:  # betweenness computed once, for the report and the sizes
+        between = betweenness(simple_graph(graph), seed=1)
+        report = analyses.checked(bridging, graph, as_of=day, opportunities=10, between=between)
+        values = between["values"]
+        return bridging_view(graph, positions, report, lang=lang, as_of=day, between=values)
+    report = analyses.checked(isolated_actors, graph, as_of=day)  # the snapshot read once
     return isolation_view(graph, positions, report, lang=lang, as_of=day)
 
 

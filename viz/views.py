@@ -18,7 +18,9 @@ from datetime import date
 from typing import Any, Literal
 
 import networkx as nx
+from pyvis.edge import Edge
 from pyvis.network import Network
+from pyvis.node import Node
 
 from analysis.bridging import communities, membership
 from analysis.centrality import betweenness
@@ -104,15 +106,20 @@ def _tags(values: Iterable[Any] | None) -> list[str]:
     return [plain_text(v, 80) for v in values or []]
 
 
-def _sizes(simple: nx.Graph, measure: Measure) -> dict[Any, float]:
+def _sizes(
+    simple: nx.Graph, measure: Measure, known: Mapping[Any, float] | None = None
+) -> dict[Any, float]:
     """Node sizes in pixels (12–42) from a measure; for constraint, the less constrained (the
-    more of a broker) the larger."""
+    more of a broker) the larger. ``known``: the betweenness values, when already computed."""
     if simple.number_of_nodes() == 0:
         return {}
     if measure == "degree":
         raw = {v: math.sqrt(d) for v, d in simple.degree()}
     elif measure == "betweenness":
-        values = betweenness(simple)["values"] if simple.number_of_edges() else {}
+        if known is not None:
+            values = known
+        else:
+            values = betweenness(simple)["values"] if simple.number_of_edges() else {}
         raw = {v: math.sqrt(max(values.get(v, 0.0), 0.0)) for v in simple}
     elif measure == "constraint":
         found = constraint(simple, weight="weight") if simple.number_of_edges() else {}
@@ -157,13 +164,48 @@ def _details(data: Mapping[str, Any], lang: Lang) -> list[list[str]]:
     return rows
 
 
+class _Network(Network):  # type: ignore[misc]
+    """pyvis's directed ``Network`` with its ids in a set: pyvis looks each new node and both
+    ends of each edge up in a list, which took 11 of the 13 s a 10,000-actor view took to build
+    (bench/RESULTS.md). Nodes and edges are made by pyvis's own ``Node`` and ``Edge``, as its
+    ``add_node`` and ``add_edge`` make them."""
+
+    def __init__(self) -> None:
+        super().__init__(directed=True, cdn_resources="in_line")
+        self.known: set[Any] = set()
+
+    def add_node(
+        self,
+        n_id: Any,
+        label: Any = None,
+        shape: str = "dot",
+        color: Any = "#97c2fc",
+        **options: Any,
+    ) -> None:
+        if n_id in self.known:
+            return
+        if "group" not in options:
+            options["color"] = color
+        node = Node(n_id, shape, label=label or n_id, font_color=self.font_color, **options)
+        self.nodes.append(node.options)
+        self.node_ids.append(n_id)
+        self.node_map[n_id] = node.options
+        self.known.add(n_id)
+
+    def add_edge(self, source: Any, to: Any, **options: Any) -> None:
+        for end in (source, to):
+            if end not in self.known:
+                raise AssertionError(f"non existent node '{end}'")
+        self.edges.append(Edge(source, to, True, **options).options)
+
+
 class _Builder:
     """Nodes and edges of one view, added through a pyvis Network."""
 
     def __init__(self, graph: nx.Graph, positions: Mapping[Any, Position], lang: Lang) -> None:
         self.graph = graph
         self.lang = lang
-        self.net = Network(directed=True, cdn_resources="in_line")
+        self.net = _Network()
         self.pixels = _scale(positions, graph.nodes)
         self.reasons: dict[Any, list[str]] = {}
         self.rings: dict[Any, str] = {}
@@ -496,11 +538,13 @@ def bridging_view(
     *,
     lang: Lang = "fr",
     as_of: date | None = None,
+    between: Mapping[Any, float] | None = None,
 ) -> View:
     """Brokers (by betweenness) ringed and sized, suggested introductions drawn dashed between
-    the two actors with the introducer ringed; the reason in the tooltips."""
+    the two actors with the introducer ringed; the reason in the tooltips. ``between``: the
+    betweenness values the report was made from (computed here otherwise)."""
     simple = simple_graph(graph)
-    sizes = _sizes(simple, "betweenness")
+    sizes = _sizes(simple, "betweenness", between)
     builder = _Builder(graph, positions, lang)
     for broker in report.get("brokers", {}).get("betweenness", []):
         if broker["id"] in graph:
