@@ -87,11 +87,11 @@ def in_neighbourhood(graph: nx.MultiDiGraph, neighbourhood: str | None) -> nx.Mu
 
 
 def _snapshot(store: NetworkReader, day: date, neighbourhood: str | None) -> nx.MultiDiGraph:
-    return in_neighbourhood(store.snapshot(day, neighbourhood=neighbourhood), neighbourhood)
+    return in_neighbourhood(KEPT.graph(store, neighbourhood, day), neighbourhood)
 
 
 def _history(store: NetworkReader, neighbourhood: str | None) -> nx.MultiDiGraph:
-    return in_neighbourhood(store.history(neighbourhood=neighbourhood), neighbourhood)
+    return in_neighbourhood(KEPT.graph(store, neighbourhood, None, history=True), neighbourhood)
 
 
 def _scoped(result: dict[str, Any], neighbourhood: str | None) -> dict[str, Any]:

@@ -25,15 +25,19 @@ import itertools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from datetime import date
 from typing import Any, TypeVar
 
-from graph.model import EntityKind, normalise_name
+import networkx as nx
+
+from graph.model import EntityKind, normalise_name, today
 from graph.store import GraphStore
 
 T = TypeVar("T")
 
 WINDOW_MS = 10_000  # how long a Neo4j write may take between its number and its commit
 NEO4J_WINDOW = (WINDOW_MS << 13) << 10  # in event numbers (graph/neo4j_store.py)
+GRAPHS = 6  # snapshots and histories kept at once (a region's is ~100 MB at 10,000 actors)
 MOST_EVENTS = 2_000  # more new events than this at once (an import): every neighbourhood
 _SERIALS = itertools.count(1)
 _NO_NETWORK = {EntityKind.user.value, EntityKind.token.value, EntityKind.throttle.value}
@@ -136,6 +140,7 @@ class Kept:
     def __init__(self, size: int = 256) -> None:
         self.size = size
         self.kept: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self.graphs: OrderedDict[tuple[Any, ...], tuple[int, nx.MultiDiGraph]] = OrderedDict()
         self.clocks: dict[int, Clock] = {}
         self.lock = threading.Lock()
 
@@ -174,9 +179,43 @@ class Kept:
                 self.kept.popitem(last=False)
         return made
 
+    def graph(
+        self, store: Any, scope: str | None, day: date | None, *, history: bool = False
+    ) -> nx.MultiDiGraph:
+        """The snapshot on ``day`` (today by default), or the ``history``, of a neighbourhood
+        (None: the whole store) as ``store`` reads it: read once per version of that scope and
+        shared by every page and analysis that asks (the meeting's isolation and bridging, the
+        dashboard's growth, comparison and referrals). Frozen: a reader cannot change it."""
+        clock = self.clock(getattr(store, "raw_store", store))
+        day = None if history else (day or today())
+        key = (
+            clock.serial,
+            scope_key(store),
+            None if scope is None else normalise_name(scope),
+            day,
+        )
+        version = clock.version(scope)
+        with self.lock:
+            found = self.graphs.get(key)
+            if found is not None and found[0] == version:
+                self.graphs.move_to_end(key)
+                return found[1]
+        if history:
+            graph = store.history(neighbourhood=scope)
+        else:
+            graph = store.snapshot(day, neighbourhood=scope)
+        if not nx.is_frozen(graph):
+            nx.freeze(graph)
+        with self.lock:
+            self.graphs[key] = (version, graph)
+            while len(self.graphs) > GRAPHS:
+                self.graphs.popitem(last=False)
+        return graph
+
     def forget(self) -> None:
         with self.lock:
             self.kept.clear()
+            self.graphs.clear()
             self.clocks.clear()
 
 

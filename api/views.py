@@ -15,6 +15,7 @@ from analysis.centrality import betweenness
 from analysis.graphs import simple_graph
 from analysis.isolation import isolated_actors
 from api import analyses
+from api.kept import KEPT
 from graph.dates import month_start
 from graph.errors import InvalidInput, NotFound, Say
 from graph.store import NetworkReader
@@ -82,13 +83,11 @@ def build_view(
     day = analyses.checked_day(as_of, "as_of")
     if what is ViewName.growth:
         history = analyses.in_neighbourhood(
-            store.history(neighbourhood=neighbourhood), neighbourhood
+            KEPT.graph(store, neighbourhood, None, history=True), neighbourhood
         )
         positions = positions_for(store, history, relayout=relayout)
         return growth_view(history, positions, growth_dates(history, day), lang=lang)
-    graph = analyses.in_neighbourhood(
-        store.snapshot(day, neighbourhood=neighbourhood), neighbourhood
-    )
+    graph = analyses.in_neighbourhood(KEPT.graph(store, neighbourhood, day), neighbourhood)
     positions = positions_for(store, graph, relayout=relayout)
     if what is ViewName.neighbourhood:
         return neighbourhood_view(graph, positions, measure=measure, lang=lang, as_of=day)

@@ -58,7 +58,7 @@ def reach_page(
         scope = p.store.figures_scope()
 
         def found() -> dict[str, Any]:
-            graph = p.store.snapshot(neighbourhood=scope)
+            graph = KEPT.graph(p.store, scope, None)
             return reach(
                 graph,
                 bar_team_of(graph, access.user.actor_id, scope),
