@@ -420,10 +420,13 @@ def in_scope(ever: bool) -> tuple[str, str, str]:
     )
 
 
+# The count from the count store, the highest number from the index on ``seq``: two reads, not
+# a scan of every event (`IS NOT NULL` lets the planner answer ``max`` from the index; without
+# it the query read and sorted all 57,000 events of a 10,000-actor region, 30 ms a request).
 EVENT_MARKS = (
-    "CALL { MATCH (e:Event) RETURN count(e) AS n } "
-    "CALL { OPTIONAL MATCH (e:Event) WITH e ORDER BY e.seq DESC LIMIT 1 "
-    "RETURN coalesce(e.seq, 0) AS last } RETURN n, last"
+    "CALL () { MATCH (e:Event) RETURN count(e) AS n } "
+    "CALL () { MATCH (e:Event) WHERE e.seq IS NOT NULL RETURN max(e.seq) AS last } "
+    "RETURN n, coalesce(last, 0) AS last"
 )
 
 EVENTS_AFTER = (
