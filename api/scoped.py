@@ -549,8 +549,8 @@ class ScopedStore:
         and never reads records."""
         return self._raw
 
-    def positions(self) -> dict[str, tuple[float, float]]:
-        return self._raw.positions()
+    def positions(self, ids: Sequence[str] | None = None) -> dict[str, tuple[float, float]]:
+        return self._raw.positions(ids)
 
     def save_positions(
         self, positions: Mapping[str, tuple[float, float]], *, replace: bool = False

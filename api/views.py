@@ -50,13 +50,14 @@ def positions_for(
 ) -> dict[Any, Position]:
     """The stored positions, completed for actors that have none (the others stay put) and
     saved; ``relayout`` lays out every actor of the whole history again, on purpose."""
-    stored = {} if relayout else store.positions()
+    stored = {} if relayout else store.positions(list(graph))  # this view's actors only
     missing = [v for v in graph if v not in stored]
     if not missing:
         return stored
     if not relayout and all(graph.degree(v) == 0 for v in missing):
         # only actors with no link here: beside the map, for now (no history to read)
         return {**stored, **waiting_column(stored, missing)}
+    stored = {} if relayout else store.positions()  # the others stay where they are
     whole = store.history()  # every actor ever recorded gets its place once and for all
     placed = layout_positions(whole, pinned=stored)
     # an actor with no link yet waits beside the map without a place of its own: kept, that

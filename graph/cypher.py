@@ -570,6 +570,10 @@ POSITIONS = (
     "MATCH (a:Actor) WHERE a.layout_x IS NOT NULL "
     "RETURN a.id AS id, a.layout_x AS x, a.layout_y AS y"
 )
+POSITIONS_OF = (
+    "UNWIND $ids AS i MATCH (a:Actor {id: i}) WHERE a.layout_x IS NOT NULL "
+    "RETURN a.id AS id, a.layout_x AS x, a.layout_y AS y"
+)
 FORGET_POSITIONS = "MATCH (a:Actor) WHERE a.layout_x IS NOT NULL REMOVE a.layout_x, a.layout_y"
 SAVE_POSITIONS = (
     "UNWIND $rows AS r MATCH (a:Actor {id: r.id}) SET a.layout_x = r.x, a.layout_y = r.y"

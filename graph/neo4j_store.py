@@ -315,8 +315,10 @@ class _Tx:
     def open_links_of(self, actor_id: str) -> list[Record]:
         return self._data(cypher.OPEN_LINKS_OF, id=actor_id)
 
-    def positions(self) -> list[Record]:
-        return [dict(r) for r in self.tx.run(cypher.POSITIONS)]
+    def positions(self, ids: Sequence[str] | None = None) -> list[Record]:
+        if ids is None:
+            return [dict(r) for r in self.tx.run(cypher.POSITIONS)]
+        return [dict(r) for r in self.tx.run(cypher.POSITIONS_OF, ids=list(ids))]
 
     def save_positions(self, rows: Sequence[Record], replace: bool) -> None:
         if replace:

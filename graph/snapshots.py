@@ -94,9 +94,10 @@ class Snapshots(Transactional):
 
     # -- layout positions (presentation, not domain data: no events, no history)
 
-    def positions(self) -> dict[str, tuple[float, float]]:
-        """The stored layout: actor id -> (x, y), the same for every view and every date."""
-        rows = self._read(lambda tx: tx.positions())
+    def positions(self, ids: Sequence[str] | None = None) -> dict[str, tuple[float, float]]:
+        """The stored layout: actor id -> (x, y), the same for every view and every date (of
+        the actors ``ids`` only, when given: a neighbourhood's view reads its own)."""
+        rows = self._read(lambda tx: tx.positions(ids))
         return {r["id"]: (float(r["x"]), float(r["y"])) for r in rows}
 
     def save_positions(

@@ -613,8 +613,17 @@ class _Tx:
         ).fetchall()
         return [orjson.loads(r[0]) for r in rows]
 
-    def positions(self) -> list[Record]:
-        rows = self.conn.execute("SELECT actor_id, x, y FROM positions").fetchall()
+    def positions(self, ids: Sequence[str] | None = None) -> list[Record]:
+        if ids is None:
+            rows = self.conn.execute("SELECT actor_id, x, y FROM positions").fetchall()
+        else:
+            rows = []
+            for chunk in chunks(list(ids), 500):
+                marks = ",".join("?" * len(chunk))
+                rows += self.conn.execute(
+                    f"SELECT actor_id, x, y FROM positions WHERE actor_id IN ({marks})",  # noqa: S608
+                    chunk,
+                ).fetchall()
         return [{"id": r[0], "x": r[1], "y": r[2]} for r in rows]
 
     def save_positions(self, rows: Sequence[Record], replace: bool) -> None:

@@ -21,6 +21,8 @@ def test_positions_are_kept_merged_and_replaced(store: GraphStore) -> None:
     assert state(store) == before  # presentation only: no event
     store.save_positions({b.id: (9.0, 9.0), c.id: (4.0, 4.0)})
     assert store.positions() == {a.id: (1.5, -2.0), b.id: (9.0, 9.0), c.id: (4.0, 4.0)}
+    # a view reads its own actors' places only (an unknown id, or one without a place: none)
+    assert store.positions([a.id, c.id, "no-such-actor"]) == {a.id: (1.5, -2.0), c.id: (4.0, 4.0)}
     # editing an actor keeps its place
     store.update_actor(a.id, {"description": "moved desk, not position"}, by="ana")
     assert store.positions()[a.id] == (1.5, -2.0)
