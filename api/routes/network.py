@@ -8,10 +8,11 @@ from pydantic import BaseModel, Field
 
 from analysis.reach import bar_team_of, reach
 from api.deps import Scoped
+from api.kept import KEPT
 from api.policy import forbidden
 from api.routes.common import ERRORS, AsOf, RecordId
 from graph.errors import Say
-from graph.model import EgoNetwork, IntroductionPath, Role
+from graph.model import EgoNetwork, IntroductionPath, Role, today
 
 router = APIRouter(tags=["who knows whom"], responses=ERRORS)
 
@@ -95,13 +96,18 @@ def reach_public(
         raise forbidden(Say("your user is not attached to a BAR team"))
     if access.role is Role.viewer:  # a partner asks within their own neighbourhood
         neighbourhood = neighbourhood or access.team_label
-    graph = store.snapshot(as_of, neighbourhood=neighbourhood)
-    result = reach(
-        graph,
-        bar_team_of(graph, access.user.actor_id, neighbourhood),
-        theme=theme,
-        language=language,
-        target_group=target_group,
-        neighbourhood=neighbourhood,
-    )
-    return {"as_of": as_of, **result}
+    day = as_of or today()
+
+    def found() -> dict[str, Any]:
+        graph = KEPT.graph(store, neighbourhood, day)
+        return reach(
+            graph,
+            bar_team_of(graph, access.user.actor_id, neighbourhood),
+            theme=theme,
+            language=language,
+            target_group=target_group,
+            neighbourhood=neighbourhood,
+        )
+
+    key = ("reach", access.user.actor_id, theme, language, target_group, day.isoformat())
+    return {"as_of": as_of, **KEPT.get_or_make(store, neighbourhood, key, found)}
