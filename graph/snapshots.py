@@ -6,8 +6,10 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any
 
 import networkx as nx
+import orjson
 
 from graph.errors import InvalidInput
 from graph.model import Actor, EntityKind, Event, EventFilter, Link, Page, normalise_name, today
@@ -120,15 +122,34 @@ class Snapshots(Transactional):
         self._write(work)
 
 
+#: each stored record (its JSON, exactly) as a node's or an edge's fields, made once per process:
+#: checking and converting 57,000 records took 1.4 of the 1.7 s of reading a 10,000-actor region
+_FIELDS: dict[bytes, dict[str, Any]] = {}
+_MOST_FIELDS = 500_000  # then forgotten all at once (records changed since are never asked)
+
+
+def _fields(model: type[Actor] | type[Link], record: Record) -> dict[str, Any]:
+    """A record's fields as ``model`` reads them: the same record (byte for byte) gives the
+    same fields, and a record read once was valid then and stays valid (dates only ever move
+    into the past), so they are computed once."""
+    key = model.__name__.encode() + orjson.dumps(record)
+    found = _FIELDS.get(key)
+    if found is None:
+        if len(_FIELDS) > _MOST_FIELDS:
+            _FIELDS.clear()
+        found = _FIELDS[key] = model.model_validate(record).model_dump()
+    return found
+
+
 def _filled(
     graph: nx.MultiDiGraph, actors: list[Record], links: list[Record], scope: str | None
 ) -> nx.MultiDiGraph:
     """The graph with the actors as nodes and the links between two of them as edges."""
     for record in actors:
-        graph.add_node(record["id"], **Actor.model_validate(record).model_dump())
+        graph.add_node(record["id"], **_fields(Actor, record))
     for record in links:
         if record["source"] in graph and record["target"] in graph:
-            attrs = Link.model_validate(record).model_dump()
+            attrs = _fields(Link, record)
             graph.add_edge(record["source"], record["target"], key=record["id"], **attrs)
     if scope is not None:
         graph.graph["scope"] = scope
