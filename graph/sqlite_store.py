@@ -366,16 +366,21 @@ class _Tx:
         ).fetchone()
         return orjson.loads(row[0]) if row else None
 
-    def get_many(self, entity: EntityKind, ids: Sequence[str]) -> list[Record]:
-        out: list[Record] = []
-        for chunk in chunks(list(ids), 500):
+    def _each_chunk(self, sql: str, ids: Sequence[str], *after: Any) -> list[Any]:
+        """The rows of ``sql`` for the ids, 400 at a time: ``{marks}`` in it stands for one
+        chunk's placeholders (as often as it appears, each followed by the chunk's ids), then
+        come the parameters ``after``."""
+        rows: list[Any] = []
+        for chunk in chunks(list(ids), 400):
             marks = ",".join("?" * len(chunk))
-            rows = self.conn.execute(
-                f"SELECT data FROM {TABLES[entity]} WHERE id IN ({marks})",  # noqa: S608
-                chunk,
-            ).fetchall()
-            out.extend(orjson.loads(r[0]) for r in rows)
-        return out
+            query = sql.replace("{marks}", marks)
+            params = [*list(chunk) * sql.count("{marks}"), *after]
+            rows += self.conn.execute(query, params).fetchall()
+        return rows
+
+    def get_many(self, entity: EntityKind, ids: Sequence[str]) -> list[Record]:
+        sql = f"SELECT data FROM {TABLES[entity]} WHERE id IN ({{marks}})"  # noqa: S608
+        return [orjson.loads(r[0]) for r in self._each_chunk(sql, ids)]
 
     def existing(self, entity: EntityKind, ids: Sequence[str]) -> set[str]:
         return {r["id"] for r in self.get_many(entity, ids)}
@@ -445,13 +450,8 @@ class _Tx:
         ).fetchall()
         ring = sorted({end for r in link_rows for end in r[1:] if end not in home})
         actors = [orjson.loads(r[1]) for r in home_rows]
-        for chunk in chunks(ring, 500):
-            marks = ",".join("?" * len(chunk))
-            rows = self.conn.execute(
-                f"SELECT data FROM actors WHERE id IN ({marks}) AND {valid}",  # noqa: S608
-                [*chunk, *vparams],
-            ).fetchall()
-            actors.extend(orjson.loads(r[0]) for r in rows)
+        sql = f"SELECT data FROM actors WHERE id IN ({{marks}}) AND {valid}"  # noqa: S608
+        actors += [orjson.loads(r[0]) for r in self._each_chunk(sql, ring, *vparams)]
         actors.sort(key=lambda r: r["id"])
         return actors, [orjson.loads(r[0]) for r in link_rows]
 
@@ -481,26 +481,16 @@ class _Tx:
     def places_of(self, actor_ids: Sequence[str], ring: Sequence[str]) -> tuple[set[str], int]:
         """The neighbourhoods of ``actor_ids`` and of the actors linked to those in ``ring``,
         and how many of ``actor_ids`` are known."""
-        places: set[str] = set()
-        known = 0
-        for chunk in chunks(list(actor_ids), 400):
-            marks = ",".join("?" * len(chunk))
-            rows = self.conn.execute(
-                f"SELECT neighbourhood_norm FROM actors WHERE id IN ({marks})",  # noqa: S608
-                chunk,
-            ).fetchall()
-            known += len(rows)
-            places.update(r[0] for r in rows)
-        for chunk in chunks(list(ring), 400):
-            marks = ",".join("?" * len(chunk))
-            rows = self.conn.execute(
-                "SELECT DISTINCT a.neighbourhood_norm FROM links l JOIN actors a ON a.id = "  # noqa: S608
-                f"(CASE WHEN l.source IN ({marks}) THEN l.target ELSE l.source END) "
-                f"WHERE l.source IN ({marks}) OR l.target IN ({marks})",
-                [*chunk, *chunk, *chunk],
-            ).fetchall()
-            places.update(r[0] for r in rows)
-        return places, known
+        own = self._each_chunk(
+            "SELECT neighbourhood_norm FROM actors WHERE id IN ({marks})", actor_ids
+        )
+        near = self._each_chunk(
+            "SELECT DISTINCT a.neighbourhood_norm FROM links l JOIN actors a ON a.id = "
+            "(CASE WHEN l.source IN ({marks}) THEN l.target ELSE l.source END) "
+            "WHERE l.source IN ({marks}) OR l.target IN ({marks})",
+            ring,
+        )
+        return {r[0] for r in own + near}, len(own)
 
     def every(self, entity: EntityKind) -> list[Record]:
         rows = self.conn.execute(
@@ -617,13 +607,8 @@ class _Tx:
         if ids is None:
             rows = self.conn.execute("SELECT actor_id, x, y FROM positions").fetchall()
         else:
-            rows = []
-            for chunk in chunks(list(ids), 500):
-                marks = ",".join("?" * len(chunk))
-                rows += self.conn.execute(
-                    f"SELECT actor_id, x, y FROM positions WHERE actor_id IN ({marks})",  # noqa: S608
-                    chunk,
-                ).fetchall()
+            sql = "SELECT actor_id, x, y FROM positions WHERE actor_id IN ({marks})"
+            rows = self._each_chunk(sql, ids)
         return [{"id": r[0], "x": r[1], "y": r[2]} for r in rows]
 
     def save_positions(self, rows: Sequence[Record], replace: bool) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import networkx as nx
 import pandas as pd
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from graph.model import ActorFilter
@@ -62,6 +62,15 @@ def test_every_spreadsheet_export_reads_back_the_same_text(descriptions: list[st
         first.close()
 
 
+def _also_utf8(data: bytes) -> bool:
+    """Whether bytes with a byte above ASCII also decode as UTF-8."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return not data.isascii()
+
+
 def _unquoted(cell: str) -> str:
     """The cell without the quote an export puts before a formula-like text."""
     return cell[1:] if cell[:1] == "'" and cell.lstrip("'")[:1] in FORMULA_MARKS else cell
@@ -82,6 +91,9 @@ def test_a_csv_as_excel_writes_it_reads_as_pandas_reads_it(descriptions: list[st
     for i, text in enumerate(texts):
         writer.writerow([f"Asbl {i}", "association", "Cureghem", text])
     data = out.getvalue().encode("cp1252")
+    # bytes that are UTF-8 too ("Â¡" in Windows-1252 is "¡" in UTF-8) are read as UTF-8, the
+    # encoding of nearly every file: a file of such text alone cannot tell which it is
+    assume(not _also_utf8(data))
     theirs = pd.read_csv(io.BytesIO(data), sep=";", encoding="cp1252", dtype=str,
                          keep_default_na=False)  # fmt: skip
     ours = {
