@@ -5,6 +5,7 @@ drift between a function and its type an error in the tests."""
 
 from __future__ import annotations
 
+from datetime import date as date_
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -344,3 +345,89 @@ class ReferralsResult(_Result):
     parameters: ReferralParameters
     services: list[ServiceFlow]
     saturation_warnings: list[SaturationWarning]
+
+
+# --------------------------------------------------------------------------- the diagnosis
+
+
+class KindCount(_Result):
+    kind: str
+    count: int
+    previous: int = Field(description="In the period of the same length before")
+
+
+class _Kinds(_Result):
+    need: int
+    problem: int
+    resource: int
+    wish: int
+    change: int
+
+
+class ThemeCount(_Kinds):
+    theme: str
+    total: int
+    previous: int = Field(description="All kinds, in the period of the same length before")
+
+
+class SectorCount(_Kinds):
+    sector: str = Field(description="A statistical sector's code; '*': the whole neighbourhood")
+    total: int
+
+
+class MonthCount(_Kinds):
+    month: str = Field(description="YYYY-MM")
+
+
+class KindedActor(ActorRef):
+    kind: str
+
+
+class Quote(_Result):
+    id: str
+    date: date_
+    kind: str
+    theme: str
+    publics: list[str]
+    sectors: list[str]
+    text: str
+    sources: list[ActorRef] = Field(description="Who said it (none: the BAR team)")
+
+
+class PublicReach(_Result):
+    public: str
+    actors: list[KindedActor] = Field(description="Actors who reach this public")
+    acting: list[KindedActor] = Field(description="… of whom those with the need's theme")
+    languages: list[str] = Field(description="Languages the actors reaching it speak")
+
+
+class NeedReport(_Result):
+    theme: str
+    count: int
+    previous: int
+    publics: list[str]
+    can_act: list[KindedActor] = Field(description="Actors with the need's theme")
+    reaching: list[PublicReach]
+    gaps: list[str] = Field(
+        description="Publics concerned that no actor with the theme reaches ('*': no actor "
+        "with the theme at all)"
+    )
+    quotes: list[Quote]
+
+
+class DiagnosisResult(_Result):
+    neighbourhood: str | None
+    start: date_
+    end: date_
+    previous_start: date_
+    previous_end: date_
+    observations: int
+    previous_observations: int
+    by_kind: list[KindCount]
+    by_theme: list[ThemeCount]
+    by_sector: list[SectorCount]
+    by_month: list[MonthCount]
+    needs: list[NeedReport]
+    resources: list[Quote]
+    wishes: list[Quote]
+    changes: list[Quote]

@@ -455,6 +455,140 @@ class Lang(StrEnum):
     en = "en"
 
 
+observations_app = typer.Typer(
+    help="Observations: what actors say about the neighbourhood (the diagnosis)",
+    no_args_is_help=True,
+)
+app.add_typer(observations_app, name="observations")
+
+
+@observations_app.command("add")
+def observations_add(
+    text: str = typer.Argument(..., help="What was said (never about a person)"),
+    kind: str = typer.Option("need", help="need, problem, resource, wish or change"),
+    theme: str = typer.Option(..., help="A theme of the vocabulary, in any of its languages"),
+    public: list[str] = typer.Option([], help="A public concerned (repeat for several)"),
+    sector: list[str] = typer.Option([], help="A statistical sector (repeat for several)"),
+    said_by: list[str] = typer.Option([], "--said-by", help="An actor's name (repeat)"),
+    day: datetime = typer.Option(None, "--date", formats=["%Y-%m-%d"], help="Default: today"),
+    neighbourhood: str = typer.Option(None, help="Default: the user's team's"),
+    as_user: str = AS_USER,
+) -> None:
+    """Record one observation, as the pages and the API do (the text is checked for names,
+    phones and e-mail addresses)."""
+    from ingest.observations import plan_observations
+
+    with _scoped_store(as_user) as store:
+        fields: dict[str, Any] = {"kind": kind, "theme": theme, "target_groups": public,
+                                  "sectors": sector, "sources": said_by, "text": text,
+                                  "date": (day.date() if day else today()).isoformat()}  # fmt: skip
+        if neighbourhood:
+            fields["neighbourhood"] = neighbourhood
+        try:
+            planned = plan_observations(store, [(1, fields)], store.access.team_label)
+            made = store.create_observations(planned)[0]
+        except HTTPException as exc:
+            raise _refused(exc) from exc
+        except MaillageError as exc:
+            raise _fail(exc) from exc
+        out.print(f"recorded {made.id} ({made.kind.value}, {escape(made.theme)})")
+
+
+@observations_app.command("import")
+def observations_import(
+    path: Path = typer.Argument(..., exists=True, dir_okay=False, help="A CSV or XLSX sheet"),
+    neighbourhood: str = typer.Option(None, help="For rows without one (default: the team's)"),
+    as_user: str = AS_USER,
+) -> None:
+    """Record a sheet of observations, all or nothing (see ``POST /api/v1/observations/import``)."""
+    from ingest.observations import import_observations
+    from ingest.readers import read_path
+
+    with _scoped_store(as_user) as store:
+        try:
+            data, name = read_path(path)
+            made = import_observations(store, data, name, neighbourhood or store.access.team_label)
+        except HTTPException as exc:
+            raise _refused(exc) from exc
+        except MaillageError as exc:
+            raise _fail(exc) from exc
+        out.print(f"{len(made)} observations recorded")
+
+
+@observations_app.command("list")
+def observations_list(
+    neighbourhood: str = typer.Option(None, help="Only this neighbourhood"),
+    theme: str = typer.Option(None, help="Only this theme"),
+    start: datetime = typer.Option(None, formats=["%Y-%m-%d"], help="From this day"),
+    end: datetime = typer.Option(None, formats=["%Y-%m-%d"], help="To this day"),
+    as_user: str = AS_USER,
+) -> None:
+    """The observations, newest first."""
+    from graph.model import ObservationQuery
+
+    with _scoped_store(as_user) as store:
+        query = ObservationQuery(neighbourhood=neighbourhood, theme=theme,
+                                 start=start.date() if start else None,
+                                 end=end.date() if end else None)  # fmt: skip
+        found = store.list_observations(query, limit=1000)
+        from api.report import shown
+
+        table = Table("date", "kind", "theme", "said by", "text")
+        names: dict[str, str] = {}
+        for actor_id in {s for o in found.items for s in o.sources}:
+            try:
+                names[actor_id] = store.get_actor(actor_id).name
+            except MaillageError:
+                continue
+        for o in found.items:
+            said = ", ".join(names.get(s, "?") for s in o.sources) or "BAR"
+            table.add_row(o.date.isoformat(), o.kind.value, shown(o.theme), shown(said),
+                          shown(o.text))  # fmt: skip
+        out.print(table)
+        out.print(f"{found.total} observations")
+
+
+@app.command()
+def diagnosis(
+    neighbourhood: str = typer.Option(None, help="Default: the user's team's (all for managers)"),
+    start: datetime = typer.Option(None, formats=["%Y-%m-%d"], help="Default: six months ago"),
+    end: datetime = typer.Option(None, formats=["%Y-%m-%d"], help="Default: this month's end"),
+    xlsx: Path = typer.Option(None, help="Also write its tables to this XLSX file"),
+    lang: Lang = typer.Option(None, help="The XLSX's language: fr, nl or en"),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables"),
+    as_user: str = AS_USER,
+) -> None:
+    """The diagnosis of a neighbourhood for a period, as /diagnosis shows it."""
+    from api.diagnosis import as_xlsx, check_period, tables
+    from api.diagnosis import diagnosis as diagnose
+    from api.report import print_diagnosis
+
+    with _scoped_store(as_user) as store:
+        place = neighbourhood or (None if store.access.sees_everything else store.access.team_label)
+        try:
+            first, last = check_period(start.date() if start else None, end.date() if end else None)
+            found = diagnose(store, place, first, last)
+        except HTTPException as exc:
+            raise _refused(exc) from exc
+        except MaillageError as exc:
+            raise _fail(exc) from exc
+    if xlsx is not None:
+        from api.web.i18n import translations
+        from api.web.pages.diagnosis import HEADINGS, TABLE_TITLES
+        from graph.vocabulary import label
+
+        language = (lang or Lang.fr).value
+        _ = translations(language).gettext
+        named = tables(found, lambda f, c: label(f, c, language),
+                       lambda k: _(HEADINGS[k]) if k in HEADINGS else k)  # fmt: skip
+        xlsx.write_bytes(as_xlsx(named, {k: _(v) for k, v in TABLE_TITLES.items()}))
+        console.print(f"wrote {xlsx}")
+    if as_json:
+        typer.echo(found.model_dump_json(indent=2))
+    else:
+        print_diagnosis(found, Console())
+
+
 class SizeMeasure(StrEnum):
     degree = "degree"
     betweenness = "betweenness"

@@ -157,3 +157,42 @@ def print_report(title: str, result: BaseModel, console: Console) -> None:
     )
     console.rule(f"[bold]{shown(title)}[/bold]  {shown(when)}  ({shown(size)})")
     PRINTERS[type(result)](console, result)
+
+
+def print_diagnosis(result: r.DiagnosisResult, console: Console) -> None:
+    """The diagnosis as tables: kinds, themes (with the previous period), needs with who can
+    act and the publics nobody reaches, and the observations quoted."""
+    console.print(
+        _table(
+            f"{result.neighbourhood or 'all neighbourhoods'}: {result.start} – {result.end} "
+            f"(previous: {result.previous_start} – {result.previous_end})",
+            ("kind", "observations", "previous period"),
+            [(k.kind, k.count, k.previous) for k in result.by_kind],
+        )
+    )
+    console.print(
+        _table(
+            "by theme",
+            ("theme", "need", "problem", "resource", "wish", "change", "total", "previous"),
+            [(t.theme, t.need, t.problem, t.resource, t.wish, t.change, t.total, t.previous)
+             for t in result.by_theme],
+        )
+    )  # fmt: skip
+    console.print(
+        _table(
+            "needs and problems",
+            ("theme", "observations", "previous", "publics", "who can act", "nobody reaches"),
+            [(n.theme, n.count, n.previous, ", ".join(n.publics), len(n.can_act),
+              ", ".join("anyone" if g == "*" else g for g in n.gaps)) for n in result.needs],
+        )
+    )  # fmt: skip
+    quotes = [q for n in result.needs for q in n.quotes]
+    quotes += result.resources + result.wishes + result.changes
+    console.print(
+        _table(
+            "observations",
+            ("date", "kind", "theme", "said by", "text"),
+            [(q.date, q.kind, q.theme, ", ".join(s.name for s in q.sources) or "BAR", q.text)
+             for q in sorted(quotes, key=lambda q: (q.date, q.id))],
+        )
+    )  # fmt: skip

@@ -28,6 +28,7 @@ from api.policy import (
     ActorGuard,
     LinkGuard,
     NeighbourhoodGuard,
+    ObservationGuard,
     ReferralGuard,
     forbidden,
 )
@@ -60,6 +61,10 @@ from graph.model import (
     NeighbourhoodCreate,
     NeighbourhoodFilter,
     NeighbourhoodUpdate,
+    Observation,
+    ObservationCreate,
+    ObservationFilter,
+    ObservationUpdate,
     Page,
     Referral,
     ReferralCreate,
@@ -72,7 +77,7 @@ from graph.model import (
 from graph.records import no_such
 from graph.store import GraphStore
 from graph.tx import MAX_PAGE
-from graph.validation import validate
+from graph.validation import validate, validate_rows
 
 Input = Mapping[str, Any]
 
@@ -81,6 +86,7 @@ LINKS = LinkGuard()
 ACTIVITIES = ActivityGuard()
 REFERRALS = ReferralGuard()
 NEIGHBOURHOODS = NeighbourhoodGuard()
+OBSERVATIONS = ObservationGuard()
 
 
 def _empty(limit: int, offset: int) -> Page[Any]:
@@ -277,15 +283,9 @@ class ScopedStore:
     # ------------------------------------------------------------------ activities
     def _shown(self, activity: Activity) -> Activity:
         """An activity with only the participants the reader may see."""
-        if self.access.sees_everything:
+        seen = self._seen_ids(activity.participants)
+        if seen == activity.participants:
             return activity
-        seen = []
-        for actor_id in activity.participants:
-            try:
-                self._visible_actor(actor_id)
-            except NotFound:
-                continue
-            seen.append(actor_id)
         return activity.model_copy(update={"participants": seen})
 
     def _visible_activity(self, activity_id: str) -> Activity:
@@ -341,6 +341,80 @@ class ScopedStore:
         self.access.check_writer()
         ACTIVITIES.undo(self.access, self._raw, self._visible_activity(activity_id), "retract")
         return self._raw.retract_activity(activity_id, by=self.by, reason=reason)
+
+    # ------------------------------------------------------------------ observations
+    def _seen_ids(self, ids: Sequence[str]) -> list[str]:
+        """The actors of ``ids`` the reader may see."""
+        if self.access.sees_everything:
+            return list(ids)
+        seen = []
+        for actor_id in ids:
+            try:
+                self._visible_actor(actor_id)
+            except NotFound:
+                continue
+            seen.append(actor_id)
+        return seen
+
+    def _said(self, observation: Observation) -> Observation:
+        """An observation naming only the sources the reader may see."""
+        seen = self._seen_ids(observation.sources)
+        if seen == observation.sources:
+            return observation
+        return observation.model_copy(update={"sources": seen})
+
+    def _visible_observation(self, observation_id: str) -> Observation:
+        found = self._raw.get_observation(observation_id)
+        if found.retracted or not self.access.may_read_in(found.neighbourhood):
+            raise no_such(EntityKind.observation, observation_id)
+        return found
+
+    def get_observation(self, observation_id: str) -> Observation:
+        return self._said(self._visible_observation(observation_id))
+
+    def list_observations(
+        self, filters: Any = None, *, limit: int = 50, offset: int = 0
+    ) -> Page[Observation]:
+        scoped = self.access.scoped(filters or ObservationFilter(), ObservationFilter)
+        found = self._raw.list_observations(scoped, limit=limit, offset=offset)
+        return found.model_copy(update={"items": [self._said(o) for o in found.items]})
+
+    def people_named_in(self, neighbourhood: str) -> list[str]:
+        return self._raw.people_named_in(neighbourhood)
+
+    def create_observation(
+        self, data: ObservationCreate | Input, *, by: str | None = None
+    ) -> Observation:
+        return self.create_observations([data])[0]
+
+    def create_observations(
+        self, rows: Sequence[ObservationCreate | Input], *, by: str | None = None
+    ) -> list[Observation]:
+        self.access.check_writer()
+        checked = validate_rows(ObservationCreate, rows)
+        for row in checked:
+            OBSERVATIONS.create(self.access, self._raw, row)
+            self._check_participants(row.neighbourhood, row.sources)
+        return self._raw.create_observations(checked, by=self.by)
+
+    def update_observation(
+        self, observation_id: str, changes: ObservationUpdate | Input, *, by: str | None = None
+    ) -> Observation:
+        self.access.check_writer()
+        checked = validate(ObservationUpdate, changes)
+        current = self._visible_observation(observation_id)
+        OBSERVATIONS.change(self.access, self._raw, current, checked)
+        if checked.sources is not None:
+            self._check_participants(current.neighbourhood, checked.sources)
+        return self._said(self._raw.update_observation(observation_id, checked, by=self.by))
+
+    def retract_observation(
+        self, observation_id: str, *, by: str | None = None, reason: str
+    ) -> Observation:
+        self.access.check_writer()
+        current = self._visible_observation(observation_id)
+        OBSERVATIONS.undo(self.access, self._raw, current, "retract")
+        return self._raw.retract_observation(observation_id, by=self.by, reason=reason)
 
     # ------------------------------------------------------------------ referrals
     def _visible_referral(self, referral_id: str) -> Referral:

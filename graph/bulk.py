@@ -38,6 +38,7 @@ BACKED_UP = (
     EntityKind.activity,
     EntityKind.referral,
     EntityKind.follow_up,
+    EntityKind.observation,
     EntityKind.user,
 )
 

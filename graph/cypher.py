@@ -23,6 +23,7 @@ from graph.model import (
     LinkFilter,
     LinkType,
     NeighbourhoodFilter,
+    ObservationFilter,
     ReferralFilter,
     Visibility,
     normalise_name,
@@ -40,6 +41,7 @@ LABELS: dict[EntityKind, str] = {
     EntityKind.token: "Token",
     EntityKind.throttle: "Throttle",
     EntityKind.follow_up: "FollowUp",
+    EntityKind.observation: "Observation",
 }
 COUNTED = (
     EntityKind.actor,
@@ -80,6 +82,11 @@ def relate(entity: EntityKind) -> str:
             " CALL (n, row) { UNWIND row.with AS p MATCH (a:Actor {id: p}) "
             "CREATE (n)-[:WITH]->(a) }"
         )
+    if entity is EntityKind.observation:
+        return place + (
+            " CALL (n, row) { UNWIND row.from AS p MATCH (a:Actor {id: p}) "
+            "CREATE (n)-[:FROM]->(a) }"
+        )
     if entity is EntityKind.referral:
         return (
             " CALL (n, row) { MATCH (a:Actor {id: row.from}) CREATE (n)-[:FROM]->(a) }"
@@ -113,6 +120,9 @@ def schema_statements() -> list[str]:
         "CREATE CONSTRAINT token_id IF NOT EXISTS FOR (n:Token) REQUIRE n.id IS UNIQUE",
         "CREATE CONSTRAINT throttle_id IF NOT EXISTS FOR (n:Throttle) REQUIRE n.id IS UNIQUE",
         "CREATE CONSTRAINT follow_up_id IF NOT EXISTS FOR (n:FollowUp) REQUIRE n.id IS UNIQUE",
+        "CREATE CONSTRAINT observation_id IF NOT EXISTS FOR (n:Observation) REQUIRE n.id IS UNIQUE",
+        "CREATE INDEX observation_place IF NOT EXISTS FOR (n:Observation) "
+        "ON (n.neighbourhood_norm, n.date)",
         "CREATE INDEX actor_name IF NOT EXISTS FOR (n:Actor) ON (n.name_norm)",
         "CREATE INDEX actor_kind IF NOT EXISTS FOR (n:Actor) ON (n.kind)",
         "CREATE INDEX actor_neighbourhood IF NOT EXISTS FOR (n:Actor) ON (n.neighbourhood_norm)",
@@ -213,6 +223,27 @@ def node_where(f: BaseModel, params: dict[str, Any]) -> tuple[str, str]:
         if f.neighbourhood:
             add("n.neighbourhood_norm = $nb", nb=normalise_name(f.neighbourhood))
         order = "n.done, n.id"
+    elif isinstance(f, ObservationFilter):
+        conds.append("n.retracted = 0")
+        if f.neighbourhood:
+            add("n.neighbourhood_norm = $nb", nb=normalise_name(f.neighbourhood))
+        if f.kind:
+            add("n.kind = $kind", kind=f.kind.value)
+        if f.theme:
+            add("n.theme = $theme", theme=normalise_tag(f.theme))
+        if f.target_group:
+            add("$tg IN coalesce(n.target_groups, [])", tg=normalise_tag(f.target_group))
+        if f.sector:
+            add("$sector IN coalesce(n.sectors, [])", sector=f.sector.strip().upper())
+        if f.actor:
+            add("$actor IN coalesce(n.sources, [])", actor=f.actor)
+        if f.start:
+            add("n.date >= $start", start=f.start)
+        if f.end:
+            add("n.date <= $end", end=f.end)
+        if f.in_neighbourhoods is not None:
+            add("n.neighbourhood_norm IN $visible_nbs", visible_nbs=list(f.in_neighbourhoods))
+        order = "n.date DESC, n.id"
     elif isinstance(f, NeighbourhoodFilter):
         if f.municipality:
             add("n.municipality_norm = $municipality", municipality=normalise_name(f.municipality))
@@ -587,6 +618,9 @@ ERASE_ACTOR = (
     "WITH a, collect(r.id) AS links DETACH DELETE a RETURN links"
 )
 ERASE_REFERRALS = "MATCH (n:Referral) WHERE n.from_actor = $id OR n.to_actor = $id DETACH DELETE n"
+OBSERVATIONS_FROM = (
+    "MATCH (n:Observation) WHERE $id IN coalesce(n.sources, []) RETURN n.data AS data"
+)
 ACTIVITIES_WITH = (
     "MATCH (n:Activity) WHERE $id IN coalesce(n.participants, []) RETURN n.data AS data"
 )

@@ -28,6 +28,8 @@ from graph.model import (
     LinkType,
     Neighbourhood,
     NeighbourhoodCreate,
+    Observation,
+    ObservationCreate,
     Referral,
     ReferralCreate,
     is_valid_on,
@@ -102,6 +104,7 @@ NOUNS = {
     "user": Say("user"),
     "token": Say("token"),
     "follow-up": Say("follow-up"),
+    "observation": Say("observation"),
 }
 THIS = {
     "actor": Say("this actor"),
@@ -112,6 +115,7 @@ THIS = {
     "user": Say("this user"),
     "token": Say("this token"),
     "follow-up": Say("this follow-up"),
+    "observation": Say("this observation"),
 }
 
 
@@ -234,6 +238,23 @@ SPECS: dict[EntityKind, EntitySpec] = {
             "actors": list(r["actors"]),
             **({"introducer": [r["introducer"]]} if r.get("introducer") else {}),
         },
+    ),
+    EntityKind.observation: EntitySpec(
+        kind=EntityKind.observation,
+        word="observation",
+        index=lambda r: {
+            "neighbourhood_norm": normalise_name(r["neighbourhood"]),
+            "date": r["date"],
+            "kind": r["kind"],
+            "theme": r["theme"],
+            "retracted": int(bool(r.get("retracted"))),
+            "since": None,
+            "until": None,
+        },
+        record=Observation,
+        create=ObservationCreate,
+        involves=lambda r: list(r.get("sources") or []),
+        references=lambda r: {"sources": list(r.get("sources") or [])},
     ),
     EntityKind.throttle: EntitySpec(
         kind=EntityKind.throttle,

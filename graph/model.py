@@ -112,6 +112,17 @@ class EntityKind(StrEnum):
     token = "token"  # noqa: S105 - the name of a kind of record
     throttle = "throttle"  # failed logins counted per user name and per client address
     follow_up = "follow_up"  # "we will do this, who, by when", noted at a team meeting
+    observation = "observation"  # what an actor says about the neighbourhood (the diagnosis)
+
+
+class ObservationKind(StrEnum):
+    """What an observation says about the neighbourhood (the diagnosis)."""
+
+    need = "need"
+    problem = "problem"
+    resource = "resource"
+    wish = "wish"
+    change = "change"
 
 
 class Role(StrEnum):
@@ -1016,15 +1027,92 @@ class Referral(ReferralFields, Recorded):
     closed_on: date | None = None
 
 
-# --------------------------------------------------------------------------- neighbourhoods
-
-
+# --------------------------------------------------------------------------- observations
 SectorCode = Annotated[
     str,
     BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v),
     StringConstraints(pattern=r"^[0-9A-Z-]{3,12}$"),
     _schema(pattern=r"^[0-9A-Z-]{3,12}$"),
 ]
+
+
+ObservationText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=3, max_length=600),
+    _no_control(_CONTROL_IN_TEXT),
+    _schema(pattern=LONG_TEXT_PATTERN),
+]
+
+
+class ObservationFields(_Input):
+    """What an actor (or the BAR team itself) says about the neighbourhood: a need, a problem,
+    a resource, a wish or a change. Never about a person: the text is checked for key
+    residents' names, phone numbers and e-mail addresses before it is saved."""
+
+    kind: ObservationKind
+    neighbourhood: Name
+    theme: Annotated[Tag, _coded("themes")] = Field(description="A theme of the vocabulary.")
+    target_groups: GroupTags = Field(
+        default_factory=list, description="The publics concerned (none: everyone)."
+    )
+    sectors: list[SectorCode] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Statistical sectors of the neighbourhood it concerns (none: all of it).",
+    )
+    sources: list[Id] = Field(
+        default_factory=list,
+        max_length=20,
+        description="The actors who said it (none: the BAR team's own observation).",
+    )
+    date: PastDate
+    text: ObservationText
+
+    @field_validator("sources", "sectors")
+    @classmethod
+    def _unique(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(value))
+
+
+class ObservationCreate(ObservationFields):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "kind": "need",
+                    "neighbourhood": "Cureghem",
+                    "theme": "health",
+                    "target_groups": ["elderly"],
+                    "sectors": ["21001A01-"],
+                    "sources": [ExampleId],
+                    "date": "2025-05-12",
+                    "text": "Elderly residents no longer find a doctor who takes new patients",
+                }
+            ]
+        }
+    )
+
+
+class ObservationUpdate(_Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"kind": "problem"}]})
+
+    kind: ObservationKind | None = None
+    theme: Annotated[Tag, _coded("themes")] | None = None
+    target_groups: GroupTags | None = None
+    sectors: list[SectorCode] | None = Field(default=None, max_length=50)
+    sources: list[Id] | None = Field(default=None, max_length=20)
+    date: PastDate | None = None
+    text: ObservationText | None = None
+
+
+class Observation(ObservationFields, Recorded):
+    model_config = ConfigDict(extra="ignore")
+    retracted: Retraction | None = Field(
+        default=None, description="Who retracted it, when and why (then left out everywhere)"
+    )
+
+
+# --------------------------------------------------------------------------- neighbourhoods
 
 
 class NeighbourhoodFields(_Input):
@@ -1236,6 +1324,21 @@ class FollowUpFilter(BaseModel):
     taken_by: FilterText | None = None
     done: bool | None = None
     neighbourhood: FilterText | None = None
+
+
+class ObservationQuery(_Query):
+    neighbourhood: FilterText | None = _q("Cureghem")
+    kind: ObservationKind | None = _q("need")
+    theme: Annotated[FilterText, _coded("themes")] | None = _q("health")
+    target_group: Annotated[FilterText, _coded("target_groups")] | None = _q("elderly")
+    sector: FilterText | None = _q("21001A01-", "Observations about this statistical sector")
+    actor: FilterText | None = _q(ExampleId, "Observations this actor is a source of")
+    start: Day | None = _q("2025-01-01", "Observations on or after this day")
+    end: Day | None = _q("2025-12-31", "Observations on or before this day")
+
+
+class ObservationFilter(ObservationQuery, Visibility):
+    """An observation query as the store takes it, with what the reader may see."""
 
 
 class NeighbourhoodFilter(_Query):

@@ -68,7 +68,7 @@ log = logging.getLogger("maillage.neo4j")
 #: the network's records: every field a typed property (the accounts keep their JSON only)
 NETWORK = frozenset(
     {EntityKind.actor, EntityKind.link, EntityKind.activity, EntityKind.referral,
-     EntityKind.neighbourhood, EntityKind.follow_up}
+     EntityKind.neighbourhood, EntityKind.follow_up, EntityKind.observation}
 )  # fmt: skip
 DATES = frozenset({"since", "until", "consent_date", "confirmed_on", "date", "closed_on", "due",
                    "noted", "confirmed"})  # fmt: skip
@@ -126,7 +126,7 @@ def _props(entity: EntityKind, record: Record) -> dict[str, Any]:
     if entity in NETWORK:
         props |= _flat(record)
     props |= {k: _typed(k, v) for k, v in index_fields(entity, record).items()}
-    for tags in ("themes", "languages", "target_groups", "participants"):
+    for tags in ("themes", "languages", "target_groups", "participants", "sources", "sectors"):
         if record.get(tags):
             props[tags] = list(record[tags])
     if entity is EntityKind.link:
@@ -152,6 +152,9 @@ def _row(entity: EntityKind, record: Record) -> dict[str, Any]:
         row["with"] = list(record.get("participants") or [])
     elif entity is EntityKind.referral:
         row["from"], row["to"] = record["from_actor"], record["to_actor"]
+    elif entity is EntityKind.observation:
+        row["place"] = normalise_name(record["neighbourhood"])
+        row["from"] = list(record.get("sources") or [])
     return row
 
 
@@ -334,6 +337,9 @@ class _Tx:
 
     def activities_with(self, actor_id: str) -> list[Record]:
         return self._data(cypher.ACTIVITIES_WITH, id=actor_id)
+
+    def observations_from(self, actor_id: str) -> list[Record]:
+        return self._data(cypher.OBSERVATIONS_FROM, id=actor_id)
 
     def wipe(self) -> None:
         """Delete everything (a restore that replaces the store)."""
@@ -576,7 +582,8 @@ class Neo4jGraphStore(BaseGraphStore):
         moved = sum(
             in_batches(rewrite(entity))
             for entity in (EntityKind.neighbourhood, EntityKind.actor, EntityKind.link,
-                           EntityKind.activity, EntityKind.referral, EntityKind.follow_up)
+                           EntityKind.activity, EntityKind.referral, EntityKind.follow_up,
+                           EntityKind.observation)
         )  # fmt: skip
         in_batches(relate_events)
         self._write(lambda tx: tx.tx.run(cypher.SET_SHAPE_VERSION, version=SHAPE_VERSION).consume())

@@ -103,6 +103,37 @@ def renormalise(tx: WriteTx) -> int:
     return changed
 
 
+def without_name(text: str, name: str) -> str:
+    """A text with a name taken out (case and accents ignored), for an erasure.
+
+    >>> without_name("Selon la Pharmacie Bara, les aînés…", "Pharmacie Bára")
+    'Selon la […], les aînés…'
+    """
+    import re
+    import unicodedata
+
+    def fold(s: str) -> str:
+        return "".join(
+            c for c in unicodedata.normalize("NFKD", s.casefold()) if not unicodedata.combining(c)
+        )
+
+    if not name.strip():
+        return text
+    # fold the text character by character, keeping where each folded character came from
+    folded, origin = [], []
+    for index, char in enumerate(text):
+        for f in fold(char):
+            folded.append(f)
+            origin.append(index)
+    pattern = re.compile(r"\b" + r"\s+".join(map(re.escape, fold(name).split())) + r"\b")
+    out, last = [], 0
+    for found in pattern.finditer("".join(folded)):
+        start, end = origin[found.start()], origin[found.end() - 1] + 1
+        out.append(text[last:start] + "[…]")
+        last = end
+    return "".join(out) + text[last:]
+
+
 class RecordEngine(Transactional):
     """Create, get, update, end and list, for every kind of record."""
 
@@ -162,23 +193,46 @@ class RecordEngine(Transactional):
 
     @staticmethod
     def _check_places(tx: WriteTx, spec: EntitySpec, records: Sequence[Record]) -> None:
-        """An actor is in a recorded neighbourhood (its name, compared as names are): a typo
-        would otherwise make a neighbourhood of one."""
-        if spec.kind is not EntityKind.actor or not records:
+        """An actor or an observation is in a recorded neighbourhood (its name, compared as
+        names are): a typo would otherwise make a neighbourhood of one. An observation's
+        sectors are among its neighbourhood's statistical sectors (when it lists any)."""
+        if spec.kind not in (EntityKind.actor, EntityKind.observation) or not records:
             return
-        known = {normalise_name(n["name"]) for n in tx.every(EntityKind.neighbourhood)}
-        problems = [
-            {
-                "row": index,
-                "field": "neighbourhood",
-                "message": Say(
-                    "'{name}' is not a recorded neighbourhood: a coordinator records it first",
-                    name=record["neighbourhood"],
-                ),
-            }
-            for index, record in enumerate(records)
-            if normalise_name(record["neighbourhood"]) not in known
-        ]
+        sectors = {
+            normalise_name(n["name"]): list(n.get("sector_codes") or [])
+            for n in tx.every(EntityKind.neighbourhood)
+        }
+        problems = []
+        for index, record in enumerate(records):
+            place = normalise_name(record["neighbourhood"])
+            if place not in sectors:
+                problems.append(
+                    {
+                        "row": index,
+                        "field": "neighbourhood",
+                        "message": Say(
+                            "'{name}' is not a recorded neighbourhood: a coordinator records it "
+                            "first",
+                            name=record["neighbourhood"],
+                        ),
+                    }
+                )
+                continue
+            known = sectors[place]
+            for code in record.get("sectors") or [] if known else []:
+                if code not in known:
+                    problems.append(
+                        {
+                            "row": index,
+                            "field": "sectors",
+                            "message": Say(
+                                "'{code}' is not a statistical sector of {name} ({codes})",
+                                code=code,
+                                name=record["neighbourhood"],
+                                codes=", ".join(known),
+                            ),
+                        }
+                    )
         if problems:
             raise InvalidInput(describe(problems, rows=len(records) > 1), details=problems)
 
@@ -465,7 +519,7 @@ class RecordEngine(Transactional):
         after["updated_at"] = when.isoformat()
         _derive(spec, after)
         _check_record(spec, after)
-        if after.get("neighbourhood") != before.get("neighbourhood"):
+        if any(after.get(f) != before.get(f) for f in ("neighbourhood", "sectors")):
             self._check_places(tx, spec, [after])
         self._check_references(tx, spec, [after])
         attempted.append(after)
@@ -633,7 +687,9 @@ class RecordEngine(Transactional):
 
     def _erase_actor(self, actor_id: str, by: str, reason: str) -> None:
         """The privacy erasure: the actor, its links and the referrals naming it are deleted;
-        it leaves the activities it took part in; every event about it or its links keeps only
+        it leaves the activities it took part in; what it alone said about the neighbourhood
+        (observations) is deleted, and it is taken out of what others said too (its name out
+        of the text); every event about it or its links keeps only
         that something was erased; one event says who erased it, when and why."""
         user = check_user(by)
         why = _reason(reason, Say("say why the actor is erased (a reason of 1 to 500 characters)"))
@@ -642,11 +698,21 @@ class RecordEngine(Transactional):
         def work(tx: WriteTx) -> None:
             if tx.get(EntityKind.actor, actor_id) is None:
                 raise _no_such(SPECS[EntityKind.actor], actor_id)
+            actor = tx.get(EntityKind.actor, actor_id) or {}
             for activity in tx.activities_with(actor_id):
                 kept = [p for p in activity["participants"] if p != actor_id]
                 tx.replace(EntityKind.activity, {**activity, "participants": kept})
+            said = []  # what the actor alone said goes; where others said it too, its name goes
+            for observation in tx.observations_from(actor_id):
+                others = [a for a in observation["sources"] if a != actor_id]
+                if not others:
+                    said.append(observation["id"])
+                    continue
+                text = without_name(observation["text"], str(actor.get("name") or ""))
+                tx.replace(EntityKind.observation, {**observation, "sources": others, "text": text})
+            tx.delete_many(EntityKind.observation, said)
             links = tx.erase_actor(actor_id)
-            tx.scrub_events(actor_id, [actor_id, *links], {"erased": True})
+            tx.scrub_events(actor_id, [actor_id, *links, *said], {"erased": True})
             note = {
                 "id": actor_id,
                 "erased": True,

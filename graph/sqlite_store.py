@@ -34,6 +34,7 @@ from graph.model import (
     FollowUpFilter,
     LinkFilter,
     NeighbourhoodFilter,
+    ObservationFilter,
     ReferralFilter,
     Visibility,
     normalise_name,
@@ -201,6 +202,21 @@ MIGRATIONS: list[str | Callable[[_Tx], None]] = [
     # 9: in a name mixing scripts, ASCII letters and digits stay themselves ("0" was read "o"
     # with the look-alike letters; NAMES_VERSION 4)
     _renormalised,
+    # 10: observations, what actors say about the neighbourhood (the diagnosis)
+    """
+    CREATE TABLE observations (
+        id TEXT PRIMARY KEY,
+        neighbourhood_norm TEXT NOT NULL,
+        date TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        theme TEXT NOT NULL,
+        retracted INTEGER NOT NULL,
+        since TEXT,
+        until TEXT,
+        data TEXT NOT NULL
+    );
+    CREATE INDEX observations_place ON observations(neighbourhood_norm, date);
+    """,
 ]
 
 TABLES = {
@@ -213,6 +229,7 @@ TABLES = {
     EntityKind.token: "tokens",
     EntityKind.throttle: "throttles",
     EntityKind.follow_up: "follow_ups",
+    EntityKind.observation: "observations",
 }
 COUNTED = ("actors", "links", "activities", "referrals", "neighbourhoods", "events")
 
@@ -317,6 +334,27 @@ def _where(entity: EntityKind, f: BaseModel) -> tuple[str, list[Any], str]:
         if f.neighbourhood:
             add("neighbourhood_norm = ?", normalise_name(f.neighbourhood))
         order = "done, id"
+    elif isinstance(f, ObservationFilter):
+        add("retracted = 0")
+        if f.neighbourhood:
+            add("neighbourhood_norm = ?", normalise_name(f.neighbourhood))
+        if f.kind:
+            add("kind = ?", f.kind.value)
+        if f.theme:
+            add("theme = ?", normalise_tag(f.theme))
+        if f.target_group:
+            add(_has_tag("target_groups"), normalise_tag(f.target_group))
+        if f.sector:
+            add(_has_tag("sectors"), f.sector.strip().upper())
+        if f.actor:
+            add(_has_tag("sources"), f.actor)
+        if f.start:
+            add("date >= ?", f.start.isoformat())
+        if f.end:
+            add("date <= ?", f.end.isoformat())
+        if f.in_neighbourhoods is not None:
+            add(*_flat(_in_list("neighbourhood_norm", f.in_neighbourhoods)))
+        order = "date DESC, id"
     elif isinstance(f, NeighbourhoodFilter):
         if f.municipality:
             add("municipality_norm = ?", normalise_name(f.municipality))
@@ -637,6 +675,13 @@ class _Tx:
     def activities_with(self, actor_id: str) -> list[Record]:
         rows = self.conn.execute(
             f"SELECT data FROM activities WHERE {_has_tag('participants')}",  # noqa: S608
+            (actor_id,),
+        ).fetchall()
+        return [orjson.loads(r[0]) for r in rows]
+
+    def observations_from(self, actor_id: str) -> list[Record]:
+        rows = self.conn.execute(
+            f"SELECT data FROM observations WHERE {_has_tag('sources')}",  # noqa: S608
             (actor_id,),
         ).fetchall()
         return [orjson.loads(r[0]) for r in rows]

@@ -54,6 +54,10 @@ from graph.model import (
     NeighbourhoodCreate,
     NeighbourhoodFilter,
     NeighbourhoodUpdate,
+    Observation,
+    ObservationCreate,
+    ObservationFilter,
+    ObservationUpdate,
     Page,
     Referral,
     ReferralCreate,
@@ -165,6 +169,23 @@ class GraphStore(UserStore, Protocol):
     def list_follow_ups(
         self, filters: FollowUpFilter | None = None, *, limit: int = 50, offset: int = 0
     ) -> Page[FollowUp]: ...
+
+    # observations: what actors say about the neighbourhood (the diagnosis)
+    def people_named_in(self, neighbourhood: str) -> list[str]: ...
+    def create_observation(
+        self, data: ObservationCreate | Input, *, by: str, at: datetime | None = None
+    ) -> Observation: ...
+    def create_observations(
+        self, rows: Sequence[ObservationCreate | Input], *, by: str, at: datetime | None = None
+    ) -> list[Observation]: ...
+    def get_observation(self, observation_id: str) -> Observation: ...
+    def update_observation(
+        self, observation_id: str, changes: ObservationUpdate | Input, *, by: str
+    ) -> Observation: ...
+    def retract_observation(self, observation_id: str, *, by: str, reason: str) -> Observation: ...
+    def list_observations(
+        self, filters: ObservationFilter | None = None, *, limit: int = 50, offset: int = 0
+    ) -> Page[Observation]: ...
 
     # who knows whom
     def ego_network(

@@ -134,6 +134,22 @@ def validate(model: type[M], data: M | Mapping[str, Any]) -> M:
         raise invalid(exc) from exc
 
 
+def validate_rows(model: type[M], rows: Sequence[M | Mapping[str, Any]]) -> list[M]:
+    """Validate rows into ``model``; the problems of every bad row are raised at once, each
+    with its ``row`` (its index) when there are several rows."""
+    checked: list[M] = []
+    problems: list[dict[str, Any]] = []
+    for index, row in enumerate(rows):
+        try:
+            checked.append(validate(model, row))
+        except InvalidInput as exc:
+            found = exc.details if isinstance(exc.details, list) else []
+            problems += [{**p, "row": index} for p in found]
+    if problems:
+        raise InvalidInput(describe(problems, rows=len(rows) > 1), details=problems)
+    return checked
+
+
 def check_user(by: str) -> str:
     """The name of whoever writes (every write says who)."""
     user = (by or "").strip()

@@ -109,6 +109,7 @@ class DemoSpec:
     ties: tuple[dict[str, Any], ...]
     activities: tuple[dict[str, Any], ...]
     referrals: tuple[dict[str, Any], ...]
+    observations: tuple[dict[str, Any], ...]
 
 
 @cache
@@ -126,6 +127,7 @@ def spec() -> DemoSpec:
         ties=tuple(raw["ties"]),
         activities=tuple(raw["activities"]),
         referrals=tuple(raw["referrals"]),
+        observations=tuple(raw["observations"]),
     )
 
 
@@ -162,6 +164,8 @@ class DemoData:
     actor_endings: list[tuple[int, date]] = field(default_factory=list)
     activities: list[dict[str, Any]] = field(default_factory=list)
     referrals: list[dict[str, Any]] = field(default_factory=list)
+    # (worker who records it, observation row with its sources as actor indexes)
+    observations: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     story: Story = field(default_factory=Story)
     _pairs: set[tuple[int, int, str]] = field(default_factory=set, repr=False)
 
@@ -698,6 +702,41 @@ def count_referrals(rng: random.Random, data: DemoData) -> None:
         )
 
 
+def hear_the_neighbourhood(rng: random.Random, data: DemoData) -> None:
+    """What the actors the team knows say about the neighbourhood, month by month (the
+    diagnosis): each observation comes from the first actor of its roles met by then, from
+    that actor's part of the neighbourhood, recorded by the worker who walks it."""
+    closed_on = dict(data.actor_endings)
+    clusters = spec().clusters
+    for plan in spec().observations:
+        day = data.day_in(rng, plan["month"])
+        sources = []
+        for role in plan.get("roles", []):
+            known = [
+                i
+                for i in data.of_role(role)
+                if (met := data.met[i]) is not None
+                and met <= plan["month"]
+                and data.since(i) <= day
+                and (i not in closed_on or closed_on[i] > day)
+            ]
+            if known:
+                sources.append(known[0])
+        sectors = sorted({c for i in sources for c in clusters[data.clusters[i]]["sectors"]})
+        worker = data.worker_of(sources[0]) if sources else "amina"
+        row = {
+            "kind": plan["kind"],
+            "neighbourhood": NEIGHBOURHOOD,
+            "theme": plan["theme"],
+            "target_groups": list(plan.get("publics", [])),
+            "sectors": sectors,
+            "sources": sources,
+            "date": day.isoformat(),
+            "text": plan["text"],
+        }
+        data.observations.append((worker, row))
+
+
 def generate(seed: int = 2026, end: date = DEMO_END) -> DemoData:
     """Generate the demo neighbourhood (pure: no store involved), step by step."""
     rng = random.Random(seed)
@@ -712,6 +751,7 @@ def generate(seed: int = 2026, end: date = DEMO_END) -> DemoData:
     end_some_links(rng, data)
     plan_activities(rng, data)
     count_referrals(rng, data)
+    hear_the_neighbourhood(rng, data)
     return data
 
 
@@ -781,6 +821,10 @@ def load(
     for _, rows in sorted(monthly.items()):
         written = max(date.fromisoformat(r["date"]) for r in rows)
         store.create_referrals(rows, by="joris", at=at(written))
+    say(f"{len(data.observations)} observations")
+    for worker, observation in data.observations:
+        row = {**observation, "sources": [ids[i] for i in observation["sources"]]}
+        store.create_observation(row, by=worker, at=at(date.fromisoformat(row["date"])))
     return store.counts()
 
 

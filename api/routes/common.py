@@ -96,7 +96,7 @@ class Resource(Generic[C, U, T, F]):
     create: Callable[[ScopedStore, C], T]
     get: Callable[[ScopedStore, str, date | None], T]
     update: Callable[[ScopedStore, str, U], T]
-    end: Callable[[ScopedStore, str, date], T]
+    end: Callable[[ScopedStore, str, date], T] | None  # None: a record that is never ended
     list: Callable[[ScopedStore, Any, int, int], Page[T]]
     dated_get: bool = True
     reopen: Callable[[ScopedStore, str], T] | None = None
@@ -153,14 +153,17 @@ def crud_router(resource: Resource[Any, Any, Any, Any]) -> APIRouter:
     ) -> Any:
         return r.update(store, record_id, changes)
 
-    @router.post(
-        "/{record_id}/end",
-        response_model=read_model,
-        summary=f"End a {word} on a date",
-        description=f"A {word} is ended with a date, not deleted: its history stays readable.",
-    )
-    def end(store: Scoped, record_id: RecordId, body: EndBody) -> Any:
-        return r.end(store, record_id, body.until)
+    ender = r.end
+    if ender is not None:
+
+        @router.post(
+            "/{record_id}/end",
+            response_model=read_model,
+            summary=f"End a {word} on a date",
+            description=f"A {word} is ended with a date, not deleted: its history stays readable.",
+        )
+        def end(store: Scoped, record_id: RecordId, body: EndBody) -> Any:
+            return ender(store, record_id, body.until)
 
     reopen, retract = r.reopen, r.retract
     if reopen is not None:

@@ -36,6 +36,9 @@ YOU = {
     ("create", "referral"): N_("You recorded a referral to %(what)s"),
     ("create", "activity"): N_("You recorded the activity %(what)s"),
     ("update", "activity"): N_("You changed the activity %(what)s"),
+    ("create", "observation"): N_("You recorded the observation “%(what)s”"),
+    ("update", "observation"): N_("You changed the observation “%(what)s”"),
+    ("retract", "observation"): N_("You retracted the observation “%(what)s”"),
     ("create", "follow_up"): N_("You took on a follow-up"),
     ("update", "follow_up"): N_("You updated a follow-up"),
 }
@@ -54,6 +57,9 @@ SOMEONE = {
     ("create", "referral"): N_("%(who)s recorded a referral to %(what)s"),
     ("create", "activity"): N_("%(who)s recorded the activity %(what)s"),
     ("update", "activity"): N_("%(who)s changed the activity %(what)s"),
+    ("create", "observation"): N_("%(who)s recorded the observation “%(what)s”"),
+    ("update", "observation"): N_("%(who)s changed the observation “%(what)s”"),
+    ("retract", "observation"): N_("%(who)s retracted the observation “%(what)s”"),
     ("create", "follow_up"): N_("%(who)s took on a follow-up"),
     ("update", "follow_up"): N_("%(who)s updated a follow-up"),
 }
@@ -121,6 +127,9 @@ def _name(event: Event, record: Mapping[str, object], names: Mapping[str, str], 
         return f"{ends[0]} — {ends[1]}" + (f" ({kind})" if kind else "")
     if entity == "referral":
         return names.get(str(record.get("to_actor")), "?")
+    if entity == "observation":
+        text = str(record.get("text", ""))
+        return text if len(text) <= 60 else text[:59].rstrip() + "…"
     return str(record.get("name", ""))
 
 

@@ -70,6 +70,7 @@ NOT_WRITTEN_BY_THE_PROBE = {
     "/api/v1/actors/{record_id}/reopen": "the probe's actor is not ended",
     "/api/v1/links/{record_id}/reopen": "the probe's link is not ended",
     "/api/v1/imports": "an import needs a file: tests/api/test_import_export_api.py",
+    "/api/v1/observations/import": "an import needs a file: tests/api/test_observations_api.py",
     "/import": "an import needs a file: tests/web/test_pages.py",
     "/api/v1/users/{name}/tokens/{token_id}": "a token is no event: tests/api/test_accounts.py",
     "/actors/{actor_id}/undo": "undoes the user's own latest change, named by its event: "
@@ -188,6 +189,12 @@ def _world(store: GraphStore) -> World:
              "theme": "housing"},
             by="setup",
         ).id  # fmt: skip
+        ids[f"observation_{w}"] = store.create_observation(
+            {"kind": "need", "neighbourhood": where, "theme": "housing",
+             "target_groups": ["elderly"], "sources": [ids[f"asbl_{w}"], ids[f"kr_{w}"]],
+             "date": "2024-05-01", "text": "Les aînés cherchent des logements adaptés"},
+            by="setup",
+        ).id  # fmt: skip
         follow_ups[w] = store.create_follow_up(
             {"actors": [ids[f"kr_{w}"], ids[f"asbl2_{w}"]], "taken_by": "setup",
              "neighbourhood": where, "what": "visit"},
@@ -226,6 +233,7 @@ def _records(world: World, where: str, subject: str) -> dict[str, str]:
         "links": ids[f"link_kr_{where}_asbl_{where}"],
         "activities": ids[f"activity_{where}"],
         "referrals": ids[f"referral_{where}"],
+        "observations": ids[f"observation_{where}"],
         "neighbourhoods": "unknown-neighbourhood-id",
         "follow-ups": world.follow_ups[where],
         "users": "m-bar",
@@ -413,6 +421,11 @@ def _fresh(store: GraphStore, n: int) -> tuple[dict[str, str], dict[str, str]]:
     follow_up = store.create_follow_up(
         {"actors": [a.id], "taken_by": "m-bar", "neighbourhood": "Midi"}, by="setup"
     )
+    observation = store.create_observation(
+        {"kind": "wish", "neighbourhood": "Midi", "theme": "public space", "sources": [a.id],
+         "date": "2024-05-02", "text": "Des bancs sur la place"},
+        by="setup",
+    )  # fmt: skip
     records = {
         "actors": a.id,
         "links": link.id,
@@ -420,6 +433,7 @@ def _fresh(store: GraphStore, n: int) -> tuple[dict[str, str], dict[str, str]]:
         "referrals": referral.id,
         "neighbourhoods": place.id,
         "follow-ups": follow_up.id,
+        "observations": observation.id,
         "users": "m-viewer",
         "tokens": "0" * 32,
     }
@@ -440,6 +454,8 @@ def _fresh(store: GraphStore, n: int) -> tuple[dict[str, str], dict[str, str]]:
         "reason": "probe",
         "confirmed": "1",
         "outcome": "reached",
+        "text": "Les jeunes voudraient une salle de sport",
+        "public": "youth",
     }
     return records, {**form, "ids": json.dumps([a.id, b.id])}
 

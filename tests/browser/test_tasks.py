@@ -520,3 +520,73 @@ def test_a_coordinator_maps_a_free_word_to_the_vocabulary(task: Callable[[str], 
     t.page.goto(f"{actor_url}?lang={t.lang}")
     assert ("culture" if t.lang == "fr" else "cultuur") in t.page.locator("dl.details").inner_text()
     t.check()
+
+
+def test_record_an_observation_and_be_warned_about_a_person(task: Callable[[str], Task]) -> None:
+    """What an actor says about the neighbourhood, on the pavement: a kind, a theme, a public,
+    a sentence and who said it; a phone number in the text is refused with what was found,
+    the form kept as typed; then recorded, found in the diagnosis, and undone."""
+    t = task("amina")
+    t.page.click("a[href='/record/observation']")
+    t.page.wait_for_url(re.compile(r"/record/observation"))
+    t.page.check("input[name='nature'][value='problem']")
+    t.page.select_option("#theme", label="énergie" if t.lang == "fr" else "energie")
+    t.page.select_option("#public", label="personnes âgées" if t.lang == "fr" else "ouderen")
+    said = ("Des aînés n'osent plus ouvrir leur facture de gaz" if t.lang == "fr"
+            else "Ouderen durven hun gasfactuur niet meer te openen")  # fmt: skip
+    t.page.fill("#text", f"{said}, appeler le 0470 12 34 56")
+    t.page.fill("#source-1", "Pharmacie Aumale")
+    t.page.click("button.primary")
+    warning = t.page.locator("p.error[role=alert]").inner_text()
+    assert "0470 12 34 56" in warning
+    assert ("numéro de téléphone" if t.lang == "fr" else "telefoonnummer") in warning
+    assert t.page.input_value("#source-1") == "Pharmacie Aumale"  # nothing to type again
+    # the refusal is the point: its 422 (and the console's word of it) is what is expected
+    t.failed[:] = [f for f in t.failed if not f.startswith("422 ") and "status of 422" not in f]
+    t.page.fill("#text", said)
+    t.page.press("#source-1", "Enter")
+    t.page.wait_for_url(re.compile(r"/diagnosis\?recorded="))
+    assert t.page.locator("#saved").is_visible()
+    needs = t.page.locator("#needs").inner_text()
+    assert said in needs and "Pharmacie Aumale" in needs
+    t.page.click("#saved button")  # recorded by mistake: undone
+    t.page.wait_for_url(re.compile(r"recorded=undone"))
+    assert said not in t.page.locator("#needs").inner_text()
+    t.check()
+
+
+def test_read_print_and_download_the_diagnosis(task: Callable[[str], Task]) -> None:
+    """A team preparing an action reads its neighbourhood's diagnosis for a period: the rising
+    theme, the need nobody reaches, the quotes; prints it on A4, a section a page; takes its
+    tables as CSV and XLSX."""
+    t = task("amina")
+    t.page.click("a[href='/diagnosis']")
+    t.page.wait_for_url(re.compile(r"/diagnosis"))
+    t.page.fill("#start", "2026-06-01")
+    t.page.fill("#end", "2026-11-30")
+    t.page.press("#end", "Enter")
+    t.page.wait_for_url(re.compile(r"start=2026-06-01"))
+    assert t.page.locator(".chart .k-need").count() >= 3  # the charts draw
+    themes = t.page.locator("#themes-table").inner_text()
+    assert ("énergie" if t.lang == "fr" else "energie") in themes
+    first = t.page.locator("#needs article.need").first
+    assert ("énergie" if t.lang == "fr" else "energie") in first.locator("h3").inner_text()
+    gap = first.locator(".gap").inner_text()
+    assert ("personnes âgées" if t.lang == "fr" else "ouderen") in gap
+    assert first.locator("blockquote").count() >= 3
+    with t.page.expect_download() as needs:
+        t.page.click("#needs a[href^='/diagnosis.csv?table=needs']")
+    head = Path(needs.value.path()).read_text(encoding="utf-8-sig").splitlines()[0]
+    assert head.startswith("Thème;Observations" if t.lang == "fr" else "Thema;Vaststellingen")
+    with t.page.expect_download() as book:
+        t.page.click("a[href^='/diagnosis.xlsx']")
+    with zipfile.ZipFile(book.value.path()) as archive:
+        assert "xl/workbook.xml" in archive.namelist()
+    t.page.emulate_media(media="print")
+    assert not t.page.locator("header.top").is_visible()
+    assert not t.page.locator("#diagnosis-form").is_visible()
+    assert t.page.locator("#needs").is_visible() and t.page.locator(".chart").first.is_visible()
+    pdf = t.page.pdf(format="A4", print_background=True)
+    assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page[^s]", pdf)) >= 5
+    t.page.emulate_media(media="screen")
+    t.check()

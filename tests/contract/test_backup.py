@@ -49,6 +49,10 @@ def _history(store: GraphStore) -> None:
     store.create_activity({"name": "Café santé", "mission": "collective",
                            "neighbourhood": "Cureghem", "since": "2025-04-01",
                            "participants": [house.id, clinic.id]}, by="amina")  # fmt: skip
+    store.create_observation({"kind": "need", "neighbourhood": "Cureghem", "theme": "health",
+                              "target_groups": ["elderly"], "sources": [clinic.id],
+                              "date": "2025-04-02", "text": "Pas de médecin pour les aînés"},
+                             by="amina")  # fmt: skip
     store.save_positions({house.id: (0.5, -1.25), shop.id: (2.0, 3.0)})
 
 
@@ -69,6 +73,8 @@ def _picture(store: GraphStore) -> dict[str, Any]:
     out["positions"] = store.positions()
     out["referrals"] = [r.model_dump() for r in store.list_referrals().items]
     out["activities"] = [a.model_dump() for a in store.list_activities().items]
+    out["observations"] = [o.model_dump() for o in store.list_observations().items]
+    assert out["observations"] or not out["referrals"]  # the history holds one
     out["counts"] = store.counts()
     return out
 

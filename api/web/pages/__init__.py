@@ -10,6 +10,7 @@
 | ``living`` | the actors to check again (not confirmed for six months) |
 | ``actor_edit`` | correcting an actor (every field), "still true", undoing a change |
 | ``record`` | recording a link, an actor, a referral, an activity (made for a phone) |
+| ``diagnosis`` | recording an observation; the neighbourhood's diagnosis, printable, CSV and XLSX |
 | ``who_knows`` | introduction paths, who reaches a public |
 | ``meeting`` | the team meeting and its follow-ups |
 | ``dashboard`` | the coordinator's dashboard and its CSV |
@@ -31,6 +32,7 @@ from fastapi import APIRouter
 from api.web.pages import (
     actor_edit,
     dashboard,
+    diagnosis,
     directory,
     imports,
     leaflet,
@@ -53,6 +55,7 @@ for area in (
     directory,
     living,
     record,
+    diagnosis,
     referrals,
     leaflet,
     who_knows,

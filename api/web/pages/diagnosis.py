@@ -1,0 +1,273 @@
+"""The diagnosis: recording what an actor says about the neighbourhood (an observation, in
+under 30 seconds on a phone), and the neighbourhood's diagnosis for a period — charts, tables,
+each need with who can act and where nobody reaches, printable on A4 and as CSV and XLSX."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from analysis.diagnosis import KINDS
+from api.deps import CSRF_FIELD
+from api.diagnosis import as_csv, as_xlsx, check_period, diagnosis, tables
+from api.web.pages.base import CHOOSE, N_, FormDay, Page, PageDep, problem, resolve_actor
+from graph.errors import MaillageError
+from graph.model import NeighbourhoodFilter, ObservationCreate, normalise_name, today
+from graph.vocabulary import LISTS, label
+
+router = APIRouter(include_in_schema=False)
+
+KIND_WORDS = {
+    "need": N_("need"),
+    "problem": N_("problem"),
+    "resource": N_("resource"),
+    "wish": N_("wish"),
+    "change": N_("change"),
+}
+HEADINGS = {
+    **KIND_WORDS,
+    "theme": N_("Theme"),
+    "total": N_("Total"),
+    "previous period": N_("Previous period"),
+    "sector": N_("Statistical sector"),
+    "whole neighbourhood": N_("Whole neighbourhood"),
+    "month": N_("Month"),
+    "observations": N_("Observations"),
+    "publics": N_("Publics"),
+    "who can act": N_("Who can act"),
+    "nobody reaches": N_("Nobody reaches"),
+    "anyone": N_("anyone"),
+    "date": N_("Date"),
+    "kind": N_("Kind"),
+    "sectors": N_("Sectors"),
+    "said by": N_("Said by"),
+    "text": N_("Text"),
+    "the BAR team": N_("the BAR team"),
+}
+TABLE_TITLES = {
+    "themes": N_("By theme"),
+    "sectors": N_("By sector"),
+    "months": N_("By month"),
+    "needs": N_("Needs"),
+    "observations": N_("Observations"),
+}
+Neighbourhood = Annotated[str, Query(max_length=200)]
+
+
+def _sectors_of(p: Page, neighbourhood: str) -> list[str]:
+    wanted = normalise_name(neighbourhood)
+    for place in p.store.list_neighbourhoods(NeighbourhoodFilter(), limit=1000).items:
+        if normalise_name(place.name) == wanted:
+            return list(place.sector_codes)
+    return []
+
+
+def _places(p: Page) -> list[str]:
+    return sorted(
+        n.name for n in p.store.list_neighbourhoods(NeighbourhoodFilter(), limit=1000).items
+    )
+
+
+def _vocabulary(p: Page, field: str) -> list[tuple[str, str]]:
+    """(code, the reader's word) of a list of the vocabulary, in the reader's order."""
+    return sorted(
+        ((c, label(field, c, p.lang)) for c in LISTS[field]), key=lambda x: x[1].casefold()
+    )
+
+
+def _form_page(
+    p: Page, form: dict[str, Any], problems: list[str], status: int = 200
+) -> HTMLResponse:
+    place = form.get("neighbourhood") or ""
+    return p.render(
+        "record_observation.html",
+        status=status,
+        form=form,
+        problems=problems,
+        kinds=KINDS,
+        kind_words=KIND_WORDS,
+        themes=_vocabulary(p, "themes"),
+        publics=_vocabulary(p, "target_groups"),
+        sectors=_sectors_of(p, place) if place else [],
+        places=_places(p),
+        fixed_place=bool(p.require().team_label) and not p.require().sees_everything,
+    )
+
+
+@router.get("/record/observation", response_class=HTMLResponse)
+def observation_form(p: PageDep, neighbourhood: Neighbourhood = "") -> HTMLResponse:
+    access = p.require()
+    access.check_writer()
+    place = neighbourhood or access.team_label or ""
+    form = {"date": today().isoformat(), "neighbourhood": place, "nature": "need", "sources": [""]}
+    return _form_page(p, form, [])
+
+
+@router.post("/record/observation", response_class=HTMLResponse)
+async def record_observation(p: PageDep, request: Request) -> Response:
+    """What an actor (or the team itself) says about the neighbourhood; refused, with what was
+    found, when the text points at a person."""
+    access = p.require()
+    fields = await request.form()
+    p.check_csrf(str(fields.get(CSRF_FIELD) or ""))
+    access.check_writer()
+    _ = p.gettext()
+    form: dict[str, Any] = {
+        k: str(fields.get(k) or "")[:700]
+        for k in ("nature", "theme", "public", "date", "text", "neighbourhood")
+    }
+    if not access.sees_everything and access.team_label:
+        form["neighbourhood"] = access.team_label
+    typed = [str(v)[:300] for v in fields.getlist("source") if str(v).strip()][:20]
+    form["sources"] = typed or [""]
+    form["sectors"] = [str(v)[:12] for v in fields.getlist("sector")][:50]
+    problems: list[str] = []
+    ids: list[str] = []
+    for name in typed:
+        found, _choices = resolve_actor(p.store, name)
+        if found is None:
+            problems.append(_(CHOOSE) % name)
+        elif found not in ids:
+            ids.append(found)
+    if not problems:
+        try:
+            data = ObservationCreate.model_validate(
+                {
+                    "kind": form["nature"] or "need",
+                    "neighbourhood": form["neighbourhood"],
+                    "theme": form["theme"],
+                    "target_groups": [form["public"]] if form["public"] else [],
+                    "sectors": form["sectors"],
+                    "sources": ids,
+                    "date": form["date"] or today().isoformat(),
+                    "text": form["text"],
+                }
+            )
+            made = p.store.create_observation(data)
+            return RedirectResponse(
+                f"/diagnosis?recorded={made.id}&neighbourhood={made.neighbourhood}#saved",
+                status_code=303,
+            )
+        except (HTTPException, MaillageError, ValueError) as exc:
+            problems.append(problem(exc, p.lang))
+    return _form_page(p, form, problems, status=422)
+
+
+@router.post("/observations/{observation_id}/retract")
+def retract_observation(
+    p: PageDep,
+    observation_id: str,
+    reason: Annotated[str, Form(max_length=500)] = "",
+    csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
+) -> Response:
+    """Undo an observation just recorded (as the policy allows)."""
+    p.require().check_writer()
+    p.check_csrf(csrf_token)
+    try:
+        p.store.retract_observation(observation_id, reason=reason)
+    except (MaillageError, ValueError) as exc:
+        return p.render("message.html", status=422, message=problem(exc, p.lang))
+    return RedirectResponse("/diagnosis?recorded=undone", status_code=303)
+
+
+def _asked(
+    p: Page, neighbourhood: str, start: date | None, end: date | None
+) -> tuple[str | None, date, date]:
+    access = p.require()
+    place = neighbourhood or None
+    if place is None and not access.sees_everything:
+        place = access.team_label
+    first, last = check_period(start, end)
+    return place, first, last
+
+
+def _words(p: Page) -> tuple[Any, Any]:
+    _ = p.gettext()
+
+    def word(field: str, code: str) -> str:
+        return label(field, code, p.lang)
+
+    def heading(key: str) -> str:
+        return _(HEADINGS[key]) if key in HEADINGS else key
+
+    return word, heading
+
+
+@router.get("/diagnosis", response_class=HTMLResponse)
+def diagnosis_page(
+    p: PageDep,
+    neighbourhood: Neighbourhood = "",
+    start: FormDay = None,
+    end: FormDay = None,
+) -> HTMLResponse:
+    access = p.require()
+    _ = p.gettext()
+    try:
+        place, first, last = _asked(p, neighbourhood, start, end)
+        found = diagnosis(p.store, place, first, last)
+    except (MaillageError, ValueError) as exc:
+        return p.render("message.html", status=422, message=problem(exc, p.lang))
+    recorded = p.request.query_params.get("recorded") or ""
+    just = None
+    if recorded and recorded != "undone":
+        try:
+            just = p.store.get_observation(recorded)
+        except MaillageError:
+            just = None
+    top = max([r.total for r in found.by_theme] + [1])
+    month_top = max([sum(getattr(r, k) for k in KINDS) for r in found.by_month] + [1])
+    query = {"neighbourhood": place or "", "start": first.isoformat(), "end": last.isoformat()}
+    return p.render(
+        "diagnosis.html",
+        d=found,
+        place=place,
+        places=_places(p) if access.sees_everything else [],
+        kinds=KINDS,
+        kind_words=KIND_WORDS,
+        top=top,
+        month_top=month_top,
+        query=query,
+        recorded=recorded,
+        just=just,
+        may_write=access.role.can_write and access.role.value != "viewer" and access.has_team,
+        table_titles=TABLE_TITLES,
+    )
+
+
+@router.get("/diagnosis.csv")
+def diagnosis_csv(
+    p: PageDep,
+    table: Annotated[str, Query(pattern="^(themes|sectors|months|needs|observations)$")] = "themes",
+    neighbourhood: Neighbourhood = "",
+    start: FormDay = None,
+    end: FormDay = None,
+) -> Response:
+    p.require()
+    place, first, last = _asked(p, neighbourhood, start, end)
+    found = tables(diagnosis(p.store, place, first, last), *_words(p))
+    name = f"diagnosis-{table}-{first.isoformat()}-{last.isoformat()}.csv"
+    return Response(
+        as_csv(found[table]),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/diagnosis.xlsx")
+def diagnosis_xlsx(
+    p: PageDep, neighbourhood: Neighbourhood = "", start: FormDay = None, end: FormDay = None
+) -> Response:
+    p.require()
+    _ = p.gettext()
+    place, first, last = _asked(p, neighbourhood, start, end)
+    found = tables(diagnosis(p.store, place, first, last), *_words(p))
+    titles = {k: _(v) for k, v in TABLE_TITLES.items()}
+    name = f"diagnosis-{first.isoformat()}-{last.isoformat()}.xlsx"
+    return Response(
+        as_xlsx(found, titles),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

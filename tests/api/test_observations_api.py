@@ -1,0 +1,225 @@
+"""Observations and the diagnosis through the API, the pages' exports and the command line: the
+policy, the personal-data check, the sheet import (all or nothing, row by row refusals), and the
+demo's diagnosis telling its story back."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+
+from api.app import create_app
+from api.security import hash_password
+from graph.model import ObservationFilter
+from graph.sqlite_store import SqliteGraphStore
+from ingest.demo import add_demo_users, load
+
+from .conftest import Api
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _body(**extra: object) -> dict[str, object]:
+    body: dict[str, object] = {
+        "kind": "need",
+        "neighbourhood": "Cureghem",
+        "theme": "santé",
+        "target_groups": ["ouderen"],
+        "date": "2025-05-12",
+        "text": "Les aînés ne trouvent plus de médecin",
+    }
+    body.update(extra)
+    return body
+
+
+def test_observations_over_http_with_the_policy(api: Api) -> None:
+    made = api.client.post("/api/v1/observations", json=_body(), headers=api.headers())
+    assert made.status_code == 201, made.text
+    said = made.json()
+    assert said["theme"] == "health" and said["target_groups"] == ["elderly"]
+    assert said["recorded_by"] == "bar1"
+    listed = api.client.get("/api/v1/observations?theme=gezondheid", headers=api.headers())
+    assert [o["id"] for o in listed.json()["items"]] == [said["id"]]
+    # a viewer of the team reads it, writes nothing; a BAR worker writes only in their team's
+    assert api.client.get(f"/api/v1/observations/{said['id']}", headers=api.headers("viewer"))
+    refused = api.client.post("/api/v1/observations", json=_body(), headers=api.headers("viewer"))
+    assert refused.status_code == 403
+    elsewhere = api.client.post(
+        "/api/v1/observations", json=_body(neighbourhood="Molenbeek"), headers=api.headers()
+    )
+    assert elsewhere.status_code == 403
+    changed = api.client.patch(
+        f"/api/v1/observations/{said['id']}", json={"kind": "problem"}, headers=api.headers()
+    )
+    assert changed.json()["kind"] == "problem"
+    gone = api.client.post(
+        f"/api/v1/observations/{said['id']}/retract",
+        json={"reason": "recorded twice"},
+        headers=api.headers(),
+    )
+    assert gone.status_code == 200
+    again = api.client.get(f"/api/v1/observations/{said['id']}", headers=api.headers())
+    assert again.status_code == 404
+    assert api.client.post(f"/api/v1/observations/{said['id']}/end", json={}).status_code in (
+        401,
+        404,
+        405,
+    )
+
+
+def test_a_text_about_a_person_is_refused_and_nothing_is_written(api: Api) -> None:
+    before = api.store.counts()
+    refused = api.client.post(
+        "/api/v1/observations",
+        json=_body(text="Mme Z. au 0470 12 34 56 ou z@exemple.be"),
+        headers=api.headers(),
+    )
+    assert refused.status_code == 422
+    said = refused.json()
+    assert said["rule"] is True
+    assert [d["field"] for d in said["details"]] == ["text", "text"]
+    assert "0470 12 34 56" in said["message"] and "z@exemple.be" in said["message"]
+    assert api.store.counts() == before
+
+
+def _sheet(api: Api, data: bytes, name: str, role: str = "bar") -> object:
+    return api.client.post(
+        "/api/v1/observations/import",
+        files={"file": (name, data)},
+        headers=api.headers(role),
+    )
+
+
+def test_a_sheet_of_observations_is_imported_all_or_nothing(api: Api) -> None:
+    api.store.create_actor(
+        {"name": "Pharmacie Bara", "kind": "trader", "neighbourhood": "Cureghem"}, by="t"
+    )
+    good = (
+        "Date;Sorte;Thème;Public;Dit par;Texte\r\n"
+        "12/03/2025;besoin;santé;personnes âgées;pharmacie bara;Les aînés attendent un médecin\r\n"
+        "13/03/2025;souhait;espace public;;;Des bancs sur la place\r\n"
+    ).encode("cp1252")  # as Belgian Excel saves a CSV
+    bad = (
+        "Date;Sorte;Thème;Dit par;Texte\r\n"
+        "12/03/2025;besoin;santé;Pharmacie Bara;Bon texte\r\n"
+        "13/03/2025;rumeur;santé;Nobody Known;Appeler le 02/520 12 34\r\n"
+    ).encode()
+    before = api.store.counts()
+    refused = _sheet(api, bad, "notes.csv")
+    assert refused.status_code == 422  # type: ignore[attr-defined]
+    message = refused.json()["message"]  # type: ignore[attr-defined]
+    assert "row 3" in message and "Nobody Known" in message
+    assert api.store.counts() == before
+    made = _sheet(api, good, "notes.csv")
+    assert made.status_code == 201, made.text  # type: ignore[attr-defined]
+    rows = made.json()  # type: ignore[attr-defined]
+    assert [(r["kind"], r["theme"], r["date"]) for r in rows] == [
+        ("need", "health", "2025-03-12"),
+        ("wish", "public space", "2025-03-13"),
+    ]
+    assert rows[0]["sources"] and rows[0]["target_groups"] == ["elderly"]
+    # the personal-data check names the sheet's row
+    phone = "Date;Texte;Thème\r\n01/04/2025;Appeler le 02/520 12 34;santé\r\n".encode()
+    refused = _sheet(api, phone, "x.csv")
+    assert refused.status_code == 422 and "row 2" in refused.json()["message"]  # type: ignore[attr-defined]
+    assert _sheet(api, b"a;b\r\n1;2\r\n", "x.csv").status_code == 422  # type: ignore[attr-defined]
+    assert _sheet(api, good, "notes.csv", role="viewer").status_code == 403  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> SqliteGraphStore:
+    store = SqliteGraphStore(tmp_path_factory.mktemp("diagnosis") / "m.db")
+    load(store)
+    add_demo_users(store, hash_password("maillage-demo", "", check=False))
+    return store
+
+
+def _logged_in(store: SqliteGraphStore, user: str) -> TestClient:
+    client = TestClient(create_app(store=store))
+    form = client.get("/login").text
+    token = re.search(r'name="csrf_token" value="([0-9a-f]{64})"', form)
+    assert token is not None
+    fields = {"username": user, "password": "maillage-demo", "next": "/",
+              "csrf_token": token.group(1)}  # fmt: skip
+    assert client.post("/login", data=fields, follow_redirects=False).status_code == 303
+    return client
+
+
+def test_the_demo_diagnosis_tells_its_story(demo: SqliteGraphStore) -> None:
+    """24 months of observations: energy bills of the elderly rise in the last six months and
+    no actor working on energy reaches the elderly; no sport reaches women."""
+    said = demo.list_observations(ObservationFilter(), limit=1000).items
+    months = {(o.date.year, o.date.month) for o in said}
+    assert len(said) >= 40 and len(months) >= 20
+    client = _logged_in(demo, "coordinator")
+    end = date(2026, 11, 30)
+    answer = client.get(
+        "/api/v1/diagnosis",
+        params={"neighbourhood": "Cureghem-Lemmens", "start": "2026-06-01", "end": end},
+    )
+    assert answer.status_code == 200, answer.text
+    d = answer.json()
+    assert d["previous_start"] == "2025-12-01" and d["previous_end"] == "2026-05-31"
+    needs = {n["theme"]: n for n in d["needs"]}
+    energy = needs["energy"]
+    assert energy["count"] > energy["previous"] >= 1
+    assert energy["gaps"] == ["elderly"] and energy["can_act"]
+    assert needs["sport"]["gaps"] == ["women"]
+    assert all(q["sources"] or q["text"] for q in energy["quotes"])
+    assert client.get("/api/v1/diagnosis", params={"start": "2026-06-01", "end": "2026-01-01"}
+                      ).status_code == 422  # fmt: skip
+
+
+def test_the_diagnosis_exports_its_tables(demo: SqliteGraphStore) -> None:
+    client = _logged_in(demo, "amina")
+    period = {"start": "2026-06-01", "end": "2026-11-30"}
+    page = client.get("/diagnosis", params=period)
+    assert page.status_code == 200 and "Diagnostic de Cureghem-Lemmens" in page.text
+    text = client.get("/diagnosis.csv", params={**period, "table": "needs"})
+    assert text.headers["content-type"].startswith("text/csv")
+    lines = text.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Thème;") and any(line.startswith("énergie;") for line in lines)
+    book = client.get("/diagnosis.xlsx", params=period)
+    sheets = load_workbook(io.BytesIO(book.content)).sheetnames
+    assert sheets == ["Par thème", "Par secteur", "Par mois", "Besoins", "Observations"]
+    dutch = client.get("/diagnosis.csv", params={**period, "table": "themes", "lang": "nl"})
+    assert dutch.content.decode("utf-8-sig").startswith("Thema;behoefte;")
+
+
+def test_observations_and_diagnosis_from_the_command_line(tmp_path: Path) -> None:
+    env = {**os.environ, "MAILLAGE_DB": str(tmp_path / "m.db"), "MAILLAGE_STORE": "sqlite"}
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "api.cli", *args], env=env, cwd=ROOT,
+                              capture_output=True, text=True, timeout=120)  # fmt: skip
+
+    assert cli("demo").returncode == 0
+    added = cli("observations", "add", "--as", "amina", "--theme", "logement", "--public",
+                "familles", "Des familles cherchent un logement plus grand")  # fmt: skip
+    assert added.returncode == 0 and "recorded" in added.stdout, added.stderr
+    refused = cli("observations", "add", "--as", "amina", "--theme", "santé",
+                  "Écrire à voisin@exemple.be")  # fmt: skip
+    assert refused.returncode == 1 and "e-mail address" in refused.stderr
+    viewer = cli("observations", "add", "--as", "partner", "--theme", "santé", "Un besoin")
+    assert viewer.returncode == 1
+    sheet = tmp_path / "notes.csv"
+    sheet.write_text("Datum;Soort;Thema;Tekst\n01/10/2026;wens;sport;Een turnzaal voor meisjes\n",
+                     encoding="utf-8")  # fmt: skip
+    imported = cli("observations", "import", str(sheet), "--as", "lucie")
+    assert imported.returncode == 0 and "1 observations recorded" in imported.stdout
+    listed = cli("observations", "list", "--as", "amina", "--theme", "sport")
+    assert "turnzaal" in listed.stdout
+    xlsx = tmp_path / "d.xlsx"
+    report = cli("diagnosis", "--as", "amina", "--start", "2026-06-01", "--end", "2026-11-30",
+                 "--xlsx", str(xlsx), "--lang", "nl")  # fmt: skip
+    assert report.returncode == 0, report.stderr
+    assert "energy" in report.stdout and "elderly" in report.stdout
+    assert load_workbook(xlsx).sheetnames[0] == "Per thema"
