@@ -431,3 +431,37 @@ class DiagnosisResult(_Result):
     resources: list[Quote]
     wishes: list[Quote]
     changes: list[Quote]
+
+
+# --------------------------------------------------------------------------- the indicators
+
+
+class FigureItem(_Result):
+    label: str
+    id: str | None = None
+    date: date_ | None = None
+    detail: str | None = None
+
+
+class Figure(_Result):
+    key: str = Field(description="What it measures (the page defines each in words)")
+    value: float
+    count: int | None = Field(default=None, description="For a share: how many")
+    total: int | None = Field(default=None, description="For a share: out of how many")
+    days: int | None = Field(default=None, description="For saturation: days without room")
+    items: list[FigureItem] = Field(description="The records behind the figure")
+
+
+class KeyCount(_Result):
+    key: str
+    id: str | None = None
+    count: int
+
+
+class IndicatorsResult(_Result):
+    neighbourhood: str | None
+    start: date_
+    end: date_
+    figures: list[Figure]
+    referrals_by_theme: list[KeyCount]
+    referrals_by_service: list[KeyCount]

@@ -589,6 +589,33 @@ def diagnosis(
         print_diagnosis(found, Console())
 
 
+@app.command()
+def indicators(
+    neighbourhood: str = typer.Option(None, help="Default: the user's team's (all for managers)"),
+    start: datetime = typer.Option(None, formats=["%Y-%m-%d"], help="Default: a year ago"),
+    end: datetime = typer.Option(None, formats=["%Y-%m-%d"], help="Default: today"),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON (with the records behind)"),
+    as_user: str = AS_USER,
+) -> None:
+    """The missions' indicators for a period, as /indicators shows them."""
+    from api.indicators import check_period, indicators_of
+    from api.report import print_indicators
+
+    with _scoped_store(as_user) as store:
+        place = neighbourhood or (None if store.access.sees_everything else store.access.team_label)
+        try:
+            first, last = check_period(start.date() if start else None, end.date() if end else None)
+            found = indicators_of(store, place, first, last)
+        except HTTPException as exc:
+            raise _refused(exc) from exc
+        except MaillageError as exc:
+            raise _fail(exc) from exc
+    if as_json:
+        typer.echo(found.model_dump_json(indent=2))
+    else:
+        print_indicators(found, Console())
+
+
 class SizeMeasure(StrEnum):
     degree = "degree"
     betweenness = "betweenness"

@@ -196,3 +196,27 @@ def print_diagnosis(result: r.DiagnosisResult, console: Console) -> None:
              for q in sorted(quotes, key=lambda q: (q.date, q.id))],
         )
     )  # fmt: skip
+
+
+def print_indicators(result: r.IndicatorsResult, console: Console) -> None:
+    """The missions' figures (shares as percentages), then people referred by theme and
+    service; ``--json`` gives the records behind each figure."""
+    rows = []
+    for f in result.figures:
+        if f.total is not None and f.key not in ("collective_people", "community_people"):
+            value = f"{f.value:.0%} ({f.count}/{f.total})"
+        elif f.days is not None:
+            value = f"{int(f.value)} ({f.days} days)"
+        else:
+            value = str(int(f.value))
+        rows.append((f.key.replace("_", " "), value))
+    where = result.neighbourhood or "all neighbourhoods"
+    console.print(_table(f"{where}: {result.start} – {result.end}", ("figure", "value"), rows))
+    console.print(
+        _table("people referred by theme", ("theme", "people"),
+               [(t.key, t.count) for t in result.referrals_by_theme])
+    )  # fmt: skip
+    console.print(
+        _table("people referred by service", ("service", "people"),
+               [(t.key, t.count) for t in result.referrals_by_service])
+    )  # fmt: skip

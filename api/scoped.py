@@ -282,11 +282,12 @@ class ScopedStore:
 
     # ------------------------------------------------------------------ activities
     def _shown(self, activity: Activity) -> Activity:
-        """An activity with only the participants the reader may see."""
+        """An activity with only the participants and initiators the reader may see."""
         seen = self._seen_ids(activity.participants)
-        if seen == activity.participants:
+        led = self._seen_ids(activity.initiators)
+        if seen == activity.participants and led == activity.initiators:
             return activity
-        return activity.model_copy(update={"participants": seen})
+        return activity.model_copy(update={"participants": seen, "initiators": led})
 
     def _visible_activity(self, activity_id: str) -> Activity:
         activity = self._raw.get_activity(activity_id)
@@ -315,7 +316,9 @@ class ScopedStore:
         self.access.check_writer()
         checked = validate(ActivityCreate, data)
         ACTIVITIES.create(self.access, self._raw, checked)
-        self._check_participants(checked.neighbourhood, checked.participants)
+        self._check_participants(
+            checked.neighbourhood, [*checked.participants, *checked.initiators]
+        )
         return self._raw.create_activity(checked, by=self.by)
 
     def update_activity(
@@ -329,7 +332,9 @@ class ScopedStore:
         place = fields.get("neighbourhood") or current.neighbourhood
         if fields.get("neighbourhood"):
             self.access.check_write_in(place, what=Say("this activity"))
-        self._check_participants(place, fields.get("participants") or current.participants)
+        involved = [*(fields.get("participants") or current.participants),
+                    *(fields.get("initiators") or current.initiators)]  # fmt: skip
+        self._check_participants(place, involved)
         return self._raw.update_activity(activity_id, checked, by=self.by)
 
     def end_activity(self, activity_id: str, until: date, *, by: str | None = None) -> Activity:
@@ -616,6 +621,37 @@ class ScopedStore:
 
     def history(self, *, neighbourhood: str | None = None) -> nx.MultiDiGraph:
         return self.access.visible_graph(self._raw.history(neighbourhood=neighbourhood))
+
+    def directory_rounds(
+        self, actor_ids: Iterable[str]
+    ) -> tuple[dict[str, list[date]], dict[str, list[tuple[date, str]]]]:
+        """What the history says of the living directory, for the actors of ``actor_ids`` the
+        reader may see: the days each was confirmed ("still true"), and each saturation noted
+        (the day, the state) — details the reader reads on each actor's page, in time order.
+        The indicators' only reading of events beyond the reader's own (figures, no names)."""
+        wanted = set(self._seen_ids(sorted(set(actor_ids))))
+        confirmed: dict[str, list[date]] = {}
+        noted: dict[str, list[tuple[date, str]]] = {}
+        offset = 0
+        while wanted:
+            page = self._raw.list_events(
+                EventFilter(entity=EntityKind.actor), limit=1000, offset=offset
+            )
+            for event in page.items:
+                if event.entity_id not in wanted or not event.after:
+                    continue
+                if event.action.value == "confirm" and event.after.get("confirmed_on"):
+                    day = date.fromisoformat(str(event.after["confirmed_on"]))
+                    confirmed.setdefault(event.entity_id, []).append(day)
+                said = event.after.get("saturation")
+                if isinstance(said, dict) and said.get("state") and said.get("noted"):
+                    state = (date.fromisoformat(str(said["noted"])), str(said["state"]))
+                    if noted.get(event.entity_id, [None])[-1] != state:
+                        noted.setdefault(event.entity_id, []).append(state)
+            offset += len(page.items)
+            if not page.items or offset >= page.total:
+                break
+        return confirmed, noted
 
     @property
     def raw_store(self) -> GraphStore:

@@ -86,9 +86,9 @@ class BaseGraphStore(WhoKnowsWhom, Snapshots, Users, Bulk):
         record = self._update(EntityKind.actor, actor_id, ActorUpdate, changes, by)
         return Actor.model_validate(record)
 
-    def confirm_actor(self, actor_id: str, *, by: str) -> Actor:
+    def confirm_actor(self, actor_id: str, *, by: str, at: datetime | None = None) -> Actor:
         """'Still true': its details checked today by ``by`` (the living directory)."""
-        return Actor.model_validate(self._confirm_actor(actor_id, by))
+        return Actor.model_validate(self._confirm_actor(actor_id, by, at))
 
     def end_actor(self, actor_id: str, until: date, *, by: str) -> Actor:
         return Actor.model_validate(self._end(EntityKind.actor, actor_id, until, by))

@@ -185,7 +185,14 @@ def node_where(f: BaseModel, params: dict[str, Any]) -> tuple[str, str]:
             add("n.mission = $mission", mission=f.mission.value)
         if f.actor:
             add("$actor IN coalesce(n.participants, [])", actor=f.actor)
-        add(valid("n"), day=f.as_of or today())
+        if f.start or f.end:  # held in a period: whatever day it is (never a retracted one)
+            conds.append("n.since IS NOT NULL AND (n.until IS NULL OR n.until > n.since)")
+            if f.start:
+                add("n.since >= $start", start=f.start)
+            if f.end:
+                add("n.since <= $end", end=f.end)
+        if f.as_of or not (f.start or f.end):
+            add(valid("n"), day=f.as_of or today())
         if f.in_neighbourhoods is not None:
             add("n.neighbourhood_norm IN $visible_nbs", visible_nbs=list(f.in_neighbourhoods))
         order = "n.since DESC, n.id"
@@ -622,7 +629,8 @@ OBSERVATIONS_FROM = (
     "MATCH (n:Observation) WHERE $id IN coalesce(n.sources, []) RETURN n.data AS data"
 )
 ACTIVITIES_WITH = (
-    "MATCH (n:Activity) WHERE $id IN coalesce(n.participants, []) RETURN n.data AS data"
+    "MATCH (n:Activity) WHERE $id IN coalesce(n.participants, []) + coalesce(n.initiators, []) "
+    "RETURN n.data AS data"
 )
 SCRUB_EVENTS = (
     "MATCH (e:Event) WHERE $id IN e.actors OR e.entity_id IN $ids "

@@ -179,8 +179,13 @@ SPECS: dict[EntityKind, EntitySpec] = {
         },
         record=Activity,
         create=ActivityCreate,
-        involves=lambda r: list(r.get("participants") or []),
-        references=lambda r: {"participants": list(r.get("participants") or [])},
+        involves=lambda r: list(
+            dict.fromkeys([*(r.get("participants") or []), *(r.get("initiators") or [])])
+        ),
+        references=lambda r: {
+            "participants": list(r.get("participants") or []),
+            "initiators": list(r.get("initiators") or []),
+        },
     ),
     EntityKind.referral: EntitySpec(
         kind=EntityKind.referral,

@@ -921,17 +921,32 @@ class Link(LinkFields, Recorded):
 # --------------------------------------------------------------------------- activities
 
 
+Attendance = Annotated[int, Field(ge=1, le=100_000), NOT_BOOL]
+
+
 class ActivityFields(_Input):
     name: Name
     mission: ActivityMission
     neighbourhood: Name
     themes: ThemeTags = Field(default_factory=list)
     description: LongText | None = None
-    participants: list[Id] = Field(default_factory=list, max_length=500)
+    participants: list[Id] = Field(
+        default_factory=list, max_length=500, description="The actors who took part."
+    )
+    initiators: list[Id] = Field(
+        default_factory=list,
+        max_length=20,
+        description="The actors who started or carry it (a residents' group: mission 4's aim).",
+    )
+    attendance: Attendance | None = Field(
+        default=None, description="How many people took part (a count, never who)."
+    )
+    target_groups: GroupTags = Field(default_factory=list, description="The publics reached.")
+    languages: LanguageTags = Field(default_factory=list, description="The languages used.")
     since: PastDate | None = None
     until: PastDate | None = None
 
-    @field_validator("participants")
+    @field_validator("participants", "initiators")
     @classmethod
     def _unique(cls, value: list[str]) -> list[str]:
         return list(dict.fromkeys(value))
@@ -968,6 +983,10 @@ class ActivityUpdate(_Input):
     themes: ThemeTags | None = None
     description: LongText | None = None
     participants: list[Id] | None = Field(default=None, max_length=500)
+    initiators: list[Id] | None = Field(default=None, max_length=20)
+    attendance: Attendance | None = None
+    target_groups: GroupTags | None = None
+    languages: LanguageTags | None = None
     since: PastDate | None = None
 
 
@@ -1246,6 +1265,10 @@ class ActivityQuery(_Query):
     mission: ActivityMission | None = _q("collective")
     actor: FilterText | None = _q(ExampleId, "Activities this actor took part in")
     as_of: Day | None = _q("2025-06-01")
+    start: Day | None = _q(
+        "2025-01-01", "Activities held on or after this day (then any day, not only as_of)"
+    )
+    end: Day | None = _q("2025-12-31", "Activities held on or before this day")
 
 
 class ActivityFilter(ActivityQuery, Visibility):

@@ -126,7 +126,15 @@ def _props(entity: EntityKind, record: Record) -> dict[str, Any]:
     if entity in NETWORK:
         props |= _flat(record)
     props |= {k: _typed(k, v) for k, v in index_fields(entity, record).items()}
-    for tags in ("themes", "languages", "target_groups", "participants", "sources", "sectors"):
+    for tags in (
+        "themes",
+        "languages",
+        "target_groups",
+        "participants",
+        "initiators",
+        "sources",
+        "sectors",
+    ):
         if record.get(tags):
             props[tags] = list(record[tags])
     if entity is EntityKind.link:

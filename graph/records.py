@@ -615,12 +615,13 @@ class RecordEngine(Transactional):
         except Conflict as exc:
             raise self._explain_conflict(spec, attempted, exc) from exc
 
-    def _confirm_actor(self, actor_id: str, by: str) -> Record:
-        """'Still true': the actor's details were checked today by ``by``. One event, whose
-        before and after differ only in when and by whom it was confirmed."""
+    def _confirm_actor(self, actor_id: str, by: str, at: datetime | None = None) -> Record:
+        """'Still true': the actor's details were checked today (or ``at``: the demo's past
+        rounds) by ``by``. One event, whose before and after differ only in when and by whom
+        it was confirmed."""
         spec = _spec(EntityKind.actor)
         user = check_user(by)
-        when = now()
+        when = at or now()
 
         def work(tx: WriteTx) -> Record:
             before = tx.get(EntityKind.actor, actor_id)
@@ -701,7 +702,10 @@ class RecordEngine(Transactional):
             actor = tx.get(EntityKind.actor, actor_id) or {}
             for activity in tx.activities_with(actor_id):
                 kept = [p for p in activity["participants"] if p != actor_id]
-                tx.replace(EntityKind.activity, {**activity, "participants": kept})
+                led = [p for p in activity.get("initiators") or [] if p != actor_id]
+                tx.replace(
+                    EntityKind.activity, {**activity, "participants": kept, "initiators": led}
+                )
             said = []  # what the actor alone said goes; where others said it too, its name goes
             for observation in tx.observations_from(actor_id):
                 others = [a for a in observation["sources"] if a != actor_id]

@@ -300,7 +300,14 @@ def _where(entity: EntityKind, f: BaseModel) -> tuple[str, list[Any], str]:
             add("mission = ?", f.mission.value)
         if f.actor:
             add(_has_tag("participants"), f.actor)
-        add(*_flat(_valid_sql(f.as_of)))
+        if f.start or f.end:  # held in a period: whatever day it is (never a retracted one)
+            add("since IS NOT NULL AND (until IS NULL OR until > since)")
+            if f.start:
+                add("since >= ?", f.start.isoformat())
+            if f.end:
+                add("since <= ?", f.end.isoformat())
+        if f.as_of or not (f.start or f.end):
+            add(*_flat(_valid_sql(f.as_of)))
         if f.in_neighbourhoods is not None:
             add(*_flat(_in_list("neighbourhood_norm", f.in_neighbourhoods)))
         order = "since DESC, id"
@@ -674,8 +681,9 @@ class _Tx:
 
     def activities_with(self, actor_id: str) -> list[Record]:
         rows = self.conn.execute(
-            f"SELECT data FROM activities WHERE {_has_tag('participants')}",  # noqa: S608
-            (actor_id,),
+            f"SELECT data FROM activities WHERE {_has_tag('participants')} "  # noqa: S608
+            f"OR {_has_tag('initiators')}",
+            (actor_id, actor_id),
         ).fetchall()
         return [orjson.loads(r[0]) for r in rows]
 

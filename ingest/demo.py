@@ -164,6 +164,11 @@ class DemoData:
     actor_endings: list[tuple[int, date]] = field(default_factory=list)
     activities: list[dict[str, Any]] = field(default_factory=list)
     referrals: list[dict[str, Any]] = field(default_factory=list)
+    # the team's rounds of the living directory: (actor index, the day it was confirmed)
+    confirmations: list[tuple[int, date]] = field(default_factory=list)
+    # introductions taken up at team meetings: (month, worker, follow-up row with actor
+    # indexes, done or not)
+    introductions: list[tuple[int, str, dict[str, Any], bool]] = field(default_factory=list)
     # (worker who records it, observation row with its sources as actor indexes)
     observations: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     story: Story = field(default_factory=Story)
@@ -637,6 +642,16 @@ def plan_activities(rng: random.Random, data: DemoData) -> None:
             ]
             known.sort(key=lambda i: (data.clusters[i] != plan["cluster"], i))
             people = known[: plan["size"]]
+        # who started or carries it: the first actor of each role the team knew by then
+        leading = []
+        for role in plan.get("initiators", []):
+            there = [i for i in data.of_role(role)
+                     if (met := data.met[i]) is not None and met < plan["month"]
+                     and i not in closed_on and data.since(i) <= day]  # fmt: skip
+            there.sort(key=lambda i: (i not in people, data.clusters[i] != plan.get("cluster"), i))
+            if there:
+                leading.append(there[0])
+        people += [i for i in leading if i not in people]
         data.activities.append(
             {
                 "name": plan["name"],
@@ -644,6 +659,10 @@ def plan_activities(rng: random.Random, data: DemoData) -> None:
                 "neighbourhood": NEIGHBOURHOOD,
                 "themes": list(plan["themes"]),
                 "participants": [s.team, *people],
+                "initiators": leading,
+                "attendance": plan.get("attendance"),
+                "target_groups": list(plan.get("publics", [])),
+                "languages": list(plan.get("languages", [])),
                 "since": day.isoformat(),
                 "until": (day + timedelta(days=1)).isoformat(),
             }
@@ -702,6 +721,57 @@ def count_referrals(rng: random.Random, data: DemoData) -> None:
         )
 
 
+def walk_the_rounds(rng: random.Random, data: DemoData) -> None:
+    """The living directory: a first round at the end of the first year, then in the last eight
+    months the workers confirm about two thirds of the actors they know ("still true"); the
+    others wait their turn."""
+    s = data.story
+    team_side = {s.team, s.host, *s.workers.values()}
+    closed_on = dict(data.actor_endings)
+    for index, met in enumerate(data.met):
+        if met is None or index in team_side or index in closed_on:
+            continue
+        if met < 8 and rng.random() < 0.4:  # a first round, at the end of the first year
+            data.confirmations.append((index, data.day_in(rng, rng.randint(9, 11))))
+        if rng.random() > 0.65:
+            continue
+        month = rng.randint(max(met + 1, MONTHS - 8), MONTHS - 1) if met < MONTHS - 1 else None
+        if month is not None:
+            data.confirmations.append((index, data.day_in(rng, month)))
+
+
+def take_up_introductions(rng: random.Random, data: DemoData) -> None:
+    """Introductions the team decided at its meetings (follow-ups): the ONE consultation and
+    the mothers' group, a month before their link (and two before their joint action); three
+    more that became links; and today's open opportunity, taken up and not yet done."""
+    s = data.story
+    one, mothers, women = s.realised
+    meeting = s.realised_month - 1
+    data.introductions.append(
+        (meeting, "amina", {"actors": [one, mothers], "introducer": women,
+                            "what": "présenter la consultation au groupe de mamans"}, True)
+    )  # fmt: skip
+    team_side = {s.team, s.host, *s.workers.values(), one, mothers}
+    later = [
+        (month, worker, row)
+        for month, worker, row in data.links
+        if 16 <= month <= 21
+        and row["type"] in ("KNOWS", "COLLABORATES_WITH", "PARTNER_OF")
+        and not {row["source"], row["target"]} & team_side
+        and data.actors[row["source"]]["kind"] != data.actors[row["target"]]["kind"]
+    ]
+    for month, worker, row in sorted(rng.sample(later, k=min(3, len(later))), key=str):
+        data.introductions.append(
+            (month - 1, worker, {"actors": [row["source"], row["target"]],
+                                 "what": "mettre en contact"}, True)
+        )  # fmt: skip
+    streets, youth, jeugdhuis = s.open
+    data.introductions.append(
+        (MONTHS - 2, "joris", {"actors": [streets, youth], "introducer": jeugdhuis,
+                               "what": "inviter le collectif au tournoi"}, False)
+    )  # fmt: skip
+
+
 def hear_the_neighbourhood(rng: random.Random, data: DemoData) -> None:
     """What the actors the team knows say about the neighbourhood, month by month (the
     diagnosis): each observation comes from the first actor of its roles met by then, from
@@ -751,6 +821,8 @@ def generate(seed: int = 2026, end: date = DEMO_END) -> DemoData:
     end_some_links(rng, data)
     plan_activities(rng, data)
     count_referrals(rng, data)
+    walk_the_rounds(rng, data)
+    take_up_introductions(rng, data)
     hear_the_neighbourhood(rng, data)
     return data
 
@@ -807,7 +879,8 @@ def load(
         store.end_actor(ids[actor], until, by=data.worker_of(actor))
     say(f"{len(data.activities)} activities, {len(data.referrals)} referrals")
     for activity in data.activities:
-        row = {**activity, "participants": [ids[p] for p in activity["participants"]]}
+        row = {**activity, "participants": [ids[p] for p in activity["participants"]],
+               "initiators": [ids[p] for p in activity["initiators"]]}  # fmt: skip
         store.create_activity(row, by="lucie", at=at(date.fromisoformat(activity["since"])))
     # the team writes up its referrals at the end of each month
     monthly: dict[int, list[dict[str, Any]]] = {}
@@ -821,6 +894,18 @@ def load(
     for _, rows in sorted(monthly.items()):
         written = max(date.fromisoformat(r["date"]) for r in rows)
         store.create_referrals(rows, by="joris", at=at(written))
+    for actor, day in sorted(data.confirmations, key=lambda c: c[1]):
+        store.confirm_actor(ids[actor], by=data.worker_of(actor), at=at(day))
+    say(f"{len(data.introductions)} introductions taken up at meetings")
+    for month, worker, intro, done in data.introductions:
+        day = min(data.first_day(month) + timedelta(days=20), end)
+        row = {**intro, "actors": [ids[i] for i in intro["actors"]],
+               "introducer": ids[intro["introducer"]] if intro.get("introducer") else None,
+               "taken_by": worker, "neighbourhood": NEIGHBOURHOOD,
+               "due": (day + timedelta(days=30)).isoformat()}  # fmt: skip
+        follow_up = store.create_follow_up(row, by=worker, at=at(day))
+        if done:
+            store.update_follow_up(follow_up.id, {"done": True}, by=worker)
     say(f"{len(data.observations)} observations")
     for worker, observation in data.observations:
         row = {**observation, "sources": [ids[i] for i in observation["sources"]]}

@@ -32,10 +32,26 @@ router = crud_router(
 )
 
 
+SAID = {
+    "id": "01a2303954da709d8a8b7aad1f349575",
+    "kind": "need",
+    "neighbourhood": "Cureghem",
+    "theme": "health",
+    "target_groups": ["elderly"],
+    "sectors": [],
+    "sources": [],
+    "date": "2025-03-12",
+    "text": "Elderly residents wait three months for a doctor",
+    "recorded_by": "amina",
+    "recorded_at": "2025-03-12T10:00:00Z",
+}
+
+
 @router.post(
     "/import",
     status_code=201,
     response_model=list[Observation],
+    responses={201: {"content": {"application/json": {"example": [SAID]}}}},
     summary="Record a sheet of observations (CSV or XLSX), all or nothing",
     description="One observation per row; columns in French, Dutch or English: date, kind "
     "(need, problem, resource, wish, change), theme, public, sectors, said by (actors' names as "

@@ -5,6 +5,7 @@ demo's diagnosis telling its story back."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import subprocess
@@ -223,3 +224,55 @@ def test_observations_and_diagnosis_from_the_command_line(tmp_path: Path) -> Non
     assert report.returncode == 0, report.stderr
     assert "energy" in report.stdout and "elderly" in report.stdout
     assert load_workbook(xlsx).sheetnames[0] == "Per thema"
+    figures = cli("indicators", "--as", "amina", "--json")
+    assert figures.returncode == 0, figures.stderr
+    assert {f["key"] for f in json.loads(figures.stdout)["figures"]} >= {"team_network"}
+    assert "directory confirmed" in cli("indicators", "--as", "amina").stdout
+
+
+def test_the_demo_indicators_tell_what_the_work_changed(demo: SqliteGraphStore) -> None:
+    """The missions' figures from what was recorded: introductions taken up at meetings that
+    became links and one a joint action; the directory kept more alive in the second year;
+    community actions carried by residents' groups; each figure with the records behind it."""
+    client = _logged_in(demo, "amina")
+    year = client.get("/api/v1/indicators").json()  # the last twelve months
+    figures = {f["key"]: f for f in year["figures"]}
+    taken, linked, joint = (figures[f"introductions_{k}"]["value"]
+                            for k in ("taken_up", "linked", "joint_activity"))  # fmt: skip
+    assert taken >= linked >= joint >= 1 and taken > joint
+    assert "Consultation ONE" in figures["introductions_joint_activity"]["items"][0]["label"]
+    assert figures["introductions_suggested"]["value"] >= 5
+    before = client.get(
+        "/api/v1/indicators",
+        params={"start": year["start"][:4] + "-01-01", "end": year["start"]},
+    )
+    assert before.status_code == 200
+    earlier = {f["key"]: f for f in before.json()["figures"]}
+    alive = figures["directory_confirmed"]
+    assert earlier["directory_confirmed"]["value"] < alive["value"]  # more rounds in year two
+    assert 0.2 < alive["value"] < 0.9 and alive["count"] + len(alive["items"]) == alive["total"]
+    for key in ("referrals", "collective_actions", "community_actions", "team_network_new"):
+        assert figures[key]["value"] == len(figures[key]["items"]) or key == "referrals", key
+        assert figures[key]["value"] > 0, key
+    assert 0 < figures["referrals_reached"]["value"] < figures["referrals_followed_up"]["value"]
+    residents = figures["community_by_residents"]
+    assert 0 < residents["count"] <= residents["total"] == figures["community_actions"]["value"]
+    assert {t["key"] for t in year["referrals_by_theme"]} >= {"housing", "health"}
+    assert client.get("/api/v1/indicators", params={"start": "2020-01-01"}).status_code == 422
+
+
+def test_the_indicators_page_compares_and_exports(demo: SqliteGraphStore) -> None:
+    client = _logged_in(demo, "coordinator")
+    query = {"start": "2025-12-01", "end": "2026-11-30", "other_start": "2024-12-01",
+             "other_end": "2025-11-30", "neighbourhood": "Cureghem-Lemmens"}  # fmt: skip
+    page = client.get("/indicators", params=query)
+    assert page.status_code == 200
+    assert "Répertoire vivant" in page.text and "Mission 4 : actions communautaires" in page.text
+    assert page.text.count("Cureghem-Lemmens · 202") >= 2  # two columns side by side
+    table = client.get("/indicators.csv", params={**query, "lang": "nl"})
+    lines = table.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Opdracht;Indicator;Definitie;Cureghem-Lemmens")
+    assert len(lines) == 23 and all(line.count(";") >= 4 for line in lines)
+    book = load_workbook(io.BytesIO(client.get("/indicators.xlsx", params=query).content))
+    assert book.sheetnames == ["Indicateurs", "Données 1", "Données 2"]
+    assert book["Données 1"].max_row > 100  # every record behind the figures

@@ -159,10 +159,17 @@ def test_record_an_activity(task: Callable[[str], Task]) -> None:
     t.page.select_option("#mission", "community")
     t.page.fill("#participant-1", "AMO Rossini")
     t.page.fill("#participant-2", "Alpha Femmes de la Rosée")
+    t.page.fill("#attendance", "40")
+    t.page.fill("#publics", "femmes" if t.lang == "fr" else "vrouwen")
+    t.page.fill("#languages", "arabe, français" if t.lang == "fr" else "Arabisch, Frans")
+    t.page.fill("#initiator", "Alpha Femmes de la Rosée")  # a group that carries it
     t.page.click("button.primary")
     t.page.wait_for_url(re.compile(r"recorded=activity"))
     found = t.page.request.get(f"{t.base}/api/v1/activities?limit=200").json()["items"]
-    assert any(a["name"] == name and len(a["participants"]) >= 3 for a in found)
+    made = next(a for a in found if a["name"] == name)
+    assert len(made["participants"]) >= 3 and len(made["initiators"]) == 1
+    assert made["attendance"] == 40 and made["target_groups"] == ["women"]
+    assert made["languages"] == ["ar", "fr"]
     assert name in t.page.locator("#saved").inner_text()  # what was recorded, by name
     t.page.click("#saved button")  # recorded by mistake: undone
     t.page.wait_for_url(re.compile(r"recorded=undone"))
@@ -589,4 +596,35 @@ def test_read_print_and_download_the_diagnosis(task: Callable[[str], Task]) -> N
     pdf = t.page.pdf(format="A4", print_background=True)
     assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page[^s]", pdf)) >= 5
     t.page.emulate_media(media="screen")
+    t.check()
+
+
+def test_compare_two_years_of_indicators_and_open_what_is_behind(
+    task: Callable[[str], Task],
+) -> None:
+    """A coordinator writing the report to the funder: this year beside last year, each figure
+    defined on the page, the records behind one a tap away, the table for the report."""
+    t = task("coordinator")
+    t.page.click("a[href='/indicators']")
+    t.page.wait_for_url(re.compile(r"/indicators"))
+    t.page.select_option("#neighbourhood", "Cureghem-Lemmens")
+    t.page.fill("#start", "2025-12-01")
+    t.page.fill("#end", "2026-11-30")
+    t.page.click("details.compare summary")
+    t.page.fill("#other_start", "2024-12-01")
+    t.page.fill("#other_end", "2025-11-30")
+    t.page.press("#other_end", "Enter")
+    t.page.wait_for_url(re.compile(r"other_start=2024-12-01"))
+    row = t.page.locator("#introductions_joint_activity")
+    assert ("le réseau a mené des acteurs à travailler ensemble" if t.lang == "fr"
+            else "het netwerk bracht actoren samen aan het werk") in row.inner_text()  # fmt: skip
+    assert row.locator("td").count() == 2  # the two years side by side
+    row.locator("summary").first.click()
+    assert "Consultation ONE" in row.locator("ul.records").first.inner_text()
+    alive = t.page.locator("#directory_confirmed td").first.inner_text()
+    assert re.search(r"\d+ ?% \(\d+/\d+\)", alive), alive
+    with t.page.expect_download() as table:
+        t.page.click("a[href^='/indicators.csv']")
+    head = Path(table.value.path()).read_text(encoding="utf-8-sig").splitlines()[0]
+    assert head.startswith("Mission;Indicateur;" if t.lang == "fr" else "Opdracht;Indicator;")
     t.check()

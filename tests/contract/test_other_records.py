@@ -184,3 +184,36 @@ def test_an_activity_recorded_by_mistake_is_retracted(store: GraphStore) -> None
     assert store.list_activities(limit=50).total == 0  # on no date any more
     with pytest.raises(Conflict, match="already retracted"):
         store.retract_activity(made.id, by="ana", reason="again")
+
+
+def test_activities_say_who_carried_them_and_are_found_by_period(store: GraphStore) -> None:
+    """What the missions' indicators read: the people (a count), the publics and languages,
+    who started or carries the action; the actions held in a period, whatever day it is."""
+    group = actor(store, "Comité du quai", kind="resident_group")
+    school = actor(store, "École 3", kind="school")
+    held = store.create_activity(
+        {"name": "Fête du quai", "mission": "community", "neighbourhood": "Cureghem",
+         "participants": [school.id], "initiators": [group.id, group.id], "attendance": 120,
+         "target_groups": ["habitants"], "languages": ["arabe", "fr"],
+         "since": "2025-06-14", "until": "2025-06-15"},
+        by="ana",
+    )  # fmt: skip
+    assert held.initiators == [group.id] and held.attendance == 120
+    assert held.target_groups == ["residents"] and held.languages == ["ar", "fr"]
+    wrong = store.create_activity(
+        {"name": "Doublon", "mission": "community", "neighbourhood": "Cureghem",
+         "since": "2025-06-20"}, by="ana",
+    )  # fmt: skip
+    store.retract_activity(wrong.id, by="ana", reason="twice")
+    in_june = ActivityFilter(start=date(2025, 6, 1), end=date(2025, 6, 30))
+    assert [a.id for a in store.list_activities(in_june).items] == [held.id]
+    assert store.list_activities(ActivityFilter()).total == 0  # ended: not true today
+    assert store.list_activities(ActivityFilter(start=date(2025, 7, 1))).total == 0
+    before = state(store)
+    for bad in ({"attendance": 0}, {"initiators": ["ghost"]}, {"attendance": True}):
+        with pytest.raises(InvalidInput):
+            store.create_activity({"name": "x", "mission": "community",
+                                   "neighbourhood": "Cureghem", **bad}, by="ana")  # fmt: skip
+    assert state(store) == before
+    store.erase_actor(group.id, by="coordinator", reason="asked")
+    assert store.get_activity(held.id, as_of=date(2025, 6, 14)).initiators == []

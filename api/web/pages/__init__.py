@@ -11,6 +11,7 @@
 | ``actor_edit`` | correcting an actor (every field), "still true", undoing a change |
 | ``record`` | recording a link, an actor, a referral, an activity (made for a phone) |
 | ``diagnosis`` | recording an observation; the neighbourhood's diagnosis, printable, CSV and XLSX |
+| ``indicators`` | the missions' indicators, two periods or neighbourhoods side by side |
 | ``who_knows`` | introduction paths, who reaches a public |
 | ``meeting`` | the team meeting and its follow-ups |
 | ``dashboard`` | the coordinator's dashboard and its CSV |
@@ -35,6 +36,7 @@ from api.web.pages import (
     diagnosis,
     directory,
     imports,
+    indicators,
     leaflet,
     living,
     meeting,
@@ -56,6 +58,7 @@ for area in (
     living,
     record,
     diagnosis,
+    indicators,
     referrals,
     leaflet,
     who_knows,

@@ -295,7 +295,12 @@ def activity_form(p: PageDep) -> HTMLResponse:
         problems=[],
         participants=[""] * 6,
         places=_places(p.store),
+        vocabulary=_activity_words(p.lang),
     )
+
+
+def _activity_words(lang: str) -> dict[str, list[str]]:
+    return {f: choices(f, lang) for f in ("target_groups", "languages")}
 
 
 @router.post("/record/activity", response_class=HTMLResponse)
@@ -307,7 +312,9 @@ async def record_activity(p: PageDep, request: Request) -> Response:
     access.check_writer()
     _ = p.gettext()
     typed = [str(v) for v in fields.getlist("participant") if str(v).strip()][:100]
-    form = {k: str(fields.get(k) or "") for k in ("name", "mission", "date", "neighbourhood")}
+    named = ("name", "mission", "date", "neighbourhood", "attendance", "publics", "languages",
+             "initiator")  # fmt: skip
+    form = {k: str(fields.get(k) or "")[:1000] for k in named}
     problems: list[str] = []
     ids = [access.user.actor_id] if access.user.actor_id else []
     for name in typed:
@@ -316,6 +323,14 @@ async def record_activity(p: PageDep, request: Request) -> Response:
             problems.append(_(CHOOSE) % name)
         elif found not in ids:
             ids.append(found)
+    leading = []
+    if form["initiator"].strip():
+        found, _choices = resolve_actor(p.store, form["initiator"])
+        if found is None:
+            problems.append(_(CHOOSE) % form["initiator"])
+        else:
+            leading.append(found)
+            ids += [] if found in ids else [found]
     if not problems:
         try:
             data = ActivityCreate.model_validate(
@@ -325,6 +340,10 @@ async def record_activity(p: PageDep, request: Request) -> Response:
                     "since": form["date"] or None,
                     "neighbourhood": form["neighbourhood"],
                     "participants": ids,
+                    "initiators": leading,
+                    "attendance": form["attendance"].strip() or None,
+                    "target_groups": _split(form["publics"]),
+                    "languages": _split(form["languages"]),
                 }
             )
             made = p.store.create_activity(data)
@@ -339,6 +358,7 @@ async def record_activity(p: PageDep, request: Request) -> Response:
         problems=problems,
         participants=participants,
         places=_places(p.store),
+        vocabulary=_activity_words(p.lang),
     )
 
 
