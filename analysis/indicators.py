@@ -60,7 +60,7 @@ def _pair(graph: nx.MultiDiGraph, a: str, b: str) -> str:
     return " — ".join(_item(graph, n)["label"] for n in (a, b))
 
 
-def networking(
+def _networking(
     history: nx.MultiDiGraph,
     team: Sequence[str],
     follow_ups: Iterable[Mapping[str, Any]],
@@ -151,7 +151,7 @@ def networking(
     return figures
 
 
-def referral(
+def _referral(
     history: nx.MultiDiGraph,
     referrals: Iterable[Mapping[str, Any]],
     spells: Mapping[str, Sequence[tuple[date, date | None, str]]],
@@ -203,7 +203,7 @@ def referral(
     return figures, by_theme, by_service
 
 
-def actions(
+def _actions(
     history: nx.MultiDiGraph,
     activities: Iterable[Mapping[str, Any]],
     team: Sequence[str],
@@ -347,11 +347,11 @@ def indicators(
     1
     """
     activities = list(activities)
-    figures = networking(
+    figures = _networking(
         history, team, follow_ups, activities, suggested, confirmed or {}, start, end
     )
-    m2, by_theme, by_service = referral(history, referrals, spells, start, end)
-    figures += m2 + actions(history, activities, team, start, end)
+    m2, by_theme, by_service = _referral(history, referrals, spells, start, end)
+    figures += m2 + _actions(history, activities, team, start, end)
     return {
         "neighbourhood": neighbourhood,
         "start": start,

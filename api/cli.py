@@ -616,6 +616,99 @@ def indicators(
         print_indicators(found, Console())
 
 
+crises_app = typer.Typer(
+    help="Crisis lists: a public to reach in a crisis, and who called whom", no_args_is_help=True
+)
+app.add_typer(crises_app, name="crises")
+
+
+def _crisis_failing(run: Any) -> Any:
+    try:
+        return run()
+    except HTTPException as exc:
+        raise _refused(exc) from exc
+    except MaillageError as exc:
+        raise _fail(exc) from exc
+
+
+@crises_app.command("open")
+def crises_open(
+    name: str = typer.Argument(..., help="What is happening: 'Canicule, juillet'"),
+    public: str = typer.Option(None, help="The target group to reach (any language)"),
+    language: str = typer.Option(None, help="The language they speak"),
+    theme: str = typer.Option(None, help="A theme"),
+    neighbourhood: str = typer.Option(None, help="Default: the user's team's"),
+    as_user: str = AS_USER,
+) -> None:
+    """Open a crisis list; prints its id."""
+    with _scoped_store(as_user) as store:
+        data = {"name": name, "target_group": public, "language": language, "theme": theme,
+                "neighbourhood": neighbourhood or store.access.team_label}  # fmt: skip
+        made = _crisis_failing(lambda: store.create_crisis(data))
+        out.print(f"opened {made.id}")
+
+
+@crises_app.command("list")
+def crises_list(as_user: str = AS_USER) -> None:
+    """The crisis lists, open ones first."""
+    from api.report import shown
+    from graph.model import CrisisQuery
+
+    with _scoped_store(as_user) as store:
+        table = Table("id", "name", "neighbourhood", "since", "closed")
+        for c in store.list_crises(CrisisQuery(), limit=200).items:
+            table.add_row(c.id, shown(c.name), shown(c.neighbourhood), str(c.since),
+                          str(c.until or ""))  # fmt: skip
+        out.print(table)
+
+
+@crises_app.command("show")
+def crises_show(crisis_id: str = typer.Argument(...), as_user: str = AS_USER) -> None:
+    """The actors to call, nearest to the team first: phones, the chain, the latest call."""
+    from api.crisis import crisis_list
+    from api.report import shown
+    from graph.living import phone_text
+
+    with _scoped_store(as_user) as store:
+        listed = _crisis_failing(lambda: crisis_list(store, store.get_crisis(crisis_id)))
+        table = Table("actor", "phones", "from the team", "call")
+        for row in listed.rows:
+            phones = ", ".join(phone_text(p.number) for p in row.actor.phones)
+            call = f"{row.call.state.value} ({row.call.by})" if row.call else "not_yet"
+            table.add_row(shown(row.actor.name), phones, shown(" → ".join(row.chain)), call)
+        out.print(table)
+        out.print(f"done {listed.done} · no answer {listed.no_answer} · not yet {listed.not_yet}")
+
+
+@crises_app.command("call")
+def crises_call(
+    crisis_id: str = typer.Argument(...),
+    actor: str = typer.Argument(..., help="The actor's name (as the directory has it)"),
+    state: str = typer.Option("done", help="done, no_answer or not_yet"),
+    as_user: str = AS_USER,
+) -> None:
+    """Record a call of the list."""
+    from graph.model import ActorQuery, normalise_name
+
+    with _scoped_store(as_user) as store:
+        found = [a for a in store.list_actors(ActorQuery(q=actor), limit=10).items
+                 if normalise_name(a.name) == normalise_name(actor)]  # fmt: skip
+        if len(found) != 1:
+            console.print(f"[red]error:[/red] no single actor is called {escape(actor)!r}")
+            raise typer.Exit(1)
+        _crisis_failing(lambda: store.record_call(crisis_id, {"actor": found[0].id,
+                                                              "state": state}))  # fmt: skip
+        out.print(f"{escape(found[0].name)}: {state}")
+
+
+@crises_app.command("close")
+def crises_close(crisis_id: str = typer.Argument(...), as_user: str = AS_USER) -> None:
+    """The crisis is over: close the list (kept with its calls in the history)."""
+    with _scoped_store(as_user) as store:
+        _crisis_failing(lambda: store.end_crisis(crisis_id, today()))
+        out.print("closed")
+
+
 class SizeMeasure(StrEnum):
     degree = "degree"
     betweenness = "betweenness"

@@ -45,7 +45,7 @@ POLICY_TABLE = """
 | --- | --- | --- |
 | admin | everything | everything, users included; erasure and subject access; imports and backups |
 | coordinator | every neighbourhood, the whole audit log | every neighbourhood; neighbourhoods; users except admins; erasure and subject access; imports and backups |
-| bar | the directory of every neighbourhood; key residents of their team's neighbourhood only; their own writes in the audit log | actors of their team's neighbourhood (moving one needs both), links with one end there, activities, observations, referrals and follow-ups there |
+| bar | the directory of every neighbourhood; key residents of their team's neighbourhood only; their own writes in the audit log | actors of their team's neighbourhood (moving one needs both), links with one end there, activities, observations, crisis lists, referrals and follow-ups there |
 | viewer | their team's neighbourhood only (directory, network, paths, reach, figures), never a key resident | nothing |
 | any user without a team | nothing beyond their own account, until a coordinator attaches them to a BAR team | nothing |
 
@@ -337,6 +337,11 @@ class ActivityGuard(Guard):
 class ObservationGuard(Guard):
     def create(self, access: Access, store: GraphStore, data: Any) -> None:
         access.check_write_in(data.neighbourhood, what=Say("this observation"))
+
+
+class CrisisGuard(Guard):
+    def create(self, access: Access, store: GraphStore, data: Any) -> None:
+        access.check_write_in(data.neighbourhood, what=Say("this crisis list"))
 
 
 class ReferralGuard(Guard):

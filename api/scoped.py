@@ -26,6 +26,7 @@ from api.policy import (
     Access,
     ActivityGuard,
     ActorGuard,
+    CrisisGuard,
     LinkGuard,
     NeighbourhoodGuard,
     ObservationGuard,
@@ -44,6 +45,11 @@ from graph.model import (
     ActorFilter,
     ActorKind,
     ActorUpdate,
+    CallCreate,
+    Crisis,
+    CrisisCreate,
+    CrisisFilter,
+    CrisisUpdate,
     EgoNetwork,
     EntityKind,
     Event,
@@ -87,6 +93,7 @@ ACTIVITIES = ActivityGuard()
 REFERRALS = ReferralGuard()
 NEIGHBOURHOODS = NeighbourhoodGuard()
 OBSERVATIONS = ObservationGuard()
+CRISES = CrisisGuard()
 
 
 def _empty(limit: int, offset: int) -> Page[Any]:
@@ -420,6 +427,69 @@ class ScopedStore:
         current = self._visible_observation(observation_id)
         OBSERVATIONS.undo(self.access, self._raw, current, "retract")
         return self._raw.retract_observation(observation_id, by=self.by, reason=reason)
+
+    # ------------------------------------------------------------------ crisis lists
+    def _called(self, crisis: Crisis) -> Crisis:
+        """A crisis list naming only the actors the reader may see."""
+        seen = set(self._seen_ids([c.actor for c in crisis.calls]))
+        calls = [c for c in crisis.calls if c.actor in seen]
+        return (
+            crisis
+            if len(calls) == len(crisis.calls)
+            else crisis.model_copy(update={"calls": calls})
+        )
+
+    def _visible_crisis(self, crisis_id: str) -> Crisis:
+        found = self._raw.get_crisis(crisis_id)
+        if found.retracted or not self.access.may_read_in(found.neighbourhood):
+            raise no_such(EntityKind.crisis, crisis_id)
+        return found
+
+    def get_crisis(self, crisis_id: str, *, as_of: date | None = None) -> Crisis:
+        found = self._visible_crisis(crisis_id)
+        if as_of is not None:
+            found = self._raw.get_crisis(crisis_id, as_of=as_of)
+        return self._called(found)
+
+    def list_crises(self, filters: Any = None, *, limit: int = 50, offset: int = 0) -> Page[Crisis]:
+        scoped = self.access.scoped(filters or CrisisFilter(), CrisisFilter)
+        found = self._raw.list_crises(scoped, limit=limit, offset=offset)
+        return found.model_copy(update={"items": [self._called(c) for c in found.items]})
+
+    def create_crisis(self, data: CrisisCreate | Input, *, by: str | None = None) -> Crisis:
+        self.access.check_writer()
+        checked = validate(CrisisCreate, data)
+        CRISES.create(self.access, self._raw, checked)
+        return self._raw.create_crisis(checked, by=self.by)
+
+    def update_crisis(
+        self, crisis_id: str, changes: CrisisUpdate | Input, *, by: str | None = None
+    ) -> Crisis:
+        self.access.check_writer()
+        checked = validate(CrisisUpdate, changes)
+        CRISES.change(self.access, self._raw, self._visible_crisis(crisis_id), checked)
+        return self._called(self._raw.update_crisis(crisis_id, checked, by=self.by))
+
+    def end_crisis(self, crisis_id: str, until: date, *, by: str | None = None) -> Crisis:
+        self.access.check_writer()
+        CRISES.end(self.access, self._raw, self._visible_crisis(crisis_id))
+        return self._called(self._raw.end_crisis(crisis_id, until, by=self.by))
+
+    def retract_crisis(self, crisis_id: str, *, by: str | None = None, reason: str) -> Crisis:
+        self.access.check_writer()
+        CRISES.undo(self.access, self._raw, self._visible_crisis(crisis_id), "retract")
+        return self._raw.retract_crisis(crisis_id, by=self.by, reason=reason)
+
+    def record_call(
+        self, crisis_id: str, call: CallCreate | Input, *, by: str | None = None
+    ) -> Crisis:
+        """Who called whom: the team of the crisis's neighbourhood (or a coordinator)."""
+        self.access.check_writer()
+        checked = validate(CallCreate, call)
+        crisis = self._visible_crisis(crisis_id)
+        CRISES.change(self.access, self._raw, crisis, None)
+        self._check_participants(crisis.neighbourhood, [checked.actor])
+        return self._called(self._raw.record_call(crisis_id, checked, by=self.by))
 
     # ------------------------------------------------------------------ referrals
     def _visible_referral(self, referral_id: str) -> Referral:

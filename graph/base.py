@@ -24,6 +24,11 @@ from graph.model import (
     ActorFilter,
     ActorKind,
     ActorUpdate,
+    CallCreate,
+    Crisis,
+    CrisisCreate,
+    CrisisFilter,
+    CrisisUpdate,
     EntityKind,
     FollowUp,
     FollowUpCreate,
@@ -367,6 +372,50 @@ class BaseGraphStore(WhoKnowsWhom, Snapshots, Users, Bulk):
         rows, total = self._list(EntityKind.observation, f, limit, offset)
         items = [Observation.model_validate(r) for r in rows]
         return Page[Observation](items=items, total=total, limit=limit, offset=offset)
+
+    # -- crisis lists
+
+    def create_crisis(
+        self, data: CrisisCreate | Mapping[str, Any], *, by: str, at: datetime | None = None
+    ) -> Crisis:
+        return Crisis.model_validate(self._create_many(EntityKind.crisis, [data], by, at)[0])
+
+    def get_crisis(self, crisis_id: str, *, as_of: date | None = None) -> Crisis:
+        return Crisis.model_validate(self._get(EntityKind.crisis, crisis_id, as_of))
+
+    def update_crisis(
+        self, crisis_id: str, changes: CrisisUpdate | Mapping[str, Any], *, by: str
+    ) -> Crisis:
+        return Crisis.model_validate(self._update(EntityKind.crisis, crisis_id, CrisisUpdate,
+                                                  changes, by))  # fmt: skip
+
+    def end_crisis(self, crisis_id: str, until: date, *, by: str) -> Crisis:
+        """The crisis is over: the list is closed, and kept with its calls in the history."""
+        return Crisis.model_validate(self._end(EntityKind.crisis, crisis_id, until, by))
+
+    def retract_crisis(self, crisis_id: str, *, by: str, reason: str) -> Crisis:
+        """A crisis list opened by mistake: absent on every date."""
+        return Crisis.model_validate(self._retract(EntityKind.crisis, crisis_id, by, reason))
+
+    def record_call(
+        self,
+        crisis_id: str,
+        call: CallCreate | Mapping[str, Any],
+        *,
+        by: str,
+        at: datetime | None = None,
+    ) -> Crisis:
+        """One actor of the list called (done), tried (no answer) or back to 'not yet'."""
+        checked = validate(CallCreate, call)
+        record = self._record_call(crisis_id, checked.model_dump(mode="json"), by, at)
+        return Crisis.model_validate(record)
+
+    def list_crises(
+        self, filters: CrisisFilter | None = None, *, limit: int = 50, offset: int = 0
+    ) -> Page[Crisis]:
+        rows, total = self._list(EntityKind.crisis, filters or CrisisFilter(), limit, offset)
+        return Page[Crisis](items=[Crisis.model_validate(r) for r in rows], total=total,
+                            limit=limit, offset=offset)  # fmt: skip
 
     def list_neighbourhoods(
         self, filters: NeighbourhoodFilter | None = None, *, limit: int = 50, offset: int = 0

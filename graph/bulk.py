@@ -39,6 +39,7 @@ BACKED_UP = (
     EntityKind.referral,
     EntityKind.follow_up,
     EntityKind.observation,
+    EntityKind.crisis,
     EntityKind.user,
 )
 

@@ -17,6 +17,7 @@ from graph.model import (
     ActivityFilter,
     ActorFilter,
     ActorKind,
+    CrisisFilter,
     EntityKind,
     EventFilter,
     FollowUpFilter,
@@ -42,6 +43,7 @@ LABELS: dict[EntityKind, str] = {
     EntityKind.throttle: "Throttle",
     EntityKind.follow_up: "FollowUp",
     EntityKind.observation: "Observation",
+    EntityKind.crisis: "Crisis",
 }
 COUNTED = (
     EntityKind.actor,
@@ -65,7 +67,7 @@ def kind_label(kind: str) -> str:
 
 
 #: the relationships that give a record its place in the network, besides the links
-STRUCTURE = "IN|WITH|FROM|TO"
+STRUCTURE = "IN|WITH|FROM|TO|CALLED"
 
 
 def relate(entity: EntityKind) -> str:
@@ -81,6 +83,11 @@ def relate(entity: EntityKind) -> str:
         return place + (
             " CALL (n, row) { UNWIND row.with AS p MATCH (a:Actor {id: p}) "
             "CREATE (n)-[:WITH]->(a) }"
+        )
+    if entity is EntityKind.crisis:
+        return place + (
+            " CALL (n, row) { UNWIND row.called AS p MATCH (a:Actor {id: p}) "
+            "CREATE (n)-[:CALLED]->(a) }"
         )
     if entity is EntityKind.observation:
         return place + (
@@ -230,6 +237,17 @@ def node_where(f: BaseModel, params: dict[str, Any]) -> tuple[str, str]:
         if f.neighbourhood:
             add("n.neighbourhood_norm = $nb", nb=normalise_name(f.neighbourhood))
         order = "n.done, n.id"
+    elif isinstance(f, CrisisFilter):
+        conds.append("(n.until IS NULL OR n.since IS NULL OR n.until > n.since)")
+        if f.neighbourhood:
+            add("n.neighbourhood_norm = $nb", nb=normalise_name(f.neighbourhood))
+        if f.open is True:
+            conds.append("n.until IS NULL")
+        elif f.open is False:
+            conds.append("n.until IS NOT NULL")
+        if f.in_neighbourhoods is not None:
+            add("n.neighbourhood_norm IN $visible_nbs", visible_nbs=list(f.in_neighbourhoods))
+        order = "n.until IS NOT NULL, n.since DESC, n.id"
     elif isinstance(f, ObservationFilter):
         conds.append("n.retracted = 0")
         if f.neighbourhood:
@@ -376,6 +394,11 @@ def list_nodes(entity: EntityKind, where: str, order: str) -> tuple[str, str]:
 
 def all_nodes(entity: EntityKind) -> str:
     return f"MATCH (n:{label(entity)}) WHERE {valid('n')} RETURN n.data AS data ORDER BY n.id"
+
+
+def lock_node(entity: EntityKind) -> str:
+    """Setting and removing a property takes the node's write lock, held until the commit."""
+    return f"MATCH (n:{label(entity)} {{id: $id}}) SET n.locked = true REMOVE n.locked"
 
 
 def delete_nodes(entity: EntityKind) -> str:
@@ -625,6 +648,7 @@ ERASE_ACTOR = (
     "WITH a, collect(r.id) AS links DETACH DELETE a RETURN links"
 )
 ERASE_REFERRALS = "MATCH (n:Referral) WHERE n.from_actor = $id OR n.to_actor = $id DETACH DELETE n"
+CRISES_CALLING = "MATCH (n:Crisis) WHERE $id IN coalesce(n.call_actors, []) RETURN n.data AS data"
 OBSERVATIONS_FROM = (
     "MATCH (n:Observation) WHERE $id IN coalesce(n.sources, []) RETURN n.data AS data"
 )

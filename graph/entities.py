@@ -20,6 +20,8 @@ from graph.model import (
     ActivityCreate,
     Actor,
     ActorCreate,
+    Crisis,
+    CrisisCreate,
     EntityKind,
     FollowUp,
     FollowUpCreate,
@@ -105,6 +107,7 @@ NOUNS = {
     "token": Say("token"),
     "follow-up": Say("follow-up"),
     "observation": Say("observation"),
+    "crisis": Say("crisis list"),
 }
 THIS = {
     "actor": Say("this actor"),
@@ -116,6 +119,7 @@ THIS = {
     "token": Say("this token"),
     "follow-up": Say("this follow-up"),
     "observation": Say("this observation"),
+    "crisis": Say("this crisis list"),
 }
 
 
@@ -260,6 +264,18 @@ SPECS: dict[EntityKind, EntitySpec] = {
         create=ObservationCreate,
         involves=lambda r: list(r.get("sources") or []),
         references=lambda r: {"sources": list(r.get("sources") or [])},
+    ),
+    EntityKind.crisis: EntitySpec(
+        kind=EntityKind.crisis,
+        word="crisis",
+        index=lambda r: {
+            "neighbourhood_norm": normalise_name(r["neighbourhood"]),
+            **_interval(r),
+        },
+        record=Crisis,
+        create=CrisisCreate,
+        involves=lambda r: [c["actor"] for c in r.get("calls") or []],
+        references=lambda r: {"calls": [c["actor"] for c in r.get("calls") or []]},
     ),
     EntityKind.throttle: EntitySpec(
         kind=EntityKind.throttle,

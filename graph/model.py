@@ -113,6 +113,7 @@ class EntityKind(StrEnum):
     throttle = "throttle"  # failed logins counted per user name and per client address
     follow_up = "follow_up"  # "we will do this, who, by when", noted at a team meeting
     observation = "observation"  # what an actor says about the neighbourhood (the diagnosis)
+    crisis = "crisis"  # a crisis list: the actors reaching a public, and who called whom
 
 
 class ObservationKind(StrEnum):
@@ -1131,6 +1132,90 @@ class Observation(ObservationFields, Recorded):
     )
 
 
+# --------------------------------------------------------------------------- crisis lists
+
+
+class CallState(StrEnum):
+    not_yet = "not_yet"
+    done = "done"
+    no_answer = "no_answer"
+
+
+class Call(_Input):
+    """One actor of a crisis list called (or tried) by the team."""
+
+    actor: Id
+    state: CallState = CallState.not_yet
+    by: str | None = Field(default=None, description="Who called (set by the store)")
+    at: datetime | None = Field(default=None, description="When (set by the store)")
+    note: ShortText | None = Field(default=None, description="What was agreed; never a name")
+
+
+class CrisisFields(_Input):
+    """A crisis on a neighbourhood's level, for a limited time (a heatwave, a flood, an
+    epidemic): the public to reach, in a place; the list of actors reaching them is the network
+    itself (who reaches that public), and the calls say who called whom."""
+
+    name: Name = Field(description="What it is: 'Canicule juillet 2026'")
+    neighbourhood: Name
+    target_group: Annotated[Tag, _coded("target_groups")] | None = None
+    language: Annotated[Tag, _coded("languages")] | None = None
+    theme: Annotated[Tag, _coded("themes")] | None = None
+    since: PastDate | None = None
+    until: PastDate | None = None
+
+    @model_validator(mode="after")
+    def _rules(self) -> Self:
+        _check_interval(self.since, self.until)
+        if not (self.target_group or self.language or self.theme):
+            raise Rule(Say("name the public to reach: a target group, a language or a theme"))
+        return self
+
+
+class CrisisCreate(CrisisFields):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Canicule juillet 2026",
+                    "neighbourhood": "Cureghem",
+                    "target_group": "elderly",
+                    "language": "ar",
+                    "since": "2025-07-14",
+                }
+            ]
+        }
+    )
+
+
+class CrisisUpdate(_Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"name": "Canicule (2e vague)"}]})
+
+    name: Name | None = None
+    target_group: Annotated[Tag, _coded("target_groups")] | None = None
+    language: Annotated[Tag, _coded("languages")] | None = None
+    theme: Annotated[Tag, _coded("themes")] | None = None
+    since: PastDate | None = None
+
+
+class CallCreate(_Input):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"actor": ExampleId, "state": "done", "note": "ok"}]}
+    )
+
+    actor: Id
+    state: CallState
+    note: ShortText | None = None
+
+
+class Crisis(CrisisFields, Recorded):
+    model_config = ConfigDict(extra="ignore")
+    calls: list[Call] = Field(default_factory=list, description="The latest call to each actor")
+    retracted: Retraction | None = Field(
+        default=None, description="Who retracted it, when and why (opened by mistake)"
+    )
+
+
 # --------------------------------------------------------------------------- neighbourhoods
 
 
@@ -1362,6 +1447,15 @@ class ObservationQuery(_Query):
 
 class ObservationFilter(ObservationQuery, Visibility):
     """An observation query as the store takes it, with what the reader may see."""
+
+
+class CrisisQuery(_Query):
+    neighbourhood: FilterText | None = _q("Cureghem")
+    open: bool | None = _q(True, "Only the open ones (true) or the closed ones (false)")
+
+
+class CrisisFilter(CrisisQuery, Visibility):
+    """A crisis query as the store takes it, with what the reader may see."""
 
 
 class NeighbourhoodFilter(_Query):

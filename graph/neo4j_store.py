@@ -68,7 +68,8 @@ log = logging.getLogger("maillage.neo4j")
 #: the network's records: every field a typed property (the accounts keep their JSON only)
 NETWORK = frozenset(
     {EntityKind.actor, EntityKind.link, EntityKind.activity, EntityKind.referral,
-     EntityKind.neighbourhood, EntityKind.follow_up, EntityKind.observation}
+     EntityKind.neighbourhood, EntityKind.follow_up, EntityKind.observation,
+     EntityKind.crisis}
 )  # fmt: skip
 DATES = frozenset({"since", "until", "consent_date", "confirmed_on", "date", "closed_on", "due",
                    "noted", "confirmed"})  # fmt: skip
@@ -102,6 +103,9 @@ def _flat(record: Record) -> dict[str, Any]:
                 + (f" {h['note']}" if h.get("note") else "")
                 for h in value
             ]
+        elif name == "calls":  # a crisis list's calls: actor, state, by, at, side by side
+            for key in ("actor", "state", "by", "at"):
+                out[f"call_{key}s"] = [str(c.get(key) or "") for c in value]
         elif name == "contacts":
             out["contacts"] = [
                 " · ".join(str(c[k]) for k in ("name", "role", "phone", "email") if c.get(k))
@@ -163,6 +167,9 @@ def _row(entity: EntityKind, record: Record) -> dict[str, Any]:
     elif entity is EntityKind.observation:
         row["place"] = normalise_name(record["neighbourhood"])
         row["from"] = list(record.get("sources") or [])
+    elif entity is EntityKind.crisis:
+        row["place"] = normalise_name(record["neighbourhood"])
+        row["called"] = [c["actor"] for c in record.get("calls") or []]
     return row
 
 
@@ -348,6 +355,13 @@ class _Tx:
 
     def observations_from(self, actor_id: str) -> list[Record]:
         return self._data(cypher.OBSERVATIONS_FROM, id=actor_id)
+
+    def lock(self, entity: EntityKind, record_id: str) -> None:
+        """Take the node's write lock before reading it (held until the commit)."""
+        self.tx.run(cypher.lock_node(entity), id=record_id).consume()
+
+    def crises_calling(self, actor_id: str) -> list[Record]:
+        return self._data(cypher.CRISES_CALLING, id=actor_id)
 
     def wipe(self) -> None:
         """Delete everything (a restore that replaces the store)."""
@@ -591,7 +605,7 @@ class Neo4jGraphStore(BaseGraphStore):
             in_batches(rewrite(entity))
             for entity in (EntityKind.neighbourhood, EntityKind.actor, EntityKind.link,
                            EntityKind.activity, EntityKind.referral, EntityKind.follow_up,
-                           EntityKind.observation)
+                           EntityKind.observation, EntityKind.crisis)
         )  # fmt: skip
         in_batches(relate_events)
         self._write(lambda tx: tx.tx.run(cypher.SET_SHAPE_VERSION, version=SHAPE_VERSION).consume())

@@ -638,6 +638,39 @@ class RecordEngine(Transactional):
 
         return self._write(work)
 
+    def _record_call(
+        self, crisis_id: str, call: Record, by: str, at: datetime | None = None
+    ) -> Record:
+        """One actor of a crisis list called (or tried): its state, by whom and when (now, or
+        ``at``: the demo's past crisis), in one transaction (two phones marking two calls at
+        once both count); one event."""
+        spec = _spec(EntityKind.crisis)
+        user = check_user(by)
+        when = at or now()
+
+        def work(tx: WriteTx) -> Record:
+            tx.lock(EntityKind.crisis, crisis_id)  # another phone's call waits, then counts
+            before = tx.get(EntityKind.crisis, crisis_id)
+            if before is None:
+                raise _no_such(spec, crisis_id)
+            if before.get("until") is not None:
+                raise Conflict(
+                    Say("{this} was closed on {day}: open a new one", this=spec.this,
+                        day=date.fromisoformat(before["until"]))
+                )  # fmt: skip
+            self._check_references(tx, spec, [{"calls": [{"actor": call["actor"]}]}])
+            made = {**call, "by": user, "at": when.isoformat()}
+            calls = [c for c in before.get("calls") or [] if c["actor"] != call["actor"]]
+            after = {**before, "calls": [*calls, made], "updated_by": user,
+                     "updated_at": when.isoformat()}  # fmt: skip
+            _check_record(spec, after)
+            tx.replace(EntityKind.crisis, after)
+            tx.append_events([make_event(EventAction.update, EntityKind.crisis, user, when,
+                                         before, after)])  # fmt: skip
+            return after
+
+        return self._write(work)
+
     def _retract(self, entity: EntityKind, record_id: str, by: str, reason: str) -> Record:
         """A record made by mistake: it is true on no date any more (its interval becomes
         empty), its name is free again, and the event keeps who retracted it and why."""
@@ -715,6 +748,9 @@ class RecordEngine(Transactional):
                 text = without_name(observation["text"], str(actor.get("name") or ""))
                 tx.replace(EntityKind.observation, {**observation, "sources": others, "text": text})
             tx.delete_many(EntityKind.observation, said)
+            for crisis in tx.crises_calling(actor_id):
+                calls = [c for c in crisis["calls"] if c["actor"] != actor_id]
+                tx.replace(EntityKind.crisis, {**crisis, "calls": calls})
             links = tx.erase_actor(actor_id)
             tx.scrub_events(actor_id, [actor_id, *links, *said], {"erased": True})
             note = {

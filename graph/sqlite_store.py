@@ -29,6 +29,7 @@ from graph.errors import Conflict, InvalidInput, StoreUnavailable
 from graph.model import (
     ActivityFilter,
     ActorFilter,
+    CrisisFilter,
     EntityKind,
     EventFilter,
     FollowUpFilter,
@@ -217,6 +218,16 @@ MIGRATIONS: list[str | Callable[[_Tx], None]] = [
     );
     CREATE INDEX observations_place ON observations(neighbourhood_norm, date);
     """,
+    # 11: crisis lists (a public to reach in a crisis, and who called whom)
+    """
+    CREATE TABLE crises (
+        id TEXT PRIMARY KEY,
+        neighbourhood_norm TEXT NOT NULL,
+        since TEXT,
+        until TEXT,
+        data TEXT NOT NULL
+    );
+    """,
 ]
 
 TABLES = {
@@ -230,6 +241,7 @@ TABLES = {
     EntityKind.throttle: "throttles",
     EntityKind.follow_up: "follow_ups",
     EntityKind.observation: "observations",
+    EntityKind.crisis: "crises",
 }
 COUNTED = ("actors", "links", "activities", "referrals", "neighbourhoods", "events")
 
@@ -362,6 +374,17 @@ def _where(entity: EntityKind, f: BaseModel) -> tuple[str, list[Any], str]:
         if f.in_neighbourhoods is not None:
             add(*_flat(_in_list("neighbourhood_norm", f.in_neighbourhoods)))
         order = "date DESC, id"
+    elif isinstance(f, CrisisFilter):
+        add("(until IS NULL OR since IS NULL OR until > since)")  # never a retracted one
+        if f.neighbourhood:
+            add("neighbourhood_norm = ?", normalise_name(f.neighbourhood))
+        if f.open is True:
+            add("until IS NULL")
+        elif f.open is False:
+            add("until IS NOT NULL")
+        if f.in_neighbourhoods is not None:
+            add(*_flat(_in_list("neighbourhood_norm", f.in_neighbourhoods)))
+        order = "until IS NOT NULL, since DESC, id"
     elif isinstance(f, NeighbourhoodFilter):
         if f.municipality:
             add("municipality_norm = ?", normalise_name(f.municipality))
@@ -684,6 +707,17 @@ class _Tx:
             f"SELECT data FROM activities WHERE {_has_tag('participants')} "  # noqa: S608
             f"OR {_has_tag('initiators')}",
             (actor_id, actor_id),
+        ).fetchall()
+        return [orjson.loads(r[0]) for r in rows]
+
+    def lock(self, entity: EntityKind, record_id: str) -> None:
+        """Nothing to do: a write transaction holds the whole file (BEGIN IMMEDIATE)."""
+
+    def crises_calling(self, actor_id: str) -> list[Record]:
+        rows = self.conn.execute(
+            "SELECT data FROM crises WHERE EXISTS (SELECT 1 FROM json_each(data, '$.calls') "
+            "WHERE json_extract(value, '$.actor') = ?)",
+            (actor_id,),
         ).fetchall()
         return [orjson.loads(r[0]) for r in rows]
 

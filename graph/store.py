@@ -38,6 +38,11 @@ from graph.model import (
     ActorCreate,
     ActorFilter,
     ActorUpdate,
+    CallCreate,
+    Crisis,
+    CrisisCreate,
+    CrisisFilter,
+    CrisisUpdate,
     EgoNetwork,
     Event,
     EventFilter,
@@ -186,6 +191,23 @@ class GraphStore(UserStore, Protocol):
     def list_observations(
         self, filters: ObservationFilter | None = None, *, limit: int = 50, offset: int = 0
     ) -> Page[Observation]: ...
+
+    # crisis lists
+    def create_crisis(
+        self, data: CrisisCreate | Input, *, by: str, at: datetime | None = None
+    ) -> Crisis: ...
+    def get_crisis(self, crisis_id: str, *, as_of: date | None = None) -> Crisis: ...
+    def update_crisis(
+        self, crisis_id: str, changes: CrisisUpdate | Input, *, by: str
+    ) -> Crisis: ...
+    def end_crisis(self, crisis_id: str, until: date, *, by: str) -> Crisis: ...
+    def retract_crisis(self, crisis_id: str, *, by: str, reason: str) -> Crisis: ...
+    def record_call(
+        self, crisis_id: str, call: CallCreate | Input, *, by: str, at: datetime | None = None
+    ) -> Crisis: ...
+    def list_crises(
+        self, filters: CrisisFilter | None = None, *, limit: int = 50, offset: int = 0
+    ) -> Page[Crisis]: ...
 
     # who knows whom
     def ego_network(

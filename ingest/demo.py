@@ -906,11 +906,39 @@ def load(
         follow_up = store.create_follow_up(row, by=worker, at=at(day))
         if done:
             store.update_follow_up(follow_up.id, {"done": True}, by=worker)
+    call_round(store, data, ids, at)
     say(f"{len(data.observations)} observations")
     for worker, observation in data.observations:
         row = {**observation, "sources": [ids[i] for i in observation["sources"]]}
         store.create_observation(row, by=worker, at=at(date.fromisoformat(row["date"])))
     return store.counts()
+
+
+def call_round(
+    store: GraphStore, data: DemoData, ids: list[str], at: Callable[[date], datetime]
+) -> None:
+    """Last summer's heatwave: the team opened a crisis list for the elderly, called the actors
+    that reach them over three days (a few did not answer), and closed it ten days later."""
+    from analysis.reach import bar_team_of, reach
+
+    first = data.first_day(MONTHS - 5) + timedelta(days=13)
+    if first >= data.end:
+        return
+    crisis = store.create_crisis(
+        {"name": "Canicule : les aînés", "neighbourhood": NEIGHBOURHOOD,
+         "target_group": "elderly", "since": first.isoformat()},
+        by="amina", at=at(first),
+    )  # fmt: skip
+    graph = store.snapshot(first, neighbourhood=NEIGHBOURHOOD)
+    team = bar_team_of(graph, ids[data.story.team])
+    reached = [r["id"] for r in reach(graph, team, target_group="elderly",
+                                      neighbourhood=NEIGHBOURHOOD)["reached"]]  # fmt: skip
+    workers = ("amina", "joris", "lucie")
+    for n, actor in enumerate(reached[:14]):
+        state = "no_answer" if n % 6 == 5 else "done"
+        when = datetime.combine(first + timedelta(days=n // 5), time(9 + n % 5), tzinfo=UTC)
+        store.record_call(crisis.id, {"actor": actor, "state": state}, by=workers[n % 3], at=when)
+    store.end_crisis(crisis.id, first + timedelta(days=10), by="amina")
 
 
 def add_demo_users(store: GraphStore, password_hash: str) -> None:

@@ -18,8 +18,8 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from api.app import create_app
-from api.security import hash_password
-from graph.model import ObservationFilter
+from api.security import hash_password, issue_token
+from graph.model import ActorFilter, ObservationFilter
 from graph.sqlite_store import SqliteGraphStore
 from ingest.demo import add_demo_users, load
 
@@ -196,7 +196,8 @@ def test_the_diagnosis_exports_its_tables(demo: SqliteGraphStore) -> None:
 
 
 def test_observations_and_diagnosis_from_the_command_line(tmp_path: Path) -> None:
-    env = {**os.environ, "MAILLAGE_DB": str(tmp_path / "m.db"), "MAILLAGE_STORE": "sqlite"}
+    env = {**os.environ, "MAILLAGE_DB": str(tmp_path / "m.db"), "MAILLAGE_STORE": "sqlite",
+           "COLUMNS": "200"}  # tables unwrapped  # fmt: skip
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "api.cli", *args], env=env, cwd=ROOT,
@@ -276,3 +277,52 @@ def test_the_indicators_page_compares_and_exports(demo: SqliteGraphStore) -> Non
     book = load_workbook(io.BytesIO(client.get("/indicators.xlsx", params=query).content))
     assert book.sheetnames == ["Indicateurs", "Données 1", "Données 2"]
     assert book["Données 1"].max_row > 100  # every record behind the figures
+
+
+def test_a_crisis_list_over_http_and_from_the_command_line(tmp_path: Path) -> None:
+    """Opened for the elderly during a heatwave; the actors to call with their phones and the
+    chain from the team; calls recorded by the team, refused to a partner; closed, kept."""
+    env = {**os.environ, "MAILLAGE_DB": str(tmp_path / "m.db"), "MAILLAGE_STORE": "sqlite",
+           "COLUMNS": "200"}  # tables unwrapped  # fmt: skip
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "api.cli", *args], env=env, cwd=ROOT,
+                              capture_output=True, text=True, timeout=120)  # fmt: skip
+
+    assert cli("demo").returncode == 0
+    opened = cli("crises", "open", "Canicule", "--public", "personnes âgées", "--as", "amina")
+    assert opened.returncode == 0, opened.stderr
+    crisis_id = opened.stdout.split()[-1]
+    shown = cli("crises", "show", crisis_id, "--as", "amina")
+    assert "Amicale des aînés" in shown.stdout and "not_yet" in shown.stdout
+    called = cli("crises", "call", crisis_id, "Amicale des aînés du Conseil", "--as", "joris")
+    assert called.returncode == 0, called.stderr
+    assert "done (joris)" in cli("crises", "show", crisis_id, "--as", "amina").stdout
+    refused = cli("crises", "call", crisis_id, "Amicale des aînés du Conseil", "--state",
+                  "no_answer", "--as", "partner")  # fmt: skip
+    assert refused.returncode == 1
+    assert cli("crises", "close", crisis_id, "--as", "amina").returncode == 0
+    listed = cli("crises", "list", "--as", "amina").stdout
+    assert "Canicule" in listed
+    store = SqliteGraphStore(tmp_path / "m.db")
+    amicale = store.list_actors(ActorFilter(q="Amicale des aînés du Conseil")).items[0]
+    store.update_actor(amicale.id, {"phones": [{"number": "02 520 12 34"}]}, by="amina")
+    client = TestClient(create_app(store=store))
+    token = issue_token(store, "amina", "api")[0]
+    headers = {"Authorization": f"Bearer {token}"}
+    closed = client.get(f"/api/v1/crises/{crisis_id}/list", headers=headers).json()
+    assert closed["crisis"]["until"] and closed["done"] == 1
+    assert any(r["chain"] and r["actor"]["name"] for r in closed["rows"])
+    assert any(r["actor"]["phones"] for r in closed["rows"])  # the directory's phone on the list
+    assert client.post(f"/api/v1/crises/{crisis_id}/calls", headers=headers,
+                       json={"actor": closed["rows"][0]["actor"]["id"], "state": "done"}
+                       ).status_code == 409  # closed: no more calls  # fmt: skip
+    made = client.post("/api/v1/crises", headers=headers,
+                       json={"name": "Inondation", "neighbourhood": "Cureghem-Lemmens",
+                             "theme": "logement"}).json()  # fmt: skip
+    assert made["theme"] == "housing"
+    partner = {"Authorization": f"Bearer {issue_token(store, 'partner', 'api')[0]}"}
+    assert client.get(f"/api/v1/crises/{made['id']}/list", headers=partner).status_code == 200
+    assert client.post(f"/api/v1/crises/{made['id']}/end", headers=partner,
+                       json={}).status_code == 403  # fmt: skip
+    store.close()

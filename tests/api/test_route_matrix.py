@@ -195,6 +195,13 @@ def _world(store: GraphStore) -> World:
              "date": "2024-05-01", "text": "Les aînés cherchent des logements adaptés"},
             by="setup",
         ).id  # fmt: skip
+        ids[f"crisis_{w}"] = store.create_crisis(
+            {"name": f"Canicule {where}", "neighbourhood": where, "target_group": "elderly",
+             "since": "2024-06-01"},
+            by="setup",
+        ).id  # fmt: skip
+        store.record_call(ids[f"crisis_{w}"], {"actor": ids[f"kr_{w}"], "state": "done"},
+                          by="setup")  # fmt: skip
         follow_ups[w] = store.create_follow_up(
             {"actors": [ids[f"kr_{w}"], ids[f"asbl2_{w}"]], "taken_by": "setup",
              "neighbourhood": where, "what": "visit"},
@@ -234,6 +241,8 @@ def _records(world: World, where: str, subject: str) -> dict[str, str]:
         "activities": ids[f"activity_{where}"],
         "referrals": ids[f"referral_{where}"],
         "observations": ids[f"observation_{where}"],
+        "crises": ids[f"crisis_{where}"],
+        "crisis": ids[f"crisis_{where}"],
         "neighbourhoods": "unknown-neighbourhood-id",
         "follow-ups": world.follow_ups[where],
         "users": "m-bar",
@@ -426,7 +435,14 @@ def _fresh(store: GraphStore, n: int) -> tuple[dict[str, str], dict[str, str]]:
          "date": "2024-05-02", "text": "Des bancs sur la place"},
         by="setup",
     )  # fmt: skip
+    crisis = store.create_crisis(
+        {"name": f"Probe crisis {n}", "neighbourhood": "Midi", "target_group": "elderly",
+         "since": "2024-06-02"},
+        by="setup",
+    )  # fmt: skip
     records = {
+        "crises": crisis.id,
+        "crisis": crisis.id,
         "actors": a.id,
         "links": link.id,
         "activities": activity.id,
@@ -455,6 +471,8 @@ def _fresh(store: GraphStore, n: int) -> tuple[dict[str, str], dict[str, str]]:
         "confirmed": "1",
         "outcome": "reached",
         "text": "Les jeunes voudraient une salle de sport",
+        "state": "done",
+        "target_group": "youth",
         "public": "youth",
     }
     return records, {**form, "ids": json.dumps([a.id, b.id])}

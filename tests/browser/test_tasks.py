@@ -628,3 +628,42 @@ def test_compare_two_years_of_indicators_and_open_what_is_behind(
     head = Path(table.value.path()).read_text(encoding="utf-8-sig").splitlines()[0]
     assert head.startswith("Mission;Indicateur;" if t.lang == "fr" else "Opdracht;Indicator;")
     t.check()
+
+
+def test_open_a_crisis_list_call_and_close_it(task: Callable[[str], Task]) -> None:
+    """A heatwave: the team opens the list of the actors that reach the elderly, calls them from
+    their phones, marks each call in a tap, prints the list, and closes it when it is over."""
+    t = task("amina")
+    t.page.click("a[href='/crisis']")
+    t.page.wait_for_url(re.compile(r"/crisis$"))
+    assert "Canicule" in t.page.locator("#closed-crises").inner_text()  # last summer's, kept
+    t.page.click("#open-one summary")
+    t.page.fill("#name", "Canicule d'août" if t.lang == "fr" else "Hittegolf augustus")
+    t.page.select_option("#target_group", label="personnes âgées" if t.lang == "fr" else "ouderen")
+    t.page.press("#name", "Enter")
+    t.page.wait_for_url(re.compile(r"/crisis/[0-9a-f]{32}$"))
+    cards = t.page.locator("#to-call li.to-call")
+    assert cards.count() >= 5
+    # each card: its phone a tap away, or says the directory has none (the demo records none)
+    phones = t.page.locator("#to-call a[href^='tel:']").count()
+    missing = t.page.locator("#to-call li.to-call").filter(
+        has_text="Pas de téléphone" if t.lang == "fr" else "Geen telefoon").count()  # fmt: skip
+    assert phones + missing >= cards.count()
+    first = cards.first
+    name = first.locator("h2 a").inner_text()
+    first.locator("button.call-done").click()
+    t.page.wait_for_url(re.compile(r"#a-"))
+    progress = t.page.locator("#progress").inner_text()
+    assert ("Appelés : 1" if t.lang == "fr" else "Gebeld: 1") in progress
+    done = t.page.locator("li.state-done")
+    assert done.count() == 1 and name in done.inner_text() and "amina" in done.inner_text()
+    t.page.emulate_media(media="print")
+    assert not t.page.locator(".calls").first.is_visible()
+    pdf = t.page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF")
+    t.page.emulate_media(media="screen")
+    t.page.click("#close button")
+    t.page.wait_for_url(re.compile(r"/crisis/[0-9a-f]{32}$"))
+    assert t.page.locator("#closed").is_visible() and t.page.locator(".calls").count() == 0
+    assert t.page.locator("li.state-done").count() == 1  # kept with its calls
+    t.check()

@@ -12,6 +12,7 @@
 | ``record`` | recording a link, an actor, a referral, an activity (made for a phone) |
 | ``diagnosis`` | recording an observation; the neighbourhood's diagnosis, printable, CSV and XLSX |
 | ``indicators`` | the missions' indicators, two periods or neighbourhoods side by side |
+| ``crisis`` | crisis lists: the actors reaching a public, who called whom, on the team's phones |
 | ``who_knows`` | introduction paths, who reaches a public |
 | ``meeting`` | the team meeting and its follow-ups |
 | ``dashboard`` | the coordinator's dashboard and its CSV |
@@ -32,6 +33,7 @@ from fastapi import APIRouter
 
 from api.web.pages import (
     actor_edit,
+    crisis,
     dashboard,
     diagnosis,
     directory,
@@ -59,6 +61,7 @@ for area in (
     record,
     diagnosis,
     indicators,
+    crisis,
     referrals,
     leaflet,
     who_knows,

@@ -119,8 +119,7 @@ async def record_observation(p: PageDep, request: Request) -> Response:
         k: str(fields.get(k) or "")[:700]
         for k in ("nature", "theme", "public", "date", "text", "neighbourhood")
     }
-    if not access.sees_everything and access.team_label:
-        form["neighbourhood"] = access.team_label
+    form["neighbourhood"] = form["neighbourhood"] or access.team_label or ""
     typed = [str(v)[:300] for v in fields.getlist("source") if str(v).strip()][:20]
     form["sources"] = typed or [""]
     form["sectors"] = [str(v)[:12] for v in fields.getlist("sector")][:50]
