@@ -119,8 +119,9 @@ def diagnose(
     -------
     dict
         ``by_kind``, ``by_theme`` (kinds × theme, with the previous period's totals),
-        ``by_sector``, ``by_month``, ``needs`` (each with ``can_act``, ``reaching`` per public,
-        ``gaps`` and ``quotes``), ``resources``, ``wishes`` and ``changes`` (quoted).
+        ``by_sector``, ``by_theme_sector`` (theme × sector), ``by_month``, ``needs`` (each with
+        ``can_act``, ``reaching`` per public, ``gaps`` and ``quotes``), ``resources``,
+        ``wishes`` and ``changes`` (quoted).
 
     Examples
     --------
@@ -151,6 +152,12 @@ def diagnose(
     by_sector = [
         {"sector": sector, **row, "total": sum(row.values())}
         for sector, row in sorted(_counts(now, "sectors").items())
+    ]
+    crossed: Counter[tuple[str, str]] = Counter(
+        (str(o["theme"]), str(sector)) for o in now for sector in o.get("sectors") or [WHOLE]
+    )
+    by_theme_sector = [
+        {"theme": t, "sector": sector, "count": n} for (t, sector), n in sorted(crossed.items())
     ]
     months = _counts([{**o, "month": _day(o["date"]).strftime("%Y-%m")} for o in now], "month")
     by_month = [{"month": m, **row} for m, row in sorted(months.items())]
@@ -211,6 +218,7 @@ def diagnose(
         "by_kind": by_kind,
         "by_theme": by_theme,
         "by_sector": by_sector,
+        "by_theme_sector": by_theme_sector,
         "by_month": by_month,
         "needs": needs,
         "resources": quoted("resource"),

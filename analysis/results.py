@@ -375,6 +375,12 @@ class SectorCount(_Kinds):
     total: int
 
 
+class ThemeSectorCount(_Result):
+    theme: str
+    sector: str = Field(description="A statistical sector's code; '*': the whole neighbourhood")
+    count: int
+
+
 class MonthCount(_Kinds):
     month: str = Field(description="YYYY-MM")
 
@@ -426,6 +432,7 @@ class DiagnosisResult(_Result):
     by_kind: list[KindCount]
     by_theme: list[ThemeCount]
     by_sector: list[SectorCount]
+    by_theme_sector: list[ThemeSectorCount]
     by_month: list[MonthCount]
     needs: list[NeedReport]
     resources: list[Quote]

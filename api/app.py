@@ -156,6 +156,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         large_bodies={
             "/api/v1/imports": settings.max_import_body,
             "/import": settings.max_import_body,
+            "/api/v1/observations/import": settings.max_import_body,
+            "/record/observations-sheet": settings.max_import_body,
         },
     )
     for module in (

@@ -106,6 +106,15 @@ def tables(
          *(getattr(r, k) for k in KINDS), r.total]
         for r in d.by_sector
     ]  # fmt: skip
+    codes = sorted({r.sector for r in d.by_theme_sector})
+    cells = {(r.theme, r.sector): r.count for r in d.by_theme_sector}
+    crossed: list[list[Any]] = [
+        [heading("theme"), *(heading("whole neighbourhood") if c == WHOLE else c for c in codes)]
+    ]
+    crossed += [
+        [word("themes", t), *(cells.get((t, c), 0) for c in codes)]
+        for t in sorted({r.theme for r in d.by_theme_sector})
+    ]
     months: list[list[Any]] = [[heading("month"), *kinds]]
     months += [[r.month, *(getattr(r, k) for k in KINDS)] for r in d.by_month]
     needs: list[list[Any]] = [
@@ -141,8 +150,8 @@ def tables(
         ]
         for q in sorted(quotes, key=lambda q: (q.date, q.id))
     ]
-    return {"themes": themes, "sectors": sectors, "months": months, "needs": needs,
-            "observations": said}  # fmt: skip
+    return {"themes": themes, "sectors": sectors, "crossed": crossed, "months": months,
+            "needs": needs, "observations": said}  # fmt: skip
 
 
 def _safe(value: Any) -> Any:

@@ -134,6 +134,11 @@ def plan_observations(
         row.setdefault("neighbourhood", neighbourhood)
         kind = row.get("kind")
         row["kind"] = KINDS.get(words(str(kind)), kind) if kind else "need"
+        if row["kind"] not in KINDS.values():
+            problems.append({"row": number, "field": "kind", "message": Say(
+                "'{word}' is not a kind of observation (need, problem, resource, wish, change)",
+                word=kind)})  # fmt: skip
+            row["kind"] = "need"  # the row's other fields are still checked
         ids = []
         for said in row.get("sources", []):
             key = normalise_name(said)

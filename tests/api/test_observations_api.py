@@ -190,7 +190,13 @@ def test_the_diagnosis_exports_its_tables(demo: SqliteGraphStore) -> None:
     assert lines[0].startswith("Thème;") and any(line.startswith("énergie;") for line in lines)
     book = client.get("/diagnosis.xlsx", params=period)
     sheets = load_workbook(io.BytesIO(book.content)).sheetnames
-    assert sheets == ["Par thème", "Par secteur", "Par mois", "Besoins", "Observations"]
+    assert sheets == ["Par thème", "Par secteur", "Thème × secteur", "Par mois", "Besoins",
+                      "Observations"]  # fmt: skip
+    crossed = client.get("/diagnosis.csv", params={**period, "table": "crossed"})
+    rows = crossed.content.decode("utf-8-sig").splitlines()
+    assert rows[0].startswith("Thème;") and "21001A01-" in rows[0]
+    energy = next(r for r in rows if r.startswith("énergie;"))
+    assert sum(int(n) for n in energy.split(";")[1:]) >= 5  # each of its sectors counted
     dutch = client.get("/diagnosis.csv", params={**period, "table": "themes", "lang": "nl"})
     assert dutch.content.decode("utf-8-sig").startswith("Thema;behoefte;")
 

@@ -667,3 +667,30 @@ def test_open_a_crisis_list_call_and_close_it(task: Callable[[str], Task]) -> No
     assert t.page.locator("#closed").is_visible() and t.page.locator(".calls").count() == 0
     assert t.page.locator("li.state-done").count() == 1  # kept with its calls
     t.check()
+
+
+def test_import_a_sheet_of_observations(task: Callable[[str], Task], tmp_path: Path) -> None:
+    """A team's notes kept in a spreadsheet, brought in at once: a bad row is named (nothing
+    written), the fixed sheet recorded."""
+    t = task("lucie")
+    t.go("/record/observation")
+    head = "Date;Sorte;Thème;Public;Dit par;Texte" if t.lang == "fr" else (
+        "Datum;Soort;Thema;Publiek;Gezegd door;Tekst")  # fmt: skip
+    good = f"{head}\n15/01/2025;souhait;culture;;;Une fête des cultures au printemps\n"
+    bad = good + "16/01/2025;souhait;culture;;;Appeler le 0470 12 34 56\n"
+    sheet = tmp_path / "notes.csv"
+    sheet.write_text(bad, encoding="cp1252")  # as Belgian Excel saves it
+    t.page.click("details.sheet-import summary")
+    t.page.set_input_files("#sheet", str(sheet))
+    t.page.click("details.sheet-import button")
+    said = t.page.locator("details.sheet-import p.error").all_inner_texts()
+    assert any(("Ligne 3" if t.lang == "fr" else "Rij 3") in s for s in said), said
+    assert any("0470 12 34 56" in s for s in said), said
+    t.failed[:] = [f for f in t.failed if not f.startswith("422 ") and "status of 422" not in f]
+    sheet.write_text(good, encoding="cp1252")
+    t.page.set_input_files("#sheet", str(sheet))
+    t.page.click("details.sheet-import button")
+    t.page.wait_for_url(re.compile(r"/diagnosis\?imported=1"))
+    assert ("1 observation enregistrée" if t.lang == "fr"
+            else "1 vaststelling genoteerd") in t.page.locator("#saved").inner_text()  # fmt: skip
+    t.check()

@@ -9,14 +9,17 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from analysis.diagnosis import KINDS
 from api.deps import CSRF_FIELD
 from api.diagnosis import as_csv, as_xlsx, check_period, diagnosis, tables
 from api.web.pages.base import CHOOSE, N_, FormDay, Page, PageDep, problem, resolve_actor
-from graph.errors import MaillageError
+from graph.errors import InvalidInput, MaillageError
 from graph.model import NeighbourhoodFilter, ObservationCreate, normalise_name, today
 from graph.vocabulary import LISTS, label
+from ingest.observations import import_observations
+from ingest.readers import MAX_FILE
 
 router = APIRouter(include_in_schema=False)
 
@@ -50,6 +53,7 @@ HEADINGS = {
 TABLE_TITLES = {
     "themes": N_("By theme"),
     "sectors": N_("By sector"),
+    "crossed": N_("Theme × sector"),
     "months": N_("By month"),
     "needs": N_("Needs"),
     "observations": N_("Observations"),
@@ -79,7 +83,11 @@ def _vocabulary(p: Page, field: str) -> list[tuple[str, str]]:
 
 
 def _form_page(
-    p: Page, form: dict[str, Any], problems: list[str], status: int = 200
+    p: Page,
+    form: dict[str, Any],
+    problems: list[str],
+    status: int = 200,
+    sheet_problems: list[str] | None = None,
 ) -> HTMLResponse:
     place = form.get("neighbourhood") or ""
     return p.render(
@@ -87,6 +95,7 @@ def _form_page(
         status=status,
         form=form,
         problems=problems,
+        sheet_problems=sheet_problems or [],
         kinds=KINDS,
         kind_words=KIND_WORDS,
         themes=_vocabulary(p, "themes"),
@@ -155,6 +164,43 @@ async def record_observation(p: PageDep, request: Request) -> Response:
     return _form_page(p, form, problems, status=422)
 
 
+@router.post("/record/observations-sheet", response_class=HTMLResponse)
+async def import_sheet(p: PageDep, request: Request) -> Response:
+    """A sheet of observations, all or nothing; each refused row named with its reason."""
+    access = p.require()
+    fields = await request.form()
+    p.check_csrf(str(fields.get(CSRF_FIELD) or ""))
+    access.check_writer()
+    _ = p.gettext()
+    upload = fields.get("file")
+    form = {"date": today().isoformat(), "neighbourhood": access.team_label or "",
+            "nature": "need", "sources": [""]}  # fmt: skip
+    if not isinstance(upload, StarletteUpload):
+        return _form_page(p, form, [], 422, [_("Choose the file to import.")])
+    data = await upload.read(MAX_FILE + 1)
+    try:
+        made = import_observations(p.store, data, upload.filename or "sheet", access.team_label)
+    except (HTTPException, MaillageError, ValueError) as exc:
+        return _form_page(p, form, [], 422, _row_problems(p, exc))
+    return RedirectResponse(f"/diagnosis?imported={len(made)}", status_code=303)
+
+
+def _row_problems(p: Page, exc: Exception) -> list[str]:
+    """Each refused row of a sheet, in the reader's words ("Row 3: Theme: …")."""
+    _ = p.gettext()
+    details = getattr(exc, "details", None)
+    if not isinstance(details, list) or not details:
+        return [problem(exc, p.lang)]
+    said = []
+    for detail in details[:20]:
+        one = InvalidInput(str(detail.get("message")), details=[{k: v for k, v in detail.items()
+                                                                 if k != "row"}])  # fmt: skip
+        line = problem(one, p.lang)
+        said.append(_("Row %(row)s: %(problem)s") % {"row": detail["row"], "problem": line}
+                    if "row" in detail else line)  # fmt: skip
+    return said
+
+
 @router.post("/observations/{observation_id}/retract")
 def retract_observation(
     p: PageDep,
@@ -210,6 +256,7 @@ def diagnosis_page(
     except (MaillageError, ValueError) as exc:
         return p.render("message.html", status=422, message=problem(exc, p.lang))
     recorded = p.request.query_params.get("recorded") or ""
+    imported = p.request.query_params.get("imported") or ""
     just = None
     if recorded and recorded != "undone":
         try:
@@ -219,6 +266,8 @@ def diagnosis_page(
     top = max([r.total for r in found.by_theme] + [1])
     month_top = max([sum(getattr(r, k) for k in KINDS) for r in found.by_month] + [1])
     query = {"neighbourhood": place or "", "start": first.isoformat(), "end": last.isoformat()}
+    sectors = sorted({r.sector for r in found.by_theme_sector})
+    crossed = {(r.theme, r.sector): r.count for r in found.by_theme_sector}
     return p.render(
         "diagnosis.html",
         d=found,
@@ -230,16 +279,22 @@ def diagnosis_page(
         month_top=month_top,
         query=query,
         recorded=recorded,
+        imported=int(imported) if imported.isdigit() else 0,
         just=just,
         may_write=access.role.can_write and access.role.value != "viewer" and access.has_team,
         table_titles=TABLE_TITLES,
+        cross_sectors=sectors,
+        crossed=crossed,
+        cross_themes=sorted({r.theme for r in found.by_theme_sector}),
     )
 
 
 @router.get("/diagnosis.csv")
 def diagnosis_csv(
     p: PageDep,
-    table: Annotated[str, Query(pattern="^(themes|sectors|months|needs|observations)$")] = "themes",
+    table: Annotated[
+        str, Query(pattern="^(themes|sectors|crossed|months|needs|observations)$")
+    ] = "themes",
     neighbourhood: Neighbourhood = "",
     start: FormDay = None,
     end: FormDay = None,
