@@ -180,7 +180,7 @@ def _referral(
                 days += (stop - begin).days
                 noted = state
         if days:
-            full.append(_item(history, service, None, f"{days} days · {noted}"))
+            full.append({**_item(history, service), "count": days, "tags": [noted]})
             full[-1]["days"] = days
     by_theme = [
         {"key": k, "count": n} for k, n in sorted(themes.items(), key=lambda x: (-x[1], x[0]))
@@ -190,7 +190,8 @@ def _referral(
         for k, n in sorted(services.items(), key=lambda x: (-x[1], x[0]))
     ]
     listed = [{"label": _item(history, str(r["to_actor"]))["label"], "id": r["to_actor"],
-               "date": _day(r["date"]), "detail": f"{r['count']} · {r['theme']} · {r['outcome']}"}
+               "date": _day(r["date"]), "detail": None, "count": int(r["count"]),
+               "tags": [str(r["theme"]), str(r["outcome"])]}
               for r in sorted(rows, key=lambda r: str(r["date"]))]  # fmt: skip
     figures = [
         _figure("referrals", people, listed),

@@ -448,6 +448,10 @@ class FigureItem(_Result):
     id: str | None = None
     date: date_ | None = None
     detail: str | None = None
+    count: int | None = Field(default=None, description="People referred; days without room")
+    tags: list[str] = Field(
+        default_factory=list, description="Codes: a referral's theme and outcome; a state"
+    )
 
 
 class Figure(_Result):

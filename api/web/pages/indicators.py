@@ -13,9 +13,11 @@ from fastapi.responses import HTMLResponse, Response
 from analysis.results import Figure, IndicatorsResult
 from api.diagnosis import as_csv, as_xlsx
 from api.indicators import check_period, indicators_of
+from api.web.pages.actor_edit import SATURATION
 from api.web.pages.base import N_, FormDay, Page, PageDep, problem
+from api.web.pages.referrals import OUTCOME_WORDS, THEME_WORDS
 from graph.errors import MaillageError
-from graph.model import NeighbourhoodFilter
+from graph.model import NeighbourhoodFilter, SaturationState
 from graph.vocabulary import label
 
 router = APIRouter(include_in_schema=False)
@@ -122,7 +124,24 @@ def _said(p: Page, figure: Figure, shown: str) -> str:
     return str(int(figure.value))
 
 
+def _referral_theme(p: Page, code: str) -> str:
+    return p.gettext()(THEME_WORDS.get(code, code))
+
+
 def _item_text(p: Page, shown: str, item: Any) -> str:
+    _ = p.gettext()
+    if shown == "days" and item.tags:
+        state = SATURATION.get(SaturationState(item.tags[0]), item.tags[0])
+        return _("%(service)s: %(days)s days (%(state)s)") % {
+            "service": item.label,
+            "days": item.count,
+            "state": _(state),
+        }
+    if len(item.tags) == 2:  # a referral: its theme and outcome
+        theme, outcome = item.tags
+        people = _("%(num)s people") % {"num": item.count}
+        words = (_(THEME_WORDS.get(theme, theme)), _(OUTCOME_WORDS.get(outcome, outcome)))
+        return " · ".join((item.label, people, *words))
     if shown == "publics":
         return f"{label('target_groups', item.label, p.lang)} ({item.detail})"
     if shown == "languages":
@@ -181,6 +200,7 @@ def indicators_page(
         missions=MISSIONS,
         said=lambda figure, shown: _said(p, figure, shown),
         item_text=lambda shown, item: _item_text(p, shown, item),
+        referral_theme=lambda code: _referral_theme(p, str(code)),
         place=place or "",
         other=other,
         places=_places(p) if access.sees_everything else [],

@@ -12,6 +12,7 @@ from api.deps import CSRF_FIELD
 from api.scoped import ScopedStore
 from api.web.pages.base import (
     CHOOSE,
+    Page,
     PageDep,
     picked_actor,
     problem,
@@ -213,6 +214,13 @@ def _split(text: str) -> list[str]:
     return [t.strip() for t in text.replace(";", ",").split(",") if t.strip()]
 
 
+def _referral_words(p: Page) -> dict[str, str]:
+    from api.web.pages.referrals import THEME_WORDS
+
+    _ = p.gettext()
+    return {k: _(v) for k, v in THEME_WORDS.items()}
+
+
 REFERRAL_THEMES = (
     "housing",
     "income",
@@ -236,6 +244,7 @@ def referral_form(p: PageDep) -> HTMLResponse:
         form={"date": date.today().isoformat(), "count": 1},
         problems=[],
         themes=REFERRAL_THEMES,
+        theme_words=_referral_words(p),
     )
 
 
@@ -280,7 +289,12 @@ def record_referral(
         except (HTTPException, MaillageError, ValueError) as exc:
             problems.append(problem(exc, p.lang))
     return p.render(
-        "record_referral.html", status=422, form=form, problems=problems, themes=REFERRAL_THEMES
+        "record_referral.html",
+        status=422,
+        form=form,
+        problems=problems,
+        themes=REFERRAL_THEMES,
+        theme_words=_referral_words(p),
     )
 
 

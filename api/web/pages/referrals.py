@@ -10,11 +10,25 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import CSRF_FIELD
 from api.web.pages.actor_edit import SATURATION
-from api.web.pages.base import PAGE_SIZE, PageDep, actors_of, problem
+from api.web.pages.base import N_, PAGE_SIZE, PageDep, actors_of, problem
 from graph.errors import MaillageError
 from graph.model import ReferralOutcome, ReferralQuery
 
 router = APIRouter(include_in_schema=False)
+
+#: a referral's theme codes and outcomes, as pages say them (the template of /referrals too)
+THEME_WORDS = {
+    "housing": N_("housing"), "income": N_("income"), "health": N_("health"),
+    "mental-health": N_("mental health"), "debt": N_("debt"), "employment": N_("employment"),
+    "language": N_("language classes"), "food": N_("food"), "education": N_("education"),
+    "legal": N_("legal aid"),
+}  # fmt: skip
+OUTCOME_WORDS = {
+    "pending": N_("not known yet"),
+    "reached": N_("yes, they reached the service"),
+    "not_reached": N_("no"),
+    "unknown": N_("unknown"),
+}
 
 
 @router.get("/referrals", response_class=HTMLResponse)
@@ -29,8 +43,11 @@ def referrals_page(
     recorded = next((r for r in found if r.id == p.request.query_params.get("recorded")), None)
     ends = {x for r in found for x in (r.from_actor, r.to_actor)}
     actors = {a.id: a for a in actors_of(p.store, ends)}
+    _ = p.gettext()
     return p.render(
         "referrals.html",
+        theme_words={k: _(v) for k, v in THEME_WORDS.items()},
+        outcome_words={k: _(v) for k, v in OUTCOME_WORDS.items()},
         status=422 if problems else 200,
         problems=problems or [],
         referrals=found,
