@@ -332,3 +332,47 @@ def test_a_crisis_list_over_http_and_from_the_command_line(tmp_path: Path) -> No
     assert client.post(f"/api/v1/crises/{made['id']}/end", headers=partner,
                        json={}).status_code == 403  # fmt: skip
     store.close()
+
+
+def test_the_four_through_the_api_on_each_store(api_on_each_store: Api) -> None:
+    """An observation, the diagnosis, the indicators and a crisis list with a call, end to end
+    over HTTP on SQLite and on the Neo4j server."""
+    api = api_on_each_store
+    shop = api.store.create_actor(
+        {"name": "Pharmacie Bara", "kind": "trader", "neighbourhood": "Cureghem",
+         "themes": ["health"], "target_groups": ["elderly"], "languages": ["ar"],
+         "since": "2024-01-01"},
+        by="test",
+    )  # fmt: skip
+    api.store.create_link(
+        {"source": api.team, "target": shop.id, "type": "KNOWS", "since": "2024-02-01"}, by="t"
+    )
+    said = api.client.post(
+        "/api/v1/observations",
+        json=_body(sources=[shop.id], date=date.today().isoformat()),
+        headers=api.headers(),
+    )
+    assert said.status_code == 201, said.text
+    found = api.client.get(
+        "/api/v1/diagnosis", params={"neighbourhood": "Cureghem"}, headers=api.headers()
+    ).json()
+    need = found["needs"][0]
+    assert need["theme"] == "health" and need["quotes"][0]["sources"][0]["name"] == shop.name
+    assert [a["name"] for a in need["can_act"]] == [shop.name] and need["gaps"] == []
+    figures = api.client.get("/api/v1/indicators", headers=api.headers()).json()["figures"]
+    assert {f["key"]: f["value"] for f in figures}["team_network"] == 1
+    crisis = api.client.post(
+        "/api/v1/crises",
+        json={"name": "Canicule", "neighbourhood": "Cureghem", "target_group": "elderly",
+              "language": "ar"},
+        headers=api.headers(),
+    ).json()  # fmt: skip
+    listed = api.client.get(f"/api/v1/crises/{crisis['id']}/list", headers=api.headers()).json()
+    assert [r["actor"]["name"] for r in listed["rows"]] == [shop.name]
+    assert listed["rows"][0]["distance"] == 1
+    call = {"actor": shop.id, "state": "done"}
+    made = api.client.post(f"/api/v1/crises/{crisis['id']}/calls", json=call,
+                           headers=api.headers())  # fmt: skip
+    assert made.status_code == 200 and made.json()["calls"][0]["by"] == "bar1"
+    assert api.client.post(f"/api/v1/crises/{crisis['id']}/calls", json=call,
+                           headers=api.headers("viewer")).status_code == 403  # fmt: skip
