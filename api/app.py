@@ -158,6 +158,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             "/import": settings.max_import_body,
             "/api/v1/observations/import": settings.max_import_body,
             "/record/observations-sheet": settings.max_import_body,
+            "/api/v1/neighbourhoods/sectors": settings.max_import_body,
         },
     )
     for module in (

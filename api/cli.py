@@ -709,6 +709,33 @@ def crises_close(crisis_id: str = typer.Argument(...), as_user: str = AS_USER) -
         out.print("closed")
 
 
+@places_app.command("sectors")
+def neighbourhoods_sectors(
+    path: Path = typer.Argument(..., exists=True, dir_okay=False, help="Statbel's GeoJSON"),
+    figures: Path = typer.Option(None, exists=True, dir_okay=False, help="Figures (CSV)"),
+    as_user: str = AS_USER,
+) -> None:
+    """Import the statistical sectors the neighbourhoods name (boundaries reprojected to WGS 84
+    and simplified; Lambert 72 or 2008 as Statbel publishes them) and their figures."""
+    from ingest.readers import read_path
+    from ingest.sectors import import_sectors
+
+    with _scoped_store(as_user) as store:
+        try:
+            store.access.check_coordinator(Say("import statistical sectors"))
+            data, name = read_path(path)
+            extra, extra_name = read_path(figures) if figures else (None, "")
+            done = import_sectors(store, data, name, extra, extra_name)
+        except HTTPException as exc:
+            raise _refused(exc) from exc
+        except MaillageError as exc:
+            raise _fail(exc) from exc
+    for place, count in done["written"].items():
+        out.print(f"{escape(place)}: {count} sectors")
+    if done["missing"]:
+        out.print(f"not in the file: {', '.join(done['missing'])}")
+
+
 class SizeMeasure(StrEnum):
     degree = "degree"
     betweenness = "betweenness"

@@ -1219,10 +1219,49 @@ class Crisis(CrisisFields, Recorded):
 # --------------------------------------------------------------------------- neighbourhoods
 
 
+def _polygon(value: Any) -> Any:
+    """A GeoJSON Polygon or MultiPolygon in WGS 84 (longitude, latitude), at most 20,000
+    points: what a sector's boundary is once simplified for a phone."""
+    if not isinstance(value, Mapping) or value.get("type") not in ("Polygon", "MultiPolygon"):
+        raise ValueError(Say("a sector's boundary is a GeoJSON Polygon or MultiPolygon"))
+    rings: Any = value.get("coordinates") or []
+    polygons = rings if value["type"] == "MultiPolygon" else [rings]
+    points = 0
+    try:
+        for polygon in polygons:
+            for ring in polygon:
+                for lon, lat in ring:
+                    points += 1
+                    if not (-180 <= float(lon) <= 180 and -90 <= float(lat) <= 90):
+                        raise ValueError(Say("a sector's points are longitude, latitude (WGS 84)"))
+    except (TypeError, ValueError) as exc:
+        if isinstance(exc.args[0] if exc.args else None, Say):
+            raise
+        raise ValueError(Say("a sector's boundary has rings of [longitude, latitude]")) from exc
+    if points > 20_000:
+        raise ValueError(Say("a sector's boundary has more than 20,000 points: simplify it"))
+    return dict(value)
+
+
+class SectorShape(_Input):
+    """A statistical sector of the neighbourhood: its boundary (WGS 84, simplified) and the
+    figures the team has for it (population, share over 65…)."""
+
+    code: SectorCode
+    name: ShortText | None = None
+    geometry: Annotated[dict[str, Any], AfterValidator(_polygon)]
+    figures: dict[Annotated[str, StringConstraints(max_length=60)], float] = Field(
+        default_factory=dict, max_length=40
+    )
+
+
 class NeighbourhoodFields(_Input):
     name: Name
     municipality: Name
     sector_codes: list[SectorCode] = Field(default_factory=list, max_length=200)
+    sector_shapes: list[SectorShape] = Field(
+        default_factory=list, max_length=200, description="Boundaries of its sectors (the map)"
+    )
     population: Population | None = None
     since: PastDate | None = None
     until: PastDate | None = None
@@ -1254,6 +1293,7 @@ class NeighbourhoodUpdate(_Input):
     name: Name | None = None
     municipality: Name | None = None
     sector_codes: list[SectorCode] | None = Field(default=None, max_length=200)
+    sector_shapes: list[SectorShape] | None = Field(default=None, max_length=200)
     population: Population | None = None
     since: PastDate | None = None
 

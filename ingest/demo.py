@@ -110,6 +110,7 @@ class DemoSpec:
     activities: tuple[dict[str, Any], ...]
     referrals: tuple[dict[str, Any], ...]
     observations: tuple[dict[str, Any], ...]
+    sectors: tuple[dict[str, Any], ...]
 
 
 @cache
@@ -128,6 +129,7 @@ def spec() -> DemoSpec:
         activities=tuple(raw["activities"]),
         referrals=tuple(raw["referrals"]),
         observations=tuple(raw["observations"]),
+        sectors=tuple(raw["sectors"]),
     )
 
 
@@ -850,6 +852,15 @@ def load(
             "name": NEIGHBOURHOOD,
             "municipality": MUNICIPALITY,
             "sector_codes": list(area["sector_codes"]),
+            "sector_shapes": [
+                {
+                    "code": s["code"],
+                    "name": s["name"],
+                    "geometry": {"type": "Polygon", "coordinates": [s["ring"]]},
+                    "figures": {"population": s["population"], "over_65": s["over_65"]},
+                }
+                for s in spec().sectors
+            ],
             "population": area["population"],
             "since": start.isoformat(),
         },

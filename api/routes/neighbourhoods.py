@@ -1,7 +1,16 @@
 """Routes of /api/v1/neighbourhoods."""
 
+from typing import Annotated
+
+from fastapi import File, UploadFile
+from pydantic import BaseModel, Field
+
+from api.deps import Scoped
 from api.routes.common import Resource, crud_router
+from graph.errors import Say
 from graph.model import Neighbourhood, NeighbourhoodCreate, NeighbourhoodFilter, NeighbourhoodUpdate
+from ingest.readers import MAX_FILE
+from ingest.sectors import import_sectors
 
 router = crud_router(
     Resource(
@@ -21,3 +30,32 @@ router = crud_router(
         dated_get=True,
     )
 )
+
+
+class SectorsImported(BaseModel):
+    written: dict[str, int] = Field(description="Neighbourhood -> how many sectors it has now")
+    missing: list[str] = Field(description="Sector codes the neighbourhoods name, not in the file")
+
+
+@router.post(
+    "/sectors",
+    response_model=SectorsImported,
+    summary="Import statistical sector boundaries (Statbel's GeoJSON) and figures (CSV)",
+    description="A GeoJSON FeatureCollection of statistical sectors — Statbel's, in Belgian "
+    "Lambert 72 (EPSG:31370) or Lambert 2008 (EPSG:3812), or WGS 84 — of which only the sectors "
+    "the neighbourhoods name (`sector_codes`) are kept, reprojected to WGS 84 and simplified "
+    "for a phone; and optionally a CSV of figures per sector (a 'sector' column, then one per "
+    "figure: population, share over 65…), shown on the map. Coordinators and admins.",
+    responses={200: {"content": {"application/json": {"example": {
+        "written": {"Cureghem": 4}, "missing": []}}}}},
+)  # fmt: skip
+def import_sector_boundaries(
+    store: Scoped,
+    file: Annotated[UploadFile, File(description="The sectors (GeoJSON)")],
+    figures: Annotated[UploadFile | None, File(description="Figures per sector (CSV)")] = None,
+) -> dict[str, object]:
+    store.access.check_coordinator(Say("import statistical sectors"))
+    data = file.file.read(MAX_FILE + 1)
+    extra = figures.file.read(MAX_FILE + 1) if figures is not None else None
+    return import_sectors(store, data, file.filename or "sectors.geojson", extra,
+                          (figures.filename or "") if figures is not None else "")  # fmt: skip

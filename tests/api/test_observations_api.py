@@ -376,3 +376,34 @@ def test_the_four_through_the_api_on_each_store(api_on_each_store: Api) -> None:
     assert made.status_code == 200 and made.json()["calls"][0]["by"] == "bar1"
     assert api.client.post(f"/api/v1/crises/{crisis['id']}/calls", json=call,
                            headers=api.headers("viewer")).status_code == 403  # fmt: skip
+
+
+def test_sectors_imported_over_http_and_from_the_command_line(api: Api, tmp_path: Path) -> None:
+    excerpt = ROOT / "tests" / "ingest" / "data" / "statbel-sectors-excerpt.geojson"
+    place = next(n for n in api.store.list_neighbourhoods().items if n.name == "Cureghem")
+    api.store.update_neighbourhood(place.id, {"sector_codes": ["21001A01-", "21001B00-"]},
+                                   by="setup")  # fmt: skip
+    files = {"file": ("sectors.geojson", excerpt.read_bytes()),
+             "figures": ("figures.csv", b"secteur;population\n21001B00-;7200\n")}  # fmt: skip
+    refused = api.client.post("/api/v1/neighbourhoods/sectors", files=files,
+                              headers=api.headers("bar"))  # fmt: skip
+    assert refused.status_code == 403
+    done = api.client.post("/api/v1/neighbourhoods/sectors", files=files,
+                           headers=api.headers("coordinator"))  # fmt: skip
+    assert done.status_code == 200, done.text
+    assert done.json() == {"written": {"Cureghem": 2}, "missing": []}
+    shapes = api.store.get_neighbourhood(place.id).sector_shapes
+    assert [(s.code, s.figures) for s in shapes] == [
+        ("21001A01-", {}),
+        ("21001B00-", {"population": 7200.0}),
+    ]
+    bad = api.client.post("/api/v1/neighbourhoods/sectors", headers=api.headers("coordinator"),
+                          files={"file": ("x.geojson", b"{}")})  # fmt: skip
+    assert bad.status_code == 422 and "FeatureCollection" in bad.json()["message"]
+    env = {**os.environ, "MAILLAGE_DB": str(tmp_path / "m.db"), "MAILLAGE_STORE": "sqlite"}
+    run = [sys.executable, "-m", "api.cli"]
+    assert subprocess.run([*run, "demo"], env=env, cwd=ROOT, capture_output=True,
+                          timeout=120).returncode == 0  # fmt: skip
+    made = subprocess.run([*run, "neighbourhoods", "sectors", str(excerpt)], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert made.returncode == 0 and "Cureghem-Lemmens: 4 sectors" in made.stdout, made.stderr

@@ -71,6 +71,8 @@ NOT_WRITTEN_BY_THE_PROBE = {
     "/api/v1/links/{record_id}/reopen": "the probe's link is not ended",
     "/api/v1/imports": "an import needs a file: tests/api/test_import_export_api.py",
     "/api/v1/observations/import": "an import needs a file: tests/api/test_observations_api.py",
+    "/api/v1/neighbourhoods/sectors": "an import needs a file: tests/api/test_observations_api.py",
+    "/record/observations-sheet": "an import needs a file: tests/browser/test_tasks.py",
     "/import": "an import needs a file: tests/web/test_pages.py",
     "/api/v1/users/{name}/tokens/{token_id}": "a token is no event: tests/api/test_accounts.py",
     "/actors/{actor_id}/undo": "undoes the user's own latest change, named by its event: "
@@ -473,6 +475,8 @@ def _fresh(store: GraphStore, n: int) -> tuple[dict[str, str], dict[str, str]]:
         "text": "Les jeunes voudraient une salle de sport",
         "state": "done",
         "target_group": "youth",
+        "latitude": "50.8401",
+        "longitude": "4.3302",
         "public": "youth",
     }
     return records, {**form, "ids": json.dumps([a.id, b.id])}

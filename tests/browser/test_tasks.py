@@ -694,3 +694,46 @@ def test_import_a_sheet_of_observations(task: Callable[[str], Task], tmp_path: P
     assert ("1 observation enregistrée" if t.lang == "fr"
             else "1 vaststelling genoteerd") in t.page.locator("#saved").inner_text()  # fmt: skip
     t.check()
+
+
+def _map_drawn(t: Task) -> None:
+    deadline = time.monotonic() + 20
+    while not t.page.evaluate("!!(window.maillageMap && window.maillageMap.ready)"):
+        assert time.monotonic() < deadline, "the map did not draw"
+        time.sleep(0.1)
+
+
+def test_read_the_neighbourhood_on_a_map(task: Callable[[str], Task]) -> None:
+    """The sectors are the base map (no tile server, no request leaves the app), the actors
+    where they are; a tap opens an actor's details; choosing what colours the sectors recolours
+    them, the numbers in the table beside; an actor's links drawn across the sectors."""
+    t = task("amina")
+    outside: list[str] = []
+    t.page.on("request", lambda r: outside.append(r.url)
+              if not r.url.startswith((t.base, "data:")) else None)  # fmt: skip
+    t.page.click("a[href='/map']")
+    t.page.wait_for_url(re.compile(r"/map"))
+    _map_drawn(t)
+    sectors = t.page.locator("#map path.leaflet-interactive")
+    assert sectors.count() == 4
+    before = [sectors.nth(i).get_attribute("fill") for i in range(4)]
+    assert t.page.locator("#sector-table tbody tr").count() == 4
+    t.page.locator("#map .marker-cluster").first.click()  # a cluster opens on a tap (zooms in)
+    icon = t.page.locator("#map .actor-icon").first
+    icon.wait_for(timeout=10_000)
+    icon.click()
+    popup = t.page.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=10_000)
+    assert popup.locator("a[href^='/actors/']").count() == 1
+    t.page.select_option("#measure", "public")  # recoloured by the server, the page reloads
+    t.page.wait_for_url(re.compile(r"measure=public"))
+    t.page.select_option("#public", label="personnes âgées" if t.lang == "fr" else "ouderen")
+    t.page.wait_for_url(re.compile(r"public=elderly"))
+    _map_drawn(t)
+    after = [t.page.locator("#map path.leaflet-interactive").nth(i).get_attribute("fill")
+             for i in range(4)]  # fmt: skip
+    assert after != before
+    caption = t.page.locator("#sector-table caption").inner_text()
+    assert ("personnes âgées" if t.lang == "fr" else "ouderen") in caption
+    assert outside == []
+    t.check()

@@ -13,6 +13,7 @@
 | ``diagnosis`` | recording an observation; the neighbourhood's diagnosis, printable, CSV and XLSX |
 | ``indicators`` | the missions' indicators, two periods or neighbourhoods side by side |
 | ``crisis`` | crisis lists: the actors reaching a public, who called whom, on the team's phones |
+| ``map`` | the neighbourhood on a map: sectors coloured by what needs attention, its actors |
 | ``who_knows`` | introduction paths, who reaches a public |
 | ``meeting`` | the team meeting and its follow-ups |
 | ``dashboard`` | the coordinator's dashboard and its CSV |
@@ -41,6 +42,7 @@ from api.web.pages import (
     indicators,
     leaflet,
     living,
+    map,
     meeting,
     record,
     referrals,
@@ -62,6 +64,7 @@ for area in (
     diagnosis,
     indicators,
     crisis,
+    map,
     referrals,
     leaflet,
     who_knows,

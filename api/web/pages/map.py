@@ -1,0 +1,101 @@
+"""The neighbourhood on a map (Leaflet, served by the app: no CDN, no tile server needed — the
+sectors are the base map): its statistical sectors coloured by what needs attention, its actors
+where they are (coloured and shaped as in the graph views, clustered when dense, their details
+on a tap), the actors without a place beside it, the numbers as a table."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from api.deps import CSRF_FIELD
+from api.map import MEASURES, map_data, neighbourhood_of
+from api.web.pages.base import N_, Page, PageDep, problem
+from graph.errors import MaillageError
+from graph.living import phone_text
+from graph.vocabulary import LISTS, label
+from viz.style import KIND_STYLE
+from viz.text import KINDS
+
+router = APIRouter(include_in_schema=False)
+
+MEASURE_WORDS = {
+    "density": N_("Actors per 1,000 inhabitants"),
+    "public": N_("Actors who reach a public (none: nobody reaches it there)"),
+    "needs": N_("Needs and problems observed (last 12 months)"),
+    "referrals": N_("People referred to the sector's services (last 12 months)"),
+    "isolated": N_("Isolated actors"),
+}
+Text = Annotated[str, Query(max_length=200)]
+
+
+def _vocabulary(p: Page, field: str) -> list[tuple[str, str]]:
+    pairs = ((c, label(field, c, p.lang)) for c in LISTS[field])
+    return sorted(pairs, key=lambda x: x[1].casefold())
+
+
+@router.get("/map", response_class=HTMLResponse)
+def map_page(
+    p: PageDep,
+    neighbourhood: Text = "",
+    measure: Annotated[str, Query(pattern="^(density|public|needs|referrals|isolated)$")] = (
+        "density"
+    ),
+    public: Text = "",
+    theme: Text = "",
+    actor: Annotated[str, Query(max_length=64)] = "",
+) -> HTMLResponse:
+    access = p.require()
+    _ = p.gettext()
+    place = neighbourhood_of(p.store, neighbourhood or access.team_label)
+    if place is None:
+        return p.render("message.html", status=404, message=_("No neighbourhood to show."))
+    found = map_data(p.store, place, measure=measure, public=public or None,
+                     theme=theme or None, actor=actor or None)  # fmt: skip
+    for a in found["actors"] + found["unplaced"]:
+        a["phones"] = [phone_text(n) for n in a["phones"] if n]
+        a["kind_label"] = KINDS.get(a["kind"], {}).get(p.lang, a["kind"])
+        a["symbol"] = KIND_STYLE.get(a["kind"], ("", "", "●"))[2]
+    words = {"details": _("Details"), "links": _("Show its links"), "sector": _("Sector"),
+             "population": _("Inhabitants"), "actors": _("Actors"),
+             "value": _(MEASURE_WORDS[measure]), "outside": _("outside the sectors")}  # fmt: skip
+    legend = sorted(
+        {(a["kind"], a["colour"], a["symbol"], a["kind_label"]) for a in found["actors"]}
+    )
+    return p.render(
+        "map.html",
+        map_words=words,
+        found=found,
+        place=place,
+        places=[n.name for n in p.store.list_neighbourhoods(limit=1000).items]
+        if access.sees_everything else [],
+        measures=[(m, MEASURE_WORDS[m]) for m in MEASURES],
+        measure=measure,
+        public=public,
+        theme=theme,
+        publics=_vocabulary(p, "target_groups"),
+        themes=_vocabulary(p, "themes"),
+        legend=legend,
+        may_place=(access.role.can_write and access.role.value != "viewer" and access.has_team)
+        or access.sees_everything,
+    )  # fmt: skip
+
+
+@router.post("/map/place")
+def place_actor(
+    p: PageDep,
+    actor: Annotated[str, Form(max_length=64)],
+    latitude: Annotated[str, Form(max_length=30)],
+    longitude: Annotated[str, Form(max_length=30)],
+    csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
+) -> Response:
+    """An actor without a place, placed where it was tapped on the map (as the policy allows)."""
+    p.require().check_writer()
+    p.check_csrf(csrf_token)
+    try:
+        p.store.update_actor(actor, {"latitude": latitude, "longitude": longitude})
+    except (MaillageError, ValueError) as exc:
+        return p.render("message.html", status=422, message=problem(exc, p.lang))
+    return RedirectResponse(f"/map?actor={actor}#map", status_code=303)
