@@ -160,6 +160,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             "/record/observations-sheet": settings.max_import_body,
             "/api/v1/neighbourhoods/sectors": settings.max_import_body,
         },
+        tiles=settings.tiles,
     )
     for module in (
         auth,

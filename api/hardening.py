@@ -77,10 +77,16 @@ def install_docs(app: FastAPI, openapi_url: str) -> None:
 class Hardening:
     """ASGI middleware: the body cap (413 before anything is parsed) and the headers."""
 
-    def __init__(self, app: ASGIApp, max_body: int, large_bodies: dict[str, int]) -> None:
+    def __init__(
+        self, app: ASGIApp, max_body: int, large_bodies: dict[str, int], tiles: str = ""
+    ) -> None:
         self.app = app
         self.max_body = max_body
         self.large_bodies = large_bodies  # path prefix -> its own cap (imports)
+        # a tile server set for the map: its images, and nothing else, may come from it
+        origin = "/".join(tiles.split("/")[:3]).split("{")[0] if tiles else ""
+        self.csp = DEFAULT_CSP.replace("img-src 'self' data:", f"img-src 'self' data: {origin}")
+        self.csp = self.csp if origin else DEFAULT_CSP
 
     def _cap(self, path: str) -> int:
         for prefix, cap in self.large_bodies.items():
@@ -137,7 +143,7 @@ class Hardening:
                     if key not in present:
                         headers.append((key, value))
                 if b"content-security-policy" not in present:
-                    csp = DOCS_CSP if docs else DEFAULT_CSP
+                    csp = DOCS_CSP if docs else self.csp
                     headers.append((b"content-security-policy", csp.encode()))
                 if scope.get("scheme") == "https":
                     headers.append((b"strict-transport-security", b"max-age=31536000"))

@@ -66,7 +66,7 @@ def map_data(
     actors, placed_in = [], {}
     for node, data in graph.nodes(data=True):
         lat, lon = data.get("latitude"), data.get("longitude")
-        sector = sector_of(shapes, lat, lon)
+        sector = data.get("sector") or sector_of(shapes, lat, lon)  # kept, else from its point
         placed_in[node] = sector
         actors.append({
             "id": node, "name": plain_text(data.get("name")), "kind": str(data.get("kind")),

@@ -51,6 +51,15 @@ class Settings(BaseSettings):
     confirm_months: int = Field(
         default=6, ge=1, le=60, description="Actors not confirmed for longer are to check"
     )
+    tiles: str = Field(
+        default="",
+        max_length=300,
+        pattern=r"^(https://[^\s'\"]+\{z\}[^\s'\"]*)?$",
+        description=(
+            "A tile server for the map, as a URL template (https://tiles.example/{z}/{x}/{y}.png);"
+            " without one the sectors are the base map and nothing leaves the app"
+        ),
+    )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     trusted_proxies: str = Field(

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from graph.bulk import Bulk
-from graph.errors import InvalidInput
+from graph.errors import InvalidInput, Say
 from graph.model import (
     Activity,
     ActivityCreate,
@@ -71,7 +71,7 @@ class BaseGraphStore(WhoKnowsWhom, Snapshots, Users, Bulk):
     def create_actor(
         self, data: ActorCreate | Mapping[str, Any], *, by: str, at: datetime | None = None
     ) -> Actor:
-        return Actor.model_validate(self._create_many(EntityKind.actor, [data], by, at)[0])
+        return self.create_actors([data], by=by, at=at)[0]
 
     def create_actors(
         self,
@@ -80,7 +80,39 @@ class BaseGraphStore(WhoKnowsWhom, Snapshots, Users, Bulk):
         by: str,
         at: datetime | None = None,
     ) -> list[Actor]:
-        return [Actor.model_validate(r) for r in self._create_many(EntityKind.actor, rows, by, at)]
+        placed = self._in_sectors([validate(ActorCreate, r) for r in rows])
+        return [
+            Actor.model_validate(r) for r in self._create_many(EntityKind.actor, placed, by, at)
+        ]
+
+    def _in_sectors(self, rows: Sequence[ActorCreate]) -> list[ActorCreate]:
+        """Actors with a point in a neighbourhood whose sectors are drawn get the sector their
+        point falls in, kept (unless one was given); a sector given must be the
+        neighbourhood's."""
+        from graph.sectors import sector_at
+
+        if not any(r.latitude is not None or r.sector for r in rows):
+            return list(rows)
+        places = {normalise_name(n.name): n for n in self.list_neighbourhoods(limit=1000).items}
+        out = []
+        for row in rows:
+            place = places.get(normalise_name(row.neighbourhood))
+            if place is not None and row.sector is None and row.latitude is not None:
+                found = sector_at(place.sector_shapes, row.latitude, row.longitude)
+                row = row.model_copy(update={"sector": found}) if found else row
+            elif (
+                place is not None
+                and row.sector
+                and place.sector_codes
+                and row.sector not in place.sector_codes
+            ):  # a sector picked must be one of the neighbourhood's
+                raise InvalidInput(
+                    Say("'{code}' is not a statistical sector of {name} ({codes})",
+                        code=row.sector, name=place.name, codes=", ".join(place.sector_codes)),
+                    details=[{"field": "sector", "message": Say("not one of its sectors")}],
+                )  # fmt: skip
+            out.append(row)
+        return out
 
     def get_actor(self, actor_id: str, *, as_of: date | None = None) -> Actor:
         return Actor.model_validate(self._get(EntityKind.actor, actor_id, as_of))
@@ -88,7 +120,24 @@ class BaseGraphStore(WhoKnowsWhom, Snapshots, Users, Bulk):
     def update_actor(
         self, actor_id: str, changes: ActorUpdate | Mapping[str, Any], *, by: str
     ) -> Actor:
-        record = self._update(EntityKind.actor, actor_id, ActorUpdate, changes, by)
+        checked = validate(ActorUpdate, changes)
+        asked = checked.model_dump(exclude_unset=True)
+        if {"latitude", "longitude", "neighbourhood", "sector"} & set(asked):
+            current = self.get_actor(actor_id)
+            moved = current.model_copy(update=asked)
+            if "sector" not in asked and {"latitude", "longitude", "neighbourhood"} & set(asked):
+                moved = moved.model_copy(update={"sector": None})
+            try:
+                fields = ActorCreate.model_validate(
+                    moved.model_dump(include=set(ActorCreate.model_fields))
+                )
+            except ValueError:  # the engine says what is wrong with the change
+                fields = None
+            placed = self._in_sectors([fields])[0] if fields is not None else current
+            if fields is not None and placed.sector != current.sector:
+                checked = checked.model_copy(update={"sector": placed.sector})
+                checked.model_fields_set.add("sector")
+        record = self._update(EntityKind.actor, actor_id, ActorUpdate, checked, by)
         return Actor.model_validate(record)
 
     def confirm_actor(self, actor_id: str, *, by: str, at: datetime | None = None) -> Actor:

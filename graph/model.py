@@ -502,6 +502,12 @@ def _no_bool(value: Any) -> Any:
 NOT_BOOL = BeforeValidator(_no_bool)
 # (the bounds come before the validator: after it, pydantic's JSON schema loses them)
 Strength = Annotated[int, Field(ge=1, le=3, description="1 weak, 2 regular, 3 strong"), NOT_BOOL]
+SectorCode = Annotated[
+    str,
+    BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v),
+    StringConstraints(pattern=r"^[0-9A-Z-]{3,12}$"),
+    _schema(pattern=r"^[0-9A-Z-]{3,12}$"),
+]
 Latitude = Annotated[float, Field(ge=-90, le=90), NOT_BOOL]
 Longitude = Annotated[float, Field(ge=-180, le=180), NOT_BOOL]
 Population = Annotated[int, Field(ge=0, le=2_000_000), NOT_BOOL]
@@ -739,6 +745,10 @@ class ActorFields(_Input):
     address: ShortText | None = None
     latitude: Latitude | None = None
     longitude: Longitude | None = None
+    sector: SectorCode | None = Field(
+        default=None,
+        description="The statistical sector it is in: found from its point (kept), or picked",
+    )
     themes: ThemeTags = Field(default_factory=list)
     languages: LanguageTags = Field(default_factory=list)
     target_groups: GroupTags = Field(default_factory=list)
@@ -813,6 +823,7 @@ class ActorUpdate(_Input):
     address: ShortText | None = None
     latitude: Latitude | None = None
     longitude: Longitude | None = None
+    sector: SectorCode | None = None
     themes: ThemeTags | None = None
     languages: LanguageTags | None = None
     target_groups: GroupTags | None = None
@@ -1048,12 +1059,6 @@ class Referral(ReferralFields, Recorded):
 
 
 # --------------------------------------------------------------------------- observations
-SectorCode = Annotated[
-    str,
-    BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v),
-    StringConstraints(pattern=r"^[0-9A-Z-]{3,12}$"),
-    _schema(pattern=r"^[0-9A-Z-]{3,12}$"),
-]
 
 
 ObservationText = Annotated[

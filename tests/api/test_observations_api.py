@@ -21,6 +21,7 @@ from api.app import create_app
 from api.security import hash_password, issue_token
 from graph.model import ActorFilter, ObservationFilter
 from graph.sqlite_store import SqliteGraphStore
+from graph.store import GraphStore
 from ingest.demo import add_demo_users, load
 
 from .conftest import Api
@@ -407,3 +408,15 @@ def test_sectors_imported_over_http_and_from_the_command_line(api: Api, tmp_path
     made = subprocess.run([*run, "neighbourhoods", "sectors", str(excerpt)], env=env, cwd=ROOT,
                           capture_output=True, text=True, timeout=120)  # fmt: skip
     assert made.returncode == 0 and "Cureghem-Lemmens: 4 sectors" in made.stdout, made.stderr
+
+
+def test_a_tile_server_is_a_setting_and_the_only_other_origin(sqlite_store: GraphStore) -> None:
+    from api.settings import Settings
+
+    plain = TestClient(create_app(store=sqlite_store)).get("/health")
+    assert "img-src 'self' data:;" in plain.headers["content-security-policy"]
+    tiles = Settings(tiles="https://tiles.example.be/{z}/{x}/{y}.png")
+    tiled = create_app(store=sqlite_store, settings=tiles)
+    policy = TestClient(tiled).get("/health").headers["content-security-policy"]
+    assert "img-src 'self' data: https://tiles.example.be;" in policy
+    assert "script-src 'self';" in policy  # nothing else opens

@@ -96,3 +96,27 @@ def test_erasing_an_actor_takes_it_off_the_crisis_lists(store: GraphStore) -> No
     store.record_call(crisis.id, {"actor": shop.id, "state": "done"}, by="amina")
     store.erase_actor(shop.id, by="coordinator", reason="asked")
     assert store.get_crisis(crisis.id).calls == []
+
+
+def test_an_actor_placed_on_the_map_keeps_its_sector(store: GraphStore) -> None:
+    """The sector its point falls in is kept with the actor; an actor without a point gets the
+    one picked; a sector of another neighbourhood is refused."""
+    ring = [[4.320, 50.835], [4.330, 50.835], [4.330, 50.845], [4.320, 50.845], [4.320, 50.835]]
+    place = next(n for n in store.list_neighbourhoods().items if n.name == "Cureghem")
+    store.update_neighbourhood(
+        place.id,
+        {"sector_codes": ["21001A01-", "21001B00-"],
+         "sector_shapes": [{"code": "21001A01-", "geometry": {"type": "Polygon",
+                                                               "coordinates": [ring]}}]},
+        by="setup",
+    )  # fmt: skip
+    shop = actor(store, "Épicerie Clemenceau", "trader", latitude=50.84, longitude=4.325)
+    assert shop.sector == "21001A01-"
+    moved = store.update_actor(shop.id, {"latitude": 50.9, "longitude": 4.4}, by="amina")
+    assert moved.sector is None  # outside the drawn sectors now
+    lost = actor(store, "Asbl sans adresse")
+    assert store.update_actor(lost.id, {"sector": "21001b00-"}, by="amina").sector == "21001B00-"
+    before = state(store)
+    with pytest.raises(InvalidInput):
+        store.update_actor(lost.id, {"sector": "21004A00-"}, by="amina")
+    assert state(store) == before

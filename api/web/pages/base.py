@@ -211,6 +211,7 @@ FIELD_LABELS = {
     "attendance": N_("How many people took part"),
     "text": N_("What was said"),
     "sectors": N_("Sectors"),
+    "sector": N_("Sector"),
     "sources": N_("Said by"),
     "calls": N_("Calls"),
     "theme": N_("Theme"),

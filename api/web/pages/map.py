@@ -58,6 +58,7 @@ def map_page(
         a["phones"] = [phone_text(n) for n in a["phones"] if n]
         a["kind_label"] = KINDS.get(a["kind"], {}).get(p.lang, a["kind"])
         a["symbol"] = KIND_STYLE.get(a["kind"], ("", "", "●"))[2]
+    found["tiles"] = p.request.app.state.settings.tiles or None
     words = {"details": _("Details"), "links": _("Show its links"), "sector": _("Sector"),
              "population": _("Inhabitants"), "actors": _("Actors"),
              "value": _(MEASURE_WORDS[measure]), "outside": _("outside the sectors")}  # fmt: skip
@@ -81,6 +82,23 @@ def map_page(
         may_place=(access.role.can_write and access.role.value != "viewer" and access.has_team)
         or access.sees_everything,
     )  # fmt: skip
+
+
+@router.post("/map/sector")
+def pick_sector(
+    p: PageDep,
+    actor: Annotated[str, Form(max_length=64)],
+    sector: Annotated[str, Form(max_length=12)],
+    csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
+) -> Response:
+    """An actor without a point, placed in the sector it is in (kept on the actor)."""
+    p.require().check_writer()
+    p.check_csrf(csrf_token)
+    try:
+        p.store.update_actor(actor, {"sector": sector or None})
+    except (MaillageError, ValueError) as exc:
+        return p.render("message.html", status=422, message=problem(exc, p.lang))
+    return RedirectResponse("/map#unplaced", status_code=303)
 
 
 @router.post("/map/place")

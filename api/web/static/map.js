@@ -8,6 +8,7 @@
     var data = JSON.parse(document.getElementById("map-data").textContent);
     var words = JSON.parse(document.getElementById("map-words").textContent);
     var map = L.map(box, { zoomSnap: 0.25, maxZoom: 19, minZoom: 11 });
+    if (data.tiles) L.tileLayer(data.tiles, { maxZoom: 19, attribution: "" }).addTo(map);  // a setting
     var values = data.sectors.map(function (s) { return s.value; });
     var top = Math.max.apply(null, values.concat([0]));
     var steps = ["#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704"];

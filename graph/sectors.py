@@ -1,0 +1,29 @@
+"""Which statistical sector a point falls in (point in polygon, with shapely): an actor placed on
+the map is kept with its sector, and the map counts by it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from shapely.geometry import Point, shape
+
+from graph.model import SectorShape
+
+
+def sector_at(
+    shapes: Sequence[SectorShape], latitude: float | None, longitude: float | None
+) -> str | None:
+    """The code of the sector holding the point (on its edge counts), or None.
+
+    >>> ring = [[4.0, 50.0], [4.1, 50.0], [4.1, 50.1], [4.0, 50.0]]
+    >>> s = SectorShape(code="21001A01-", geometry={"type": "Polygon", "coordinates": [ring]})
+    >>> sector_at([s], 50.02, 4.08), sector_at([s], 50.09, 4.01)
+    ('21001A01-', None)
+    """
+    if latitude is None or longitude is None:
+        return None
+    point = Point(longitude, latitude)
+    for s in shapes:
+        if shape(s.geometry).covers(point):
+            return s.code
+    return None
