@@ -57,6 +57,7 @@ def map_data(
     public: str | None = None,
     theme: str | None = None,
     actor: str | None = None,
+    lines: bool = False,
     day: date | None = None,
 ) -> dict[str, Any]:
     """What the map page draws and its table lists (plain data, every text made plain)."""
@@ -74,6 +75,7 @@ def map_data(
             "lat": lat, "lon": lon, "sector": sector,
             "address": plain_text(data.get("address") or ""),
             "phones": [p.get("number") for p in data.get("phones") or [] if isinstance(p, dict)],
+            "hours": list(data.get("hours") or []),
             "publics": list(data.get("target_groups") or []),
         })  # fmt: skip
     actors.sort(key=lambda a: a["name"].casefold())
@@ -127,7 +129,18 @@ def map_data(
                         "to_sector": other["sector"],
                     }
                 )
+    reaching = []  # the links of every actor that reaches the public: where its people go
+    if lines and measure == "public" and public:
+        placed = {a["id"]: a for a in actors if a["lat"] is not None}
+        for a in actors:
+            if public not in a["publics"] or a["id"] not in placed:
+                continue
+            for u, v in graph.to_undirected(as_view=True).edges(a["id"]):
+                other = v if u == a["id"] else u
+                if other in placed and [other, a["id"]] not in reaching:
+                    reaching.append([a["id"], other])
     return {
+        "public_links": reaching,
         "neighbourhood": place.name,
         "measure": measure,
         "sectors": sectors,

@@ -725,6 +725,14 @@ def test_read_the_neighbourhood_on_a_map(task: Callable[[str], Task]) -> None:
     popup = t.page.locator(".leaflet-popup-content")
     popup.wait_for(timeout=10_000)
     assert popup.locator("a[href^='/actors/']").count() == 1
+    assert popup.locator("a[href*='/map?actor=']").count() == 1  # its links, one tap away
+    popup.locator("a[href*='/map?actor=']").click()
+    t.page.wait_for_url(re.compile(r"/map\?actor="))
+    _map_drawn(t)
+    drawn = t.page.locator("#links-of")  # said when the actor has links: one line each
+    lines = t.page.locator("#map path.leaflet-interactive").count() - 4
+    said = int(re.findall(r"\d+", drawn.inner_text())[0]) if drawn.count() else 0
+    assert lines == said
     t.page.select_option("#measure", "public")  # recoloured by the server, the page reloads
     t.page.wait_for_url(re.compile(r"measure=public"))
     t.page.select_option("#public", label="personnes âgées" if t.lang == "fr" else "ouderen")
@@ -735,5 +743,13 @@ def test_read_the_neighbourhood_on_a_map(task: Callable[[str], Task]) -> None:
     assert after != before
     caption = t.page.locator("#sector-table caption").inner_text()
     assert ("personnes âgées" if t.lang == "fr" else "ouderen") in caption
+    t.page.check("#lines")  # where the elderly's actors' links go
+    t.page.wait_for_url(re.compile(r"lines=true"))
+    _map_drawn(t)
+    assert t.page.locator("#map path.public-link").count() >= 3
+    t.page.emulate_media(media="print")
+    assert not t.page.locator("#map-form").is_visible() and t.page.locator("#map").is_visible()
+    assert t.page.pdf(format="A4").startswith(b"%PDF")
+    t.page.emulate_media(media="screen")
     assert outside == []
     t.check()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from babel.dates import get_day_names
 from fastapi import APIRouter, Form, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -14,7 +15,9 @@ from api.deps import CSRF_FIELD
 from api.map import MEASURES, map_data, neighbourhood_of
 from api.web.pages.base import N_, Page, PageDep, problem
 from graph.errors import MaillageError
+from graph.hours import by_day
 from graph.living import phone_text
+from graph.model import Opening, Weekday
 from graph.vocabulary import LISTS, label
 from viz.style import KIND_STYLE
 from viz.text import KINDS
@@ -46,6 +49,7 @@ def map_page(
     public: Text = "",
     theme: Text = "",
     actor: Annotated[str, Query(max_length=64)] = "",
+    lines: bool = False,
 ) -> HTMLResponse:
     access = p.require()
     _ = p.gettext()
@@ -53,9 +57,14 @@ def map_page(
     if place is None:
         return p.render("message.html", status=404, message=_("No neighbourhood to show."))
     found = map_data(p.store, place, measure=measure, public=public or None,
-                     theme=theme or None, actor=actor or None)  # fmt: skip
+                     theme=theme or None, actor=actor or None, lines=lines)  # fmt: skip
+    days = get_day_names("wide", locale=p.lang)
+    index = {d: i for i, d in enumerate(Weekday)}
     for a in found["actors"] + found["unplaced"]:
         a["phones"] = [phone_text(n) for n in a["phones"] if n]
+        openings = [Opening.model_validate(h) for h in a.pop("hours")]
+        a["hours"] = [f"{days[index[d]]} " + ", ".join(f"{o.opens}–{o.closes}" for o in spans)
+                      for d, spans in by_day(openings)]  # fmt: skip
         a["kind_label"] = KINDS.get(a["kind"], {}).get(p.lang, a["kind"])
         a["symbol"] = KIND_STYLE.get(a["kind"], ("", "", "●"))[2]
     found["tiles"] = p.request.app.state.settings.tiles or None
@@ -76,6 +85,7 @@ def map_page(
         measure=measure,
         public=public,
         theme=theme,
+        lines=lines,
         publics=_vocabulary(p, "target_groups"),
         themes=_vocabulary(p, "themes"),
         legend=legend,

@@ -44,6 +44,9 @@
         });
       }
     }).addTo(map);
+    // the view first: layers drawn on a map without one fail
+    var bounds = data.sectors.length ? sectors.getBounds() : L.latLngBounds(data.actors.map(function (a) { return [a.lat, a.lon]; }));
+    if (bounds.isValid()) map.fitBounds(bounds, { padding: [8, 8] }); else map.setView([50.84, 4.33], 15);
     var group = window.L.markerClusterGroup ? L.markerClusterGroup({ maxClusterRadius: 28 }) : L.layerGroup();
     var byId = {};
     data.actors.forEach(function (a) {
@@ -58,6 +61,7 @@
         var link = el("a", a.name); link.href = "/actors/" + a.id; div.appendChild(link);
         div.appendChild(el("p", a.kind_label));
         if (a.address) div.appendChild(el("p", a.address));
+        a.hours.forEach(function (h) { div.appendChild(el("p", h, "hours")); });
         a.phones.forEach(function (p) { var t = el("a", "☎ " + p); t.href = "tel:" + p.replace(/\s/g, ""); div.appendChild(el("p")).appendChild(t); });
         var more = el("a", words.links); more.href = "/map?actor=" + encodeURIComponent(a.id) + "#map";
         div.appendChild(el("p")).appendChild(more);
@@ -74,8 +78,10 @@
         if (to) L.polyline([[from.lat, from.lon], [to.lat, to.lon]], { color: "#0b4f9c", weight: 2, opacity: 0.8 }).addTo(map);
       });
     }
-    var bounds = data.sectors.length ? sectors.getBounds() : L.latLngBounds(data.actors.map(function (a) { return [a.lat, a.lon]; }));
-    if (bounds.isValid()) map.fitBounds(bounds, { padding: [8, 8] }); else map.setView([50.84, 4.33], 15);
+    (data.public_links || []).forEach(function (pair) {
+      var a = byId[pair[0]], b = byId[pair[1]];
+      if (a && b) L.polyline([[a.lat, a.lon], [b.lat, b.lon]], { color: "#7f2704", weight: 1.5, opacity: 0.7, className: "public-link" }).addTo(map);
+    });
     // an actor without a place: "Place", then a tap on the map
     var waiting = null;
     document.querySelectorAll("button.place").forEach(function (button) {
