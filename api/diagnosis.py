@@ -36,10 +36,10 @@ def default_period(day: date | None = None) -> tuple[date, date]:
     return month_start(day, -5), add_months(month_start(day), 1) - timedelta(days=1)
 
 
-def check_period(start: date | None, end: date | None) -> tuple[date, date]:
-    """The period asked (the default for what is missing), or a clear refusal."""
-    first, last = default_period()
-    start, end = start or first, end or last
+def checked_period(
+    start: date, end: date, too_long: Say = Say("a period covers at most three years")
+) -> tuple[date, date]:
+    """A period as asked, or a clear refusal (it ends before it starts, or is too long)."""
     if end < start:
         raise InvalidInput(
             Say("the period ends ({end}) before it starts ({start})", end=end, start=start),
@@ -47,10 +47,17 @@ def check_period(start: date | None, end: date | None) -> tuple[date, date]:
         )
     if (end - start).days > LONGEST:
         raise InvalidInput(
-            Say("a diagnosis covers at most three years: choose a shorter period"),
+            too_long,
             details=[{"field": "start", "message": Say("at most three years before the end")}],
         )
     return start, end
+
+
+def check_period(start: date | None, end: date | None) -> tuple[date, date]:
+    """The period asked (the default for what is missing), or a clear refusal."""
+    first, last = default_period()
+    too_long = Say("a diagnosis covers at most three years: choose a shorter period")
+    return checked_period(start or first, end or last, too_long)
 
 
 def observations_of(

@@ -13,10 +13,11 @@ from analysis.indicators import indicators, saturation_spells
 from analysis.reach import bar_team_of
 from analysis.results import IndicatorsResult
 from api.analyses import in_neighbourhood, run_bridging
+from api.diagnosis import checked_period
 from api.kept import KEPT
 from api.scoped import ScopedStore
 from graph.dates import add_months
-from graph.errors import InvalidInput, Say
+from graph.errors import Say
 from graph.model import (
     ActivityQuery,
     FollowUpFilter,
@@ -25,25 +26,12 @@ from graph.model import (
     today,
 )
 
-#: at most this many days in a period
-LONGEST = 3 * 366
-
 
 def check_period(start: date | None, end: date | None) -> tuple[date, date]:
     """The period asked; by default the last twelve months up to today."""
     end = end or today()
-    start = start or add_months(end, -12)
-    if end < start:
-        raise InvalidInput(
-            Say("the period ends ({end}) before it starts ({start})", end=end, start=start),
-            details=[{"field": "end", "message": Say("before the start")}],
-        )
-    if (end - start).days > LONGEST:
-        raise InvalidInput(
-            Say("indicators cover at most three years: choose a shorter period"),
-            details=[{"field": "start", "message": Say("at most three years before the end")}],
-        )
-    return start, end
+    too_long = Say("indicators cover at most three years: choose a shorter period")
+    return checked_period(start or add_months(end, -12), end, too_long)
 
 
 def _pages(read: Callable[[int], Any]) -> Iterator[Any]:

@@ -4,10 +4,11 @@ neighbourhoods side by side, as CSV and XLSX."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, Response
 
 from analysis.results import Figure, IndicatorsResult
@@ -172,23 +173,13 @@ def _heading(p: Page, r: IndicatorsResult) -> str:
 
 
 @router.get("/indicators", response_class=HTMLResponse)
-def indicators_page(
-    p: PageDep,
-    neighbourhood: Place = "",
-    start: FormDay = None,
-    end: FormDay = None,
-    other: Place = "",
-    other_start: FormDay = None,
-    other_end: FormDay = None,
-) -> HTMLResponse:
+def indicators_page(p: PageDep, asked: AskedDep) -> HTMLResponse:
     """One period and neighbourhood, or two side by side (another period, or another
     neighbourhood for a coordinator)."""
     access = p.require()
     try:
-        place = _place(p, neighbourhood)
-        results = [_results(p, place, start, end)]
-        if other_start or other_end or other:
-            results.append(_results(p, other or place, other_start or start, other_end or end))
+        place = _place(p, asked.neighbourhood)
+        results = asked.results(p)
     except (MaillageError, ValueError) as exc:
         return p.render("message.html", status=422, message=problem(exc, p.lang))
     columns = [{f.key: f for f in r.figures} for r in results]
@@ -202,60 +193,59 @@ def indicators_page(
         item_text=lambda shown, item: _item_text(p, shown, item),
         referral_theme=lambda code: _referral_theme(p, str(code)),
         place=place or "",
-        other=other,
+        other=asked.other,
         places=_places(p) if access.sees_everything else [],
         first=results[0],
         query={k: v for k, v in p.request.query_params.items() if k in ASKED and v},
     )
 
 
-def _export_results(
-    p: Page, neighbourhood: str, start: date | None, end: date | None, other: str,
-    other_start: date | None, other_end: date | None,
-) -> list[IndicatorsResult]:  # fmt: skip
-    place = _place(p, neighbourhood)
-    results = [_results(p, place, start, end)]
-    if other_start or other_end or other:
-        results.append(_results(p, other or place, other_start or start, other_end or end))
-    return results
+@dataclass
+class Asked:
+    """What the indicators page, its CSV and its XLSX are asked: a period and a neighbourhood,
+    and the other side of a comparison."""
+
+    neighbourhood: Place = ""
+    start: FormDay = None
+    end: FormDay = None
+    other: Place = ""
+    other_start: FormDay = None
+    other_end: FormDay = None
+
+    def results(self, p: Page) -> list[IndicatorsResult]:
+        place = _place(p, self.neighbourhood)
+        results = [_results(p, place, self.start, self.end)]
+        if self.other_start or self.other_end or self.other:
+            results.append(_results(p, self.other or place, self.other_start or self.start,
+                                    self.other_end or self.end))  # fmt: skip
+        return results
+
+
+AskedDep = Annotated[Asked, Depends()]
+
+
+def _head(p: Page, results: list[IndicatorsResult]) -> list[str]:
+    _ = p.gettext()
+    return [_("Mission"), _("Figure"), _("Definition"), *(_heading(p, r) for r in results)]
 
 
 @router.get("/indicators.csv")
-def indicators_csv(
-    p: PageDep,
-    neighbourhood: Place = "",
-    start: FormDay = None,
-    end: FormDay = None,
-    other: Place = "",
-    other_start: FormDay = None,
-    other_end: FormDay = None,
-) -> Response:
-    _ = p.gettext()
-    results = _export_results(p, neighbourhood, start, end, other, other_start, other_end)
-    head = [_("Mission"), _("Figure"), _("Definition"), *(_heading(p, r) for r in results)]
+def indicators_csv(p: PageDep, asked: AskedDep) -> Response:
+    results = asked.results(p)
     name = f"indicators-{results[0].start}-{results[0].end}.csv"
     return Response(
-        as_csv([head, *_rows(p, results)]),
+        as_csv([_head(p, results), *_rows(p, results)]),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 
 @router.get("/indicators.xlsx")
-def indicators_xlsx(
-    p: PageDep,
-    neighbourhood: Place = "",
-    start: FormDay = None,
-    end: FormDay = None,
-    other: Place = "",
-    other_start: FormDay = None,
-    other_end: FormDay = None,
-) -> Response:
+def indicators_xlsx(p: PageDep, asked: AskedDep) -> Response:
     """The figures, then every record behind them (a sheet per period or neighbourhood)."""
     _ = p.gettext()
-    results = _export_results(p, neighbourhood, start, end, other, other_start, other_end)
-    head = [_("Mission"), _("Figure"), _("Definition"), *(_heading(p, r) for r in results)]
-    sheets: dict[str, list[list[Any]]] = {"figures": [head, *_rows(p, results)]}
+    results = asked.results(p)
+    sheets: dict[str, list[list[Any]]] = {"figures": [_head(p, results), *_rows(p, results)]}
     names = {key: _(name) for _m, figures in MISSIONS for key, name, _d, _s in figures}
     shown = {key: how for _m, figures in MISSIONS for key, _n, _d, how in figures}
     titles = {"figures": _("Indicators")}
