@@ -273,6 +273,21 @@ def problem(exc: Exception, lang: Lang) -> str:
     return "; ".join(said)
 
 
+def one_tap(p: Page, csrf_token: str, write: Callable[[], object], then: str) -> Response:
+    """A page's one-tap write (a call marked, a list closed, an actor placed, an undo): the
+    writer's right and the form's token checked, the store's refusal shown as a page, else on
+    to ``then``."""
+    from fastapi.responses import RedirectResponse
+
+    p.require().check_writer()
+    p.check_csrf(csrf_token)
+    try:
+        write()
+    except (MaillageError, ValueError) as exc:
+        return p.render("message.html", status=422, message=problem(exc, p.lang))
+    return RedirectResponse(then, status_code=303)
+
+
 def resolve_actor(store: ScopedStore, typed: str) -> tuple[str | None, list[Any]]:
     """The actor a typed name means: the exact one (case, accents ignored), else candidates."""
     wanted = normalise_name(typed.split(" — ")[0])

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.crisis import crisis_list
 from api.deps import CSRF_FIELD
-from api.web.pages.base import N_, Page, PageDep, problem
+from api.web.pages.base import N_, Page, PageDep, one_tap, problem
 from graph.errors import MaillageError
 from graph.hours import BRUSSELS, by_day, next_open, open_now
 from graph.living import phone_text
@@ -115,13 +115,9 @@ def record_call(
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
 ) -> Response:
     """One tap: the actor called (done), tried (no answer), or back to not yet."""
-    p.require().check_writer()
-    p.check_csrf(csrf_token)
-    try:
-        p.store.record_call(crisis_id, {"actor": actor, "state": state})
-    except (MaillageError, ValueError) as exc:
-        return p.render("message.html", status=422, message=problem(exc, p.lang))
-    return RedirectResponse(f"/crisis/{crisis_id}#a-{actor}", status_code=303)
+    return one_tap(p, csrf_token,
+                   lambda: p.store.record_call(crisis_id, {"actor": actor, "state": state}),
+                   f"/crisis/{crisis_id}#a-{actor}")  # fmt: skip
 
 
 @router.post("/crisis/{crisis_id}/close")
@@ -131,10 +127,5 @@ def close_crisis(
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
 ) -> Response:
     """The crisis is over: the list is closed, kept with its calls."""
-    p.require().check_writer()
-    p.check_csrf(csrf_token)
-    try:
-        p.store.end_crisis(crisis_id, today())
-    except (MaillageError, ValueError) as exc:
-        return p.render("message.html", status=422, message=problem(exc, p.lang))
-    return RedirectResponse(f"/crisis/{crisis_id}", status_code=303)
+    return one_tap(p, csrf_token, lambda: p.store.end_crisis(crisis_id, today()),
+                   f"/crisis/{crisis_id}")  # fmt: skip

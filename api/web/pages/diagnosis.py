@@ -14,7 +14,7 @@ from starlette.datastructures import UploadFile as StarletteUpload
 from analysis.diagnosis import KINDS
 from api.deps import CSRF_FIELD
 from api.diagnosis import as_csv, as_xlsx, check_period, diagnosis, tables
-from api.web.pages.base import CHOOSE, N_, FormDay, Page, PageDep, problem, resolve_actor
+from api.web.pages.base import CHOOSE, N_, FormDay, Page, PageDep, one_tap, problem, resolve_actor
 from graph.errors import InvalidInput, MaillageError
 from graph.model import NeighbourhoodFilter, ObservationCreate, normalise_name, today
 from graph.vocabulary import LISTS, label
@@ -209,13 +209,9 @@ def retract_observation(
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
 ) -> Response:
     """Undo an observation just recorded (as the policy allows)."""
-    p.require().check_writer()
-    p.check_csrf(csrf_token)
-    try:
-        p.store.retract_observation(observation_id, reason=reason)
-    except (MaillageError, ValueError) as exc:
-        return p.render("message.html", status=422, message=problem(exc, p.lang))
-    return RedirectResponse("/diagnosis?recorded=undone", status_code=303)
+    return one_tap(p, csrf_token,
+                   lambda: p.store.retract_observation(observation_id, reason=reason),
+                   "/diagnosis?recorded=undone")  # fmt: skip
 
 
 def _asked(

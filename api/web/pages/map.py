@@ -9,12 +9,11 @@ from typing import Annotated
 
 from babel.dates import get_day_names
 from fastapi import APIRouter, Form, Query
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from api.deps import CSRF_FIELD
 from api.map import MEASURES, map_data, neighbourhood_of
-from api.web.pages.base import N_, Page, PageDep, problem
-from graph.errors import MaillageError
+from api.web.pages.base import N_, Page, PageDep, one_tap
 from graph.hours import by_day
 from graph.living import phone_text
 from graph.model import Opening, Weekday
@@ -102,13 +101,9 @@ def pick_sector(
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
 ) -> Response:
     """An actor without a point, placed in the sector it is in (kept on the actor)."""
-    p.require().check_writer()
-    p.check_csrf(csrf_token)
-    try:
-        p.store.update_actor(actor, {"sector": sector or None})
-    except (MaillageError, ValueError) as exc:
-        return p.render("message.html", status=422, message=problem(exc, p.lang))
-    return RedirectResponse("/map#unplaced", status_code=303)
+    return one_tap(p, csrf_token,
+                   lambda: p.store.update_actor(actor, {"sector": sector or None}),
+                   "/map#unplaced")  # fmt: skip
 
 
 @router.post("/map/place")
@@ -120,10 +115,6 @@ def place_actor(
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
 ) -> Response:
     """An actor without a place, placed where it was tapped on the map (as the policy allows)."""
-    p.require().check_writer()
-    p.check_csrf(csrf_token)
-    try:
-        p.store.update_actor(actor, {"latitude": latitude, "longitude": longitude})
-    except (MaillageError, ValueError) as exc:
-        return p.render("message.html", status=422, message=problem(exc, p.lang))
-    return RedirectResponse(f"/map?actor={actor}#map", status_code=303)
+    place = {"latitude": latitude, "longitude": longitude}
+    return one_tap(p, csrf_token, lambda: p.store.update_actor(actor, place),
+                   f"/map?actor={actor}#map")  # fmt: skip

@@ -14,6 +14,7 @@ from api.web.pages.base import (
     CHOOSE,
     Page,
     PageDep,
+    one_tap,
     picked_actor,
     problem,
     resolve_actor,
@@ -384,11 +385,5 @@ def retract_activity(
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
 ) -> Response:
     """Undo an activity just recorded (recorded by mistake): retracted, as the policy allows."""
-    p.require().check_writer()
-    p.check_csrf(csrf_token)
-    try:
-        p.store.retract_activity(activity_id, reason=reason)
-    except (MaillageError, ValueError) as exc:
-        _ = p.gettext()
-        return p.render("message.html", status=422, message=problem(exc, p.lang))
-    return RedirectResponse("/?recorded=undone", status_code=303)
+    return one_tap(p, csrf_token, lambda: p.store.retract_activity(activity_id, reason=reason),
+                   "/?recorded=undone")  # fmt: skip
