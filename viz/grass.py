@@ -43,9 +43,10 @@ def grass() -> str:
     parts = [HEADER]
     parts.append("node.Neighbourhood {\n  color: #FFFFFF;\n  border-color: #1B1B1B;\n"
                  "  diameter: 65px;\n  caption: '{name}';\n}\n")  # fmt: skip
-    for name in ("Activity", "Referral", "Event", "FollowUp"):
+    for name in ("Activity", "Referral", "Event", "FollowUp", "Observation", "Crisis"):
         caption = {"Activity": "{name}", "Referral": "{theme}", "Event": "{action}",
-                   "FollowUp": "{what}"}[name]  # fmt: skip
+                   "FollowUp": "{what}", "Observation": "{kind}: {theme}",
+                   "Crisis": "{name}"}[name]  # fmt: skip
         parts.append(f"node.{name} {{\n  color: #F2F2F2;\n  border-color: #9E9E9E;\n"
                      f"  diameter: 30px;\n  caption: '{caption}';\n}}\n")  # fmt: skip
     for kind in ActorKind:
