@@ -743,6 +743,7 @@ def test_read_the_neighbourhood_on_a_map(task: Callable[[str], Task]) -> None:
     assert after != before
     caption = t.page.locator("#sector-table caption").inner_text()
     assert ("personnes âgées" if t.lang == "fr" else "ouderen") in caption
+    assert t.page.locator("#scale-legend li").count() >= 2  # what the colours say
     t.page.check("#lines")  # where the elderly's actors' links go
     t.page.wait_for_url(re.compile(r"lines=true"))
     _map_drawn(t)

@@ -31,6 +31,8 @@ MEASURE_WORDS = {
     "isolated": N_("Isolated actors"),
 }
 Text = Annotated[str, Query(max_length=200)]
+#: the sectors' colours, low to high (map.js colours with the same steps)
+STEPS = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704")
 
 
 def _vocabulary(p: Page, field: str) -> list[tuple[str, str]]:
@@ -70,6 +72,9 @@ def map_page(
     words = {"details": _("Details"), "links": _("Show its links"), "sector": _("Sector"),
              "population": _("Inhabitants"), "actors": _("Actors"),
              "value": _(MEASURE_WORDS[measure]), "outside": _("outside the sectors")}  # fmt: skip
+    top = max([s["value"] for s in found["sectors"]] + [0])
+    scale = [(colour, round(top * i / 5, 1), round(top * (i + 1) / 5, 1))
+             for i, colour in enumerate(STEPS)] if top else []  # fmt: skip
     legend = sorted(
         {(a["kind"], a["colour"], a["symbol"], a["kind_label"]) for a in found["actors"]}
     )
@@ -88,6 +93,7 @@ def map_page(
         publics=_vocabulary(p, "target_groups"),
         themes=_vocabulary(p, "themes"),
         legend=legend,
+        scale=scale,
         may_place=(access.role.can_write and access.role.value != "viewer" and access.has_team)
         or access.sees_everything,
     )  # fmt: skip

@@ -15,7 +15,7 @@
     function fill(value) {
       if (data.measure === "public" && value === 0) return "#c00000"; // nobody reaches them
       if (top <= 0) return steps[0];
-      return steps[Math.min(steps.length - 1, Math.floor((value / top) * (steps.length - 1)))];
+      return steps[Math.min(steps.length - 1, Math.floor((value / top) * steps.length))];
     }
     function el(tag, text, cls) {
       var node = document.createElement(tag);
