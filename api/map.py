@@ -63,7 +63,7 @@ def map_data(
     """What the map page draws and its table lists (plain data, every text made plain)."""
     day = day or today()
     graph = in_neighbourhood(KEPT.graph(store, place.name, day), place.name)
-    shapes = {s.code: shape(s.geometry) for s in place.sector_shapes}
+    shapes = {s.code: shape(s.geometry.model_dump()) for s in place.sector_shapes}
     actors, placed_in = [], {}
     for node, data in graph.nodes(data=True):
         lat, lon = data.get("latitude"), data.get("longitude")
@@ -113,7 +113,7 @@ def map_data(
         if measure == "density":
             value = round(1000 * value / population, 1) if population else 0.0
         sectors.append({"code": s.code, "name": plain_text(s.name or ""), "value": value,
-                        "figures": dict(s.figures), "geometry": s.geometry,
+                        "figures": dict(s.figures), "geometry": s.geometry.model_dump(),
                         "actors": sum(1 for a in actors if a["sector"] == s.code)})  # fmt: skip
     links = []
     if actor and actor in graph:

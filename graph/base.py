@@ -80,7 +80,7 @@ class BaseGraphStore(WhoKnowsWhom, Snapshots, Users, Bulk):
         by: str,
         at: datetime | None = None,
     ) -> list[Actor]:
-        placed = self._in_sectors([validate(ActorCreate, r) for r in rows])
+        placed = self._in_sectors(validate_rows(ActorCreate, rows))
         return [
             Actor.model_validate(r) for r in self._create_many(EntityKind.actor, placed, by, at)
         ]

@@ -1224,28 +1224,33 @@ class Crisis(CrisisFields, Recorded):
 # --------------------------------------------------------------------------- neighbourhoods
 
 
-def _polygon(value: Any) -> Any:
-    """A GeoJSON Polygon or MultiPolygon in WGS 84 (longitude, latitude), at most 20,000
-    points: what a sector's boundary is once simplified for a phone."""
-    if not isinstance(value, Mapping) or value.get("type") not in ("Polygon", "MultiPolygon"):
-        raise ValueError(Say("a sector's boundary is a GeoJSON Polygon or MultiPolygon"))
-    rings: Any = value.get("coordinates") or []
-    polygons = rings if value["type"] == "MultiPolygon" else [rings]
-    points = 0
-    try:
-        for polygon in polygons:
-            for ring in polygon:
-                for lon, lat in ring:
-                    points += 1
-                    if not (-180 <= float(lon) <= 180 and -90 <= float(lat) <= 90):
-                        raise ValueError(Say("a sector's points are longitude, latitude (WGS 84)"))
-    except (TypeError, ValueError) as exc:
-        if isinstance(exc.args[0] if exc.args else None, Say):
-            raise
-        raise ValueError(Say("a sector's boundary has rings of [longitude, latitude]")) from exc
-    if points > 20_000:
+Position = tuple[Longitude, Latitude]
+Ring = Annotated[list[Position], Field(min_length=4, max_length=20_000)]
+
+
+class Polygon(BaseModel):
+    """A GeoJSON Polygon in WGS 84: rings of [longitude, latitude], the first the outline."""
+
+    model_config = ConfigDict(extra="forbid")
+    type: Literal["Polygon"]
+    coordinates: list[Ring] = Field(min_length=1, max_length=100)
+
+
+class MultiPolygon(BaseModel):
+    """A GeoJSON MultiPolygon in WGS 84."""
+
+    model_config = ConfigDict(extra="forbid")
+    type: Literal["MultiPolygon"]
+    coordinates: list[Annotated[list[Ring], Field(min_length=1, max_length=100)]] = Field(
+        min_length=1, max_length=100
+    )
+
+
+def _few_points(value: Polygon | MultiPolygon) -> Polygon | MultiPolygon:
+    polygons = value.coordinates if isinstance(value, MultiPolygon) else [value.coordinates]
+    if sum(len(ring) for polygon in polygons for ring in polygon) > 20_000:
         raise ValueError(Say("a sector's boundary has more than 20,000 points: simplify it"))
-    return dict(value)
+    return value
 
 
 class SectorShape(_Input):
@@ -1254,7 +1259,9 @@ class SectorShape(_Input):
 
     code: SectorCode
     name: ShortText | None = None
-    geometry: Annotated[dict[str, Any], AfterValidator(_polygon)]
+    geometry: Annotated[
+        Polygon | MultiPolygon, Field(discriminator="type"), AfterValidator(_few_points)
+    ]
     figures: dict[Annotated[str, StringConstraints(max_length=60)], float] = Field(
         default_factory=dict, max_length=40
     )

@@ -24,6 +24,6 @@ def sector_at(
         return None
     point = Point(longitude, latitude)
     for s in shapes:
-        if shape(s.geometry).covers(point):
+        if shape(s.geometry.model_dump()).covers(point):
             return s.code
     return None

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import File, UploadFile
 from pydantic import BaseModel, Field
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from api.deps import Scoped
 from api.routes.common import Resource, crud_router
@@ -52,10 +53,13 @@ class SectorsImported(BaseModel):
 def import_sector_boundaries(
     store: Scoped,
     file: Annotated[UploadFile, File(description="The sectors (GeoJSON)")],
-    figures: Annotated[UploadFile | None, File(description="Figures per sector (CSV)")] = None,
+    figures: Annotated[
+        UploadFile | str | None, File(description="Figures per sector (CSV); none: no figures")
+    ] = None,
 ) -> dict[str, object]:
     store.access.check_coordinator(Say("import statistical sectors"))
     data = file.file.read(MAX_FILE + 1)
-    extra = figures.file.read(MAX_FILE + 1) if figures is not None else None
+    given = figures if isinstance(figures, StarletteUpload) else None  # a bare text: no file
+    extra = given.file.read(MAX_FILE + 1) if given is not None else None
     return import_sectors(store, data, file.filename or "sectors.geojson", extra,
-                          (figures.filename or "") if figures is not None else "")  # fmt: skip
+                          (given.filename or "") if given is not None else "")  # fmt: skip

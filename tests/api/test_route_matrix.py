@@ -477,6 +477,7 @@ def _fresh(store: GraphStore, n: int) -> tuple[dict[str, str], dict[str, str]]:
         "target_group": "youth",
         "latitude": "50.8401",
         "longitude": "4.3302",
+        "sector": "21001A01-",
         "public": "youth",
     }
     return records, {**form, "ids": json.dumps([a.id, b.id])}

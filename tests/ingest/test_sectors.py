@@ -72,4 +72,4 @@ def test_the_sectors_are_written_on_their_neighbourhood(store: GraphStore) -> No
     again = store.get_neighbourhood(place.id)
     assert [s.code for s in again.sector_shapes] == CODES
     assert again.sector_shapes[0].figures == {"population": 7400.0}
-    assert again.sector_shapes[0].geometry["type"] in ("Polygon", "MultiPolygon")
+    assert again.sector_shapes[0].geometry.type in ("Polygon", "MultiPolygon")
