@@ -54,6 +54,7 @@ from graph.model import (
     EntityKind,
     Event,
     EventFilter,
+    EventsOf,
     FollowUp,
     FollowUpCreate,
     FollowUpFilter,
@@ -702,25 +703,29 @@ class ScopedStore:
         wanted = set(self._seen_ids(sorted(set(actor_ids))))
         confirmed: dict[str, list[date]] = {}
         noted: dict[str, list[tuple[date, str]]] = {}
-        offset = 0
-        while wanted:
-            page = self._raw.list_events(
-                EventFilter(entity=EntityKind.actor), limit=1000, offset=offset
-            )
-            for event in page.items:
-                if event.entity_id not in wanted or not event.after:
-                    continue
-                if event.action.value == "confirm" and event.after.get("confirmed_on"):
-                    day = date.fromisoformat(str(event.after["confirmed_on"]))
-                    confirmed.setdefault(event.entity_id, []).append(day)
-                said = event.after.get("saturation")
-                if isinstance(said, dict) and said.get("state") and said.get("noted"):
-                    state = (date.fromisoformat(str(said["noted"])), str(said["state"]))
-                    if noted.get(event.entity_id, [None])[-1] != state:
-                        noted.setdefault(event.entity_id, []).append(state)
-            offset += len(page.items)
-            if not page.items or offset >= page.total:
-                break
+        every: list[Event] = []
+        ids = sorted(wanted)
+        for start in range(0, len(ids), 500):  # only these actors' events, by their index
+            asked = EventsOf(entity=EntityKind.actor, entity_ids=ids[start : start + 500])
+            offset = 0
+            while True:
+                page = self._raw.list_events(asked, limit=1000, offset=offset)
+                every += page.items
+                offset += len(page.items)
+                if not page.items or offset >= page.total:
+                    break
+        every.sort(key=lambda e: e.seq)
+        for event in every:
+            if event.entity_id not in wanted or not event.after:
+                continue
+            if event.action.value == "confirm" and event.after.get("confirmed_on"):
+                day = date.fromisoformat(str(event.after["confirmed_on"]))
+                confirmed.setdefault(event.entity_id, []).append(day)
+            said = event.after.get("saturation")
+            if isinstance(said, dict) and said.get("state") and said.get("noted"):
+                state = (date.fromisoformat(str(said["noted"])), str(said["state"]))
+                if noted.get(event.entity_id, [None])[-1] != state:
+                    noted.setdefault(event.entity_id, []).append(state)
         return confirmed, noted
 
     @property

@@ -46,6 +46,10 @@ PAGES = {
     "reach": "/reach?theme=health",
     "views/neighbourhood": "/views/neighbourhood",
     "views/bridging": "/views/bridging",
+    "diagnosis": "/diagnosis",
+    "indicators": "/indicators",
+    "map": "/map",
+    "crisis": "/crisis",
 }
 PASSWORD = "a long bench passphrase"  # noqa: S105 - the bench's own users
 

@@ -20,6 +20,7 @@ from graph.model import (
     CrisisFilter,
     EntityKind,
     EventFilter,
+    EventsOf,
     FollowUpFilter,
     LinkFilter,
     LinkType,
@@ -288,6 +289,9 @@ def event_where(f: EventFilter, params: dict[str, Any]) -> str:
     if f.entity_id:
         conds.append("e.entity_id = $entity_id")
         params["entity_id"] = f.entity_id
+    if isinstance(f, EventsOf):
+        conds.append("e.entity_id IN $entity_ids")
+        params["entity_ids"] = list(f.entity_ids)
     if f.entity:
         conds.append("e.entity = $entity")
         params["entity"] = f.entity.value

@@ -1524,6 +1524,13 @@ class EventFilter(_Query):
     end: Moment | None = _q("2025-02-01T00:00:00Z")
 
 
+class EventsOf(EventFilter):
+    """The events of these records: a store's own reading (the indicators' rounds of the
+    directory), never a route's query."""
+
+    entity_ids: list[str] = Field(default_factory=list, max_length=1000)
+
+
 T = TypeVar("T")
 
 

@@ -32,6 +32,7 @@ from graph.model import (
     CrisisFilter,
     EntityKind,
     EventFilter,
+    EventsOf,
     FollowUpFilter,
     LinkFilter,
     NeighbourhoodFilter,
@@ -575,6 +576,9 @@ class _Tx:
         if f.entity_id:
             conds.append("entity_id = ?")
             params.append(f.entity_id)
+        if isinstance(f, EventsOf):
+            conds.append(f"entity_id IN ({','.join('?' * len(f.entity_ids)) or 'NULL'})")
+            params.extend(f.entity_ids)
         if f.entity:
             conds.append("entity = ?")
             params.append(f.entity.value)
