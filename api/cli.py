@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import typer
 from fastapi import HTTPException
@@ -25,6 +25,7 @@ from graph.errors import InvalidInput, MaillageError, Say
 from graph.model import Role, User, now, today
 from graph.store import GraphStore
 
+T = TypeVar("T")
 app = typer.Typer(
     help="Maillage: the living directory of a neighbourhood's actors.", no_args_is_help=True
 )
@@ -41,6 +42,21 @@ def _refused(exc: HTTPException) -> typer.Exit:
     """The access policy said no (a user given with --as)."""
     console.print(f"[red]refused:[/red] {escape(str(exc.detail))}")
     return typer.Exit(code=1)
+
+
+def _answered(run: Callable[[], T]) -> T:
+    """What ``run`` answers, or the refusal (the policy's or the store's) said and exit 1."""
+    try:
+        return run()
+    except HTTPException as exc:
+        raise _refused(exc) from exc
+    except MaillageError as exc:
+        raise _fail(exc) from exc
+
+
+def _team_scope(store: ScopedStore, neighbourhood: str | None) -> str | None:
+    """The neighbourhood asked; else the user's team's (every one for managers)."""
+    return neighbourhood or (None if store.access.sees_everything else store.access.team_label)
 
 
 def analysis_names() -> list[str]:
@@ -484,13 +500,9 @@ def observations_add(
                                   "date": (day.date() if day else today()).isoformat()}  # fmt: skip
         if neighbourhood:
             fields["neighbourhood"] = neighbourhood
-        try:
-            planned = plan_observations(store, [(1, fields)], store.access.team_label)
-            made = store.create_observations(planned)[0]
-        except HTTPException as exc:
-            raise _refused(exc) from exc
-        except MaillageError as exc:
-            raise _fail(exc) from exc
+        planned = _answered(lambda: plan_observations(store, [(1, fields)],
+                                                      store.access.team_label))  # fmt: skip
+        made = _answered(lambda: store.create_observations(planned)[0])
         out.print(f"recorded {made.id} ({made.kind.value}, {escape(made.theme)})")
 
 
@@ -505,13 +517,9 @@ def observations_import(
     from ingest.readers import read_path
 
     with _scoped_store(as_user) as store:
-        try:
-            data, name = read_path(path)
-            made = import_observations(store, data, name, neighbourhood or store.access.team_label)
-        except HTTPException as exc:
-            raise _refused(exc) from exc
-        except MaillageError as exc:
-            raise _fail(exc) from exc
+        data, name = _answered(lambda: read_path(path))
+        place = neighbourhood or store.access.team_label
+        made = _answered(lambda: import_observations(store, data, name, place))
         out.print(f"{len(made)} observations recorded")
 
 
@@ -564,14 +572,9 @@ def diagnosis(
     from api.report import print_diagnosis
 
     with _scoped_store(as_user) as store:
-        place = neighbourhood or (None if store.access.sees_everything else store.access.team_label)
-        try:
-            first, last = check_period(start.date() if start else None, end.date() if end else None)
-            found = diagnose(store, place, first, last)
-        except HTTPException as exc:
-            raise _refused(exc) from exc
-        except MaillageError as exc:
-            raise _fail(exc) from exc
+        place = _team_scope(store, neighbourhood)
+        first, last = _answered(lambda: check_period(start and start.date(), end and end.date()))
+        found = _answered(lambda: diagnose(store, place, first, last))
     if xlsx is not None:
         from api.web.i18n import translations
         from api.web.pages.diagnosis import HEADINGS, TABLE_TITLES
@@ -602,14 +605,9 @@ def indicators(
     from api.report import print_indicators
 
     with _scoped_store(as_user) as store:
-        place = neighbourhood or (None if store.access.sees_everything else store.access.team_label)
-        try:
-            first, last = check_period(start.date() if start else None, end.date() if end else None)
-            found = indicators_of(store, place, first, last)
-        except HTTPException as exc:
-            raise _refused(exc) from exc
-        except MaillageError as exc:
-            raise _fail(exc) from exc
+        place = _team_scope(store, neighbourhood)
+        first, last = _answered(lambda: check_period(start and start.date(), end and end.date()))
+        found = _answered(lambda: indicators_of(store, place, first, last))
     if as_json:
         typer.echo(found.model_dump_json(indent=2))
     else:
@@ -620,15 +618,6 @@ crises_app = typer.Typer(
     help="Crisis lists: a public to reach in a crisis, and who called whom", no_args_is_help=True
 )
 app.add_typer(crises_app, name="crises")
-
-
-def _crisis_failing(run: Any) -> Any:
-    try:
-        return run()
-    except HTTPException as exc:
-        raise _refused(exc) from exc
-    except MaillageError as exc:
-        raise _fail(exc) from exc
 
 
 @crises_app.command("open")
@@ -644,7 +633,7 @@ def crises_open(
     with _scoped_store(as_user) as store:
         data = {"name": name, "target_group": public, "language": language, "theme": theme,
                 "neighbourhood": neighbourhood or store.access.team_label}  # fmt: skip
-        made = _crisis_failing(lambda: store.create_crisis(data))
+        made = _answered(lambda: store.create_crisis(data))
         out.print(f"opened {made.id}")
 
 
@@ -670,7 +659,7 @@ def crises_show(crisis_id: str = typer.Argument(...), as_user: str = AS_USER) ->
     from graph.living import phone_text
 
     with _scoped_store(as_user) as store:
-        listed = _crisis_failing(lambda: crisis_list(store, store.get_crisis(crisis_id)))
+        listed = _answered(lambda: crisis_list(store, store.get_crisis(crisis_id)))
         table = Table("actor", "phones", "from the team", "call")
         for row in listed.rows:
             phones = ", ".join(phone_text(p.number) for p in row.actor.phones)
@@ -696,7 +685,7 @@ def crises_call(
         if len(found) != 1:
             console.print(f"[red]error:[/red] no single actor is called {escape(actor)!r}")
             raise typer.Exit(1)
-        _crisis_failing(lambda: store.record_call(crisis_id, {"actor": found[0].id,
+        _answered(lambda: store.record_call(crisis_id, {"actor": found[0].id,
                                                               "state": state}))  # fmt: skip
         out.print(f"{escape(found[0].name)}: {state}")
 
@@ -705,7 +694,7 @@ def crises_call(
 def crises_close(crisis_id: str = typer.Argument(...), as_user: str = AS_USER) -> None:
     """The crisis is over: close the list (kept with its calls in the history)."""
     with _scoped_store(as_user) as store:
-        _crisis_failing(lambda: store.end_crisis(crisis_id, today()))
+        _answered(lambda: store.end_crisis(crisis_id, today()))
         out.print("closed")
 
 
@@ -721,15 +710,10 @@ def neighbourhoods_sectors(
     from ingest.sectors import import_sectors
 
     with _scoped_store(as_user) as store:
-        try:
-            store.access.check_coordinator(Say("import statistical sectors"))
-            data, name = read_path(path)
-            extra, extra_name = read_path(figures) if figures else (None, "")
-            done = import_sectors(store, data, name, extra, extra_name)
-        except HTTPException as exc:
-            raise _refused(exc) from exc
-        except MaillageError as exc:
-            raise _fail(exc) from exc
+        _answered(lambda: store.access.check_coordinator(Say("import statistical sectors")))
+        data, name = _answered(lambda: read_path(path))
+        extra, extra_name = _answered(lambda: read_path(figures)) if figures else (None, "")
+        done = _answered(lambda: import_sectors(store, data, name, extra, extra_name))
     for place, count in done["written"].items():
         out.print(f"{escape(place)}: {count} sectors")
     if done["missing"]:

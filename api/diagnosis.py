@@ -60,17 +60,22 @@ def check_period(start: date | None, end: date | None) -> tuple[date, date]:
     return checked_period(start or first, end or last, too_long)
 
 
+def every_item(read: Callable[[int], Any]) -> list[Any]:
+    """Every item of a listing read page by page (``read(offset)`` answers a page)."""
+    out: list[Any] = []
+    while True:
+        page = read(len(out))
+        out += page.items
+        if not page.items or len(out) >= page.total:
+            return out
+
+
 def observations_of(
     store: ScopedStore, neighbourhood: str | None, start: date, end: date
 ) -> list[Observation]:
     """Every observation of the neighbourhood (None: every one the reader sees) in a period."""
-    out: list[Observation] = []
     query = ObservationQuery(neighbourhood=neighbourhood, start=start, end=end)
-    while True:
-        page = store.list_observations(query, limit=1000, offset=len(out))
-        out += page.items
-        if not page.items or len(out) >= page.total:
-            return out
+    return every_item(lambda offset: store.list_observations(query, limit=1000, offset=offset))
 
 
 def diagnosis(

@@ -5,15 +5,13 @@ computed by :mod:`analysis.indicators` and kept per version of the neighbourhood
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from datetime import date
-from typing import Any
 
 from analysis.indicators import indicators, saturation_spells
 from analysis.reach import bar_team_of
 from analysis.results import IndicatorsResult
 from api.analyses import in_neighbourhood, run_bridging
-from api.diagnosis import checked_period
+from api.diagnosis import checked_period, every_item
 from api.kept import KEPT
 from api.scoped import ScopedStore
 from graph.dates import add_months
@@ -34,16 +32,6 @@ def check_period(start: date | None, end: date | None) -> tuple[date, date]:
     return checked_period(start or add_months(end, -12), end, too_long)
 
 
-def _pages(read: Callable[[int], Any]) -> Iterator[Any]:
-    offset = 0
-    while True:
-        page = read(offset)
-        yield from page.items
-        offset += len(page.items)
-        if not page.items or offset >= page.total:
-            return
-
-
 def indicators_of(
     store: ScopedStore, neighbourhood: str | None, start: date, end: date
 ) -> IndicatorsResult:
@@ -59,18 +47,18 @@ def indicators_of(
         place = normalise_name(neighbourhood) if neighbourhood else None
         follow_ups = [
             f.model_dump()
-            for f in _pages(lambda o: store.list_follow_ups(
+            for f in every_item(lambda o: store.list_follow_ups(
                 FollowUpFilter(neighbourhood=neighbourhood), limit=1000, offset=o))
         ]  # fmt: skip
         activities = [
             a.model_dump()
-            for a in _pages(lambda o: store.list_activities(
+            for a in every_item(lambda o: store.list_activities(
                 ActivityQuery(neighbourhood=neighbourhood, start=add_months(start, -12), end=end),
                 limit=1000, offset=o))
         ]  # fmt: skip
         referrals = [
             r.model_dump()
-            for r in _pages(lambda o: store.list_referrals(
+            for r in every_item(lambda o: store.list_referrals(
                 ReferralQuery(start=start, end=end), limit=1000, offset=o))
             if place is None or r.from_actor in history or r.to_actor in history
         ]  # fmt: skip

@@ -9,8 +9,6 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from shapely.geometry import Point, shape
-
 from analysis.isolation import isolated_actors
 from api.analyses import in_neighbourhood
 from api.kept import KEPT
@@ -24,6 +22,7 @@ from graph.model import (
     normalise_name,
     today,
 )
+from graph.sectors import boundaries, sector_in
 from viz.style import KIND_STYLE, plain_text
 
 MEASURES = ("density", "public", "needs", "referrals", "isolated")
@@ -35,17 +34,6 @@ def neighbourhood_of(store: ScopedStore, name: str | None) -> Neighbourhood | No
     for place in places:
         if wanted is None or normalise_name(place.name) == wanted:
             return place
-    return None
-
-
-def sector_of(shapes: dict[str, Any], lat: float | None, lon: float | None) -> str | None:
-    """The sector a point falls in (None: outside them all, or no point)."""
-    if lat is None or lon is None:
-        return None
-    point = Point(lon, lat)
-    for code, boundary in shapes.items():
-        if boundary.covers(point):
-            return code
     return None
 
 
@@ -63,11 +51,11 @@ def map_data(
     """What the map page draws and its table lists (plain data, every text made plain)."""
     day = day or today()
     graph = in_neighbourhood(KEPT.graph(store, place.name, day), place.name)
-    shapes = {s.code: shape(s.geometry.model_dump()) for s in place.sector_shapes}
+    shapes = boundaries(place.sector_shapes)
     actors, placed_in = [], {}
     for node, data in graph.nodes(data=True):
         lat, lon = data.get("latitude"), data.get("longitude")
-        sector = data.get("sector") or sector_of(shapes, lat, lon)  # kept, else from its point
+        sector = data.get("sector") or sector_in(shapes, lat, lon)  # kept, else from its point
         placed_in[node] = sector
         actors.append({
             "id": node, "name": plain_text(data.get("name")), "kind": str(data.get("kind")),

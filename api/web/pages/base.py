@@ -273,6 +273,22 @@ def problem(exc: Exception, lang: Lang) -> str:
     return "; ".join(said)
 
 
+def neighbourhood_names(store: ScopedStore) -> list[str]:
+    """The recorded neighbourhoods, offered as a form's choices (an actor's must be one)."""
+    return sorted(n.name for n in store.list_neighbourhoods(limit=1000).items)
+
+
+def vocabulary_pairs(field: str, lang: Lang) -> list[tuple[str, str]]:
+    """(code, the reader's word) of a list of the vocabulary, in the reader's order; for
+    languages, the common ones of the forms."""
+    from graph.vocabulary import LISTS, choices, code_of, label
+
+    if field == "languages":
+        return [(code_of("languages", w), w) for w in choices("languages", lang)]
+    pairs = ((c, label(field, c, lang)) for c in LISTS[field])
+    return sorted(pairs, key=lambda x: x[1].casefold())
+
+
 def one_tap(p: Page, csrf_token: str, write: Callable[[], object], then: str) -> Response:
     """A page's one-tap write (a call marked, a list closed, an actor placed, an undo): the
     writer's right and the form's token checked, the store's refusal shown as a page, else on

@@ -14,29 +14,23 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.crisis import crisis_list
 from api.deps import CSRF_FIELD
-from api.web.pages.base import N_, Page, PageDep, one_tap, problem
+from api.web.pages.base import (
+    N_,
+    Page,
+    PageDep,
+    neighbourhood_names,
+    one_tap,
+    problem,
+    vocabulary_pairs,
+)
 from graph.errors import MaillageError
 from graph.hours import BRUSSELS, by_day, next_open, open_now
 from graph.living import phone_text
-from graph.model import CrisisCreate, CrisisQuery, NeighbourhoodFilter, Weekday, today
-from graph.vocabulary import LISTS, choices, code_of, label
+from graph.model import CrisisCreate, CrisisQuery, Weekday, today
 
 router = APIRouter(include_in_schema=False)
 
 STATES = {"done": N_("done"), "no_answer": N_("no answer"), "not_yet": N_("not yet")}
-
-
-def _vocabulary(p: Page, field: str) -> list[tuple[str, str]]:
-    if field == "languages":
-        words = choices("languages", p.lang)
-        return [(code_of("languages", w), w) for w in words]
-    pairs = ((c, label(field, c, p.lang)) for c in LISTS[field])
-    return sorted(pairs, key=lambda x: x[1].casefold())
-
-
-def _places(p: Page) -> list[str]:
-    found = p.store.list_neighbourhoods(NeighbourhoodFilter(), limit=1000).items
-    return sorted(n.name for n in found)
 
 
 def _crises_page(
@@ -50,10 +44,10 @@ def _crises_page(
         crises=crises,
         form=form,
         problems=problems,
-        publics=_vocabulary(p, "target_groups"),
-        languages=_vocabulary(p, "languages"),
-        themes=_vocabulary(p, "themes"),
-        places=_places(p) if access.sees_everything else [],
+        publics=vocabulary_pairs("target_groups", p.lang),
+        languages=vocabulary_pairs("languages", p.lang),
+        themes=vocabulary_pairs("themes", p.lang),
+        places=neighbourhood_names(p.store) if access.sees_everything else [],
         may_write=(access.role.can_write and access.role.value != "viewer" and access.has_team)
         or access.sees_everything,
     )

@@ -14,10 +14,22 @@ from starlette.datastructures import UploadFile as StarletteUpload
 from analysis.diagnosis import KINDS
 from api.deps import CSRF_FIELD
 from api.diagnosis import as_csv, as_xlsx, check_period, diagnosis, tables
-from api.web.pages.base import CHOOSE, N_, FormDay, Page, PageDep, one_tap, problem, resolve_actor
+from api.map import neighbourhood_of
+from api.web.pages.base import (
+    CHOOSE,
+    N_,
+    FormDay,
+    Page,
+    PageDep,
+    neighbourhood_names,
+    one_tap,
+    problem,
+    resolve_actor,
+    vocabulary_pairs,
+)
 from graph.errors import InvalidInput, MaillageError
-from graph.model import NeighbourhoodFilter, ObservationCreate, normalise_name, today
-from graph.vocabulary import LISTS, label
+from graph.model import ObservationCreate, today
+from graph.vocabulary import label
 from ingest.observations import import_observations
 from ingest.readers import MAX_FILE
 
@@ -62,24 +74,8 @@ Neighbourhood = Annotated[str, Query(max_length=200)]
 
 
 def _sectors_of(p: Page, neighbourhood: str) -> list[str]:
-    wanted = normalise_name(neighbourhood)
-    for place in p.store.list_neighbourhoods(NeighbourhoodFilter(), limit=1000).items:
-        if normalise_name(place.name) == wanted:
-            return list(place.sector_codes)
-    return []
-
-
-def _places(p: Page) -> list[str]:
-    return sorted(
-        n.name for n in p.store.list_neighbourhoods(NeighbourhoodFilter(), limit=1000).items
-    )
-
-
-def _vocabulary(p: Page, field: str) -> list[tuple[str, str]]:
-    """(code, the reader's word) of a list of the vocabulary, in the reader's order."""
-    return sorted(
-        ((c, label(field, c, p.lang)) for c in LISTS[field]), key=lambda x: x[1].casefold()
-    )
+    place = neighbourhood_of(p.store, neighbourhood)
+    return list(place.sector_codes) if place is not None else []
 
 
 def _form_page(
@@ -98,10 +94,10 @@ def _form_page(
         sheet_problems=sheet_problems or [],
         kinds=KINDS,
         kind_words=KIND_WORDS,
-        themes=_vocabulary(p, "themes"),
-        publics=_vocabulary(p, "target_groups"),
+        themes=vocabulary_pairs("themes", p.lang),
+        publics=vocabulary_pairs("target_groups", p.lang),
         sectors=_sectors_of(p, place) if place else [],
-        places=_places(p),
+        places=neighbourhood_names(p.store),
         fixed_place=bool(p.require().team_label) and not p.require().sees_everything,
     )
 
@@ -268,7 +264,7 @@ def diagnosis_page(
         "diagnosis.html",
         d=found,
         place=place,
-        places=_places(p) if access.sees_everything else [],
+        places=neighbourhood_names(p.store) if access.sees_everything else [],
         kinds=KINDS,
         kind_words=KIND_WORDS,
         top=top,

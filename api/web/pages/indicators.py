@@ -15,10 +15,17 @@ from analysis.results import Figure, IndicatorsResult
 from api.diagnosis import as_csv, as_xlsx
 from api.indicators import check_period, indicators_of
 from api.web.pages.actor_edit import SATURATION
-from api.web.pages.base import N_, FormDay, Page, PageDep, problem
+from api.web.pages.base import (
+    N_,
+    FormDay,
+    Page,
+    PageDep,
+    neighbourhood_names,
+    problem,
+)
 from api.web.pages.referrals import OUTCOME_WORDS, THEME_WORDS
 from graph.errors import MaillageError
-from graph.model import NeighbourhoodFilter, SaturationState
+from graph.model import SaturationState
 from graph.vocabulary import label
 
 router = APIRouter(include_in_schema=False)
@@ -92,11 +99,6 @@ MISSIONS: list[tuple[str, list[tuple[str, str, str, str]]]] = [
 ]  # fmt: skip
 Place = Annotated[str, Query(max_length=200)]
 ASKED = ("neighbourhood", "start", "end", "other", "other_start", "other_end")
-
-
-def _places(p: Page) -> list[str]:
-    found = p.store.list_neighbourhoods(NeighbourhoodFilter(), limit=1000).items
-    return sorted(n.name for n in found)
 
 
 def _place(p: Page, asked: str) -> str | None:
@@ -194,7 +196,7 @@ def indicators_page(p: PageDep, asked: AskedDep) -> HTMLResponse:
         referral_theme=lambda code: _referral_theme(p, str(code)),
         place=place or "",
         other=asked.other,
-        places=_places(p) if access.sees_everything else [],
+        places=neighbourhood_names(p.store) if access.sees_everything else [],
         first=results[0],
         query={k: v for k, v in p.request.query_params.items() if k in ASKED and v},
     )

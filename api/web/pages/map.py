@@ -13,11 +13,10 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.deps import CSRF_FIELD
 from api.map import MEASURES, map_data, neighbourhood_of
-from api.web.pages.base import N_, Page, PageDep, one_tap
+from api.web.pages.base import N_, PageDep, neighbourhood_names, one_tap, vocabulary_pairs
 from graph.hours import by_day
 from graph.living import phone_text
 from graph.model import Opening, Weekday
-from graph.vocabulary import LISTS, label
 from viz.style import KIND_STYLE
 from viz.text import KINDS
 
@@ -33,11 +32,6 @@ MEASURE_WORDS = {
 Text = Annotated[str, Query(max_length=200)]
 #: the sectors' colours, low to high (map.js colours with the same steps)
 STEPS = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704")
-
-
-def _vocabulary(p: Page, field: str) -> list[tuple[str, str]]:
-    pairs = ((c, label(field, c, p.lang)) for c in LISTS[field])
-    return sorted(pairs, key=lambda x: x[1].casefold())
 
 
 @router.get("/map", response_class=HTMLResponse)
@@ -83,15 +77,15 @@ def map_page(
         map_words=words,
         found=found,
         place=place,
-        places=[n.name for n in p.store.list_neighbourhoods(limit=1000).items]
+        places=neighbourhood_names(p.store)
         if access.sees_everything else [],
         measures=[(m, MEASURE_WORDS[m]) for m in MEASURES],
         measure=measure,
         public=public,
         theme=theme,
         lines=lines,
-        publics=_vocabulary(p, "target_groups"),
-        themes=_vocabulary(p, "themes"),
+        publics=vocabulary_pairs("target_groups", p.lang),
+        themes=vocabulary_pairs("themes", p.lang),
         legend=legend,
         scale=scale,
         may_place=(access.role.can_write and access.role.value != "viewer" and access.has_team)

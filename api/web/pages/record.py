@@ -14,6 +14,7 @@ from api.web.pages.base import (
     CHOOSE,
     Page,
     PageDep,
+    neighbourhood_names,
     one_tap,
     picked_actor,
     problem,
@@ -140,14 +141,9 @@ def actor_form(p: PageDep) -> HTMLResponse:
         problems=[],
         similar=[],
         kinds=[k.value for k in ActorKind],
-        places=_places(p.store),
+        places=neighbourhood_names(p.store),
         vocabulary={f: choices(f, p.lang) for f in ("themes", "languages")},
     )
-
-
-def _places(store: ScopedStore) -> list[str]:
-    """The recorded neighbourhoods, offered as the form's suggestions (an actor's must be one)."""
-    return sorted(n.name for n in store.list_neighbourhoods(limit=500).items)
 
 
 def look_alikes(store: ScopedStore, name: str, neighbourhood: str) -> list[Any]:
@@ -206,7 +202,7 @@ def record_actor(
         problems=problems,
         similar=similar,
         kinds=[k.value for k in ActorKind],
-        places=_places(p.store),
+        places=neighbourhood_names(p.store),
         vocabulary={f: choices(f, p.lang) for f in ("themes", "languages")},
     )
 
@@ -309,7 +305,7 @@ def activity_form(p: PageDep) -> HTMLResponse:
         form=form,
         problems=[],
         participants=[""] * 6,
-        places=_places(p.store),
+        places=neighbourhood_names(p.store),
         vocabulary=_activity_words(p.lang),
     )
 
@@ -372,7 +368,7 @@ async def record_activity(p: PageDep, request: Request) -> Response:
         form=form,
         problems=problems,
         participants=participants,
-        places=_places(p.store),
+        places=neighbourhood_names(p.store),
         vocabulary=_activity_words(p.lang),
     )
 
