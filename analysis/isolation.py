@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+import igraph as ig
 import networkx as nx
 import numpy as np
+import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from analysis.graphs import adjacency, simple_graph, size_label
@@ -112,11 +114,14 @@ def isolated_actors(
     # or one partner (an articulation point of the main component of those kinds).
     failure = []
     main_nodes = set(np.flatnonzero(labels == main).tolist()) if n else set()
-    for gateway in nx.articulation_points(simple.subgraph([nodes[i] for i in main_nodes])):
+    upper = sp.triu(a, k=1).tocoo()
+    shape = ig.Graph(n=n, edges=list(zip(upper.row.tolist(), upper.col.tolist(), strict=True)))
+    cuts = sorted(i for i in shape.articulation_points() if i in main_nodes)  # igraph, in C
+    for g_index in cuts:
+        gateway = nodes[g_index]
         kind = str(simple.nodes[gateway].get("kind", ""))
         if kind not in GATEWAY_KINDS:
             continue
-        g_index = index[gateway]
         keep = np.array(sorted(main_nodes - {g_index}))
         sub = a[keep][:, keep]
         sub_count, sub_labels = connected_components(sub, directed=False)
