@@ -443,6 +443,8 @@ def _no_timestamp(value: Any) -> Any:
 
 def _numeric(text: str) -> bool:
     """Whether a text reads as a number (``1700000000``, ``7.7e-237``, ``inf``)."""
+    if text[4:5] == "-" and text[:4].isdigit():  # a date's shape (every stored one): no number
+        return False
     try:
         float(text)
     except ValueError:
