@@ -15,7 +15,7 @@ from openpyxl import Workbook
 
 from analysis.diagnosis import KINDS, WHOLE, diagnose, previous_period
 from analysis.results import DiagnosisResult
-from api.analyses import in_neighbourhood
+from api.analyses import EARLIEST, in_neighbourhood
 from api.kept import KEPT
 from api.scoped import ScopedStore
 from graph.dates import add_months, month_start
@@ -39,7 +39,19 @@ def default_period(day: date | None = None) -> tuple[date, date]:
 def checked_period(
     start: date, end: date, too_long: Say = Say("a period covers at most three years")
 ) -> tuple[date, date]:
-    """A period as asked, or a clear refusal (it ends before it starts, or is too long)."""
+    """A period as asked, or a clear refusal (it ends before it starts, is too long, or reaches
+    back before :data:`api.analyses.EARLIEST`, whose year before the period is no date)."""
+    for field, day in (("end", end), ("start", start)):
+        if day < EARLIEST:
+            raise InvalidInput(
+                Say("{field}: dates before {day} are not analysed", field=field, day=EARLIEST),
+                details=[
+                    {
+                        "field": field,
+                        "message": Say("dates before {day} are not analysed", day=EARLIEST),
+                    }
+                ],
+            )
     if end < start:
         raise InvalidInput(
             Say("the period ends ({end}) before it starts ({start})", end=end, start=start),

@@ -10,7 +10,7 @@ from datetime import date
 from analysis.indicators import indicators, saturation_spells
 from analysis.reach import bar_team_of
 from analysis.results import IndicatorsResult
-from api.analyses import in_neighbourhood, run_bridging
+from api.analyses import EARLIEST, in_neighbourhood, run_bridging
 from api.diagnosis import checked_period, every_item
 from api.kept import KEPT
 from api.scoped import ScopedStore
@@ -29,7 +29,8 @@ def check_period(start: date | None, end: date | None) -> tuple[date, date]:
     """The period asked; by default the last twelve months up to today."""
     end = end or today()
     too_long = Say("indicators cover at most three years: choose a shorter period")
-    return checked_period(start or add_months(end, -12), end, too_long)
+    first = start or (max(add_months(end, -12), EARLIEST) if end >= EARLIEST else end)
+    return checked_period(first, end, too_long)
 
 
 def indicators_of(

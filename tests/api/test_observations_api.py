@@ -267,6 +267,10 @@ def test_the_demo_indicators_tell_what_the_work_changed(demo: SqliteGraphStore) 
     assert 0 < residents["count"] <= residents["total"] == figures["community_actions"]["value"]
     assert {t["key"] for t in year["referrals_by_theme"]} >= {"housing", "health"}
     assert client.get("/api/v1/indicators", params={"start": "2020-01-01"}).status_code == 422
+    for early in ({"end": "0002-01-01"}, {"start": "0001-01-01", "end": "0001-12-31"}):
+        refused = client.get("/api/v1/indicators", params=early)  # the fuzzer's find: a 500
+        assert refused.status_code == 422 and "1900-01-01" in refused.text, early
+        assert client.get("/api/v1/diagnosis", params=early).status_code == 422, early
 
 
 def test_the_indicators_page_compares_and_exports(demo: SqliteGraphStore) -> None:
