@@ -55,6 +55,11 @@ def checked_day(day: date | None, field: str) -> date:
             Say("{field}: {day} is in the future", field=field, day=day),
             details=[{"field": field, "message": Say("date in the future")}],
         )
+    return not_before_earliest(day, field)
+
+
+def not_before_earliest(day: date, field: str) -> date:
+    """``day``, or a clear refusal when it is before :data:`EARLIEST`."""
     if day < EARLIEST:
         raise InvalidInput(
             Say("{field}: dates before {day} are not analysed", field=field, day=EARLIEST),

@@ -15,7 +15,7 @@ from openpyxl import Workbook
 
 from analysis.diagnosis import KINDS, WHOLE, diagnose, previous_period
 from analysis.results import DiagnosisResult
-from api.analyses import EARLIEST, in_neighbourhood
+from api.analyses import in_neighbourhood, not_before_earliest
 from api.kept import KEPT
 from api.scoped import ScopedStore
 from graph.dates import add_months, month_start
@@ -41,17 +41,8 @@ def checked_period(
 ) -> tuple[date, date]:
     """A period as asked, or a clear refusal (it ends before it starts, is too long, or reaches
     back before :data:`api.analyses.EARLIEST`, whose year before the period is no date)."""
-    for field, day in (("end", end), ("start", start)):
-        if day < EARLIEST:
-            raise InvalidInput(
-                Say("{field}: dates before {day} are not analysed", field=field, day=EARLIEST),
-                details=[
-                    {
-                        "field": field,
-                        "message": Say("dates before {day} are not analysed", day=EARLIEST),
-                    }
-                ],
-            )
+    not_before_earliest(end, "end")
+    not_before_earliest(start, "start")
     if end < start:
         raise InvalidInput(
             Say("the period ends ({end}) before it starts ({start})", end=end, start=start),
