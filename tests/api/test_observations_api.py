@@ -288,6 +288,9 @@ def test_the_indicators_page_compares_and_exports(demo: SqliteGraphStore) -> Non
     book = load_workbook(io.BytesIO(client.get("/indicators.xlsx", params=query).content))
     assert book.sheetnames == ["Indicateurs", "Données 1", "Données 2"]
     assert book["Données 1"].max_row > 100  # every record behind the figures
+    early = client.get("/indicators", params={"start": "1899-01-01"})
+    assert early.status_code == 422  # the field named as the form shows it, not "start"
+    assert "De : les dates avant le 1 janv. 1900 ne sont pas analysées" in early.text
 
 
 def test_a_crisis_list_over_http_and_from_the_command_line(tmp_path: Path) -> None:

@@ -254,9 +254,14 @@ def problem(exc: Exception, lang: Lang) -> str:
         problems = [p for p in exc.details or [] if isinstance(p, dict) and "message" in p]
     else:
         problems = []
-    if not problems:
-        return say(getattr(exc, "message", None) or str(exc), lang)
     gettext = translations(lang).gettext
+    if not problems:
+        message = getattr(exc, "message", None) or str(exc)
+        if isinstance(message, Say) and message.params.get("field") in FIELD_LABELS:
+            # "start: …" is the API's words; a page names the field as its form shows it
+            shown = gettext(FIELD_LABELS[message.params["field"]])
+            message = Say(message.template, **{**message.params, "field": shown})
+        return say(message, lang)
     said = []
     for problem in problems:
         field = str(problem.get("field") or "")
