@@ -103,9 +103,17 @@ class WithoutQueryStrings(logging.Filter):
 QUIETER_ACCESS_LOG = WithoutQueryStrings()
 
 
+#: the cycle collector's thresholds (Python's are 700, 10, 10): a region's snapshot or view makes
+#: millions of objects, and at Python's pace each build set off two to four full passes over
+#: everything kept (0.4-1 s of a 1.4-2.5 s build at 10,000 actors); young passes every 50,000
+#: new objects instead of 700 find the short-lived cycles all the same (bench/RESULTS.md)
+COLLECTOR = (50_000, 20, 10)
+
+
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
     """Build the app. The store is opened in the lifespan (or given, for tests) and closed after."""
     settings = settings or Settings()
+    gc.set_threshold(*COLLECTOR)
     access_log = logging.getLogger("uvicorn.access")
     if QUIETER_ACCESS_LOG not in access_log.filters:
         access_log.addFilter(QUIETER_ACCESS_LOG)

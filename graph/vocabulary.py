@@ -256,7 +256,7 @@ def codes_of(field: str, words: Iterable[str]) -> list[str]:
 def known(field: str, code: str) -> bool:
     """Whether ``code`` is one of the list's (else free text a coordinator may map)."""
     if field == "languages":
-        return code in Locale.parse("en").languages or code in EXTRA_LANGUAGES
+        return code in _language_names("en") or code in EXTRA_LANGUAGES
     return code in LISTS[field]
 
 
@@ -269,11 +269,18 @@ def label(field: str, code: str, lang: str) -> str:
     if field == "languages":
         if code in EXTRA_LANGUAGES:
             return EXTRA_LANGUAGES[code][0][LANGS.index(lang)]
-        return str(Locale.parse(lang).languages.get(code, code))
+        return str(_language_names(lang).get(code, code))
     labels = LISTS[field].get(code)
     if labels is None or lang == "en":
         return code
     return labels[0] if lang == "fr" else labels[1]
+
+
+@cache
+def _language_names(lang: str) -> dict[str, str]:
+    """Babel's names of the languages in ``lang`` (parsing the locale each time cost more than
+    a 10,000-actor view's other words)."""
+    return dict(Locale.parse(lang).languages)
 
 
 def labels(field: str, codes: Iterable[str], lang: str) -> str:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Any
 
+import orjson
 import pyvis
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
@@ -23,13 +25,28 @@ TEMPLATES = Path(__file__).parent / "templates"
 VIS = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
 
 
+def _dumps(value: Any, **_: Any) -> str:
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS).decode()
+
+
+def fast_json(env: Environment) -> Environment:
+    """``tojson`` by orjson (a 10,000-actor view's data took 0.3 s with the standard ``json``);
+    Jinja still escapes ``<``, ``>``, ``&`` and ``'`` in what it gives, so the JSON cannot close
+    its script block."""
+    env.policies["json.dumps_function"] = _dumps
+    env.policies["json.dumps_kwargs"] = {}
+    return env
+
+
 @cache
 def _environment() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
+    return fast_json(
+        Environment(
+            loader=FileSystemLoader(TEMPLATES),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
     )
 
 

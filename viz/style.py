@@ -65,8 +65,11 @@ def plain_text(value: Any, limit: int = MAX_TEXT) -> str:
     'Café[2J du Midi'
     """
     text = "" if value is None else str(value)
-    kept = (c for c in text if c == "\n" or unicodedata.category(c) not in ("Cc", "Cf"))
-    cleaned = "".join(kept).strip()
+    if text.isprintable():  # no Cc or Cf character (nor any other unprintable): most names
+        cleaned = text.strip()
+    else:
+        kept = (c for c in text if c == "\n" or unicodedata.category(c) not in ("Cc", "Cf"))
+        cleaned = "".join(kept).strip()
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Literal
 
 Lang = Literal["fr", "nl", "en"]
@@ -89,8 +90,10 @@ LINKS: dict[str, dict[Lang, str]] = {
 }
 
 
+@cache
 def ui(lang: Lang) -> dict[str, str]:
-    """Every interface word in one language."""
+    """Every interface word in one language (one dict per language, read only: a view asks
+    for it once per actor and per link)."""
     return {key: words[lang] for key, words in UI.items()}
 
 

@@ -19,6 +19,7 @@ from api.security import hash_password
 from api.settings import Settings
 from api.web import catalogue
 from api.web.i18n import LANGS
+from graph.living import days_of, to_check
 from graph.sqlite_store import SqliteGraphStore
 from ingest.demo import add_demo_users, load
 from tests.helpers import EVIL
@@ -410,7 +411,10 @@ def test_the_meeting_agenda_speaks_the_teams_language(store: SqliteGraphStore) -
     assert "kent beide en kan hen voorstellen" in dutch
     assert "can introduce" not in dutch and "are not linked" not in dutch
     french = client.get("/meeting", params={"lang": "fr"}).text
-    assert json.dumps("connaît les deux et peut les présenter")[1:-1] in french  # page data
+    data = re.search(r'id="agenda-data"[^>]*>(.*?)</script>', french, re.S)
+    assert data is not None  # the page's data, read as its script reads it
+    agenda = json.dumps(json.loads(data.group(1)), ensure_ascii=False)
+    assert "connaît les deux et peut les présenter" in agenda
 
 
 def test_a_coordinator_checks_a_file_then_imports_it(store: SqliteGraphStore) -> None:
@@ -665,3 +669,27 @@ def test_a_contact_person_is_kept_with_the_day_it_was_checked(store: SqliteGraph
     unchecked = {k: v for k, v in form.items() if k != "checked"} | {"contact_role": "AS"}
     client.post(f"/actors/{made.id}/edit", data=unchecked, follow_redirects=False)
     assert store.get_actor(made.id).contacts[0].confirmed == date.today()  # kept, not cleared
+
+
+def test_home_and_dashboard_count_the_actors_the_round_lists(tmp_path: Path) -> None:
+    """The number of actors to check on home and on the dashboard (counted on the kept history)
+    is the number of rows of the round (read from the store), for a BAR worker and for the
+    coordinator, with an ended actor and a retracted one among the unconfirmed."""
+    s = SqliteGraphStore(tmp_path / "m.db")
+    load(s)
+    add_demo_users(s, hash_password(PASSWORD, "", check=False))
+    try:
+        listed = s.list_actors(limit=200).items
+        unconfirmed = [a for a in listed if to_check(a, date.today(), days_of(6))]
+        s.end_actor(unconfirmed[0].id, date.today(), by="amina")
+        s.retract_actor(unconfirmed[1].id, by="amina", reason="recorded twice")
+        for user in ("amina", "coordinator"):
+            client = _client(s, user)
+            rows = client.get("/to-check").text.count("<tr") - 1  # the head's row
+            assert rows > 0
+            home = re.search(r'id="stale"><a href="/to-check">(\d+)', client.get("/").text)
+            board = re.search(r'id="stale">(\d+)', client.get("/dashboard").text)
+            assert home is not None and board is not None
+            assert int(home.group(1)) == int(board.group(1)) == rows, user
+    finally:
+        s.close()

@@ -32,6 +32,7 @@ from graph.model import (
 from graph.store import GraphStore
 from graph.validation import field_errors
 from graph.vocabulary import labels
+from viz.render import fast_json
 from viz.text import KINDS, LINKS
 
 HERE = Path(__file__).resolve().parents[1]  # api/web
@@ -68,7 +69,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    return env
+    return fast_json(env)
 
 
 ENV = _environment()

@@ -29,7 +29,7 @@ from api.web.pages.base import (
     problem,
     wrong_fields,
 )
-from api.web.pages.living import to_check
+from api.web.pages.living import count_to_check
 from graph.dates import add_months
 from graph.errors import MaillageError
 from graph.model import today
@@ -191,7 +191,7 @@ def dashboard(
         saturation=lambda w: reasons.saturation(w, p.gettext(), p.lang),
         query=query,
         stale=KEPT.get_or_make(
-            p.store, scope, ("to check", months, today()), lambda: len(to_check(p, scope))
+            p.store, scope, ("to check", months, today()), lambda: count_to_check(p, scope)
         ),
         known_saturation=_known_saturation(p, referrals),
         saturation_states=SATURATION,

@@ -23,7 +23,7 @@ from api.web.pages.base import (
     problem,
     wrong_fields,
 )
-from api.web.pages.living import to_check as actors_to_check
+from api.web.pages.living import count_to_check
 from api.web.words import ids_named, sentence
 from graph.errors import InvalidInput, MaillageError, NotFound, Say
 from graph.hours import by_day, next_open, open_now
@@ -69,7 +69,7 @@ def home(p: PageDep) -> HTMLResponse:
         FollowUpFilter(taken_by=access.user.name, done=False), limit=50
     ).items
     names = {a.id: a.name for a in actors_of(p.store, {x for f in mine for x in f.actors})}
-    stale = len(actors_to_check(p)) if access.role.value in ("bar", "coordinator", "admin") else 0
+    stale = count_to_check(p) if access.role.value in ("bar", "coordinator", "admin") else 0
     recorded = p.request.query_params.get("recorded", "")
     activity = None
     if recorded == "activity":  # what was recorded, by name, with an undo
