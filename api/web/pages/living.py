@@ -8,19 +8,19 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
+from api.analyses import in_neighbourhood
 from api.kept import KEPT
 from api.web.pages.base import Page, PageDep
 from graph.living import days_of, last_confirmed, stale_actors
 from graph.living import to_check as is_to_check
-from graph.model import Actor, ActorQuery, normalise_name, today
+from graph.model import Actor, ActorQuery, today
 
 router = APIRouter(include_in_schema=False)
 
 
 def to_check(p: Page, neighbourhood: str | None = None) -> list[Actor]:
     """The actors one may see (in ``neighbourhood``, else the team's) that are to check."""
-    access = p.require()
-    place = neighbourhood or (access.team_label if not access.sees_everything else None)
+    place = _place(p, neighbourhood)
     query = ActorQuery(neighbourhood=place) if place else ActorQuery()
     seen = p.store.every_actor(query)
     months = p.request.app.state.settings.confirm_months
@@ -30,17 +30,20 @@ def to_check(p: Page, neighbourhood: str | None = None) -> list[Actor]:
 def count_to_check(p: Page, neighbourhood: str | None = None) -> int:
     """How many actors :func:`to_check` lists, counted on the kept history (every actor the
     reader may see, ended ones too) rather than read again as models (a second at 10,000)."""
-    access = p.require()
-    place = neighbourhood or (access.team_label if not access.sees_everything else None)
-    history = KEPT.graph(p.store, place, None, history=True)
-    wanted = None if place is None else normalise_name(place)
+    place = _place(p, neighbourhood)
+    history = in_neighbourhood(KEPT.graph(p.store, place, None, history=True), place)
     now, days = today(), days_of(p.request.app.state.settings.confirm_months)
     return sum(
         1
         for _, data in history.nodes(data=True)
-        if (wanted is None or normalise_name(str(data["neighbourhood"])) == wanted)
-        and is_to_check(Actor.model_construct(**data), now, days)
+        if is_to_check(Actor.model_construct(**data), now, days)
     )
+
+
+def _place(p: Page, neighbourhood: str | None) -> str | None:
+    """``neighbourhood``, else the reader's team's (None: a coordinator's whole region)."""
+    access = p.require()
+    return neighbourhood or (access.team_label if not access.sees_everything else None)
 
 
 @router.get("/to-check", response_class=HTMLResponse)
