@@ -9,6 +9,10 @@ or a referral, an activity's or a follow-up's — and moves those neighbourhoods
 A kept result is keyed by its neighbourhood's version, so it holds until a write touches that
 neighbourhood, whichever process made the write.
 
+The whole store's snapshot and history (what a coordinator's pages read) are brought up to
+date after a write by reading again only the actors the new events name and the links touching
+them (:meth:`graph.snapshots.Snapshots.refreshed`), not the whole region.
+
 When the events cannot say exactly what changed — an erasure (its actor is gone), a renamed
 neighbourhood, an import undone (events that disappear), more events than one read takes —
 every neighbourhood moves on at once: a result is never kept past a change it depends on.
@@ -39,6 +43,8 @@ WINDOW_MS = 10_000  # how long a Neo4j write may take between its number and its
 NEO4J_WINDOW = (WINDOW_MS << 13) << 10  # in event numbers (graph/neo4j_store.py)
 GRAPHS = 6  # snapshots and histories kept at once (a region's is ~100 MB at 10,000 actors)
 MOST_EVENTS = 2_000  # more new events than this at once (an import): every neighbourhood
+TICKS_KEPT = 64  # changes remembered by the actors they name (a whole-store graph refreshed)
+MOST_REFRESHED = 500  # more actors named than this since a graph was read: read it again
 _SERIALS = itertools.count(1)
 _NO_NETWORK = {EntityKind.user.value, EntityKind.token.value, EntityKind.throttle.value}
 
@@ -56,6 +62,7 @@ class Clock:
         self.tick = 0  # moves on at each change seen
         self.everything_at = 0  # the tick at which every neighbourhood last changed
         self.at: dict[str, int] = {}  # normalised neighbourhood -> the tick it last changed
+        self.named: dict[int, frozenset[str]] = {}  # tick -> the actors its events name
 
     def version(self, scope: str | None) -> int:
         """The version of one neighbourhood's data (``None``: of the whole store)."""
@@ -90,8 +97,24 @@ class Clock:
             else:
                 for place in places:
                     self.at[place] = self.tick
+                self.named[self.tick] = frozenset(
+                    a for e in unseen if e["entity"] not in _NO_NETWORK for a in e["actors"]
+                )
+            self.named.pop(self.tick - TICKS_KEPT, None)
             self.marks = (new_count, new_last)
             self._remember(unseen, new_last)
+
+    def named_between(self, old: int, new: int) -> set[str] | None:
+        """The actors named by the changes after tick ``old`` up to ``new`` (a whole-store
+        graph read at ``old`` is brought to ``new`` by reading these again), or None when
+        some change cannot say (an erasure, an import, a renamed neighbourhood)."""
+        names: set[str] = set()
+        for tick in range(old + 1, new + 1):
+            found = self.named.get(tick)
+            if found is None:
+                return None
+            names |= found
+        return names
 
     def _catch_up(self, marks: tuple[int, int]) -> None:
         count, last = marks
@@ -119,6 +142,8 @@ class Clock:
             if entity == EntityKind.neighbourhood.value:
                 return None
             for side in (event["before"], event["after"]):
+                if side and side.get("erased"):  # an erasure names no one any more
+                    return None
                 if side and side.get("neighbourhood"):
                     places.add(normalise_name(str(side["neighbourhood"])))
             ids.update(event["actors"])
@@ -185,25 +210,48 @@ class Kept:
         """The snapshot on ``day`` (today by default), or the ``history``, of a neighbourhood
         (None: the whole store) as ``store`` reads it: read once per version of that scope and
         shared by every page and analysis that asks (the meeting's isolation and bridging, the
-        dashboard's growth, comparison and referrals). Frozen: a reader cannot change it."""
-        clock = self.clock(getattr(store, "raw_store", store))
+        dashboard's growth, comparison and referrals). Frozen: a reader cannot change it.
+
+        The store's graph is kept, and what a reader's facade may see of it (its
+        ``visible_graph``) beside it. After writes, the whole store's graph is brought up to
+        date from the actors the writes name (:meth:`graph.snapshots.Snapshots.refreshed`)
+        instead of being read whole again."""
+        raw = getattr(store, "raw_store", store)
+        clock = self.clock(raw)
         day = None if history else (day or today())
-        key = (
-            clock.serial,
-            scope_key(store),
-            None if scope is None else normalise_name(scope),
-            day,
-        )
+        place = None if scope is None else normalise_name(scope)
         version = clock.version(scope)
+
+        def read(old: tuple[int, nx.MultiDiGraph] | None) -> nx.MultiDiGraph:
+            if old is not None and scope is None:
+                named = clock.named_between(old[0], version)
+                if named is not None and len(named) <= MOST_REFRESHED:
+                    return raw.refreshed(old[1], sorted(named), as_of=day)
+            if day is None:
+                return raw.history(neighbourhood=scope)
+            return raw.snapshot(day, neighbourhood=scope)
+
+        whole = self._graph((clock.serial, "store", place, day), version, read)
+        shown = getattr(store, "visible_graph", None)
+        if shown is None or getattr(store, "sees_everything", False):
+            return whole
+        return self._graph((clock.serial, scope_key(store), place, day), version,
+                           lambda _: shown(whole))  # fmt: skip
+
+    def _graph(
+        self,
+        key: tuple[Any, ...],
+        version: int,
+        read: Callable[[tuple[int, nx.MultiDiGraph] | None], nx.MultiDiGraph],
+    ) -> nx.MultiDiGraph:
+        """The graph kept under ``key`` at ``version``, or ``read`` from the one kept at an
+        earlier version (None: none kept), frozen and kept."""
         with self.lock:
             found = self.graphs.get(key)
             if found is not None and found[0] == version:
                 self.graphs.move_to_end(key)
                 return found[1]
-        if history:
-            graph = store.history(neighbourhood=scope)
-        else:
-            graph = store.snapshot(day, neighbourhood=scope)
+        graph = read(found)
         if not nx.is_frozen(graph):
             nx.freeze(graph)
         with self.lock:

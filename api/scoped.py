@@ -693,6 +693,14 @@ class ScopedStore:
     def history(self, *, neighbourhood: str | None = None) -> nx.MultiDiGraph:
         return self.access.visible_graph(self._raw.history(neighbourhood=neighbourhood))
 
+    @property
+    def sees_everything(self) -> bool:
+        return self.access.sees_everything
+
+    def visible_graph(self, graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+        """What this reader may see of a graph the store read (:meth:`api.kept.Kept.graph`)."""
+        return self.access.visible_graph(graph)
+
     def directory_rounds(
         self, actor_ids: Iterable[str]
     ) -> tuple[dict[str, list[date]], dict[str, list[tuple[date, str]]]]:

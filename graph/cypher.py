@@ -472,6 +472,17 @@ ALL_LINKS = (
 EVERY_LINK = f"MATCH (:Actor)-[r:{_ALL_TYPES}]->(:Actor) RETURN r.data AS data ORDER BY r.id"
 
 
+def around(ever: bool) -> tuple[str, str]:
+    """Some actors (on ``$day``, or ``ever``) and the links touching them: what a kept
+    whole-store graph reads again after writes that name those actors."""
+    va, vr = ("true", "true") if ever else (valid("a"), valid("r"))
+    return (
+        f"UNWIND $ids AS i MATCH (a:Actor {{id: i}}) WHERE {va} RETURN a.data AS data",
+        f"UNWIND $ids AS i MATCH (a:Actor {{id: i}})-[r:{_ALL_TYPES}]-(:Actor) WHERE {vr} "
+        "RETURN DISTINCT r.data AS data",
+    )
+
+
 def in_scope(ever: bool) -> tuple[str, str, str]:
     """A neighbourhood's actors, the links touching them and the actors at their other ends
     (on ``$day``, or ``ever``): three statements, each answered from the neighbourhood index."""

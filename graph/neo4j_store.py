@@ -231,6 +231,15 @@ class _Tx:
             return self._data(cypher.EVERY_LINK)
         return self._data(cypher.every_node(entity))
 
+    def around(
+        self, ids: Sequence[str], as_of: date | None, ever: bool
+    ) -> tuple[list[Record], list[Record]]:
+        actors_q, links_q = cypher.around(ever)
+        day = as_of or today()
+        return self._data(actors_q, ids=list(ids), day=day), self._data(
+            links_q, ids=list(ids), day=day
+        )
+
     def in_scope(
         self, place: str, as_of: date | None, ever: bool
     ) -> tuple[list[Record], list[Record]]:

@@ -66,6 +66,29 @@ class Snapshots(Transactional):
         graph = nx.MultiDiGraph(history=True, store=self.backend)
         return _filled(graph, actors, links, neighbourhood)
 
+    def refreshed(
+        self, graph: nx.MultiDiGraph, actor_ids: Sequence[str], *, as_of: date | None = None
+    ) -> nx.MultiDiGraph:
+        """``graph`` — the whole store's snapshot on ``as_of`` (or its history, when the graph
+        says ``history``) read earlier — brought up to date after writes that name the actors
+        ``actor_ids`` (an actor's records, a link's two ends): those actors and the links
+        touching them are read again, everything else is shared with ``graph``, which stays as
+        it was. Equal to reading the whole store again (``tests/contract/test_kept_results.py``),
+        in a few milliseconds where the read takes one or two seconds at 10,000 actors."""
+        ever = bool(graph.graph.get("history"))
+        ids = sorted(set(actor_ids))
+        actors, links = self._read(lambda tx: tx.around(ids, as_of, ever))
+        new = _copied(graph)
+        new.remove_nodes_from(ids)
+        for record in actors:
+            new.add_node(record["id"], **_fields(Actor, record))
+        new._node = {n: new._node[n] for n in sorted(new._node)}  # as a full read: by id
+        for record in sorted(links, key=lambda r: str(r["id"])):
+            if record["source"] in new and record["target"] in new:
+                attrs = _fields(Link, record)
+                new.add_edge(record["source"], record["target"], key=record["id"], **attrs)
+        return new
+
     def changes_after(self, seq: int, limit: int) -> tuple[int, int, list[Record]]:
         """The events numbered after ``seq`` (at most ``limit``), with the number of events and
         the highest number, read in one transaction (:mod:`api.kept` follows the store by them)."""
@@ -139,6 +162,24 @@ def _fields(model: type[Actor] | type[Link], record: Record) -> dict[str, Any]:
             _FIELDS.clear()
         found = _FIELDS[key] = model.model_validate(record).model_dump()
     return found
+
+
+def _copied(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A multigraph with the same nodes and edges whose structure can change without changing
+    ``graph``'s: the dicts of nodes and neighbours are new, the fields' dicts are shared (a
+    frozen graph's fields are never changed). networkx's ``copy`` copies every field's dict too
+    (0.4 s at 10,000 actors)."""
+    new = nx.MultiDiGraph()
+    new.graph.update(graph.graph)
+    new._node = dict(graph._node)
+    succ = {u: {v: dict(keys) for v, keys in near.items()} for u, near in graph._succ.items()}
+    pred: dict[Any, dict[Any, Any]] = {v: {} for v in graph._pred}
+    for u, near in succ.items():
+        for v, keys in near.items():
+            pred[v][u] = keys  # one dict of keys per pair, seen from both ends, as networkx has
+    new._succ = new._adj = succ
+    new._pred = pred
+    return new
 
 
 def _filled(

@@ -500,6 +500,25 @@ class _Tx:
         ).fetchall()
         return [orjson.loads(r[0]) for r in rows]
 
+    def around(
+        self, ids: Sequence[str], as_of: date | None, ever: bool
+    ) -> tuple[list[Record], list[Record]]:
+        """Some actors (on ``as_of``, or ``ever``) and the links touching them."""
+        valid, vparams = ("1 = 1", []) if ever else _valid_sql(as_of)
+        actors = self._each_chunk(
+            f"SELECT data FROM actors WHERE id IN ({{marks}}) AND {valid}",  # noqa: S608
+            ids,
+            *vparams,
+        )
+        links = self._each_chunk(
+            f"SELECT id, data FROM links WHERE (source IN ({{marks}}) OR target IN ({{marks}}))"  # noqa: S608
+            f" AND {valid}",
+            ids,
+            *vparams,
+        )
+        unique = {r[0]: r[1] for r in links}
+        return [orjson.loads(r[0]) for r in actors], [orjson.loads(d) for d in unique.values()]
+
     def in_scope(
         self, place: str, as_of: date | None, ever: bool
     ) -> tuple[list[Record], list[Record]]:

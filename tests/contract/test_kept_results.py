@@ -3,7 +3,7 @@
 A neighbourhood's analyses read only that neighbourhood from the store (and its one-hop ring)
 and are kept until a write touches it (``api/kept.py``). Random stories of actors recorded in
 three neighbourhoods, links inside and across them, actors moved to another neighbourhood,
-links and actors ended, reopened and retracted: after every step, each neighbourhood's
+links and actors ended, reopened, retracted and erased: after every step, each neighbourhood's
 isolation, bridging report and growth series — read through the kept path — equal the same
 analyses computed afresh on the whole region's snapshot and history, on both stores. So does
 the region's own result. A second process (another store object on the same database, with its
@@ -44,6 +44,7 @@ STEP = st.one_of(
     st.tuples(st.just("end"), st.integers(0, 80), DAYS),
     st.tuples(st.just("reopen"), st.integers(0, 80)),
     st.tuples(st.just("retract"), st.integers(0, 80)),
+    st.tuples(st.just("erase"), st.integers(0, 40)),
 )
 
 
@@ -86,6 +87,10 @@ def _apply(store: GraphStore, n: int, step: tuple[Any, ...], made: dict[str, lis
             {"source": a, "target": b, "type": "KNOWS", "since": step[3].isoformat()}, by="t"
         )
         records.append(link.id)
+    elif step[0] == "erase" and actors:  # the events name no one any more: all move on
+        gone = actors.pop(step[1] % len(actors))
+        records.remove(gone)
+        store.erase_actor(gone, by="t", reason="asked by the association")
     elif step[0] == "move" and actors:
         store.update_actor(
             actors[step[1] % len(actors)], {"neighbourhood": PLACES[step[2]]}, by="t"
@@ -196,3 +201,56 @@ def test_a_write_in_one_process_is_seen_by_the_next_read_of_another(
     version = clock.version("Nord")
     second.update_actor(b.id, {"description": "Cours du soir"}, by="t")
     assert clock.version("Nord") == version  # …and a write elsewhere leaves it be
+
+
+def _same_graph(kept: nx.MultiDiGraph, full: nx.MultiDiGraph) -> None:
+    assert kept.graph == full.graph
+    assert list(kept.nodes(data=True)) == list(full.nodes(data=True))  # fields and order
+    edges = {(u, v, k): d for u, v, k, d in kept.edges(keys=True, data=True)}
+    assert edges == {(u, v, k): d for u, v, k, d in full.edges(keys=True, data=True)}
+    assert kept.number_of_edges() == full.number_of_edges()
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(STEP, min_size=4, max_size=25))
+@example(  # an actor ended then reopened: its links come back with it; an erasure between
+    [("actor", 0, START, "association"), ("actor", 1, START, "trader"),
+     ("actor", 2, START, "association"), ("link", 0, 1, START), ("link", 1, 2, START),
+     ("end", 0, today()), ("reopen", 0), ("move", 1, 0), ("erase", 2), ("link", 0, 1, START),
+     ("retract", 3)]
+)  # fmt: skip
+def test_the_whole_store_graph_kept_and_refreshed_equals_a_full_read(
+    store: GraphStore, steps: list[tuple[Any, ...]]
+) -> None:
+    """The region's snapshot and history are read whole once, then brought up to date from the
+    actors each write names (``Snapshots.refreshed``): after every step they equal a full
+    read, fields, nodes' order and edges, through writes, ends, reopenings, moves, retractions
+    and erasures (which make a full read again)."""
+    store = _fresh(store)
+    kept = Kept()
+    refreshed = 0
+    refresh = store.refreshed
+
+    def counted(*args: Any, **kwargs: Any) -> nx.MultiDiGraph:
+        nonlocal refreshed
+        refreshed += 1
+        return refresh(*args, **kwargs)
+
+    store.refreshed = counted  # type: ignore[method-assign]
+    made: dict[str, list[str]] = {"actors": [], "records": []}
+    expected, read = 0, False
+    for n, step in enumerate(steps):
+        marks = store.event_marks()
+        try:
+            _apply(store, n, step, made)
+        except MaillageError:
+            continue
+        if store.event_marks() == marks:
+            continue  # nothing to do (a link asked before any actor)
+        expected += 2 * (read and step[0] != "erase")  # an erasure: both read again whole
+        read = True
+        _same_graph(kept.graph(store, None, None), store.snapshot())
+        _same_graph(kept.graph(store, None, None, history=True), store.history())
+    assert refreshed == expected  # brought up to date after each write, not read again
