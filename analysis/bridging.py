@@ -23,7 +23,7 @@ import scipy.sparse as sp
 
 from analysis.brokerage import ROLES, brokerage_census
 from analysis.centrality import DEFAULT_SAMPLES, EXACT_LIMIT, betweenness
-from analysis.graphs import adjacency, simple_graph, size_label
+from analysis.graphs import adjacency, kept_on, simple_graph, size_label
 from analysis.structural_holes import constraint, effective_size
 
 STRENGTH_WORDS = {1: "a weak tie", 2: "a regular tie", 3: "a strong tie"}
@@ -57,7 +57,11 @@ def communities(graph: nx.Graph, *, seed: int = 1, resolution: float = 1.0) -> d
     simple = (
         graph if isinstance(graph, nx.Graph) and not graph.is_multigraph() else simple_graph(graph)
     )
-    found, modularity = _louvain(simple, seed=seed, resolution=resolution)
+    found, modularity = kept_on(
+        simple,
+        ("louvain", seed, resolution),
+        lambda: _louvain(simple, seed=seed, resolution=resolution),
+    )
     ordered = sorted(found, key=lambda c: (-len(c), min(map(str, c))))
     out = []
     for number, members in enumerate(ordered):

@@ -20,7 +20,7 @@ import networkx as nx
 import numpy as np
 import rustworkx as rx
 
-from analysis.graphs import simple_graph
+from analysis.graphs import kept_on, simple_graph
 
 EXACT_LIMIT = 2_500
 DEFAULT_SAMPLES = 500
@@ -76,10 +76,15 @@ def betweenness(
     """
     if graph.is_multigraph() or graph.is_directed():
         graph = simple_graph(graph)  # parallel or directed links count once, undirected
+    asked = ("betweenness", exact_limit, samples, seed)
+    return kept_on(graph, asked, lambda: _betweenness(graph, exact_limit, samples, seed))
+
+
+def _betweenness(graph: nx.Graph, exact_limit: int, samples: int, seed: int) -> dict[str, Any]:
     n = graph.number_of_nodes()
     if n <= max(exact_limit, 2) or samples >= n:  # two actors or fewer: nothing to sample
         return {"method": "exact", "values": _exact(graph) if n else {}, "samples": None}
-    nodes = list(graph.nodes)
+    nodes = sorted(graph.nodes, key=str)  # the same sample whatever order the graph was read in
     index = {v: i for i, v in enumerate(nodes)}
     shape = ig.Graph(n=n, edges=[(index[u], index[v]) for u, v in graph.edges if u != v])
     rng = np.random.default_rng(seed)

@@ -5,11 +5,14 @@ measures need: a simple undirected graph, and a sparse adjacency matrix in a fix
 from __future__ import annotations
 
 import weakref
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
+
+T = TypeVar("T")
 
 
 def simple_graph(graph: nx.Graph) -> nx.Graph:
@@ -44,6 +47,49 @@ def simple_graph(graph: nx.Graph) -> nx.Graph:
 #: the simple graph of each frozen snapshot still in use (isolation and bridging of one meeting
 #: share it: 0.4 s each at 10,000 actors)
 _SIMPLE: weakref.WeakKeyDictionary[nx.Graph, nx.Graph] = weakref.WeakKeyDictionary()
+
+
+#: measures of each frozen graph still in use, by what they were asked with
+_KEPT_ON: weakref.WeakKeyDictionary[nx.Graph, dict[tuple[Any, ...], Any]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def kept_on(graph: nx.Graph, key: tuple[Any, ...], make: Callable[[], T]) -> T:
+    """``make()``, computed once per frozen graph (a kept snapshot's simple graph) and ``key``:
+    the meeting's bridging report and the bridging view share one betweenness and one
+    Louvain. Computed every time for a graph that can still change. Read-only: callers never
+    change what it returns.
+
+    Parameters
+    ----------
+    graph
+        The graph the result is computed on; kept with it while the graph is in use.
+    key
+        What the result was asked with (the measure's name and parameters).
+    make
+        Computes the result.
+
+    Returns
+    -------
+    object
+        What ``make()`` returned, the same object every time for a frozen graph and ``key``.
+
+    Examples
+    --------
+    >>> g = nx.freeze(nx.path_graph(3))
+    >>> kept_on(g, ("n",), lambda: [g.number_of_nodes()]) is kept_on(g, ("n",), list)
+    True
+    """
+    if not nx.is_frozen(graph):
+        return make()
+    found = _KEPT_ON.get(graph)
+    if found is None:
+        found = _KEPT_ON[graph] = {}
+    if key not in found:
+        found[key] = make()
+    result: T = found[key]
+    return result
 
 
 def _simple(graph: nx.Graph) -> nx.Graph:
