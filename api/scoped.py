@@ -360,14 +360,8 @@ class ScopedStore:
         """The actors of ``ids`` the reader may see."""
         if self.access.sees_everything:
             return list(ids)
-        seen = []
-        for actor_id in ids:
-            try:
-                self._visible_actor(actor_id)
-            except NotFound:
-                continue
-            seen.append(actor_id)
-        return seen
+        shown = {a.id for a in self._raw.get_actors(ids) if self.access.may_see_actor(a)}
+        return [actor_id for actor_id in ids if actor_id in shown]
 
     def _said(self, observation: Observation) -> Observation:
         """An observation naming only the sources the reader may see."""

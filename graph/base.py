@@ -117,6 +117,11 @@ class BaseGraphStore(WhoKnowsWhom, Snapshots, Users, Bulk):
     def get_actor(self, actor_id: str, *, as_of: date | None = None) -> Actor:
         return Actor.model_validate(self._get(EntityKind.actor, actor_id, as_of))
 
+    def get_actors(self, actor_ids: Sequence[str]) -> list[Actor]:
+        """The actors of ``actor_ids`` that exist (whatever their dates), in one read, by id."""
+        found = self._read(lambda tx: tx.get_many(EntityKind.actor, sorted(set(actor_ids))))
+        return [Actor.model_validate(r) for r in sorted(found, key=lambda r: str(r["id"]))]
+
     def update_actor(
         self, actor_id: str, changes: ActorUpdate | Mapping[str, Any], *, by: str
     ) -> Actor:

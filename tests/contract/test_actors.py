@@ -41,6 +41,15 @@ def test_create_and_get_keep_every_field(store: GraphStore) -> None:
     assert fetched.since == date(2023, 3, 1)
 
 
+def test_several_actors_read_at_once_by_id_unknown_ids_left_out(store: GraphStore) -> None:
+    made = [actor(store, f"Asbl {n}") for n in ("Un", "Deux", "Trois")]
+    ended = store.end_actor(made[2].id, today() - timedelta(days=1), by="ana")
+    asked = [made[2].id, "no-such-actor", made[0].id, made[0].id]
+    found = store.get_actors(asked)
+    assert found == sorted([made[0], ended], key=lambda a: a.id)  # ended ones too, once each
+    assert store.get_actors([]) == []
+
+
 def test_since_defaults_to_the_day_of_recording(store: GraphStore) -> None:
     created = store.create_actor(
         {"name": "Pharmacie Clemenceau", "kind": "trader", "neighbourhood": "Cureghem"}, by="ana"
