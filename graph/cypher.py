@@ -675,3 +675,8 @@ SCRUB_EVENTS = (
     "MATCH (e:Event) WHERE $id IN e.actors OR e.entity_id IN $ids "
     "SET e.before = $gone, e.after = $gone"
 )
+
+
+def collected(query: str) -> str:
+    """A read returning rows of ``data`` made to return them as one list, in its order."""
+    return f"CALL () {{ {query} }} RETURN collect(data) AS data"

@@ -185,13 +185,22 @@ def _copied(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
 def _filled(
     graph: nx.MultiDiGraph, actors: list[Record], links: list[Record], scope: str | None
 ) -> nx.MultiDiGraph:
-    """The graph with the actors as nodes and the links between two of them as edges."""
+    """The graph with the actors as nodes and the links between two of them as edges, written
+    into networkx's own dicts as ``add_node`` and ``add_edge`` would (a quarter of the time:
+    0.9 s of a 10,000-actor region's read went to ``add_edge``)."""
+    nodes, succ, pred = graph._node, graph._succ, graph._pred
     for record in actors:
-        graph.add_node(record["id"], **_fields(Actor, record))
+        actor_id = record["id"]
+        if actor_id not in nodes:
+            succ[actor_id], pred[actor_id] = {}, {}
+        nodes[actor_id] = dict(_fields(Actor, record))
     for record in links:
-        if record["source"] in graph and record["target"] in graph:
-            attrs = _fields(Link, record)
-            graph.add_edge(record["source"], record["target"], key=record["id"], **attrs)
+        source, target = record["source"], record["target"]
+        if source in nodes and target in nodes:
+            keys = succ[source].get(target)
+            if keys is None:
+                keys = succ[source][target] = pred[target][source] = {}
+            keys[record["id"]] = dict(_fields(Link, record))
     if scope is not None:
         graph.graph["scope"] = scope
     return graph
