@@ -165,20 +165,17 @@ def _fields(model: type[Actor] | type[Link], record: Record) -> dict[str, Any]:
 
 
 def _copied(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A multigraph with the same nodes and edges whose structure can change without changing
-    ``graph``'s: the dicts of nodes and neighbours are new, the fields' dicts are shared (a
-    frozen graph's fields are never changed). networkx's ``copy`` copies every field's dict too
-    (0.4 s at 10,000 actors)."""
+    """A multigraph with the same nodes and edges whose actors can be removed and added again
+    (:meth:`Snapshots.refreshed`) without changing ``graph``: the dicts of nodes and of each
+    node's neighbours are new; the dicts of each pair's links and the fields' dicts are shared.
+    Removing a node only deletes entries of its neighbours' dicts, and adding a link between a
+    pair a removal emptied makes a new dict for that pair, so nothing shared is changed.
+    networkx's ``copy`` copies every field's dict too (0.4 s at 10,000 actors)."""
     new = nx.MultiDiGraph()
     new.graph.update(graph.graph)
     new._node = dict(graph._node)
-    succ = {u: {v: dict(keys) for v, keys in near.items()} for u, near in graph._succ.items()}
-    pred: dict[Any, dict[Any, Any]] = {v: {} for v in graph._pred}
-    for u, near in succ.items():
-        for v, keys in near.items():
-            pred[v][u] = keys  # one dict of keys per pair, seen from both ends, as networkx has
-    new._succ = new._adj = succ
-    new._pred = pred
+    new._succ = new._adj = {u: dict(near) for u, near in graph._succ.items()}
+    new._pred = {v: dict(near) for v, near in graph._pred.items()}
     return new
 
 

@@ -12,6 +12,7 @@ own kept results) sees a write made by the first at its next read.
 
 from __future__ import annotations
 
+import copy
 import tempfile
 from datetime import timedelta
 from functools import partial
@@ -203,6 +204,11 @@ def test_a_write_in_one_process_is_seen_by_the_next_read_of_another(
     assert clock.version("Nord") == version  # …and a write elsewhere leaves it be
 
 
+def _copy(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A deep copy: shares no dict with ``graph``."""
+    return copy.deepcopy(graph)
+
+
 def _same_graph(kept: nx.MultiDiGraph, full: nx.MultiDiGraph) -> None:
     assert kept.graph == full.graph
     assert list(kept.nodes(data=True)) == list(full.nodes(data=True))  # fields and order
@@ -220,6 +226,10 @@ def _same_graph(kept: nx.MultiDiGraph, full: nx.MultiDiGraph) -> None:
      ("actor", 2, START, "association"), ("link", 0, 1, START), ("link", 1, 2, START),
      ("end", 0, today()), ("reopen", 0), ("move", 1, 0), ("erase", 2), ("link", 0, 1, START),
      ("retract", 3)]
+)  # fmt: skip
+@example(  # the end of a link's target: the graph a reader holds keeps the link
+    [("actor", 0, START, "association"), ("actor", 1, START, "trader"),
+     ("link", 0, 1, START), ("end", 1, today()), ("link", 1, 0, START)]
 )  # fmt: skip
 def test_the_whole_store_graph_kept_and_refreshed_equals_a_full_read(
     store: GraphStore, steps: list[tuple[Any, ...]]
@@ -241,6 +251,7 @@ def test_the_whole_store_graph_kept_and_refreshed_equals_a_full_read(
     store.refreshed = counted  # type: ignore[method-assign]
     made: dict[str, list[str]] = {"actors": [], "records": []}
     expected, read = 0, False
+    before: list[tuple[nx.MultiDiGraph, nx.MultiDiGraph]] = []
     for n, step in enumerate(steps):
         marks = store.event_marks()
         try:
@@ -253,4 +264,8 @@ def test_the_whole_store_graph_kept_and_refreshed_equals_a_full_read(
         read = True
         _same_graph(kept.graph(store, None, None), store.snapshot())
         _same_graph(kept.graph(store, None, None, history=True), store.history())
+        for old, as_it_was in before:  # what a reader still holds is left as it was
+            _same_graph(old, as_it_was)
+        before = [(g, _copy(g)) for g in (kept.graph(store, None, None),
+                                          kept.graph(store, None, None, history=True))]  # fmt: skip
     assert refreshed == expected  # brought up to date after each write, not read again
