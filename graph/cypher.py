@@ -358,7 +358,7 @@ def get_nodes(entity: EntityKind) -> str:
 
 
 def existing_nodes(entity: EntityKind) -> str:
-    return f"UNWIND $ids AS i MATCH (n:{label(entity)} {{id: i}}) RETURN n.id AS id"
+    return f"UNWIND $ids AS i MATCH (n:{label(entity)} {{id: i}}) RETURN collect(n.id) AS ids"
 
 
 def find_node_by_key(entity: EntityKind) -> str:

@@ -251,13 +251,19 @@ class _RandomBytes:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._pool = b""
-        self._pid = os.getpid()
+        self._at = 0  # the bytes before it are taken
+        os.register_at_fork(after_in_child=self._forget)  # a forked child draws anew
+
+    def _forget(self) -> None:
+        self._lock = threading.Lock()
+        self._pool, self._at = b"", 0
 
     def take(self, n: int) -> bytes:
         with self._lock:
-            if len(self._pool) < n or self._pid != os.getpid():  # a forked child draws anew
-                self._pool, self._pid = os.urandom(4096), os.getpid()
-            out, self._pool = self._pool[:n], self._pool[n:]
+            if self._at + n > len(self._pool):
+                self._pool, self._at = os.urandom(4096), 0
+            out = self._pool[self._at : self._at + n]
+            self._at += n
         return out
 
 

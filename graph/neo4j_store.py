@@ -197,8 +197,8 @@ class _Tx:
         return self._data(query, ids=list(ids))
 
     def existing(self, entity: EntityKind, ids: Sequence[str]) -> set[str]:
-        result = self.tx.run(cypher.existing_nodes(entity), ids=list(ids))
-        return {r["id"] for r in result}
+        found = self.tx.run(cypher.existing_nodes(entity), ids=list(ids)).single(strict=True)
+        return set(found["ids"])
 
     def find_by_key(self, entity: EntityKind, key: str) -> Record | None:
         if entity is EntityKind.link:

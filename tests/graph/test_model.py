@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 
 import pytest
@@ -16,6 +17,7 @@ from graph.model import (
     ReferralCreate,
     is_valid_on,
     natural_key,
+    new_id,
     normalise_name,
     today,
 )
@@ -89,3 +91,20 @@ def test_referrals_refuse_free_text() -> None:
         ReferralCreate.model_validate({**base, "comment": "Mme Dupont"})
     with pytest.raises(ValidationError):
         ReferralCreate.model_validate({**base, "theme": "housing, see Mr X"})
+
+
+def test_a_forked_process_draws_random_bits_of_its_own() -> None:
+    """A server's workers are forked: a child taking the parent's pool of random bytes would
+    make the parent's next ids (the same random bits, the same millisecond: the same id)."""
+    new_id()  # the pool holds bytes the child must not reuse
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child
+        os.write(write, new_id()[-18:].encode())
+        os._exit(0)
+    os.waitpid(child, 0)
+    os.close(write)
+    theirs = os.read(read, 64).decode()
+    os.close(read)
+    assert len(theirs) == 18
+    assert theirs != new_id()[-18:]
