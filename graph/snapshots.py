@@ -80,13 +80,8 @@ class Snapshots(Transactional):
         actors, links = self._read(lambda tx: tx.around(ids, as_of, ever))
         new = _copied(graph)
         new.remove_nodes_from(ids)
-        for record in actors:
-            new.add_node(record["id"], **_fields(Actor, record))
+        _filled(new, actors, sorted(links, key=lambda r: str(r["id"])), None)
         new._node = {n: new._node[n] for n in sorted(new._node)}  # as a full read: by id
-        for record in sorted(links, key=lambda r: str(r["id"])):
-            if record["source"] in new and record["target"] in new:
-                attrs = _fields(Link, record)
-                new.add_edge(record["source"], record["target"], key=record["id"], **attrs)
         return new
 
     def changes_after(self, seq: int, limit: int) -> tuple[int, int, list[Record]]:
