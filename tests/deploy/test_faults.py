@@ -111,7 +111,7 @@ store = SqliteGraphStore(sys.argv[1])
 def batches():
     yield Batch(new_actors=[(f"{i:032x}", {"name": f"Asbl importée {i}", "kind": "association",
                                           "neighbourhood": "Cureghem"}) for i in range(1, 301)])
-    print("half", flush=True)  # three chunks committed; the import goes on...
+    print("half", flush=True)  # three chunks asked for (written ahead); the import goes on...
     time.sleep(600)
     yield Batch()
 
@@ -134,6 +134,13 @@ def test_sigkill_during_an_import_leaves_it_undone_at_the_next_start(
     try:
         assert importer.stdout is not None
         assert importer.stdout.readline().strip() == "half"
+        # the chunks are made ahead of their writing: wait for the three to be committed
+        watcher, deadline = SqliteGraphStore(db), time.monotonic() + 60
+        try:
+            while watcher.counts()["actors"] < 301 and time.monotonic() < deadline:
+                time.sleep(0.05)
+        finally:
+            watcher.close()
     finally:
         importer.send_signal(signal.SIGKILL)
         importer.wait(timeout=30)
