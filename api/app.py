@@ -105,9 +105,13 @@ QUIETER_ACCESS_LOG = WithoutQueryStrings()
 
 #: the cycle collector's thresholds (Python's are 700, 10, 10): a region's snapshot or view makes
 #: millions of objects, and at Python's pace each build set off two to four full passes over
-#: everything kept (0.4-1 s of a 1.4-2.5 s build at 10,000 actors); young passes every 50,000
-#: new objects instead of 700 find the short-lived cycles all the same (bench/RESULTS.md)
-COLLECTOR = (50_000, 20, 10)
+#: everything kept (0.4-1 s of a 1.4-2.5 s build at 10,000 actors), so a full pass comes every
+#: 10 million new objects (5,000 x 20 x 100), as many as it took before. Young passes every
+#: 5,000 new objects and middle ones every 100,000: each write on Neo4j leaves about a hundred
+#: objects in cycles (the driver's sessions and results), and passes ten times larger (every
+#: 50,000 and 1,000,000) stopped a server process for 80-150 ms of CPU each, the slowest
+#: writes under load (bench/RESULTS.md)
+COLLECTOR = (5_000, 20, 100)
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:

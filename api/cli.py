@@ -76,21 +76,26 @@ def serve(
     """Serve the API and the web pages."""
     import uvicorn
 
+    from api import serving
+
     settings = Settings()
-    uvicorn.run(
-        "api.app:create_app",  # each process builds its app from the same settings
-        factory=True,
-        workers=workers or settings.workers,
-        host=host or settings.host,
-        port=port or settings.port,
-        log_level="info",
-        server_header=False,  # no banner saying what runs here
+    options: dict[str, Any] = {
+        "app": "api.app:create_app",  # each process builds its app from the same settings
+        "factory": True,
+        "host": host or settings.host,
+        "port": port or settings.port,
+        "log_level": "info",
+        "server_header": False,  # no banner saying what runs here
         # forwarded headers are believed from the configured proxies only (none by default):
         # behind a TLS proxy each client is throttled on its own address and its requests are
         # https (Secure cookies, HSTS); anyone else's X-Forwarded-For is ignored
-        proxy_headers=bool(settings.trusted_proxies.strip()),
-        forwarded_allow_ips=settings.trusted_proxies.strip() or "",
-    )
+        "proxy_headers": bool(settings.trusted_proxies.strip()),
+        "forwarded_allow_ips": settings.trusted_proxies.strip() or "",
+    }
+    processes = workers or settings.workers
+    if processes > 1 and serving.balanced():  # a socket each: connections spread evenly
+        raise typer.Exit(serving.serve(options, processes))
+    uvicorn.run(**options, workers=processes)
 
 
 @app.command()

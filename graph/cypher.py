@@ -568,6 +568,19 @@ def insert_nodes_and_events(entity: EntityKind) -> str:
     return insert_nodes(entity).rsplit(" RETURN ", 1)[0] + _AND_EVENTS + _about("event")
 
 
+#: actors, then their events, in one statement, written only if every actor's neighbourhood
+#: is recorded (else nothing at all: the caller then reads which one is not)
+INSERT_PLACED_ACTORS_AND_EVENTS = (
+    "WITH $rows AS rows "
+    "WHERE all(r IN rows WHERE EXISTS { MATCH (:Neighbourhood {name_norm: r.place}) }) "
+    + insert_nodes(EntityKind.actor)
+    .rsplit(" RETURN ", 1)[0]
+    .replace("UNWIND $rows AS row", "UNWIND rows AS row", 1)
+    + _AND_EVENTS.replace(" AS made ", " AS made WHERE made = size($rows) ", 1)
+    + _about("event")
+)
+
+
 def insert_links_and_events(link_type: str) -> str:
     """Links of one type, then their events ($events), in one statement."""
     return insert_links(link_type).rsplit(" RETURN ", 1)[0] + _AND_EVENTS

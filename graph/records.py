@@ -284,10 +284,14 @@ class RecordEngine(Transactional):
         events = [make_event(EventAction.create, entity, user, when, None, r) for r in records]
 
         def work(tx: WriteTx) -> None:
-            self._check_places(tx, spec, records)
+            guarded = tx.guards_places(entity, records)
+            if not guarded:
+                self._check_places(tx, spec, records)
             self._check_references(tx, spec, records)
             moved = self._agree_in_time(tx, spec, records, user, when)
-            tx.insert_with_events(entity, records, [*moved, *events])
+            if not tx.insert_with_events(entity, records, [*moved, *events]):
+                self._check_places(tx, spec, records)  # nothing written: it says why
+                raise Conflict(Say("a neighbourhood changed during the write: try again"))
 
         try:
             self._write(work)

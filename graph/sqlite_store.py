@@ -670,9 +670,13 @@ class _Tx:
 
     def insert_with_events(
         self, entity: EntityKind, records: Sequence[Record], events: Sequence[Record]
-    ) -> None:
+    ) -> bool:
         self.insert_many(entity, records)
         self.append_events(events)
+        return True
+
+    def guards_places(self, entity: EntityKind, records: Sequence[Record]) -> bool:
+        return False  # reading the neighbourhoods first costs no round trip here
 
     def delete_many(self, entity: EntityKind, ids: Sequence[str]) -> None:
         for part in chunks(list(ids), 500):

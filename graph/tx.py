@@ -44,7 +44,16 @@ class WriteTx(Protocol):
     def append_events(self, events: Sequence[Record]) -> None: ...
     def insert_with_events(
         self, entity: EntityKind, records: Sequence[Record], events: Sequence[Record]
-    ) -> None: ...
+    ) -> bool:
+        """Records of one kind and their events, written together; False if nothing was
+        written because an actor's neighbourhood is not recorded (only where
+        :meth:`guards_places` said the write would look)."""
+
+    def guards_places(self, entity: EntityKind, records: Sequence[Record]) -> bool:
+        """Whether :meth:`insert_with_events` writes these records only if each one's
+        neighbourhood is recorded (and nothing otherwise), so that the check needs no read
+        before it: one round trip to the server less for each actor recorded on Neo4j."""
+
     def save_positions(self, rows: Sequence[Record], replace: bool) -> None: ...
     def erase_actor(self, actor_id: str) -> list[str]: ...
     def activities_with(self, actor_id: str) -> list[Record]: ...

@@ -50,6 +50,27 @@ def test_a_bad_row_in_a_batch_writes_nothing(store: GraphStore) -> None:
     assert state(store) == before
 
 
+def test_an_actor_in_a_neighbourhood_not_recorded_is_refused_and_nothing_is_written(
+    store: GraphStore,
+) -> None:
+    """On Neo4j the check is part of the write itself (no read before it): refused, the write
+    then reads the neighbourhoods to say which one is missing."""
+    actor(store, "Déjà là")
+    before = state(store)
+    with pytest.raises(InvalidInput) as caught:
+        store.create_actor({**BASE, "neighbourhood": "Cureghemm"}, by="ana")
+    assert "'Cureghemm' is not a recorded neighbourhood" in caught.value.message
+    rows = [{**BASE, "name": f"Asbl {i}"} for i in range(5)]
+    rows[3] = {**rows[3], "neighbourhood": "Molenbeek-Centre"}
+    with pytest.raises(InvalidInput) as caught:
+        store.create_actors(rows, by="ana")
+    assert caught.value.message.startswith("row 3"), caught.value.message
+    assert "'Molenbeek-Centre' is not a recorded neighbourhood" in caught.value.message
+    assert state(store) == before
+    placed = store.create_actors([{**BASE, "neighbourhood": " cureghem "}], by="ana")
+    assert store.get_actor(placed[0].id).neighbourhood == "cureghem"  # compared as names are
+
+
 def test_a_duplicate_in_a_batch_writes_nothing(store: GraphStore) -> None:
     existing = actor(store, "Asbl 3")
     rows = [{**BASE, "name": f"Asbl {i}"} for i in range(10)]
