@@ -22,6 +22,7 @@ bulk writes as ``UNWIND $rows`` in batches.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import secrets
@@ -33,7 +34,7 @@ from typing import Any, TypeVar
 
 import neo4j
 import orjson
-from neo4j import GraphDatabase, ManagedTransaction, Result, Transaction
+from neo4j import GraphDatabase, ManagedTransaction, Result, Session, Transaction
 from neo4j import exceptions as neo4j_errors
 from pydantic import BaseModel
 
@@ -572,6 +573,11 @@ def _translate(exc: Exception) -> MaillageError:
     return StoreUnavailable("Neo4j failed; the details are in the server's log")
 
 
+def _close_quietly(session: Session) -> None:
+    with contextlib.suppress(neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError):
+        session.close()  # a failure says its connection is gone already
+
+
 class Neo4jGraphStore(BaseGraphStore):
     """The port over a Neo4j 5.26 server."""
 
@@ -595,6 +601,9 @@ class Neo4jGraphStore(BaseGraphStore):
         :meth:`migrate_shape`, as ``maillage migrate`` does with a progress bar)."""
         auth = (user or "neo4j", password) if password else None
         self.database = database
+        self._sessions = threading.local()  # a session per thread, used again (see _session)
+        self._opened: list[Session] = []
+        self._opened_lock = threading.Lock()
         try:
             self.driver = GraphDatabase.driver(
                 uri,
@@ -679,20 +688,51 @@ class Neo4jGraphStore(BaseGraphStore):
 
         self._write(work)
 
+    def _session(self) -> Session:
+        """This thread's session, made once and used again for each of its transactions. A
+        session per transaction cost each write on Neo4j 12-21 % of the API process's CPU
+        and 14-18 % of the server's (and a hundred objects in reference cycles for Python's
+        collector): bench/RESULTS.md. A session holds a connection only during a transaction;
+        its bookmarks make each transaction see the thread's earlier writes, as one server
+        does anyway. A session that failed is dropped (:meth:`_run`)."""
+        session: Session | None = getattr(self._sessions, "session", None)
+        if session is None:
+            session = self.driver.session(database=self.database)
+            self._sessions.session = session
+            with self._opened_lock:
+                self._opened.append(session)
+        return session
+
+    def _forget_session(self) -> None:
+        session = getattr(self._sessions, "session", None)
+        self._sessions.session = None
+        if session is not None:
+            with self._opened_lock:
+                if session in self._opened:
+                    self._opened.remove(session)
+            _close_quietly(session)
+
     def _run(self, access: str, work: Callable[[Any], R], *, retried: bool = True) -> R:
         def unit(tx: ManagedTransaction | Transaction) -> R:
             return work(_Tx(tx))
 
         try:
-            with self.driver.session(database=self.database) as session:
-                if not retried:  # an explicit transaction, run once
-                    with session.begin_transaction() as tx:
-                        done = unit(tx)
-                        tx.commit()
-                        return done
+            if not retried:  # an explicit transaction, run once, in a session of its own
+                with (
+                    self.driver.session(database=self.database) as session,
+                    session.begin_transaction() as tx,
+                ):
+                    done = unit(tx)
+                    tx.commit()
+                    return done
+            session = self._session()
+            try:
                 if access == neo4j.WRITE_ACCESS:
                     return session.execute_write(unit)
                 return session.execute_read(unit)
+            except (neo4j_errors.Neo4jError, neo4j_errors.DriverError):
+                self._forget_session()  # the next transaction starts from a new one
+                raise
         except MaillageError:
             raise
         except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
@@ -720,6 +760,10 @@ class Neo4jGraphStore(BaseGraphStore):
         self._forget_tokens()
 
     def close(self) -> None:
+        with self._opened_lock:
+            opened, self._opened = self._opened, []
+        for session in opened:
+            _close_quietly(session)
         self.driver.close()
 
 

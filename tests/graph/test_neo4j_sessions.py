@@ -1,0 +1,60 @@
+"""The Neo4j store keeps one driver session per thread and uses it again for each transaction
+(a session per transaction cost a write a fifth of its CPU, bench/RESULTS.md): a thread's
+writes share one session, a session that failed is replaced by a new one that works, and
+closing the store closes every session it opened."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from graph.errors import StoreUnavailable
+from graph.neo4j_store import Neo4jGraphStore
+from tests.conftest import with_places
+
+pytestmark = pytest.mark.neo4j
+
+
+def _actor(store: Neo4jGraphStore, name: str) -> str:
+    made = store.create_actor({"name": name, "kind": "association", "neighbourhood": "Cureghem"},
+                              by="ana")  # fmt: skip
+    return made.id
+
+
+def test_each_thread_uses_its_session_again_and_closing_the_store_closes_them(
+    neo4j_uri: str,
+) -> None:
+    store = Neo4jGraphStore(neo4j_uri)
+    try:
+        store.erase_everything(confirm="erase everything")
+        with_places(store)
+        made = [_actor(store, f"Asbl {i}") for i in range(5)]
+        mine = store._session()
+        assert store._opened.count(mine) == 1
+
+        seen: dict[int, set[int]] = {}
+
+        def write(k: int) -> str:
+            found = _actor(store, f"Asbl du fil {k}")
+            seen.setdefault(threading.get_ident(), set()).add(id(store._session()))
+            return found
+
+        with ThreadPoolExecutor(3) as pool:
+            made += list(pool.map(write, range(12)))
+        assert all(len(sessions) == 1 for sessions in seen.values())  # one per thread
+        assert len(store._opened) == 1 + len(seen)
+        assert {a.id for a in store.get_actors(made)} == set(made)  # every write seen
+
+        # a failed transaction drops its session; the thread's next one works
+        with pytest.raises(StoreUnavailable):
+            store._write(lambda tx: tx.tx.run("THIS IS NOT CYPHER").consume())
+        assert mine.closed() and mine not in store._opened
+        again = _actor(store, "Asbl d'après l'erreur")
+        assert store._session() is not mine and store.get_actor(again).name.startswith("Asbl")
+        opened = list(store._opened)
+    finally:
+        store.close()
+    assert opened and all(session.closed() for session in opened)
+    assert store._opened == []
