@@ -11,8 +11,10 @@ from analysis.reach import bar_team_of, reach
 from api.kept import KEPT
 from api.web.pages.base import (
     PageDep,
+    problem,
     resolve_actor,
 )
+from graph.errors import InvalidInput
 from graph.model import today
 from graph.vocabulary import choices
 
@@ -37,7 +39,10 @@ def paths_page(p: PageDep, source: str = "", target: str = "") -> HTMLResponse:
                     _("Choose the actor from the list: several or none match “%s”.") % typed
                 )
         if not problems:
-            found = p.store.introduction_paths(str(ids["source"]), str(ids["target"]), k=3)
+            try:
+                found = p.store.introduction_paths(str(ids["source"]), str(ids["target"]), k=3)
+            except InvalidInput as exc:  # the same actor twice: said above the form, kept
+                problems.append(problem(exc, p.lang))
     return p.render(
         "paths.html", source=source, target=target, found=found, problems=problems, ids=ids
     )
