@@ -602,7 +602,7 @@ class Neo4jGraphStore(BaseGraphStore):
         auth = (user or "neo4j", password) if password else None
         self.database = database
         self._sessions = threading.local()  # a session per thread, used again (see _session)
-        self._opened: list[Session] = []
+        self._opened: dict[threading.Thread, Session] = {}  # each thread's, to close them
         self._opened_lock = threading.Lock()
         try:
             self.driver = GraphDatabase.driver(
@@ -694,13 +694,17 @@ class Neo4jGraphStore(BaseGraphStore):
         and 14-18 % of the server's (and a hundred objects in reference cycles for Python's
         collector): bench/RESULTS.md. A session holds a connection only during a transaction;
         its bookmarks make each transaction see the thread's earlier writes, as one server
-        does anyway. A session that failed is dropped (:meth:`_run`)."""
+        does anyway. A session that failed is dropped (:meth:`_run`); the sessions of threads
+        that have ended (a thread pool's idle workers exit) are closed when a new one opens."""
         session: Session | None = getattr(self._sessions, "session", None)
         if session is None:
             session = self.driver.session(database=self.database)
             self._sessions.session = session
             with self._opened_lock:
-                self._opened.append(session)
+                ended = [t for t in self._opened if not t.is_alive()]
+                for thread in ended:
+                    _close_quietly(self._opened.pop(thread))
+                self._opened[threading.current_thread()] = session
         return session
 
     def _forget_session(self) -> None:
@@ -708,8 +712,7 @@ class Neo4jGraphStore(BaseGraphStore):
         self._sessions.session = None
         if session is not None:
             with self._opened_lock:
-                if session in self._opened:
-                    self._opened.remove(session)
+                self._opened.pop(threading.current_thread(), None)
             _close_quietly(session)
 
     def _run(self, access: str, work: Callable[[Any], R], *, retried: bool = True) -> R:
@@ -761,7 +764,7 @@ class Neo4jGraphStore(BaseGraphStore):
 
     def close(self) -> None:
         with self._opened_lock:
-            opened, self._opened = self._opened, []
+            opened, self._opened = list(self._opened.values()), {}
         for session in opened:
             _close_quietly(session)
         self.driver.close()
