@@ -14,6 +14,7 @@ import threading
 from collections import Counter
 from collections.abc import Mapping
 from datetime import date
+from functools import partial
 from typing import Any
 
 import igraph as ig
@@ -23,7 +24,7 @@ import scipy.sparse as sp
 
 from analysis.brokerage import ROLES, brokerage_census
 from analysis.centrality import DEFAULT_SAMPLES, EXACT_LIMIT, betweenness
-from analysis.graphs import adjacency, kept_on, simple_graph, size_label
+from analysis.graphs import adjacency, kept_on, simple_graph, size_label, sorted_pairs
 from analysis.structural_holes import constraint, effective_size
 
 STRENGTH_WORDS = {1: "a weak tie", 2: "a regular tie", 3: "a strong tie"}
@@ -85,17 +86,10 @@ def _louvain(simple: nx.Graph, *, seed: int, resolution: float) -> tuple[list[se
     took 1.7 s) and their modularity. The actors are numbered in the order of their ids and the
     generator seeded, so the same network gives the same communities whatever order it was
     read in."""
-    nodes = sorted(simple, key=str)
+    nodes, edges, weights = sorted_pairs(simple)
     if not nodes:
         return [], 0.0
-    index = {v: i for i, v in enumerate(nodes)}
-    pairs = sorted(
-        (min(index[u], index[v]), max(index[u], index[v]), float(d.get("weight", 1)))
-        for u, v, d in simple.edges(data=True)
-        if u != v
-    )
-    shape = ig.Graph(n=len(nodes), edges=[(u, v) for u, v, _ in pairs])
-    weights = [w for _, _, w in pairs]
+    shape = ig.Graph(n=len(nodes), edges=edges)
     with _RANDOM:
         ig.set_random_number_generator(random.Random(seed))  # noqa: S311 - reproducible, not secret
         try:
@@ -103,7 +97,7 @@ def _louvain(simple: nx.Graph, *, seed: int, resolution: float) -> tuple[list[se
         finally:
             ig.set_random_number_generator(random)
     modularity = (
-        shape.modularity(found.membership, weights=weights, resolution=resolution) if pairs else 0.0
+        shape.modularity(found.membership, weights=weights, resolution=resolution) if edges else 0.0
     )
     return [{nodes[i] for i in members} for members in found], float(modularity)
 
@@ -277,7 +271,9 @@ def bridging_opportunities(
     shared: dict[str, np.ndarray] = {}
     vocab: dict[str, tuple[sp.csr_array, list[str]]] = {}
     for field in ("themes", "target_groups", "languages"):
-        matrix, words = _incidence(simple, nodes, field)
+        matrix, words = kept_on(
+            simple, ("incidence", field), partial(_incidence, simple, nodes, field)
+        )
         vocab[field] = (matrix, words)
         shared[field] = np.asarray(matrix[u].multiply(matrix[v]).sum(axis=1)).ravel()
     relevant = (shared["themes"] + shared["target_groups"]) > 0
@@ -447,5 +443,42 @@ def bridging(
             "items": named_communities(simple, found),
         },
         "brokerage": {"groups": groups, "leaders": role_leaders},
-        "opportunities": bridging_opportunities(simple, community_of, limit=opportunities),
+        "opportunities": introductions(simple, seed=seed, limit=opportunities),
     }
+
+
+def introductions(graph: nx.Graph, *, seed: int = 1, limit: int = 20) -> list[dict[str, Any]]:
+    """The bridging opportunities of a snapshot alone, with its Louvain communities (seeded):
+    what the indicators count, without the brokers' measures. Made once per kept snapshot.
+
+    Parameters
+    ----------
+    graph
+        A snapshot or its simple graph.
+    seed
+        Louvain's seed.
+    limit
+        How many introductions.
+
+    Returns
+    -------
+    list of dict
+        As :func:`bridging_opportunities`; read-only for a kept snapshot.
+
+    Examples
+    --------
+    >>> g = nx.Graph()
+    >>> g.add_node("one", name="ONE", kind="health_actor", themes=["parenting"])
+    >>> g.add_node("mums", name="Mothers", kind="resident_group", themes=["parenting"])
+    >>> g.add_node("asbl", name="Women's asbl", kind="association", themes=[])
+    >>> g.add_edge("one", "asbl", weight=2); g.add_edge("mums", "asbl", weight=3)
+    >>> [a["name"] for a in introductions(g)[0]["actors"]]
+    ['ONE', 'Mothers']
+    """
+    simple = graph if not graph.is_multigraph() else simple_graph(graph)
+
+    def make() -> list[dict[str, Any]]:
+        community_of = membership(communities(simple, seed=seed))
+        return bridging_opportunities(simple, community_of, limit=limit)
+
+    return kept_on(simple, ("introductions", seed, limit), make)

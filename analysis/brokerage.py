@@ -66,7 +66,9 @@ def brokerage_census(graph: nx.Graph, groups: Mapping[Any, Hashable]) -> dict[An
     n = len(nodes)
     if n == 0:
         return {}
-    a.data[:] = 1.0
+    if (a.data != 1.0).any():  # parallel links summed (a multigraph given): each pair once
+        a = a.copy()
+        a.data[:] = 1.0
     # an actor missing from the groups is a group of its own
     group_of = {v: groups.get(v, ("ungrouped", v)) for v in nodes}
     labels = {g: i for i, g in enumerate(sorted(set(group_of.values()), key=str))}

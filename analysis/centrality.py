@@ -20,7 +20,7 @@ import networkx as nx
 import numpy as np
 import rustworkx as rx
 
-from analysis.graphs import kept_on, simple_graph
+from analysis.graphs import kept_on, simple_graph, sorted_pairs
 
 EXACT_LIMIT = 2_500
 DEFAULT_SAMPLES = 500
@@ -84,9 +84,8 @@ def _betweenness(graph: nx.Graph, exact_limit: int, samples: int, seed: int) -> 
     n = graph.number_of_nodes()
     if n <= max(exact_limit, 2) or samples >= n:  # two actors or fewer: nothing to sample
         return {"method": "exact", "values": _exact(graph) if n else {}, "samples": None}
-    nodes = sorted(graph.nodes, key=str)  # the same sample whatever order the graph was read in
-    index = {v: i for i, v in enumerate(nodes)}
-    shape = ig.Graph(n=n, edges=[(index[u], index[v]) for u, v in graph.edges if u != v])
+    nodes, edges, _ = sorted_pairs(graph)  # the same sample whatever order the graph was read in
+    shape = ig.Graph(n=n, edges=edges)
     rng = np.random.default_rng(seed)
     sources = np.sort(rng.choice(n, size=samples, replace=False))
     # igraph sets up the whole graph at each call (1–3 ms at 10,000 actors): sources go in

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -11,7 +12,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from analysis.graphs import adjacency, simple_graph, size_label
+from analysis.graphs import adjacency, per_actor, simple_graph, size_label
 from graph.dates import add_months
 
 GATEWAY_KINDS = {"bar_team": "BAR worker or team", "external_partner": "partner"}
@@ -30,6 +31,62 @@ def _day(value: Any) -> date | None:
 def _who(graph: nx.Graph, node: Any) -> dict[str, Any]:
     data = graph.nodes[node]
     return {"id": node, "name": data.get("name", str(node)), "kind": str(data.get("kind", ""))}
+
+
+def _latest(data: dict[str, Any]) -> date | None:
+    stamps = [_day(data.get(k)) for k in ("since", "recorded_at", "updated_at")]
+    return max((s for s in stamps if s is not None), default=None)
+
+
+def last_activity(graph: nx.Graph, actors: Iterable[Any]) -> dict[Any, date]:
+    """The day each of ``actors`` last had a link recorded, begun or renewed (an actor with no
+    dated link: none). Of every actor when ``actors`` is the graph itself (the links read once);
+    of a few, after a write, from their own links (:func:`analysis.graphs.per_actor`).
+
+    Parameters
+    ----------
+    graph
+        A snapshot (links carry ``since``, ``recorded_at``, ``updated_at``).
+    actors
+        The actors asked for, or ``graph`` for all of them.
+
+    Returns
+    -------
+    dict
+        actor -> day.
+
+    Examples
+    --------
+    >>> g = nx.MultiDiGraph()
+    >>> _ = g.add_edge("a", "b", since=date(2025, 1, 1), updated_at="2025-03-02T10:00:00")
+    >>> _ = g.add_edge("c", "a", since=date(2025, 2, 1))
+    >>> last_activity(g, g) == last_activity(g, "abc") == {
+    ...     "a": date(2025, 3, 2), "b": date(2025, 3, 2), "c": date(2025, 2, 1)}
+    True
+    """
+    last: dict[Any, date] = {}
+    every = actors is graph
+    if every:  # every link once, for both its ends
+        for u, v, data in graph.edges(data=True):
+            latest = _latest(data)
+            if latest is None:
+                continue
+            for end in (u, v):
+                if end not in last or latest > last[end]:
+                    last[end] = latest
+        return last
+    sides = [graph._adj, graph._pred] if graph.is_directed() else [graph._adj]
+    for v in actors:
+        days = [
+            latest
+            for side in sides
+            for keys in side[v].values()
+            for data in (keys.values() if graph.is_multigraph() else [keys])
+            if (latest := _latest(data)) is not None
+        ]
+        if days:
+            last[v] = max(days)
+    return last
 
 
 def isolated_actors(
@@ -139,15 +196,7 @@ def isolated_actors(
 
     # Dormant: no link recorded or renewed for `dormant_months` months.
     cutoff = add_months(as_of, -dormant_months)
-    last: dict[Any, date] = {}
-    for u, v, data in graph.edges(data=True):
-        stamps = [_day(data.get(k)) for k in ("since", "recorded_at", "updated_at")]
-        latest = max((s for s in stamps if s is not None), default=None)
-        if latest is None:
-            continue
-        for end in (u, v):
-            if end not in last or latest > last[end]:
-                last[end] = latest
+    last = per_actor(graph, ("last activity",), last_activity)
     dormant = []
     for v in nodes:
         if v in last:

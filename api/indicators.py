@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from analysis.bridging import introductions
 from analysis.indicators import indicators, saturation_spells
 from analysis.reach import bar_team_of
 from analysis.results import IndicatorsResult
-from api.analyses import EARLIEST, in_neighbourhood, run_bridging
+from api.analyses import EARLIEST, checked_day, in_neighbourhood
 from api.diagnosis import checked_period, every_item
 from api.kept import KEPT
 from api.scoped import ScopedStore
@@ -68,9 +69,10 @@ def indicators_of(
         }
         confirmed, noted = store.directory_rounds(home | services)
         spells = {s: saturation_spells(noted.get(s, []), min(end, today())) for s in services}
-        bridging = run_bridging(store, min(start, today()), neighbourhood=neighbourhood)
-        suggested = [
-            (o["actors"][0]["id"], o["actors"][1]["id"]) for o in bridging["opportunities"]
+        day = checked_day(min(start, today()), "as_of")
+        at_start = in_neighbourhood(KEPT.graph(store, neighbourhood, day), neighbourhood)
+        suggested = [  # the bridging report's introductions at the start (no brokers' measures)
+            (o["actors"][0]["id"], o["actors"][1]["id"]) for o in introductions(at_start, limit=20)
         ]
         found = indicators(
             history,

@@ -34,6 +34,7 @@ from typing import Any, TypeVar
 
 import networkx as nx
 
+from analysis.graphs import derived
 from graph.model import EntityKind, normalise_name, today
 from graph.store import GraphStore
 
@@ -226,7 +227,9 @@ class Kept:
             if old is not None and scope is None:
                 named = clock.named_between(old[0], version)
                 if named is not None and len(named) <= MOST_REFRESHED:
-                    return raw.refreshed(old[1], sorted(named), as_of=day)
+                    new = nx.freeze(raw.refreshed(old[1], sorted(named), as_of=day))
+                    derived(new, old[1], named)  # what only these actors change: patched
+                    return new
             if day is None:
                 return raw.history(neighbourhood=scope)
             return raw.snapshot(day, neighbourhood=scope)

@@ -370,6 +370,9 @@ NAME_PATTERN = f"^[^{_NO_CTRL}{_NO_BIDI}]*[0-9A-Za-z\\u00c0-\\u024f][^{_NO_CTRL}
 SHORT_TEXT_PATTERN = f"^[^{_NO_CTRL}]*$"
 LONG_TEXT_PATTERN = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]*$"
 TAG_PATTERN = f"^[^{_NO_CTRL}]*[^\\s{_NO_CTRL}][^{_NO_CTRL}]*$"
+_LONG = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f"
+#: long text of at least three characters once the spaces around it are taken off
+THREE_CHARACTERS_PATTERN = f"^[^{_LONG}]*[^\\s{_LONG}][^{_LONG}]+[^\\s{_LONG}][^{_LONG}]*$"
 
 
 def _visible_name(value: str) -> str:
@@ -1073,7 +1076,7 @@ ObservationText = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=3, max_length=600),
     _no_control(_CONTROL_IN_TEXT),
-    _schema(pattern=LONG_TEXT_PATTERN),
+    _schema(pattern=THREE_CHARACTERS_PATTERN),
 ]
 
 

@@ -721,6 +721,11 @@ def test_read_the_neighbourhood_on_a_map(task: Callable[[str], Task]) -> None:
     t.page.locator("#map .marker-cluster").first.click()  # a cluster opens on a tap (zooms in)
     icon = t.page.locator("#map .actor-icon").first
     icon.wait_for(timeout=10_000)
+    # the tap once the zoom has settled, as a user's eye waits for it (a marker tapped while
+    # the clusters are still being redrawn is taken off the map, its popup with it)
+    t.page.wait_for_function(
+        "() => !document.querySelector('#map .leaflet-zoom-anim, #map .leaflet-cluster-anim')"
+    )
     icon.click()
     popup = t.page.locator(".leaflet-popup-content")
     popup.wait_for(timeout=10_000)

@@ -24,6 +24,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from analysis import graphs
+from analysis.centrality import betweenness
+from analysis.graphs import adjacency, per_actor, simple_graph, sorted_pairs
+from analysis.isolation import last_activity
 from api.analyses import REGISTRY
 from api.kept import Kept
 from graph.errors import MaillageError
@@ -130,7 +134,12 @@ def test_kept_results_equal_a_full_recomputation(
     store = _fresh(store)
     kept = Kept()
     made: dict[str, list[str]] = {"actors": [], "records": []}
-    served = 0
+
+    def ask(name: str, place: str | None) -> Any:
+        checked = REGISTRY[name].parameters.model_validate(ANALYSES[name])
+        make = partial(REGISTRY[name]._make, store, checked, place)
+        return kept.get_or_make(store, place, (name, repr(ANALYSES[name])), make)
+
     for n, step in enumerate(steps):
         try:
             _apply(store, n, step, made)
@@ -138,19 +147,13 @@ def test_kept_results_equal_a_full_recomputation(
             continue  # a refused step (a link to itself, an end before its start…)
         for name in ANALYSES:
             for place in [*PLACES, None]:
-                key = (name, repr(ANALYSES[name]))
-                checked = REGISTRY[name].parameters.model_validate(ANALYSES[name])
-                before = len(kept.kept)
-                got = kept.get_or_make(
-                    store,
-                    place,
-                    key,
-                    partial(REGISTRY[name]._make, store, checked, place),
-                )
-                served += len(kept.kept) == before  # a result served as kept
+                got = ask(name, place)  # kept where the write did not touch it, else made
                 assert got.model_dump() == _full(store, name, place), (name, place, step)
-    if len(steps) > 6:
-        assert served > 0  # the kept path was taken, not only fresh computations
+    for name in ANALYSES:  # asked again with no write since: served as kept, not made again
+        for place in [*PLACES, None]:
+            before = len(kept.kept)
+            assert ask(name, place) is ask(name, place)
+            assert len(kept.kept) == before
 
 
 @pytest.fixture
@@ -204,6 +207,23 @@ def test_a_write_in_one_process_is_seen_by_the_next_read_of_another(
     assert clock.version("Nord") == version  # …and a write elsewhere leaves it be
 
 
+def _same_derived(kept: nx.MultiDiGraph, full: nx.MultiDiGraph) -> None:
+    """What the analyses derive from the kept snapshot — patched after a write from the earlier
+    one's (``analysis.graphs.derived``) — equals what they derive from a full read."""
+    simple, fresh = simple_graph(kept), simple_graph(full)
+    assert list(simple.nodes(data=True)) == list(fresh.nodes(data=True))  # fields and order
+    pairs = {frozenset((u, v)): d for u, v, d in simple.edges(data=True)}
+    assert pairs == {frozenset((u, v)): d for u, v, d in fresh.edges(data=True)}
+    assert simple.number_of_edges() == fresh.number_of_edges()
+    assert last_activity(kept, kept) == last_activity(full, full)
+    assert per_actor(kept, ("last activity",), last_activity) == last_activity(full, full)
+    kept_nodes, kept_matrix = adjacency(simple_graph(kept), "weight")
+    full_nodes, full_matrix = adjacency(simple_graph(full), "weight")
+    assert kept_nodes == full_nodes
+    assert (kept_matrix != full_matrix).nnz == 0
+    assert sorted_pairs(simple_graph(kept)) == sorted_pairs(simple_graph(full))
+
+
 def _copy(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """A deep copy: shares no dict with ``graph``."""
     return copy.deepcopy(graph)
@@ -243,12 +263,35 @@ def test_the_whole_store_graph_kept_and_refreshed_equals_a_full_read(
     refreshed = 0
     refresh = store.refreshed
 
+    new_snapshots = 0  # refreshed into another graph (not the same: nothing it shows changed)
+
     def counted(*args: Any, **kwargs: Any) -> nx.MultiDiGraph:
-        nonlocal refreshed
+        nonlocal refreshed, new_snapshots
         refreshed += 1
-        return refresh(*args, **kwargs)
+        found = refresh(*args, **kwargs)
+        new_snapshots += found is not args[0] and not found.graph.get("history")
+        return found
 
     store.refreshed = counted  # type: ignore[method-assign]
+    patched = 0
+    patch = graphs._patched_simple
+
+    def counted_patch(*args: Any) -> nx.Graph:
+        nonlocal patched
+        patched += 1
+        return patch(*args)
+
+    graphs._patched_simple = counted_patch  # type: ignore[assignment]
+    try:
+        expected = _refreshed_story(store, kept, steps)
+    finally:
+        graphs._patched_simple = patch  # type: ignore[assignment]
+    assert refreshed == expected  # brought up to date after each write, not read again
+    assert patched == new_snapshots  # and so the snapshot's simple graph, not made again
+
+
+def _refreshed_story(store: GraphStore, kept: Kept, steps: list[tuple[Any, ...]]) -> int:
+    """Each step, and the kept graphs compared with a full read: how many refreshes it took."""
     made: dict[str, list[str]] = {"actors": [], "records": []}
     expected, read = 0, False
     before: list[tuple[nx.MultiDiGraph, nx.MultiDiGraph]] = []
@@ -264,8 +307,35 @@ def test_the_whole_store_graph_kept_and_refreshed_equals_a_full_read(
         read = True
         _same_graph(kept.graph(store, None, None), store.snapshot())
         _same_graph(kept.graph(store, None, None, history=True), store.history())
+        _same_derived(kept.graph(store, None, None), store.snapshot())
         for old, as_it_was in before:  # what a reader still holds is left as it was
             _same_graph(old, as_it_was)
         before = [(g, _copy(g)) for g in (kept.graph(store, None, None),
                                           kept.graph(store, None, None, history=True))]  # fmt: skip
-    assert refreshed == expected  # brought up to date after each write, not read again
+    return expected
+
+
+def test_a_past_day_unchanged_by_a_write_keeps_its_snapshot_and_what_was_derived(
+    store: GraphStore,
+) -> None:
+    """A write today does not change a year-old snapshot (the indicators' start, a comparison's
+    first day): the kept graph stays the same object, and the measures derived from it hold; a
+    write that does change it (a link dated back) makes another, equal to a full read."""
+    kept = Kept()
+    past = today() - timedelta(days=300)
+    since = (today() - timedelta(days=400)).isoformat()
+    fields = {"kind": "association", "neighbourhood": "Midi", "since": since}
+    a, b, c = (store.create_actor({"name": f"Asbl {x}", **fields}, by="t") for x in "ABC")
+    store.create_link({"source": a.id, "target": b.id, "type": "KNOWS", "since": since}, by="t")
+    before = kept.graph(store, None, past)
+    measured = betweenness(simple_graph(before))
+    store.create_link({"source": b.id, "target": c.id, "type": "KNOWS"}, by="t")  # today
+    after = kept.graph(store, None, past)
+    assert after is before
+    assert betweenness(simple_graph(after)) is measured  # kept, not measured again
+    _same_graph(after, store.snapshot(past))
+    store.create_link({"source": a.id, "target": c.id, "type": "KNOWS", "since": since}, by="t")
+    dated_back = kept.graph(store, None, past)
+    assert dated_back is not before
+    _same_graph(dated_back, store.snapshot(past))
+    assert dated_back.has_edge(a.id, c.id)
