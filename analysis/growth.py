@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import weakref
 from collections import Counter
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -228,6 +229,7 @@ def growth(
     end: date,
     interval: str = "month",
     by_neighbourhood: bool = True,
+    earlier: tuple[Mapping[str, list[dict[str, Any]]], Collection[str]] | None = None,
 ) -> dict[str, Any]:
     """Network measures at each date from ``start`` to ``end``, overall and per neighbourhood.
 
@@ -248,6 +250,11 @@ def growth(
         ``week``, ``month``, ``quarter`` or ``year``.
     by_neighbourhood
         Whether to add a series per neighbourhood.
+    earlier
+        The neighbourhoods' series of an earlier call with the same dates, and the
+        neighbourhoods (normalised names) changed since: the others' series are taken from it,
+        as a neighbourhood's series depends on its own actors and links only (after a write,
+        one neighbourhood is measured again, not the region's forty).
 
     Returns
     -------
@@ -279,9 +286,44 @@ def growth(
         for i, code in enumerate(h.neighbourhood):
             labels.setdefault(code, history.nodes[h.nodes[i]].get("neighbourhood", code))
         codes = sorted(labels, key=lambda code: str(labels[code]))
-        for code, series in zip(codes, _grouped_series(h, days, codes), strict=True):
-            result["neighbourhoods"][labels[code]] = series
+        kept: dict[str, list[dict[str, Any]]] = {}
+        if earlier is not None:
+            series_of, changed = earlier
+            kept = {
+                code: series_of[labels[code]]
+                for code in codes
+                if code not in changed and labels[code] in series_of
+            }
+        todo = [code for code in codes if code not in kept]
+        measured = _grouped_series(_only(h, todo) if kept else h, days, todo) if todo else []
+        made = dict(zip(todo, measured, strict=True))
+        for code in codes:
+            result["neighbourhoods"][labels[code]] = kept[code] if code in kept else made[code]
     return result
+
+
+def _only(h: _History, codes: list[str]) -> _History:
+    """The history of some neighbourhoods: their actors and the links among them."""
+    keep = np.isin(h.neighbourhood, np.array(codes, dtype=object))
+    index = np.full(len(h.nodes), -1, dtype=np.int64)
+    index[keep] = np.arange(int(keep.sum()))
+    links = keep[h.u] & keep[h.v] if len(h.u) else np.zeros(0, dtype=bool)
+    at = np.flatnonzero(keep).tolist()
+    return _History(
+        nodes=[h.nodes[i] for i in at],
+        names=[h.names[i] for i in at],
+        kind=h.kind[keep],
+        neighbourhood=h.neighbourhood[keep],
+        a_since=h.a_since[keep],
+        a_until=h.a_until[keep],
+        u=index[h.u[links]],
+        v=index[h.v[links]],
+        l_since=h.l_since[links],
+        l_until=h.l_until[links],
+        recorded_by=h.recorded_by[links],
+        mission=h.mission[links],
+        link_ids=[h.link_ids[i] for i in np.flatnonzero(links).tolist()],
+    )
 
 
 def _grouped_series(h: _History, days: list[date], codes: list[str]) -> list[list[dict[str, Any]]]:

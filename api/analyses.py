@@ -8,7 +8,7 @@ everything an analysis route or command does (about 430 lines).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Annotated, Any, Generic, Literal, TypeVar
@@ -30,7 +30,7 @@ from analysis.graphs import simple_graph, size_label
 from analysis.growth import compare, growth
 from analysis.isolation import isolated_actors
 from analysis.referrals import referral_flows
-from api.kept import KEPT
+from api.kept import KEPT, Kept
 from graph.errors import InvalidInput, Say
 from graph.model import Day, OptionalDay, ReferralFilter, normalise_name, today
 from graph.store import NetworkReader
@@ -199,6 +199,7 @@ def run_growth(
     by_neighbourhood: bool = True,
     *,
     neighbourhood: str | None = None,
+    earlier: tuple[Mapping[str, list[dict[str, Any]]], Collection[str]] | None = None,
 ) -> dict[str, Any]:
     first, last = _span(start, end)
     result = checked(
@@ -208,6 +209,7 @@ def run_growth(
         end=last,
         interval=interval,
         by_neighbourhood=by_neighbourhood,
+        earlier=earlier,
     )
     return _scoped(result, neighbourhood)
 
@@ -336,25 +338,41 @@ class Analysis(Generic[P]):
     parameters: type[P]
     result: type[BaseModel]
     run: Callable[[NetworkReader, P, str | None], dict[str, Any]]
+    #: the region-wide result brought up to date from an earlier one and the neighbourhoods
+    #: changed since (None: made again)
+    update: Callable[[NetworkReader, P, BaseModel, set[str]], dict[str, Any]] | None = None
 
     def __call__(
         self,
         store: NetworkReader,
         parameters: P | Mapping[str, Any],
         neighbourhood: str | None = None,
+        *,
+        kept: Kept = KEPT,
     ) -> BaseModel:
         """Run it: parameters validated (bad ones raise InvalidInput), result typed. A result
         is computed once per state of its neighbourhood (:mod:`api.kept`): kept until a write
         touches that neighbourhood (dates left to their default are today's: the key holds the
-        day)."""
+        day); a region-wide one is brought up to date (``update``) where the analysis can."""
         checked = validate(self.parameters, parameters)
         key = (self.name, checked.model_dump_json(), today().isoformat())
-        return KEPT.get_or_make(
-            store, neighbourhood, key, lambda: self._make(store, checked, neighbourhood)
-        )
+
+        def make() -> BaseModel:
+            return self._make(store, checked, neighbourhood)
+
+        if neighbourhood is None and self.update is not None:
+            update = self.update
+
+            def updated(earlier: BaseModel, places: set[str]) -> BaseModel:
+                return self._typed(update(store, checked, earlier, places))
+
+            return kept.get_or_update(store, key, make, updated)
+        return kept.get_or_make(store, neighbourhood, key, make)
 
     def _make(self, store: NetworkReader, checked: P, neighbourhood: str | None) -> BaseModel:
-        data = self.run(store, checked, neighbourhood)
+        return self._typed(self.run(store, checked, neighbourhood))
+
+    def _typed(self, data: dict[str, Any]) -> BaseModel:
         data.setdefault("note", _why_empty(data))
         return self.result.model_validate(data)
 
@@ -402,6 +420,15 @@ def _communities(store: NetworkReader, p: CommunitiesParameters, nb: str | None)
 
 def _growth(store: NetworkReader, p: GrowthParameters, nb: str | None) -> dict[str, Any]:
     return run_growth(store, p.start, p.end, p.interval, p.by_neighbourhood, neighbourhood=nb)
+
+
+def _growth_updated(
+    store: NetworkReader, p: GrowthParameters, earlier: BaseModel, places: set[str]
+) -> dict[str, Any]:
+    series = earlier.model_dump()["neighbourhoods"]
+    return run_growth(
+        store, p.start, p.end, p.interval, p.by_neighbourhood, earlier=(series, places)
+    )
 
 
 def _compare(store: NetworkReader, p: CompareParameters, nb: str | None) -> dict[str, Any]:
@@ -458,6 +485,7 @@ REGISTRY: dict[str, Analysis[Any]] = {
             GrowthParameters,
             results.GrowthResult,
             _growth,
+            _growth_updated,
         ),
         Analysis(
             "compare",

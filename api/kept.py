@@ -105,6 +105,13 @@ class Clock:
             self.marks = (new_count, new_last)
             self._remember(unseen, new_last)
 
+    def places_since(self, old: int) -> set[str] | None:
+        """The neighbourhoods changed after tick ``old`` (normalised), or None when every one
+        may have (an erasure, an import, a renamed neighbourhood…)."""
+        if self.everything_at > old:
+            return None
+        return {place for place, tick in self.at.items() if tick > old}
+
     def named_between(self, old: int, new: int) -> set[str] | None:
         """The actors named by the changes after tick ``old`` up to ``new`` (a whole-store
         graph read at ``old`` is brought to ``new`` by reading these again), or None when
@@ -169,6 +176,9 @@ class Kept:
         self.graphs: OrderedDict[tuple[Any, ...], tuple[int, nx.MultiDiGraph]] = OrderedDict()
         self.clocks: dict[int, Clock] = {}
         self.lock = threading.Lock()
+        #: the newest region-wide result of each key, with the version it was made at: what
+        #: :meth:`get_or_update` brings up to date
+        self.latest: OrderedDict[tuple[Any, ...], tuple[int, Any]] = OrderedDict()
 
     def clock(self, store: GraphStore) -> Clock:
         with self.lock:
@@ -203,6 +213,40 @@ class Kept:
             self.kept[full] = made
             while len(self.kept) > self.size:
                 self.kept.popitem(last=False)
+        return made
+
+    def get_or_update(
+        self,
+        store: Any,
+        key: tuple[Any, ...],
+        make: Callable[[], T],
+        update: Callable[[T, set[str]], T],
+    ) -> T:
+        """The region-wide result of ``make`` for ``key``, as :meth:`get_or_make` keeps it;
+        after writes, ``update(earlier, places)`` brings the newest one made up to date from
+        the neighbourhoods changed since (normalised names) instead of ``make`` (when the
+        writes cannot say which changed: ``make``)."""
+        clock = self.clock(getattr(store, "raw_store", store))
+        version = clock.version(None)
+        base = (clock.serial, scope_key(store), *key)
+        full = (clock.serial, scope_key(store), None, version, *key)
+        with self.lock:
+            if full in self.kept:
+                self.kept.move_to_end(full)
+                found: T = self.kept[full]
+                return found
+            earlier = self.latest.get(base)
+        places = clock.places_since(earlier[0]) if earlier is not None else None
+        made = make() if earlier is None or places is None else update(earlier[1], places)
+        with self.lock:
+            self.kept[full] = made
+            while len(self.kept) > self.size:
+                self.kept.popitem(last=False)
+            if base not in self.latest or self.latest[base][0] <= version:
+                self.latest[base] = (version, made)
+                self.latest.move_to_end(base)
+            while len(self.latest) > self.size // 4:
+                self.latest.popitem(last=False)
         return made
 
     def graph(
@@ -266,6 +310,7 @@ class Kept:
     def forget(self) -> None:
         with self.lock:
             self.kept.clear()
+            self.latest.clear()
             self.graphs.clear()
             self.clocks.clear()
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import copy
 import tempfile
 from datetime import timedelta
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from analysis import graphs
+from analysis import growth as growth_module
 from analysis.centrality import betweenness
 from analysis.graphs import adjacency, per_actor, simple_graph, sorted_pairs
 from analysis.isolation import last_activity
@@ -135,10 +135,8 @@ def test_kept_results_equal_a_full_recomputation(
     kept = Kept()
     made: dict[str, list[str]] = {"actors": [], "records": []}
 
-    def ask(name: str, place: str | None) -> Any:
-        checked = REGISTRY[name].parameters.model_validate(ANALYSES[name])
-        make = partial(REGISTRY[name]._make, store, checked, place)
-        return kept.get_or_make(store, place, (name, repr(ANALYSES[name])), make)
+    def ask(name: str, place: str | None) -> Any:  # as the pages ask: kept, or brought up to date
+        return REGISTRY[name](store, ANALYSES[name], place, kept=kept)
 
     for n, step in enumerate(steps):
         try:
@@ -147,7 +145,8 @@ def test_kept_results_equal_a_full_recomputation(
             continue  # a refused step (a link to itself, an end before its start…)
         for name in ANALYSES:
             for place in [*PLACES, None]:
-                got = ask(name, place)  # kept where the write did not touch it, else made
+                got = ask(name, place)  # kept where the write did not touch it, else made again
+                # (the region's growth: brought up to date from the neighbourhoods it touched)
                 assert got.model_dump() == _full(store, name, place), (name, place, step)
     for name in ANALYSES:  # asked again with no write since: served as kept, not made again
         for place in [*PLACES, None]:
@@ -339,3 +338,49 @@ def test_a_past_day_unchanged_by_a_write_keeps_its_snapshot_and_what_was_derived
     assert dated_back is not before
     _same_graph(dated_back, store.snapshot(past))
     assert dated_back.has_edge(a.id, c.id)
+
+
+def test_the_region_growth_after_a_write_measures_again_only_the_neighbourhoods_it_touched(
+    store: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A link recorded in Midi: the region's growth measures Midi's series again and takes
+    Cureghem's and Molenbeek's from the result it kept; equal to a full recomputation. A link
+    across two neighbourhoods measures both again; an erasure (the events cannot say where)
+    measures every one."""
+    store = _fresh(store)
+    kept = Kept()
+    since = (today() - timedelta(days=200)).isoformat()
+    ids = {
+        place: [store.create_actor({"name": f"Asbl {place} {n}", "kind": "association",
+                                    "neighbourhood": place, "since": since}, by="t").id
+                for n in range(3)]
+        for place in PLACES
+    }  # fmt: skip
+    measured: list[list[str]] = []
+    grouped = growth_module._grouped_series
+
+    def counted(h: Any, days: Any, codes: list[str]) -> Any:
+        measured.append(codes)
+        return grouped(h, days, codes)
+
+    monkeypatch.setattr(growth_module, "_grouped_series", counted)
+
+    def region_growth() -> list[str]:
+        """The region's growth (compared with a full recomputation): the neighbourhoods it
+        measured."""
+        measured.clear()
+        got = REGISTRY["growth"](store, {}, None, kept=kept).model_dump()
+        (asked,) = measured
+        assert got == _full(store, "growth", None)
+        return asked
+
+    def link(a: str, b: str) -> None:
+        store.create_link({"source": a, "target": b, "type": "KNOWS", "since": since}, by="t")
+
+    assert region_growth() == ["cureghem", "midi", "molenbeek"]
+    link(ids["Midi"][0], ids["Midi"][1])
+    assert region_growth() == ["midi"]
+    link(ids["Cureghem"][0], ids["Molenbeek"][0])
+    assert region_growth() == ["cureghem", "molenbeek"]
+    store.erase_actor(ids["Midi"][2], by="t", reason="asked by the association")
+    assert region_growth() == ["cureghem", "midi", "molenbeek"]
