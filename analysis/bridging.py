@@ -200,6 +200,30 @@ def _incidence(graph: nx.Graph, nodes: list[Any], field: str) -> tuple[sp.csr_ar
     return matrix, list(vocabulary)
 
 
+def _shared(
+    simple: nx.Graph, field: str, matrix: sp.csr_array, u: np.ndarray, v: np.ndarray
+) -> np.ndarray:
+    """How many of ``field``'s tags each pair ``(u[k], v[k])`` has in common: each actor's
+    tags as the bits of a few words, counted in C (a fifth of the time of multiplying the
+    pairs' rows at 10,000 actors)."""
+    if matrix.nnz and (matrix.data != 1).any():  # a tag given twice: counted as before
+        return np.asarray(matrix[u].multiply(matrix[v]).sum(axis=1)).ravel()
+    bits = kept_on(simple, ("tag bits", field), lambda: _bits(matrix))
+    found = np.zeros(len(u), dtype=np.int64)
+    for word in range(bits.shape[1]):
+        found += np.bitwise_count(bits[u, word] & bits[v, word])
+    return found.astype(float)
+
+
+def _bits(matrix: sp.csr_array) -> np.ndarray:
+    coo = matrix.tocoo()
+    bits = np.zeros((matrix.shape[0], (matrix.shape[1] + 63) // 64), dtype=np.uint64)
+    ones = np.left_shift(np.uint64(1), (coo.col % 64).astype(np.uint64))
+    np.bitwise_or.at(bits, (coo.row, coo.col // 64), ones)
+    bits.setflags(write=False)
+    return bits
+
+
 def bridging_opportunities(
     graph: nx.Graph,
     community_of: dict[Any, int],
@@ -275,7 +299,7 @@ def bridging_opportunities(
             simple, ("incidence", field), partial(_incidence, simple, nodes, field)
         )
         vocab[field] = (matrix, words)
-        shared[field] = np.asarray(matrix[u].multiply(matrix[v]).sum(axis=1)).ravel()
+        shared[field] = _shared(simple, field, matrix, u, v)
     relevant = (shared["themes"] + shared["target_groups"]) > 0
     u, v, differs_c, differs_k = u[relevant], v[relevant], differs_c[relevant], differs_k[relevant]
     for field in shared:

@@ -196,9 +196,7 @@ def stored(model: type[BaseModel]) -> type[BaseModel]:
             fields[name] = (kind, FieldInfo(default_factory=field.default_factory))
         else:
             fields[name] = (kind, ... if field.is_required() else field.default)
-    return create_model(
-        f"Stored{model.__name__}", __config__=ConfigDict(extra="ignore"), **fields
-    )
+    return create_model(f"Stored{model.__name__}", __config__=ConfigDict(extra="ignore"), **fields)
 
 
 def _bare(kind: Any) -> Any:
