@@ -13,6 +13,7 @@ import random
 import threading
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from typing import Any
@@ -24,7 +25,14 @@ import scipy.sparse as sp
 
 from analysis.brokerage import ROLES, brokerage_census
 from analysis.centrality import DEFAULT_SAMPLES, EXACT_LIMIT, betweenness
-from analysis.graphs import adjacency, kept_on, simple_graph, size_label, sorted_pairs
+from analysis.graphs import (
+    adjacency,
+    kept_on,
+    patched_on,
+    simple_graph,
+    size_label,
+    sorted_pairs,
+)
 from analysis.structural_holes import constraint, effective_size
 
 STRENGTH_WORDS = {1: "a weak tie", 2: "a regular tie", 3: "a strong tie"}
@@ -224,6 +232,95 @@ def _bits(matrix: sp.csr_array) -> np.ndarray:
     return bits
 
 
+FIELDS = ("themes", "target_groups", "languages")
+
+
+@dataclass(frozen=True)
+class _Pairs:
+    """Who could be introduced to whom, whatever the communities: two actors not linked,
+    neither a BAR team, with a common contact and a theme or a target group in common, with
+    how many of each field's tags they share. Positions in the simple graph's order, the lower
+    first."""
+
+    u: np.ndarray
+    v: np.ndarray
+    shared: dict[str, np.ndarray]
+
+
+def _introduction_pairs(simple: nx.Graph) -> _Pairs:
+    """The candidate pairs, kept with a kept snapshot's simple graph and, after a write,
+    brought up to date from the earlier graph's (:func:`analysis.graphs.patched_on`)."""
+    return patched_on(
+        simple,
+        ("introduction pairs",),
+        lambda: _pairs_among(simple, None),
+        lambda before, earlier, changed: _pairs_patched(simple, before, earlier, changed),
+    )
+
+
+def _kinds(simple: nx.Graph, nodes: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+    kind = np.array([str(simple.nodes[x].get("kind", "")) for x in nodes])
+    _, code = np.unique(kind, return_inverse=True)  # numbers compare faster than text
+    return kind, code
+
+
+def _pairs_among(simple: nx.Graph, rows: np.ndarray | None) -> _Pairs:
+    """The candidate pairs of the whole graph (``rows`` None), or those with an end among the
+    positions ``rows``."""
+    nodes, a = adjacency(simple, weight="weight")
+    binary = a.copy()
+    binary.data[:] = 1.0
+    n = len(nodes)
+    if rows is None:
+        two_step = (binary @ binary).tocoo()
+        u, v = two_step.row.astype(np.int64), two_step.col.astype(np.int64)
+        keep = u < v
+        u, v = u[keep], v[keep]
+    else:
+        two_step = (binary[rows] @ binary).tocoo()
+        ends, others = rows[two_step.row], two_step.col.astype(np.int64)
+        keep = ends != others
+        u, v = np.minimum(ends, others)[keep], np.maximum(ends, others)[keep]
+        _, first = np.unique(u * n + v, return_index=True)  # a pair of two rows: once
+        u, v = u[first], v[first]
+    if len(u):
+        linked = np.asarray(binary[u, v]).ravel() > 0
+        u, v = u[~linked], v[~linked]
+    kind = np.array([str(simple.nodes[x].get("kind", "")) for x in nodes])
+    outside = kind != "bar_team"  # the BAR team meets whom it wants
+    keep = outside[u] & outside[v]
+    u, v = u[keep], v[keep]
+    shared = {}
+    for field in FIELDS:
+        matrix, _ = kept_on(simple, ("incidence", field), partial(_incidence, simple, nodes, field))
+        shared[field] = _shared(simple, field, matrix, u, v)
+    relevant = (shared["themes"] + shared["target_groups"]) > 0
+    return _Pairs(u[relevant], v[relevant], {f: x[relevant] for f, x in shared.items()})
+
+
+def _pairs_patched(
+    simple: nx.Graph, before: _Pairs, earlier: nx.Graph, changed: frozenset[Any]
+) -> _Pairs:
+    """The candidate pairs of ``simple``, from those of ``earlier`` (the simple graph of the
+    snapshot before a write): a pair whose two ends are neither changed actors nor their
+    neighbours keeps its common contacts, its not being linked and its tags, so it is kept as it
+    was; the pairs with an end among them are found again."""
+    nodes = list(simple.nodes)
+    index = {v: i for i, v in enumerate(nodes)}
+    old = list(earlier.nodes)
+    position = np.array([index.get(v, -1) for v in old], dtype=np.int64)
+    touched = np.array([v in changed for v in old], dtype=bool)
+    keep = ~touched[before.u] & ~touched[before.v]
+    u, v = position[before.u[keep]], position[before.v[keep]]
+    rows = np.array(sorted(index[v] for v in changed if v in index), dtype=np.int64)
+    found = _pairs_among(simple, rows)
+    return _Pairs(
+        np.concatenate([np.minimum(u, v), found.u]),
+        np.concatenate([np.maximum(u, v), found.v]),
+        {f: np.concatenate([before.shared[f][keep], found.shared[f]]) for f in FIELDS},
+    )
+
+
 def bridging_opportunities(
     graph: nx.Graph,
     community_of: dict[Any, int],
@@ -266,46 +363,25 @@ def bridging_opportunities(
     (['ONE', 'Mothers'], "Women's asbl", 6.0)
     """
     simple = graph if not graph.is_multigraph() else simple_graph(graph)
-    nodes, a = adjacency(simple, weight="weight")
-    n = len(nodes)
-    if n < 3:
+    nodes = list(simple.nodes)
+    if len(nodes) < 3:
         return []
-    binary = a.copy()
-    binary.data[:] = 1.0
-    two_step = (binary @ binary).tocoo()
-    u, v = two_step.row, two_step.col
-    keep = u < v
-    u, v = u[keep], v[keep]
-    if len(u) == 0:  # nobody has a common contact (no links yet)
-        return []
-    linked = np.asarray(binary[u, v]).ravel() > 0
-    u, v = u[~linked], v[~linked]
+    pairs = _introduction_pairs(simple)
+    u, v, shared = pairs.u, pairs.v, dict(pairs.shared)
     community = np.array([community_of.get(x, -1) for x in nodes])
-    kind = np.array([str(simple.nodes[x].get("kind", "")) for x in nodes])
-    kinds, kind_code = np.unique(kind, return_inverse=True)  # numbers compare faster than text
-    team = np.flatnonzero(kinds == "bar_team")
-    outside = ~np.isin(kind_code, team)
+    kind, kind_code = _kinds(simple, nodes)
     differs_c = community[u] != community[v]
     differs_k = kind_code[u] != kind_code[v]
-    # The BAR team meets whom it wants: introductions are between other actors.
-    keep = (differs_c | differs_k) & outside[u] & outside[v]
+    keep = differs_c | differs_k  # else nothing new to bring each other
     u, v, differs_c, differs_k = u[keep], v[keep], differs_c[keep], differs_k[keep]
+    for field in FIELDS:
+        shared[field] = shared[field][keep]
     if len(u) == 0:
         return []
-    shared: dict[str, np.ndarray] = {}
-    vocab: dict[str, tuple[sp.csr_array, list[str]]] = {}
-    for field in ("themes", "target_groups", "languages"):
-        matrix, words = kept_on(
-            simple, ("incidence", field), partial(_incidence, simple, nodes, field)
-        )
-        vocab[field] = (matrix, words)
-        shared[field] = _shared(simple, field, matrix, u, v)
-    relevant = (shared["themes"] + shared["target_groups"]) > 0
-    u, v, differs_c, differs_k = u[relevant], v[relevant], differs_c[relevant], differs_k[relevant]
-    for field in shared:
-        shared[field] = shared[field][relevant]
-    if len(u) == 0:
-        return []
+    vocab: dict[str, tuple[sp.csr_array, list[str]]] = {
+        field: kept_on(simple, ("incidence", field), partial(_incidence, simple, nodes, field))
+        for field in FIELDS
+    }
     score = (
         2 * shared["themes"]
         + 2 * shared["target_groups"]

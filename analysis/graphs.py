@@ -72,6 +72,7 @@ def derived(graph: nx.Graph, earlier: nx.Graph, actors: Collection[Any]) -> None
     simple = _SIMPLE.get(earlier)
     if simple is not None:
         made[("simple",)] = simple
+        _SIMPLE_LINEAGE.pop(simple, None)  # one generation back, no further: no chain kept
     if made:
         actors = frozenset(actors)
         _LINEAGE[graph] = _Lineage(made, actors, frozenset(_changed(graph, earlier, actors)))
@@ -166,12 +167,69 @@ def simple_graph(graph: nx.Graph) -> nx.Graph:
             lineage = _LINEAGE.get(graph)
             earlier = lineage.earlier.get(("simple",)) if lineage is not None else None
             if lineage is not None and earlier is not None:  # after a write: brought up to date
-                made = _patched_simple(graph, earlier, lineage.actors)
+                found = _SIMPLE[graph] = nx.freeze(_patched_simple(graph, earlier, lineage.actors))
+                _SIMPLE_LINEAGE[found] = lineage  # what is derived from it can be patched too
             else:
-                made = _simple(graph)
-            found = _SIMPLE[graph] = nx.freeze(made)
+                found = _SIMPLE[graph] = nx.freeze(_simple(graph))
         return found
     return _simple(graph)
+
+
+#: a patched simple graph -> its snapshot's lineage (which holds the earlier simple graph)
+_SIMPLE_LINEAGE: weakref.WeakKeyDictionary[nx.Graph, _Lineage] = weakref.WeakKeyDictionary()
+
+
+def patched_on(
+    simple: nx.Graph,
+    key: tuple[Any, ...],
+    make: Callable[[], T],
+    patch: Callable[[T, nx.Graph, frozenset[Any]], T],
+) -> T:
+    """:func:`kept_on` for a measure of a kept snapshot's simple graph that can be brought up
+    to date: when the graph was patched after a write (:func:`derived`) and the earlier simple
+    graph's result is kept, ``patch(earlier_result, earlier_graph, changed)`` (``changed``:
+    the actors re-read and their neighbours, before and after) instead of ``make()``.
+
+    Parameters
+    ----------
+    simple
+        A simple graph (:func:`simple_graph` of a kept snapshot).
+    key
+        What is computed.
+    make
+        Computes it from scratch.
+    patch
+        Brings the earlier graph's result up to date.
+
+    Returns
+    -------
+    object
+        The result, kept with the graph.
+
+    Examples
+    --------
+    >>> old = nx.freeze(nx.MultiDiGraph([("a", "b"), ("c", "d")]))
+    >>> count = lambda g: lambda: {v: len(g[v]) for v in g}
+    >>> patch = lambda g: lambda before, earlier, changed: {
+    ...     **{v: n for v, n in before.items() if v not in changed},
+    ...     **{v: len(g[v]) for v in changed if v in g}}
+    >>> s = simple_graph(old); patched_on(s, ("degree",), count(s), patch(s))["b"]
+    1
+    >>> new = nx.freeze(nx.MultiDiGraph([("a", "b"), ("c", "d"), ("b", "c")]))
+    >>> derived(new, old, ["b", "c"])
+    >>> s = simple_graph(new); patched_on(s, ("degree",), count(s), patch(s))["b"]
+    2
+    """
+
+    def build() -> T:
+        lineage = _SIMPLE_LINEAGE.get(simple)
+        earlier = lineage.earlier.get(("simple",)) if lineage is not None else None
+        before = _KEPT_ON.get(earlier, {}).get(key) if earlier is not None else None
+        if lineage is None or earlier is None or before is None:
+            return make()
+        return patch(before, earlier, lineage.changed)
+
+    return kept_on(simple, key, build)
 
 
 #: the simple graph of each frozen snapshot still in use (isolation and bridging of one meeting

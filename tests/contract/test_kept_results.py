@@ -23,6 +23,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from analysis import bridging as bridging_module
 from analysis import graphs
 from analysis import growth as growth_module
 from analysis.centrality import betweenness
@@ -221,6 +222,20 @@ def _same_derived(kept: nx.MultiDiGraph, full: nx.MultiDiGraph) -> None:
     assert kept_nodes == full_nodes
     assert (kept_matrix != full_matrix).nnz == 0
     assert sorted_pairs(simple_graph(kept)) == sorted_pairs(simple_graph(full))
+    assert _introductions(simple_graph(kept)) == _introductions(simple_graph(full))
+
+
+def _introductions(simple: nx.Graph) -> dict[tuple[str, str], tuple[float, ...]]:
+    """The candidate introductions (patched for a kept snapshot, found afresh for a full read),
+    by the two actors, with the tags they share."""
+    pairs = bridging_module._introduction_pairs(simple)
+    nodes = list(simple.nodes)
+    found = {
+        (nodes[u], nodes[v]): tuple(float(pairs.shared[f][k]) for f in bridging_module.FIELDS)
+        for k, (u, v) in enumerate(zip(pairs.u.tolist(), pairs.v.tolist(), strict=True))
+    }
+    assert len(found) == len(pairs.u)  # each pair once
+    return found
 
 
 def _copy(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
@@ -281,12 +296,23 @@ def test_the_whole_store_graph_kept_and_refreshed_equals_a_full_read(
         return patch(*args)
 
     graphs._patched_simple = counted_patch  # type: ignore[assignment]
+    pairs_patched = 0
+    patch_pairs = bridging_module._pairs_patched
+
+    def counted_pairs(*args: Any) -> Any:
+        nonlocal pairs_patched
+        pairs_patched += 1
+        return patch_pairs(*args)
+
+    bridging_module._pairs_patched = counted_pairs  # type: ignore[assignment]
     try:
         expected = _refreshed_story(store, kept, steps)
     finally:
         graphs._patched_simple = patch  # type: ignore[assignment]
+        bridging_module._pairs_patched = patch_pairs  # type: ignore[assignment]
     assert refreshed == expected  # brought up to date after each write, not read again
     assert patched == new_snapshots  # and so the snapshot's simple graph, not made again
+    assert pairs_patched == new_snapshots  # and the candidate introductions
 
 
 def _refreshed_story(store: GraphStore, kept: Kept, steps: list[tuple[Any, ...]]) -> int:
