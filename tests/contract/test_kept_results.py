@@ -39,6 +39,7 @@ from graph.store import GraphStore
 from tests.conftest import with_places
 
 PLACES = ["Cureghem", "Molenbeek", "Midi"]
+THEMES = [["youth"], ["health"], ["youth", "health"]]  # introductions to find
 ANALYSES = {"isolation": {}, "bridging": {"opportunities": 10}, "growth": {}}
 START = today() - timedelta(days=500)
 DAYS = st.integers(min_value=0, max_value=480).map(lambda n: START + timedelta(days=n))
@@ -83,7 +84,7 @@ def _apply(store: GraphStore, n: int, step: tuple[Any, ...], made: dict[str, lis
     if step[0] == "actor":
         actor = store.create_actor(
             {"name": f"Asbl {n}", "kind": step[3], "neighbourhood": PLACES[step[1]],
-             "since": step[2].isoformat()}, by="t",
+             "since": step[2].isoformat(), "themes": THEMES[n % len(THEMES)]}, by="t",
         )  # fmt: skip
         actors.append(actor.id)
         records.append(actor.id)
