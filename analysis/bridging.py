@@ -512,14 +512,16 @@ def bridging(
     def ranked(values: dict[Any, float], *, reverse: bool) -> list[dict[str, Any]]:
         # Rounded: parallel sums (rustworkx) may differ in the last bits from run to run.
         finite = [(k, round(x, 10)) for k, x in values.items() if x == x]  # NaN: isolated
-        finite.sort(key=lambda kv: (-kv[1] if reverse else kv[1], str(kv[0])))
-        return [{"id": k, "name": names[k], "value": x} for k, x in finite[:top]]
+        best = _first([k for k, _ in finite], [x for _, x in finite], top, highest=reverse)
+        return [{"id": finite[i][0], "name": names[finite[i][0]], "value": finite[i][1]}
+                for i in best]  # fmt: skip
 
+    actors = list(census)
     role_leaders = {
         role: [
-            {"id": k, "name": names[k], "count": c[role]}
-            for k, c in sorted(census.items(), key=lambda kv: (-kv[1][role], str(kv[0])))[:top]
-            if c[role] > 0
+            {"id": actors[i], "name": names[actors[i]], "count": census[actors[i]][role]}
+            for i in _first(actors, [census[k][role] for k in actors], top, highest=True)
+            if census[actors[i]][role] > 0
         ]
         for role in ROLES
     }
@@ -545,6 +547,19 @@ def bridging(
         "brokerage": {"groups": groups, "leaders": role_leaders},
         "opportunities": introductions(simple, seed=seed, limit=opportunities),
     }
+
+
+def _first(keys: list[Any], values: list[float], top: int, *, highest: bool) -> list[int]:
+    """The positions of the ``top`` first keys by value (the highest first, or the lowest),
+    then by key as text: as sorting the pairs by ``(∓value, str(key))``, in C (sorting ten
+    thousand pairs in Python with a key function took 0.1-0.4 s for the five roles)."""
+    if not keys:
+        return []
+    text = np.array([str(k) for k in keys], dtype=object)
+    rank = np.empty(len(keys), dtype=np.int64)
+    rank[np.argsort(text, kind="stable")] = np.arange(len(keys))
+    number = np.asarray(values, dtype=float)
+    return np.lexsort((rank, -number if highest else number))[:top].tolist()  # type: ignore[no-any-return]
 
 
 def introductions(graph: nx.Graph, *, seed: int = 1, limit: int = 20) -> list[dict[str, Any]]:
