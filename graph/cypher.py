@@ -590,7 +590,7 @@ def list_events(where: str) -> tuple[str, str]:
     base = f"MATCH (e:Event) WHERE {where}"
     return (
         f"{base} RETURN count(e) AS total",
-        f"{base} RETURN e {{.*}} AS event ORDER BY e.seq SKIP $offset LIMIT $limit",
+        collected(f"{base} RETURN e {{.*}} AS data ORDER BY e.seq SKIP $offset LIMIT $limit"),
     )
 
 

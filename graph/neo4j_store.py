@@ -313,8 +313,8 @@ class _Tx:
         count_q, rows_q = cypher.list_events(cypher.event_where(f, params))
         total = self.tx.run(count_q, params).single(strict=True)["total"]
         out = []
-        for row in self.tx.run(rows_q, params):
-            e = dict(row["event"])
+        for found in self.tx.run(rows_q, params).single(strict=True)["data"]:  # one Bolt record
+            e = dict(found)
             e["before"] = orjson.loads(e["before"]) if e.get("before") else None
             e["after"] = orjson.loads(e["after"]) if e.get("after") else None
             e["actors"] = list(e.get("actors") or [])
