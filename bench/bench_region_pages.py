@@ -7,7 +7,8 @@ The region of `bench/region.py` (neighbourhoods of 250 actors) in a SQLite store
 ``--neo4j``), the app in-process (``TestClient``), a BAR worker of the neighbourhood N0 and a
 coordinator logged in. For each page and role, the server time of:
 
-- **cold**: the first load after the app starts (nothing kept, no record converted yet);
+- **cold**: the page's first load with nothing kept and no record converted yet, as the first
+  page after the app starts (each page's, not after another page read the region);
 - **warm**: the median of three loads after it;
 - **after a write**: the median of three loads, each right after a link recorded in N0 (the
   worker's neighbourhood) — and, for the worker, right after a link recorded in another
@@ -98,7 +99,6 @@ def forget_kept() -> None:
 
 
 def measure(store: GraphStore, role: str, pages: list[str]) -> dict[str, list[float]]:
-    forget_kept()
     client = TestClient(create_app(store=store))
     form = client.get("/login").text
     token = re.search(r'name="csrf_token" value="([0-9a-f]{64})"', form)
@@ -115,6 +115,7 @@ def measure(store: GraphStore, role: str, pages: list[str]) -> dict[str, list[fl
             assert answer.status_code == 200, (path, answer.status_code, answer.text[:300])
             assert len(answer.content) > 2000, (path, answer.text)
 
+        forget_kept()  # each page cold on its own, not after another page read the network
         cold = ms(get)
         warm = statistics.median(ms(get) for _ in range(3))
         after = []

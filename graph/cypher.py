@@ -655,13 +655,14 @@ REMOVE_ACTORS = "MATCH (a:Actor) WHERE a.id IN $ids DETACH DELETE a"
 
 # --------------------------------------------------------------------------- layout positions
 
+# as one collected list (the driver's cost is per record: 10,000 positions as rows took 0.3 s)
 POSITIONS = (
     "MATCH (a:Actor) WHERE a.layout_x IS NOT NULL "
-    "RETURN a.id AS id, a.layout_x AS x, a.layout_y AS y"
+    "RETURN collect([a.id, a.layout_x, a.layout_y]) AS rows"
 )
 POSITIONS_OF = (
     "UNWIND $ids AS i MATCH (a:Actor {id: i}) WHERE a.layout_x IS NOT NULL "
-    "RETURN a.id AS id, a.layout_x AS x, a.layout_y AS y"
+    "RETURN collect([a.id, a.layout_x, a.layout_y]) AS rows"
 )
 FORGET_POSITIONS = "MATCH (a:Actor) WHERE a.layout_x IS NOT NULL REMOVE a.layout_x, a.layout_y"
 SAVE_POSITIONS = (

@@ -377,8 +377,10 @@ class _Tx:
 
     def positions(self, ids: Sequence[str] | None = None) -> list[Record]:
         if ids is None:
-            return [dict(r) for r in self.tx.run(cypher.POSITIONS)]
-        return [dict(r) for r in self.tx.run(cypher.POSITIONS_OF, ids=list(ids))]
+            found = self.tx.run(cypher.POSITIONS).single(strict=True)["rows"]
+        else:
+            found = self.tx.run(cypher.POSITIONS_OF, ids=list(ids)).single(strict=True)["rows"]
+        return [{"id": i, "x": x, "y": y} for i, x, y in found]
 
     def save_positions(self, rows: Sequence[Record], replace: bool) -> None:
         if replace:
