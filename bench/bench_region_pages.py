@@ -21,6 +21,7 @@ first layout of a region is `maillage layout`'s, timed in bench_views.py).
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import re
 import statistics
@@ -96,6 +97,7 @@ def forget_kept() -> None:
     from graph import snapshots
 
     getattr(snapshots, "_FIELDS", {}).clear()
+    gc.collect()  # what an earlier page left (a restarted server's heap holds none of it)
 
 
 def measure(store: GraphStore, role: str, pages: list[str]) -> dict[str, list[float]]:
