@@ -510,11 +510,7 @@ def bridging(
     census = brokerage_census(simple, brokerage_groups(simple, groups, community_of))
 
     def ranked(values: dict[Any, float], *, reverse: bool) -> list[dict[str, Any]]:
-        # Rounded: parallel sums (rustworkx) may differ in the last bits from run to run.
-        finite = [(k, round(x, 10)) for k, x in values.items() if x == x]  # NaN: isolated
-        best = _first([k for k, _ in finite], [x for _, x in finite], top, highest=reverse)
-        return [{"id": finite[i][0], "name": names[finite[i][0]], "value": finite[i][1]}
-                for i in best]  # fmt: skip
+        return ranked_values(values, names, top, highest=reverse)
 
     actors = list(census)
     role_leaders = {
@@ -547,6 +543,40 @@ def bridging(
         "brokerage": {"groups": groups, "leaders": role_leaders},
         "opportunities": introductions(simple, seed=seed, limit=opportunities),
     }
+
+
+def ranked_values(
+    values: Mapping[Any, float], names: Mapping[Any, str], top: int, *, highest: bool
+) -> list[dict[str, Any]]:
+    """The ``top`` actors by a measure (the highest first, or the lowest), ties by id, as the
+    bridging report lists its brokers (the bridging view rings the same).
+
+    Parameters
+    ----------
+    values
+        actor -> value (NaN: not ranked, an isolated actor's).
+    names
+        actor -> name.
+    top
+        How many.
+    highest
+        The highest values first (else the lowest).
+
+    Returns
+    -------
+    list of dict
+        ``id``, ``name`` and ``value`` (rounded to 10 decimals).
+
+    Examples
+    --------
+    >>> ranked_values({"a": 0.5, "b": 0.7, "c": float("nan")}, {"a": "A", "b": "B"}, 5,
+    ...               highest=True)
+    [{'id': 'b', 'name': 'B', 'value': 0.7}, {'id': 'a', 'name': 'A', 'value': 0.5}]
+    """
+    # Rounded: parallel sums (rustworkx) may differ in the last bits from run to run.
+    finite = [(k, round(x, 10)) for k, x in values.items() if x == x]  # NaN: isolated
+    best = _first([k for k, _ in finite], [x for _, x in finite], top, highest=highest)
+    return [{"id": finite[i][0], "name": names[finite[i][0]], "value": finite[i][1]} for i in best]
 
 
 def _first(keys: list[Any], values: list[float], top: int, *, highest: bool) -> list[int]:

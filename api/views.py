@@ -10,7 +10,7 @@ from typing import Any
 
 import networkx as nx
 
-from analysis.bridging import bridging
+from analysis.bridging import introductions, ranked_values
 from analysis.centrality import betweenness
 from analysis.graphs import simple_graph
 from analysis.isolation import isolated_actors
@@ -102,10 +102,14 @@ def build_view(
         if not paths:
             raise NotFound(Say("no chain of introductions links these two actors on that date"))
         return path_view(graph, positions, [p.actors for p in paths], lang=lang, as_of=day)
-    if what is ViewName.bridging:  # betweenness computed once, for the report and the sizes
-        between = betweenness(simple_graph(graph), seed=1)
-        report = analyses.checked(bridging, graph, as_of=day, opportunities=10, between=between)
-        values = between["values"]
+    if what is ViewName.bridging:  # what the view draws of the bridging report, no more
+        simple = simple_graph(graph)
+        values = betweenness(simple, seed=1)["values"]  # ringed and, the same, for the sizes
+        names = {v: simple.nodes[v].get("name", str(v)) for v in simple}
+        report = {
+            "brokers": {"betweenness": ranked_values(values, names, 10, highest=True)},
+            "opportunities": introductions(simple, seed=1, limit=10),
+        }
         return bridging_view(graph, positions, report, lang=lang, as_of=day, between=values)
     report = analyses.checked(isolated_actors, graph, as_of=day)  # the snapshot read once
     return isolation_view(graph, positions, report, lang=lang, as_of=day)
