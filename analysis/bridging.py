@@ -286,8 +286,7 @@ def _pairs_among(simple: nx.Graph, rows: np.ndarray | None) -> _Pairs:
     if len(u):
         linked = np.asarray(binary[u, v]).ravel() > 0
         u, v = u[~linked], v[~linked]
-    kind = np.array([str(simple.nodes[x].get("kind", "")) for x in nodes])
-    outside = kind != "bar_team"  # the BAR team meets whom it wants
+    outside = _kinds(simple, nodes)[0] != "bar_team"  # the BAR team meets whom it wants
     keep = outside[u] & outside[v]
     u, v = u[keep], v[keep]
     shared = {}

@@ -7,7 +7,7 @@ date from the actors the write names (``Snapshots.refreshed``); :func:`derived` 
 graph it came from and which actors changed, and what only depends on an actor and its own
 links is then brought up to date from the earlier graph's the same way (:func:`simple_graph`,
 :func:`per_actor`) instead of being made again over the whole region. The results equal a
-full recomputation (``tests/contract/test_kept_results.py``, ``tests/analysis/test_graphs.py``).
+full recomputation (``tests/contract/test_kept_results.py``, ``tests/analysis/test_patched.py``).
 """
 
 from __future__ import annotations
@@ -289,17 +289,21 @@ def _simple(graph: nx.Graph) -> nx.Graph:
         for v, keys in near.items():
             if u == v:
                 continue
-            strength = max(map(_strength, keys.values())) if multi else _strength(keys)
-            found = adj[u].get(v)
-            if found is None:
-                adj[u][v] = adj[v][u] = {"weight": strength}
-            elif strength > found["weight"]:
-                found["weight"] = strength
+            _strongest(adj, u, v, max(map(_strength, keys.values())) if multi else _strength(keys))
     return simple
 
 
 def _strength(data: dict[str, Any]) -> float:
     return float(data.get("strength", 1) or 1)
+
+
+def _strongest(adj: dict[Any, dict[Any, Any]], u: Any, v: Any, strength: float) -> None:
+    """The pair ``u``-``v`` in a simple graph's dicts, weighted by its strongest link so far."""
+    found = adj[u].get(v)
+    if found is None:
+        adj[u][v] = adj[v][u] = {"weight": strength}
+    elif strength > found["weight"]:
+        found["weight"] = strength
 
 
 def _patched_simple(graph: nx.Graph, earlier: nx.Graph, actors: frozenset[Any]) -> nx.Graph:
@@ -330,12 +334,7 @@ def _patched_simple(graph: nx.Graph, earlier: nx.Graph, actors: frozenset[Any]) 
                 if near == v:
                     continue
                 links = keys.values() if graph.is_multigraph() else [keys]
-                strength = max(_strength(d) for d in links)
-                found = adj[v].get(near)
-                if found is None:
-                    adj[v][near] = adj[near][v] = {"weight": strength}
-                elif strength > found["weight"]:
-                    found["weight"] = strength
+                _strongest(adj, v, near, max(map(_strength, links)))
     simple._adj = adj
     return simple
 

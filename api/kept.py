@@ -210,10 +210,14 @@ class Kept:
                 return found
         made = make()
         with self.lock:
-            self.kept[full] = made
-            while len(self.kept) > self.size:
-                self.kept.popitem(last=False)
+            self._keep(full, made)
         return made
+
+    def _keep(self, full: tuple[Any, ...], made: Any) -> None:
+        """Keep a result (the lock held), the least recently used let go past :attr:`size`."""
+        self.kept[full] = made
+        while len(self.kept) > self.size:
+            self.kept.popitem(last=False)
 
     def get_or_update(
         self,
@@ -239,9 +243,7 @@ class Kept:
         places = clock.places_since(earlier[0]) if earlier is not None else None
         made = make() if earlier is None or places is None else update(earlier[1], places)
         with self.lock:
-            self.kept[full] = made
-            while len(self.kept) > self.size:
-                self.kept.popitem(last=False)
+            self._keep(full, made)
             if base not in self.latest or self.latest[base][0] <= version:
                 self.latest[base] = (version, made)
                 self.latest.move_to_end(base)
