@@ -11,7 +11,10 @@
     n.title = (n.details || []).map(function (pair, i) { return i ? pair[0] + ": " + pair[1] : pair[1]; }).join("\n");
   });
   const nodes = new vis.DataSet(data.nodes);
-  const edges = new vis.DataSet(data.edges);
+  // a link names the look it shares with others (its width, colour, dashes and hover text)
+  const edges = new vis.DataSet(data.edges.map(function (e) {
+    return e.look === undefined ? e : Object.assign({}, data.looks[e.look], e);
+  }));
   const state = { depth: data.depth || 1, day: null, showcase: null, open: new Set() };
 
   function visible(item) {
