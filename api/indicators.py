@@ -5,7 +5,6 @@ computed by :mod:`analysis.indicators` and kept per version of the neighbourhood
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 from analysis.bridging import introductions
@@ -35,10 +34,6 @@ def check_period(start: date | None, end: date | None) -> tuple[date, date]:
     return checked_period(first, end, too_long)
 
 
-#: reads made beside the request's own (two: the indicators' network at the start of the period)
-_BESIDE = ThreadPoolExecutor(max_workers=2, thread_name_prefix="maillage-beside")
-
-
 def indicators_of(
     store: ScopedStore, neighbourhood: str | None, start: date, end: date
 ) -> IndicatorsResult:
@@ -46,12 +41,11 @@ def indicators_of(
 
     def make() -> IndicatorsResult:
         day = checked_day(min(start, today()), "as_of")
-        # the network at the start is read beside the history (the store works while this
-        # thread converts: on Neo4j, 0.5-0.9 s less for a region's first indicators)
-        start_graph = _BESIDE.submit(KEPT.graph, store, neighbourhood, day)
         history = in_neighbourhood(
             KEPT.graph(store, neighbourhood, None, history=True), neighbourhood
         )
+        # after the history: the region's network at the start is cut from it (api/kept.py)
+        start_graph = KEPT.graph(store, neighbourhood, day)
         home = {n for n, d in history.nodes(data=True) if d.get("kind") != "bar_team"}
         team_actor = None if store.access.sees_everything else store.access.user.actor_id
         team = bar_team_of(history, team_actor if team_actor in history else None, neighbourhood)
@@ -78,7 +72,7 @@ def indicators_of(
         }
         confirmed, noted = store.directory_rounds(home | services)
         spells = {s: saturation_spells(noted.get(s, []), min(end, today())) for s in services}
-        at_start = in_neighbourhood(start_graph.result(), neighbourhood)
+        at_start = in_neighbourhood(start_graph, neighbourhood)
         suggested = [  # the bridging report's introductions at the start (no brokers' measures)
             (o["actors"][0]["id"], o["actors"][1]["id"]) for o in introductions(at_start, limit=20)
         ]

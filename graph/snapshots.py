@@ -225,6 +225,49 @@ def _same_actor(graph: nx.MultiDiGraph, new: nx.MultiDiGraph, actor_id: str) -> 
     )
 
 
+def cut(history: nx.MultiDiGraph, day: date) -> nx.MultiDiGraph:
+    """The whole store's snapshot on ``day``, cut from its history (:meth:`Snapshots.history`
+    without a neighbourhood) instead of read: a record is true from its ``since`` (included)
+    to its ``until`` (excluded), as the stores select it, and the history holds every record
+    as a snapshot reads it. Actors and links come in id order, as a read gives them; the
+    fields' dicts are shared with ``history`` (as :meth:`Snapshots.refreshed` shares them).
+    Equal to :meth:`Snapshots.snapshot` on both stores (``tests/contract/test_kept_results.py``),
+    in 0.1 s where reading a 10,000-actor region's snapshot again takes 1–1.5 s.
+
+    A neighbourhood's history cannot be cut: its one-hop ring is every actor ever linked to it,
+    where a snapshot's is the actors linked to it on that day.
+    """
+    if not history.graph.get("history") or history.graph.get("scope") is not None:
+        raise ValueError("only the whole store's history can be cut at a date")
+    graph = nx.MultiDiGraph(as_of=day.isoformat(), store=history.graph.get("store"))
+    nodes, succ, pred = graph._node, graph._succ, graph._pred
+    for actor_id in sorted(history._node):
+        data = history._node[actor_id]
+        if _true_on(data, day):
+            nodes[actor_id], succ[actor_id], pred[actor_id] = data, {}, {}
+    links = [
+        (key, source, target, data)
+        for source, near in history._succ.items()
+        if source in nodes
+        for target, keys in near.items()
+        if target in nodes
+        for key, data in keys.items()
+        if _true_on(data, day)
+    ]
+    links.sort(key=lambda link: str(link[0]))
+    for key, source, target, data in links:
+        found = succ[source].get(target)
+        if found is None:
+            found = succ[source][target] = pred[target][source] = {}
+        found[key] = data
+    return graph
+
+
+def _true_on(data: Mapping[str, Any], day: date) -> bool:
+    since, until = data.get("since"), data.get("until")
+    return (since is None or since <= day) and (until is None or until > day)
+
+
 def _copied(graph: nx.MultiDiGraph, touched: set[str]) -> nx.MultiDiGraph:
     """A multigraph with the same nodes and edges whose actors can be removed and added again
     (:meth:`Snapshots.refreshed`) without changing ``graph``: the dicts of nodes, and of the

@@ -34,6 +34,7 @@ from api.kept import Kept
 from graph.errors import MaillageError
 from graph.model import today
 from graph.neo4j_store import Neo4jGraphStore
+from graph.snapshots import cut
 from graph.sqlite_store import SqliteGraphStore
 from graph.store import GraphStore
 from tests.conftest import with_places
@@ -339,6 +340,58 @@ def _refreshed_story(store: GraphStore, kept: Kept, steps: list[tuple[Any, ...]]
         before = [(g, _copy(g)) for g in (kept.graph(store, None, None),
                                           kept.graph(store, None, None, history=True))]  # fmt: skip
     return expected
+
+
+@settings(
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(STEP, min_size=4, max_size=22))
+@example(  # an actor and a link ended, one reopened, a move, a retraction: days on each edge
+    [("actor", 0, START, "association"), ("actor", 1, START + timedelta(days=9), "trader"),
+     ("actor", 2, START, "association"), ("link", 0, 1, START + timedelta(days=20)),
+     ("link", 1, 2, START), ("end", 0, START + timedelta(days=30)), ("end", 4, today()),
+     ("move", 1, 2), ("retract", 3), ("link", 2, 0, START)]
+)  # fmt: skip
+@example(  # a link ended, then another to a second actor, then a new one to the first again:
+    # the read takes them in id order, not the order the history first met each pair in
+    [("actor", 0, START, "association"), ("actor", 0, START, "trader"),
+     ("actor", 0, START, "association"), ("link", 0, 1, START),
+     ("end", 3, START + timedelta(days=30)), ("link", 0, 2, START), ("link", 0, 1, START)]
+)  # fmt: skip
+def test_a_snapshot_cut_from_the_kept_history_equals_a_read(
+    store: GraphStore, steps: list[tuple[Any, ...]]
+) -> None:
+    """The region's snapshot on any day, cut from its kept history (``graph.snapshots.cut``),
+    equals the snapshot read on that day: the same actors and links in the same order, the
+    same fields, on the days where records begin and end (and the day before), and today."""
+    store = _fresh(store)
+    made: dict[str, list[str]] = {"actors": [], "records": []}
+    for n, step in enumerate(steps):
+        try:
+            _apply(store, n, step, made)
+        except MaillageError:
+            continue
+    history = store.history()
+    edges = [d for *_, d in history.edges(data=True)]
+    bounds = {d[key] for d in [*history._node.values(), *edges] for key in ("since", "until")}
+    days = {today(), START} | {day + timedelta(days=k) for day in bounds - {None} for k in (-1, 0)}
+    for day in sorted(d for d in days if d <= today()):
+        made_cut, read = cut(history, day), store.snapshot(day)
+        assert made_cut.graph == read.graph
+        assert list(made_cut.nodes(data=True)) == list(read.nodes(data=True)), day
+        assert list(made_cut.edges(keys=True, data=True)) == list(
+            read.edges(keys=True, data=True)
+        ), day
+    kept = Kept()  # a page that read the history first is given the cut, the store not read
+    kept.graph(store, None, None, history=True)
+    read_again = store.snapshot
+    store.snapshot = None  # type: ignore[assignment,method-assign]
+    try:
+        _same_graph(kept.graph(store, None, START), read_again(START))
+    finally:
+        store.snapshot = read_again  # type: ignore[method-assign]
+    with pytest.raises(ValueError, match="whole store"):
+        cut(store.history(neighbourhood="Midi"), today())
 
 
 def test_a_past_day_unchanged_by_a_write_keeps_its_snapshot_and_what_was_derived(
