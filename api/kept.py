@@ -25,10 +25,12 @@ not the growth of the store's count, it takes every neighbourhood as changed.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any, TypeVar
 
@@ -36,6 +38,7 @@ import networkx as nx
 
 from analysis.graphs import derived
 from graph.model import EntityKind, normalise_name, today
+from graph.snapshots import cut
 from graph.store import GraphStore
 
 T = TypeVar("T")
@@ -48,6 +51,35 @@ TICKS_KEPT = 64  # changes remembered by the actors they name (a whole-store gra
 MOST_REFRESHED = 500  # more actors named than this since a graph was read: read it again
 _SERIALS = itertools.count(1)
 _NO_NETWORK = {EntityKind.user.value, EntityKind.token.value, EntityKind.throttle.value}
+_PAUSE = threading.Lock()
+_paused = 0  # results being made now, in every thread
+_resume = False  # whether the collector ran before the first of them
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector held off while a result is made (in any thread; it runs
+    again once the last result being made is done, if it ran before the first began).
+
+    Reading a region and analysing it makes millions of objects that live on (the kept
+    graph, its records' fields); each time the heap has grown by a quarter, the collector
+    walks all of it, which took 0.4–0.9 s of a 10,000-actor region page's 2–3 s cold
+    (bench/RESULTS.md). Objects are still freed as soon as nothing refers to them; only
+    garbage in cycles waits the few seconds a result takes.
+    """
+    global _paused, _resume
+    with _PAUSE:
+        if _paused == 0:
+            _resume = gc.isenabled()
+            gc.disable()
+        _paused += 1
+    try:
+        yield
+    finally:
+        with _PAUSE:
+            _paused -= 1
+            if _paused == 0 and _resume:
+                gc.enable()
 
 
 class Clock:
@@ -208,7 +240,8 @@ class Kept:
                 self.kept.move_to_end(full)
                 found: T = self.kept[full]
                 return found
-        made = make()
+        with collector_paused():
+            made = make()
         with self.lock:
             self._keep(full, made)
         return made
@@ -241,7 +274,8 @@ class Kept:
                 return found
             earlier = self.latest.get(base)
         places = clock.places_since(earlier[0]) if earlier is not None else None
-        made = make() if earlier is None or places is None else update(earlier[1], places)
+        with collector_paused():
+            made = make() if earlier is None or places is None else update(earlier[1], places)
         with self.lock:
             self._keep(full, made)
             if base not in self.latest or self.latest[base][0] <= version:
@@ -278,6 +312,10 @@ class Kept:
                     return new
             if day is None:
                 return raw.history(neighbourhood=scope)
+            if scope is None:  # the region's history kept as the store is now: cut, not read
+                history = self._current((clock.serial, "store", None, None), version)
+                if history is not None:
+                    return cut(history, day)
             return raw.snapshot(day, neighbourhood=scope)
 
         whole = self._graph((clock.serial, "store", place, day), version, read)
@@ -286,6 +324,12 @@ class Kept:
             return whole
         return self._graph((clock.serial, scope_key(store), place, day), version,
                            lambda _: shown(whole))  # fmt: skip
+
+    def _current(self, key: tuple[Any, ...], version: int) -> nx.MultiDiGraph | None:
+        """The graph kept under ``key``, if it was made at ``version``."""
+        with self.lock:
+            found = self.graphs.get(key)
+        return found[1] if found is not None and found[0] == version else None
 
     def _graph(
         self,
@@ -300,7 +344,8 @@ class Kept:
             if found is not None and found[0] == version:
                 self.graphs.move_to_end(key)
                 return found[1]
-        graph = read(found)
+        with collector_paused():
+            graph = read(found)
         if not nx.is_frozen(graph):
             nx.freeze(graph)
         with self.lock:
