@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import igraph as ig
 import networkx as nx
 import numpy as np
 import rustworkx as rx
 
+from analysis.brandes import all_rows
 from analysis.graphs import kept_on, simple_graph, sorted_pairs
 
 EXACT_LIMIT = 2_500
@@ -85,17 +85,14 @@ def _betweenness(graph: nx.Graph, exact_limit: int, samples: int, seed: int) -> 
     if n <= max(exact_limit, 2) or samples >= n:  # two actors or fewer: nothing to sample
         return {"method": "exact", "values": _exact(graph) if n else {}, "samples": None}
     nodes, edges, _ = sorted_pairs(graph)  # the same sample whatever order the graph was read in
-    shape = ig.Graph(n=n, edges=edges)
     rng = np.random.default_rng(seed)
     sources = np.sort(rng.choice(n, size=samples, replace=False))
     # igraph sets up the whole graph at each call (1–3 ms at 10,000 actors): sources go in
-    # batches, and the estimate's spread is measured between the batches' estimates.
-    batches = [b for b in np.array_split(sources, min(BATCHES, samples)) if len(b)]
-    means = np.empty((len(batches), n))
-    for row, batch in enumerate(batches):
-        # igraph counts each unordered pair once on an undirected graph: twice that per source
-        found = shape.betweenness(directed=False, sources=batch.tolist())
-        means[row] = 2.0 * np.asarray(found) / len(batch)
+    # batches, and the estimate's spread is measured between the batches' estimates; half the
+    # batches are counted in a second process (analysis/brandes.py)
+    batches = [b.tolist() for b in np.array_split(sources, min(BATCHES, samples)) if len(b)]
+    pairs = np.array(edges, dtype=np.int64).reshape(-1, 2)
+    means = all_rows(n, pairs, batches)
     scale = (1.0 / ((n - 1) * (n - 2))) * n
     sizes = np.array([len(b) for b in batches], dtype=float)
     values = (sizes @ means) / samples * scale

@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from analysis.brandes import start_helper
 from api.deps import SESSION_COOKIE
 from api.errors import install_error_handlers
 from api.hardening import Hardening, install_docs
@@ -126,6 +127,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         opened = store or open_store(settings)
         app.state.store = opened
+        start_helper()  # the process beside this one for region-wide betweenness
         if store is None:  # a server's process (tests give their store and build many apps)
             warn_of_demo_users(opened)
             opened.recover_imports()  # an import this server was writing when it stopped

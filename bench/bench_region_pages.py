@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from fastapi.testclient import TestClient
 
+from analysis.brandes import start_helper
 from api.app import create_app
 from api.security import hash_password
 from api.views import positions_for
@@ -143,6 +144,7 @@ def prepare(store: GraphStore, actors: int) -> None:
     for name, role, actor in (("bar", "bar", team.id), ("coordinator", "coordinator", None)):
         hashed = hash_password(PASSWORD, name)
         store.create_user({"name": name, "role": role, "actor_id": actor}, hashed, by="bench")
+    start_helper()  # as a server's start does (api/app.py): its process is up before a page
     start = time.perf_counter()
     positions_for(store, store.history())
     print(f"  layout of every actor (untimed below): {time.perf_counter() - start:.1f} s")
