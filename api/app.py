@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 import sys
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -115,6 +116,15 @@ QUIETER_ACCESS_LOG = WithoutQueryStrings()
 COLLECTOR = (5_000, 20, 100)
 
 
+def _warm_up(store: GraphStore) -> None:
+    """The store's reads planned while the server starts (``Snapshots.warm_up``); a store not
+    answering yet is only noted: the first page will wait for it as it would have."""
+    try:
+        store.warm_up()
+    except Exception:  # a warm-up never stops a server
+        logging.getLogger("maillage").warning("the store's warm-up failed", exc_info=True)
+
+
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
     """Build the app. The store is opened in the lifespan (or given, for tests) and closed after."""
     settings = settings or Settings()
@@ -131,6 +141,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         if store is None:  # a server's process (tests give their store and build many apps)
             warn_of_demo_users(opened)
             opened.recover_imports()  # an import this server was writing when it stopped
+            threading.Thread(target=_warm_up, args=(opened,), name="maillage-warm-up",
+                             daemon=True).start()  # fmt: skip
             # what is loaded by now (FastAPI, pydantic's schemas, the catalogues, the store)
             # stays for the process's life: frozen, the cycle collector stops walking it at
             # each full pass, which paused every request at once (p99 of 50 writers on Neo4j

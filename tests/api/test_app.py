@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from api.app import _warm_up, create_app
 from api.settings import Settings
 from graph.store import GraphStore
 from tests.helpers import bearer, free_port, wait_for_health
@@ -113,3 +115,15 @@ def test_the_demo_never_goes_into_a_store_that_holds_someone_s_data(tmp_path: Pa
     store = SqliteGraphStore(tmp_path / "m.db")
     assert store.counts()["actors"] == 0 and [u.name for u in store.list_users()] == ["nadia"]
     store.close()
+
+
+def test_a_failed_warm_up_is_noted_and_does_not_stop_the_server(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    class Asleep:
+        def warm_up(self) -> None:
+            raise ConnectionError("the store does not answer yet")
+
+    with caplog.at_level(logging.WARNING, logger="maillage"):
+        _warm_up(Asleep())  # type: ignore[arg-type]
+    assert "warm-up failed" in caplog.text and "does not answer yet" in caplog.text

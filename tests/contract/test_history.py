@@ -69,3 +69,13 @@ def test_the_version_changes_with_every_write(store: GraphStore) -> None:
     assert store.version() > after_one
     store.counts()
     assert store.version() == store.version()  # reading changes nothing
+
+
+def test_the_warm_up_reads_nothing_and_changes_nothing(store: GraphStore) -> None:
+    """A server's start plans the region's reads (``warm_up``): no event, no version, the
+    same network after it."""
+    a = actor(store, "Asbl Warm")
+    before = (store.version(), store.counts(), store.event_marks())
+    store.warm_up()
+    assert (store.version(), store.counts(), store.event_marks()) == before
+    assert list(store.snapshot()) == [a.id]
