@@ -3,31 +3,41 @@ one helper process beside it.
 
 igraph holds Python's lock while it counts, so a second thread cannot share the work; a second
 process can. A sampled region-wide betweenness (:func:`analysis.centrality.betweenness`) sends
-half of its batches of sources to :func:`helper` and counts the other half here: on a 2-core
-machine, 0.5–0.9 s of a 10,000-actor region's meeting or bridging view becomes half that
+half of its batches of sources to the helper and counts the other half here: on a 2-core
+machine, 0.71 s of a 10,000-actor region's meeting or bridging view becomes 0.36 s
 (bench/RESULTS.md). The batches are the same wherever they are counted, so the estimate is the
-same to the last bit (``tests/analysis/test_measures.py``).
+same to the last bit (``tests/analysis/test_brandes.py``).
 
-This module imports only igraph and numpy: it is all the helper process loads.
+The helper is ``python -m analysis.brandes``, given its work on its standard input and
+answering on its standard output: a line of JSON (the sizes), then the numbers as raw bytes.
+Not a ``multiprocessing`` pool: its spawned processes import the parent's main script again,
+which runs a script without a ``__main__`` guard a second time. The helper stops when its input
+closes: when the server stops, or is killed, even with -9. While it counts for one request,
+another counts all its batches itself.
+
+This module imports only igraph and numpy: it is all the helper loads.
 """
 
 from __future__ import annotations
 
+import itertools
+import json
 import logging
-import multiprocessing
 import os
+import subprocess
+import sys
 import threading
-import time
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import IO
 
 import igraph as ig
 import numpy as np
 
 log = logging.getLogger("maillage.analysis")
 
+ROOT = Path(__file__).resolve().parents[1]
 _lock = threading.Lock()
-_helper: ProcessPoolExecutor | None = None
+_helper: Helper | None = None
 
 
 def batch_rows(n: int, edges: np.ndarray, batches: list[list[int]]) -> np.ndarray:
@@ -43,66 +53,117 @@ def batch_rows(n: int, edges: np.ndarray, batches: list[list[int]]) -> np.ndarra
     return rows
 
 
-def helper() -> ProcessPoolExecutor | None:
+class Helper:
+    """The helper process, one piece of work at a time."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "analysis.brandes"],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        self.busy = threading.Lock()
+        self.asked = (0, 0)  # the rows and columns of the answer awaited
+
+    def send(self, n: int, edges: np.ndarray, batches: list[list[int]]) -> bool:
+        """Give the helper some batches; False when it is counting for someone else, or gone
+        (:meth:`receive` then must not be called)."""
+        if not self.busy.acquire(blocking=False):
+            return False
+        self.asked = (len(batches), n)
+        try:
+            assert self.process.stdin is not None
+            _write(self.process.stdin, n, edges, batches)
+        except OSError:  # the helper died (killed, out of memory)
+            self._failed()
+            return False
+        return True
+
+    def receive(self) -> np.ndarray | None:
+        """The rows of the batches sent (None: the helper died meanwhile)."""
+        try:
+            assert self.process.stdout is not None
+            rows = _read_rows(self.process.stdout, *self.asked)
+        except (OSError, EOFError):
+            self._failed()
+            return None
+        self.busy.release()
+        return rows
+
+    def _failed(self) -> None:
+        global _helper
+        log.warning("the betweenness helper process stopped; counting in this process")
+        with _lock:
+            if _helper is self:
+                _helper = None  # another one at the next count
+        self.process.kill()
+        self.process.wait()
+
+
+def helper() -> Helper | None:
     """The helper process (started at the first call), or None on a machine with one core."""
     global _helper
     if (os.cpu_count() or 1) < 2:
         return None
     with _lock:
         if _helper is None:
-            # spawned, not forked: a server process has threads (the store's driver, uvicorn)
-            context = multiprocessing.get_context("spawn")
-            _helper = ProcessPoolExecutor(
-                1, mp_context=context, initializer=_follow, initargs=(os.getpid(),)
-            )
+            _helper = Helper()
         return _helper
-
-
-def _follow(parent: int) -> None:
-    """In the helper: stop once the process that started it is gone, even killed with -9
-    (its pool would have stopped it on a clean exit)."""
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(1.0)
-        os._exit(0)
-
-    threading.Thread(target=watch, name="maillage-parent-watch", daemon=True).start()
 
 
 def start_helper() -> None:
     """Start the helper with the server: started at the first region-wide betweenness, it
     would make that one wait the 0.3–0.5 s a new Python process takes to load igraph."""
-    found = helper()
-    if found is not None:
-        found.submit(batch_rows, 2, np.array([[0, 1]]), [[0]])
+    helper()
 
 
 def all_rows(n: int, edges: np.ndarray, batches: list[list[int]]) -> np.ndarray:
     """:func:`batch_rows` of every batch, the first half counted in the helper process while
-    this one counts the second (all here when there is no helper, or it failed)."""
-    pool = helper()
+    this one counts the second (all here when there is no helper, it is busy, or it died)."""
     half = len(batches) // 2
-    if pool is None or half == 0:
-        return batch_rows(n, edges, batches)
+    found = helper() if half else None
+    sent = found is not None and found.send(n, edges, batches[:half])
     try:
-        away: Future[np.ndarray] | None = pool.submit(batch_rows, n, edges, batches[:half])
-    except (BrokenProcessPool, RuntimeError):  # stopped: counted here, and started again
-        _forget(pool)
-        away = None
-    here = batch_rows(n, edges, batches[half:])
-    if away is not None:
-        try:
-            return np.vstack([away.result(), here])
-        except BrokenProcessPool:  # the helper died (killed, out of memory): counted here
-            log.warning("the betweenness helper process stopped; counting in this process")
-            _forget(pool)
-    return np.vstack([batch_rows(n, edges, batches[:half]), here])
+        here = batch_rows(n, edges, batches[half:])
+    finally:  # the helper's answer read whatever happens here: it is free for the next one
+        away = found.receive() if sent and found is not None else None
+    if away is None:
+        away = batch_rows(n, edges, batches[:half])
+    return np.vstack([away, here])
 
 
-def _forget(pool: ProcessPoolExecutor) -> None:
-    global _helper
-    with _lock:
-        if _helper is pool:
-            _helper = None
-    pool.shutdown(wait=False, cancel_futures=True)
+def _write(stream: IO[bytes], n: int, edges: np.ndarray, batches: list[list[int]]) -> None:
+    sizes = [len(b) for b in batches]
+    head = {"n": n, "edges": len(edges), "sizes": sizes}
+    stream.write(json.dumps(head).encode() + b"\n")
+    stream.write(np.ascontiguousarray(edges, dtype="<i8").tobytes())
+    stream.write(np.array([s for b in batches for s in b], dtype="<i8").tobytes())
+    stream.flush()
+
+
+def _exactly(stream: IO[bytes], size: int) -> bytes:
+    found = stream.read(size)
+    if len(found) != size:
+        raise EOFError("the other process stopped")
+    return found
+
+
+def _read_rows(stream: IO[bytes], rows: int, n: int) -> np.ndarray:
+    return np.frombuffer(_exactly(stream, rows * n * 8), dtype="<f8").reshape(rows, n)
+
+
+def serve(given: IO[bytes], answer: IO[bytes]) -> None:
+    """The helper's loop: count each piece of work it is given, until its input closes."""
+    while line := given.readline():
+        head = json.loads(line)
+        pairs = np.frombuffer(_exactly(given, head["edges"] * 16), dtype="<i8").reshape(-1, 2)
+        sources = np.frombuffer(_exactly(given, sum(head["sizes"]) * 8), dtype="<i8").tolist()
+        starts = np.cumsum([0, *head["sizes"]]).tolist()
+        batches = [sources[a:b] for a, b in itertools.pairwise(starts)]
+        answer.write(np.ascontiguousarray(batch_rows(head["n"], pairs, batches), "<f8").tobytes())
+        answer.flush()
+
+
+if __name__ == "__main__":
+    serve(sys.stdin.buffer, sys.stdout.buffer)
