@@ -181,12 +181,31 @@ def test_record_an_activity(task: Callable[[str], Task]) -> None:
 def test_ask_who_knows_whom(task: Callable[[str], Task]) -> None:
     t = task("amina")
     t.go("/paths")
-    t.page.fill("#source", "Magazin Carpați")
+    t.page.fill("#source", "Pharmacie Aumale")
     t.page.fill("#target", "Mosquée Al-Hidaya")
     t.page.press("#target", "Enter")
-    t.page.wait_for_url(re.compile(r"source=Magazin"))
-    assert "Magazin Carpați →" in t.page.locator("ol.paths").inner_text()
+    t.page.wait_for_url(re.compile(r"source=Pharmacie"))
+    assert "Pharmacie Aumale →" in t.page.locator("ol.paths").inner_text()
     t.drawn()
+    view = next(f for f in t.page.frames if "/views/" in f.url)
+    deadline = time.monotonic() + 3  # fitted to the names, it draws again (the view's CSP
+    while view.evaluate("window.maillage.frames") < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)  # forbids wait_for_function's eval)
+    # both ends, drawn large, with their names whole inside the graph, the graph whole in its
+    # frame (on a phone, the view's tools took a third of it and cut the graph's foot off)
+    outside = view.evaluate("""() => {
+        const n = window.maillage.network, graph = document.getElementById("graph");
+        const w = graph.clientWidth, h = graph.clientHeight, out = [];
+        if (graph.getBoundingClientRect().bottom > window.innerHeight + 1) out.push("graph");
+        window.maillage.nodes.get().filter(x => x.value >= 34).forEach(x => {
+            const b = n.getBoundingBox(x.id);
+            const a = n.canvasToDOM({x: b.left, y: b.top});
+            const z = n.canvasToDOM({x: b.right, y: b.bottom});
+            if (a.x < 0 || a.y < 0 || z.x > w || z.y > h) out.push(x.name);
+        });
+        return out;
+    }""")
+    assert outside == []
     t.check()
 
 

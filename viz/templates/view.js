@@ -53,8 +53,28 @@
     if (!maillage.ready) {
       maillage.ready = true;
       maillage.firstFrame = performance.now();
+      if (data.view !== "ego") fitNames();
     }
   });
+  // vis-network fits the actors' shapes, not their names: a few actors drawn large (a path's
+  // two ends) had their names cut at the frame's edge on a phone. Their boxes with the names
+  // measured by the first frame, the view is fitted to those, with a small margin.
+  function fitNames() {
+    const ids = nodeView.getIds();
+    if (!ids.length || ids.length > 60) return;  // a larger view's names appear as one zooms in
+    let left = Infinity, right = -Infinity, top = Infinity, bottom = -Infinity;
+    ids.forEach(function (id) {
+      const b = network.getBoundingBox(id);
+      if (!b) return;
+      left = Math.min(left, b.left); right = Math.max(right, b.right);
+      top = Math.min(top, b.top); bottom = Math.max(bottom, b.bottom);
+    });
+    if (!isFinite(left)) return;
+    const box = container.getBoundingClientRect();
+    const scale = 0.92 * Math.min(box.width / Math.max(right - left, 1), box.height / Math.max(bottom - top, 1));
+    network.moveTo({ position: { x: (left + right) / 2, y: (top + bottom) / 2 },
+                     scale: Math.max(0.05, Math.min(scale, 1.5)), animation: false });
+  }
 
   // ---- text helpers (textContent only)
   function el(tag, text, cls) {
