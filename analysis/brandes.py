@@ -43,7 +43,28 @@ _helper: Helper | None = None
 def batch_rows(n: int, edges: np.ndarray, batches: list[list[int]]) -> np.ndarray:
     """One row per batch: each actor's betweenness from that batch's sources, counted twice
     per pair (as networkx counts both orders on an undirected graph) and divided by the
-    batch's size. ``edges``: the pairs of actor numbers (0 to ``n`` - 1), one row each."""
+    batch's size.
+
+    Parameters
+    ----------
+    n
+        How many actors (numbered 0 to ``n`` - 1).
+    edges
+        The links, one row of two actor numbers each.
+    batches
+        The batches of source actors.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``len(batches)`` rows of ``n`` values.
+
+    Examples
+    --------
+    >>> path = np.array([[0, 1], [1, 2]])  # 0 - 1 - 2: 1 is between 0 and 2
+    >>> batch_rows(3, path, [[0], [0, 2]]).tolist()
+    [[0.0, 1.0, 0.0], [0.0, 1.0, 0.0]]
+    """
     shape = ig.Graph(n=n, edges=edges.tolist())
     rows = np.empty((len(batches), n))
     for row, batch in enumerate(batches):
@@ -102,7 +123,23 @@ class Helper:
 
 
 def helper() -> Helper | None:
-    """The helper process (started at the first call), or None on a machine with one core."""
+    """The helper process (started at the first call), or None on a machine with one core.
+
+    Parameters
+    ----------
+    None
+
+    Returns
+    -------
+    Helper or None
+        The one helper of this process.
+
+    Examples
+    --------
+    >>> found = helper()
+    >>> found is None or found is helper()
+    True
+    """
     global _helper
     if (os.cpu_count() or 1) < 2:
         return None
@@ -114,13 +151,46 @@ def helper() -> Helper | None:
 
 def start_helper() -> None:
     """Start the helper with the server: started at the first region-wide betweenness, it
-    would make that one wait the 0.3–0.5 s a new Python process takes to load igraph."""
+    would make that one wait the 0.3–0.5 s a new Python process takes to load igraph.
+
+    Parameters
+    ----------
+    None
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> start_helper()
+    >>> helper() is None or helper().process.poll() is None  # running
+    True
+    """
     helper()
 
 
 def all_rows(n: int, edges: np.ndarray, batches: list[list[int]]) -> np.ndarray:
     """:func:`batch_rows` of every batch, the first half counted in the helper process while
-    this one counts the second (all here when there is no helper, it is busy, or it died)."""
+    this one counts the second (all here when there is no helper, it is busy, or it died).
+
+    Parameters
+    ----------
+    n, edges, batches
+        As :func:`batch_rows`.
+
+    Returns
+    -------
+    numpy.ndarray
+        The same rows as :func:`batch_rows`, in the same order.
+
+    Examples
+    --------
+    >>> star = np.array([[0, 1], [0, 2], [0, 3]])
+    >>> batches = [[1], [2], [3], [0]]
+    >>> bool((all_rows(4, star, batches) == batch_rows(4, star, batches)).all())
+    True
+    """
     half = len(batches) // 2
     found = helper() if half else None
     sent = found is not None and found.send(n, edges, batches[:half])
@@ -154,7 +224,28 @@ def _read_rows(stream: IO[bytes], rows: int, n: int) -> np.ndarray:
 
 
 def serve(given: IO[bytes], answer: IO[bytes]) -> None:
-    """The helper's loop: count each piece of work it is given, until its input closes."""
+    """The helper's loop: count each piece of work it is given, until its input closes.
+
+    Parameters
+    ----------
+    given
+        Where the work comes from (a line of JSON, then the numbers as raw bytes).
+    answer
+        Where the rows go (raw bytes).
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> import io
+    >>> asked, answered = io.BytesIO(), io.BytesIO()
+    >>> _write(asked, 3, np.array([[0, 1], [1, 2]]), [[0]])
+    >>> serve(io.BytesIO(asked.getvalue()), answered)
+    >>> _read_rows(io.BytesIO(answered.getvalue()), 1, 3).tolist()
+    [[0.0, 1.0, 0.0]]
+    """
     while line := given.readline():
         head = json.loads(line)
         pairs = np.frombuffer(_exactly(given, head["edges"] * 16), dtype="<i8").reshape(-1, 2)

@@ -7,7 +7,6 @@ import concurrent.futures
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -17,7 +16,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.security import hash_password
 from graph.sqlite_store import SqliteGraphStore
-from tests.helpers import bearer, free_port
+from tests.helpers import bearer, free_port, wait_for_health
 
 from .conftest import PASSWORD, Api
 
@@ -209,12 +208,7 @@ def test_a_login_flood_cannot_take_the_memory(tmp_path: Path) -> None:
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(150):
-            try:
-                httpx.get(f"{base}/health", timeout=2)
-                break
-            except httpx.TransportError:
-                time.sleep(0.2)
+        wait_for_health(base, 60, server)  # a loaded machine takes longer than 30 s at times
         # one login to warm the hasher up, then the baseline
         httpx.post(f"{base}/api/v1/auth/token", data={"username": "w", "password": "w"})
         before = _peak_rss_mb(server.pid)
