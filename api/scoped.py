@@ -36,6 +36,7 @@ from api.policy import (
 from graph.bulk import Batch
 from graph.errors import NotFound, Say
 from graph.model import (
+    MOST_EVENTS_OF,
     Activity,
     ActivityCreate,
     ActivityFilter,
@@ -707,8 +708,9 @@ class ScopedStore:
         noted: dict[str, list[tuple[date, str]]] = {}
         every: list[Event] = []
         ids = sorted(wanted)
-        for start in range(0, len(ids), 500):  # only these actors' events, by their index
-            asked = EventsOf(entity=EntityKind.actor, entity_ids=ids[start : start + 500])
+        for start in range(0, len(ids), MOST_EVENTS_OF):  # these actors' events, by their index
+            chunk = ids[start : start + MOST_EVENTS_OF]
+            asked = EventsOf(entity=EntityKind.actor, entity_ids=chunk)
             offset = 0
             while True:
                 page = self._raw.list_events(asked, limit=1000, offset=offset)

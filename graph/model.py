@@ -1535,11 +1535,14 @@ class EventFilter(_Query):
     end: Moment | None = _q("2025-02-01T00:00:00Z")
 
 
+MOST_EVENTS_OF = 1000  # records whose events one EventsOf asks for
+
+
 class EventsOf(EventFilter):
     """The events of these records: a store's own reading (the indicators' rounds of the
     directory), never a route's query."""
 
-    entity_ids: list[str] = Field(default_factory=list, max_length=1000)
+    entity_ids: list[str] = Field(default_factory=list, max_length=MOST_EVENTS_OF)
 
 
 T = TypeVar("T")
