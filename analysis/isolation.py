@@ -89,6 +89,41 @@ def last_activity(graph: nx.Graph, actors: Iterable[Any]) -> dict[Any, date]:
     return last
 
 
+def without_links(graph: nx.Graph) -> list[dict[str, Any]]:
+    """The actors with no link at all, as :func:`isolated_actors` lists them (the meeting's
+    agenda needs these alone, without the report's other flags).
+
+    Parameters
+    ----------
+    graph
+        A store snapshot (or any graph: its simple graph is read).
+
+    Returns
+    -------
+    list of dict
+        Each isolated actor (id, name, kind) with its reason in words, by name.
+
+    Examples
+    --------
+    >>> g = nx.MultiDiGraph()
+    >>> for n in "abc":
+    ...     g.add_node(n, name=n.upper(), kind="association")
+    >>> _ = g.add_edge("a", "b", strength=1)
+    >>> [(x["id"], x["reason"]) for x in without_links(g)]
+    [('c', 'C has no link with anyone yet.')]
+    """
+    simple = simple_graph(graph)
+    nodes, a = adjacency(simple)
+    degree = np.asarray((a > 0).sum(axis=1)).ravel() if nodes else np.zeros(0)
+    found = [
+        {**_who(simple, v), "reason": f"{simple.nodes[v].get('name', str(v))} has no link "
+         "with anyone yet."}
+        for i, v in enumerate(nodes)
+        if degree[i] == 0
+    ]  # fmt: skip
+    return sorted(found, key=lambda x: x["name"])
+
+
 def isolated_actors(
     graph: nx.MultiDiGraph, *, as_of: date, dormant_months: int = 6
 ) -> dict[str, Any]:
@@ -131,11 +166,7 @@ def isolated_actors(
     degree = np.asarray((a > 0).sum(axis=1)).ravel() if n else np.zeros(0)
     name = {v: simple.nodes[v].get("name", str(v)) for v in nodes}
 
-    isolated = [
-        {**_who(simple, v), "reason": f"{name[v]} has no link with anyone yet."}
-        for v in nodes
-        if degree[index[v]] == 0
-    ]
+    isolated = without_links(graph)
     single = []
     for v in nodes:
         if degree[index[v]] == 1:

@@ -14,11 +14,15 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from api.analyses import REGISTRY
 from api.app import create_app
+from api.policy import access_of
+from api.scoped import ScopedStore
 from api.security import hash_password
 from api.settings import Settings
 from api.web import catalogue
 from api.web.i18n import LANGS
+from api.web.pages.meeting import meeting_agenda
 from graph.living import days_of, to_check
 from graph.sqlite_store import SqliteGraphStore
 from ingest.demo import add_demo_users, load
@@ -415,6 +419,25 @@ def test_the_meeting_agenda_speaks_the_teams_language(store: SqliteGraphStore) -
     assert data is not None  # the page's data, read as its script reads it
     agenda = json.dumps(json.loads(data.group(1)), ensure_ascii=False)
     assert "connaît les deux et peut les présenter" in agenda
+
+
+@pytest.mark.parametrize("user", ["amina", "coordinator", "partner"])
+def test_the_meeting_agenda_is_what_the_reports_list(store: SqliteGraphStore, user: str) -> None:
+    """The meeting computes its agenda alone (the isolated actors and ten introductions): the
+    same actors, reasons and introducers as the isolation and bridging reports, for a team's
+    neighbourhood, the whole region and a partner who sees less."""
+    reader = ScopedStore(store, access_of(store.get_user(user), store))
+    scopes = [reader.figures_scope()]  # a team's own, or the region's for a coordinator
+    if user == "coordinator":
+        scopes.append(reader.figures_scope("Cureghem-Lemmens"))
+    for scope in scopes:
+        isolated, opportunities = meeting_agenda(reader, scope)
+        report = REGISTRY["isolation"](reader, {}, scope)
+        bridges = REGISTRY["bridging"](reader, {"opportunities": 10}, scope)
+        assert isolated == report.isolated  # type: ignore[attr-defined]
+        assert opportunities == bridges.opportunities  # type: ignore[attr-defined]
+        assert opportunities, scope  # the demo has introductions to make
+    assert meeting_agenda(reader, scope) is meeting_agenda(reader, scope)  # kept
 
 
 def test_a_coordinator_checks_a_file_then_imports_it(store: SqliteGraphStore) -> None:
