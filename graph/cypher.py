@@ -126,6 +126,8 @@ def schema_statements() -> list[str]:
         "CREATE CONSTRAINT event_seq IF NOT EXISTS FOR (e:Event) REQUIRE e.seq IS UNIQUE",
         "CREATE CONSTRAINT user_id IF NOT EXISTS FOR (n:User) REQUIRE n.id IS UNIQUE",
         "CREATE CONSTRAINT token_id IF NOT EXISTS FOR (n:Token) REQUIRE n.id IS UNIQUE",
+        # one node per key, even when two server processes write it at once (graph/neo4j_plans)
+        "CREATE CONSTRAINT meta_key IF NOT EXISTS FOR (m:Meta) REQUIRE m.key IS UNIQUE",
         "CREATE CONSTRAINT throttle_id IF NOT EXISTS FOR (n:Throttle) REQUIRE n.id IS UNIQUE",
         "CREATE CONSTRAINT follow_up_id IF NOT EXISTS FOR (n:FollowUp) REQUIRE n.id IS UNIQUE",
         "CREATE CONSTRAINT observation_id IF NOT EXISTS FOR (n:Observation) REQUIRE n.id IS UNIQUE",
@@ -609,6 +611,16 @@ WIPE_BATCH = "MATCH (n) WITH n LIMIT 5000 DETACH DELETE n RETURN count(n) AS n"
 
 
 # --------------------------------------------------------------------------- how names compare
+
+#: the read statements the servers ran, with their parameters' types (graph/neo4j_plans.py)
+PLANS = "MATCH (m:Meta {key: 'plans'}) RETURN m.statements AS statements"
+SET_PLANS = "MERGE (m:Meta {key: 'plans'}) SET m.statements = $statements"
+
+
+def explained(query: str) -> str:
+    """``query`` planned and not run."""
+    return f"EXPLAIN {query}"
+
 
 NAMES_VERSION = "MATCH (m:Meta {key: 'names'}) RETURN m.version AS version"
 SET_NAMES_VERSION = "MERGE (m:Meta {key: 'names'}) SET m.version = $version"

@@ -38,7 +38,7 @@ from neo4j import GraphDatabase, ManagedTransaction, Result, Session, Transactio
 from neo4j import exceptions as neo4j_errors
 from pydantic import BaseModel
 
-from graph import cypher
+from graph import cypher, neo4j_plans
 from graph.base import BaseGraphStore
 from graph.entities import index_fields
 from graph.errors import Conflict, InvalidInput, MaillageError, Say, StoreUnavailable
@@ -187,15 +187,21 @@ class _Rows(list[Any]):
 
 
 class _Quiet:
-    """A driver transaction whose statements' list parameters are :class:`_Rows`."""
+    """A driver transaction whose statements' list parameters are :class:`_Rows`; in a read,
+    each statement is noted in ``plans`` (:mod:`graph.neo4j_plans`)."""
 
-    __slots__ = ("_tx",)
+    __slots__ = ("_plans", "_tx")
 
-    def __init__(self, tx: ManagedTransaction | Transaction) -> None:
+    def __init__(
+        self, tx: ManagedTransaction | Transaction, plans: neo4j_plans.Plans | None = None
+    ) -> None:
         self._tx = tx
+        self._plans = plans
 
     def run(self, query: str, parameters: dict[str, Any] | None = None, **kw: Any) -> Result:
         params = {**(parameters or {}), **kw}
+        if self._plans is not None:
+            self._plans.note(query, params)
         for key, value in params.items():
             if type(value) is list:
                 params[key] = _Rows(value)
@@ -205,8 +211,11 @@ class _Quiet:
 class _Tx:
     """Read and write operations inside one managed Neo4j transaction."""
 
-    def __init__(self, tx: ManagedTransaction | Transaction) -> None:
-        self.tx = _Quiet(tx)
+    def __init__(
+        self, tx: ManagedTransaction | Transaction, plans: neo4j_plans.Plans | None = None
+    ) -> None:
+        self.tx = _Quiet(tx, plans)
+        self.unnoted = tx  # the warm-up's own statements, which no page runs
 
     def _data(self, query: str, **params: Any) -> list[Record]:
         """The records a read returns as ``data`` (their JSON), in its order. The server
@@ -606,6 +615,7 @@ class Neo4jGraphStore(BaseGraphStore):
         self._sessions = threading.local()  # a session per thread, used again (see _session)
         self._opened: dict[threading.Thread, Session] = {}  # each thread's, to close them
         self._opened_lock = threading.Lock()
+        self._plans = neo4j_plans.Plans()  # the reads this process ran, for the next start
         try:
             self.driver = GraphDatabase.driver(
                 uri,
@@ -718,8 +728,10 @@ class Neo4jGraphStore(BaseGraphStore):
             _close_quietly(session)
 
     def _run(self, access: str, work: Callable[[Any], R], *, retried: bool = True) -> R:
+        plans = self._plans if access == neo4j.READ_ACCESS else None
+
         def unit(tx: ManagedTransaction | Transaction) -> R:
-            return work(_Tx(tx))
+            return work(_Tx(tx, plans))
 
         try:
             if not retried:  # an explicit transaction, run once, in a session of its own
@@ -752,7 +764,48 @@ class Neo4jGraphStore(BaseGraphStore):
         return self._run(neo4j.WRITE_ACCESS, work, retried=False)
 
     def _read(self, work: Callable[[Any], R]) -> R:
-        return self._run(neo4j.READ_ACCESS, work)
+        done = self._run(neo4j.READ_ACCESS, work)
+        if self._plans.due():
+            self._remember_plans()
+        return done
+
+    def _remember_plans(self) -> None:
+        """Add the read statements first run since the last time to those the graph keeps for
+        the next start's warm-up (:mod:`graph.neo4j_plans`); a failure only waits for the next
+        time: the read that asked has its answer already."""
+        taken = self._plans.take()
+
+        def work(tx: _Tx) -> None:
+            found = tx.unnoted.run(cypher.PLANS).single()
+            stored = neo4j_plans.merged(found["statements"] if found else None, taken)
+            tx.unnoted.run(cypher.SET_PLANS, statements=stored).consume()
+
+        try:
+            self._write(work)
+        except MaillageError:
+            self._plans.give_back(taken)
+
+    def plan_remembered(self) -> int:
+        """Ask Neo4j to plan (``EXPLAIN``: nothing runs) each read statement a server of this
+        graph ran before, with parameters of the types it ran with; how many were planned. One
+        that Neo4j refuses (a statement of an older Maillage) is left out and logged."""
+
+        def stored(tx: _Tx) -> str | None:
+            found = tx.unnoted.run(cypher.PLANS).single()
+            return found["statements"] if found else None
+
+        planned = 0
+        for query, params in neo4j_plans.remembered(self._read(stored)):
+
+            def explain(tx: _Tx, query: str = query, params: dict[str, Any] = params) -> None:
+                tx.unnoted.run(cypher.explained(query), params).consume()
+
+            try:
+                self._run(neo4j.READ_ACCESS, explain)
+                planned += 1
+            except MaillageError:
+                continue  # _translate logged it
+        return planned
 
     def erase_everything(self, *, confirm: str) -> None:
         """Delete every node and relationship (tests and resets only); keeps the schema."""
@@ -763,22 +816,27 @@ class Neo4jGraphStore(BaseGraphStore):
             if records[0]["n"] == 0:
                 break
         self._forget_tokens()
+        self._plans = neo4j_plans.Plans()  # the graph no longer holds what it noted
 
     def warm_up(self) -> None:
-        """The common reads planned (``Snapshots.warm_up``), the stored layout's read planned,
-        and the records read once on the server (``cypher.TOUCH``, nothing sent): a freshly
-        started Neo4j's first region page waited 0.3 s for its records' pages and 0.3 s for
-        the positions' plan (bench/RESULTS.md)."""
+        """What every store's start does (``Snapshots.warm_up``), then the stored layout read
+        (a region view's first read of it after Neo4j started took 0.3 s, then 0.04 s), the
+        records' pages read on the server (``cypher.TOUCH``, nothing sent), and the reads the
+        earlier servers ran planned again (:meth:`plan_remembered`; bench/RESULTS.md)."""
         super().warm_up()
 
         def work(tx: _Tx) -> None:
+            tx.positions(None)
             tx.positions([])
             for query in cypher.TOUCH:
-                tx.tx.run(query).consume()
+                tx.unnoted.run(query).consume()
 
         self._read(work)
+        self.plan_remembered()
 
     def close(self) -> None:
+        if self._plans.waiting():
+            self._remember_plans()
         with self._opened_lock:
             opened, self._opened = list(self._opened.values()), {}
         for session in opened:
