@@ -710,7 +710,7 @@ class ScopedStore:
         ids = sorted(wanted)
         for start in range(0, len(ids), MOST_EVENTS_OF):  # these actors' events, by their index
             chunk = ids[start : start + MOST_EVENTS_OF]
-            asked = EventsOf(entity=EntityKind.actor, entity_ids=chunk)
+            asked = EventsOf(entity=EntityKind.actor, entity_ids=chunk, marks_only=True)
             offset = 0
             while True:
                 page = self._raw.list_events(asked, limit=1000, offset=offset)

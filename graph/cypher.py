@@ -294,6 +294,8 @@ def event_where(f: EventFilter, params: dict[str, Any]) -> str:
     if isinstance(f, EventsOf):
         conds.append("e.entity_id IN $entity_ids")
         params["entity_ids"] = list(f.entity_ids)
+        if f.marks_only:  # ``after`` is compact JSON, where a quote in a text is escaped
+            conds.append("(e.action = 'confirm' OR e.after CONTAINS '\"saturation\":{')")
     if f.entity:
         conds.append("e.entity = $entity")
         params["entity"] = f.entity.value

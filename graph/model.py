@@ -1543,6 +1543,9 @@ class EventsOf(EventFilter):
     directory), never a route's query."""
 
     entity_ids: list[str] = Field(default_factory=list, max_length=MOST_EVENTS_OF)
+    #: only the events that can note a day of the living directory: a confirmation, or a
+    #: record that holds a saturation (a store may give a few more, never fewer)
+    marks_only: bool = False
 
 
 T = TypeVar("T")

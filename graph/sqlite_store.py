@@ -601,6 +601,8 @@ class _Tx:
         if isinstance(f, EventsOf):
             conds.append(f"entity_id IN ({','.join('?' * len(f.entity_ids)) or 'NULL'})")
             params.extend(f.entity_ids)
+            if f.marks_only:
+                conds.append("(action = 'confirm' OR json_extract(after, '$.saturation') NOT NULL)")
         if f.entity:
             conds.append("entity = ?")
             params.append(f.entity.value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from graph.model import EntityKind, EventAction, EventFilter
+from graph.model import EntityKind, EventAction, EventFilter, EventsOf
 from graph.store import GraphStore
 from tests.conftest import PLACES
 
@@ -79,3 +79,28 @@ def test_the_warm_up_reads_nothing_and_changes_nothing(store: GraphStore) -> Non
     store.warm_up()
     assert (store.version(), store.counts(), store.event_marks()) == before
     assert list(store.snapshot()) == [a.id]
+
+
+def test_the_directory_marks_are_the_confirmations_and_the_saturations(store: GraphStore) -> None:
+    """``EventsOf(marks_only=True)``, what the indicators' directory rounds read: every
+    confirmation and every record holding a saturation, and not the other events — nor a text
+    that spells a saturation in its words."""
+    full = {"state": "waiting_list", "weeks": 4, "noted": "2026-10-01"}
+    plain = actor(store, "Asbl Plain")
+    born_full = actor(store, "Maison Pleine", kind="public_service", saturation=full)
+    later = actor(store, "Centre Tardif", kind="public_service")
+    store.update_actor(later.id, {"saturation": {**full, "noted": "2026-11-02"}}, by="ana")
+    checked = actor(store, "Asbl Vérifiée")
+    store.confirm_actor(checked.id, by="ana")
+    words = actor(store, 'Asbl "saturation":{ des mots', description='{"saturation":{"state"}')
+    ids = [a.id for a in (plain, born_full, later, checked, words)]
+
+    every = store.list_events(EventsOf(entity=EntityKind.actor, entity_ids=ids)).items
+    marks = store.list_events(
+        EventsOf(entity=EntityKind.actor, entity_ids=ids, marks_only=True)
+    ).items
+    assert len(every) == 7
+    assert [(e.entity_id, e.action.value) for e in marks] == [
+        (born_full.id, "create"), (later.id, "update"), (checked.id, "confirm")
+    ]  # fmt: skip
+    assert [e.seq for e in marks] == sorted(e.seq for e in marks)
