@@ -12,7 +12,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import _warm_up, create_app
+from api.app import create_app, warm_up
 from api.settings import Settings
 from graph.store import GraphStore
 from tests.helpers import bearer, free_port, wait_for_health
@@ -125,5 +125,30 @@ def test_a_failed_warm_up_is_noted_and_does_not_stop_the_server(
             raise ConnectionError("the store does not answer yet")
 
     with caplog.at_level(logging.WARNING, logger="maillage"):
-        _warm_up(Asleep())  # type: ignore[arg-type]
+        warm_up(Asleep())  # type: ignore[arg-type]
     assert "warm-up failed" in caplog.text and "does not answer yet" in caplog.text
+
+
+def test_the_warm_up_keeps_the_region_s_history_for_the_first_region_page(
+    sqlite_store: GraphStore,
+) -> None:
+    """A server's start reads the region's history and keeps it: the first region page's
+    snapshot is cut from it, the store not read again, the same graph as a read."""
+    from api.kept import KEPT
+
+    store = sqlite_store
+    made = [store.create_actor({"name": f"Asbl {n}", "kind": "association",
+                                "neighbourhood": "Midi"}, by="t").id for n in range(3)]  # fmt: skip
+    store.create_link({"source": made[0], "target": made[1], "type": "KNOWS"}, by="t")
+    KEPT.forget()
+    warm_up(store)
+    read = store.snapshot
+    store.snapshot = None  # type: ignore[assignment,method-assign]
+    try:
+        first = KEPT.graph(store, None, None)
+    finally:
+        store.snapshot = read  # type: ignore[method-assign]
+    again = read()
+    assert list(first.nodes(data=True)) == list(again.nodes(data=True))
+    assert list(first.edges(keys=True, data=True)) == list(again.edges(keys=True, data=True))
+    KEPT.forget()
