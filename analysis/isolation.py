@@ -113,7 +113,11 @@ def without_links(graph: nx.Graph) -> list[dict[str, Any]]:
     [('c', 'C has no link with anyone yet.')]
     """
     simple = simple_graph(graph)
-    nodes, a = adjacency(simple)
+    return _without_links(simple, *adjacency(simple))
+
+
+def _without_links(simple: nx.Graph, nodes: list[Any], a: sp.csr_array) -> list[dict[str, Any]]:
+    """:func:`without_links` from the simple graph and its adjacency already made."""
     degree = np.asarray((a > 0).sum(axis=1)).ravel() if nodes else np.zeros(0)
     found = [
         {**_who(simple, v), "reason": f"{simple.nodes[v].get('name', str(v))} has no link "
@@ -166,7 +170,7 @@ def isolated_actors(
     degree = np.asarray((a > 0).sum(axis=1)).ravel() if n else np.zeros(0)
     name = {v: simple.nodes[v].get("name", str(v)) for v in nodes}
 
-    isolated = without_links(graph)
+    isolated = _without_links(simple, nodes, a)
     single = []
     for v in nodes:
         if degree[index[v]] == 1:

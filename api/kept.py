@@ -63,9 +63,9 @@ def collector_paused() -> Iterator[None]:
 
     Reading a region and analysing it makes millions of objects that live on (the kept
     graph, its records' fields); each time the heap has grown by a quarter, the collector
-    walks all of it, which took 0.4–0.9 s of a 10,000-actor region page's 2–3 s cold
-    (bench/RESULTS.md). Objects are still freed as soon as nothing refers to them; only
-    garbage in cycles waits the few seconds a result takes.
+    walks all of it: 0.23–0.52 s of a 10,000-actor region page's 2–3 s cold, 0.11–0.26 s with
+    the collector paused (bench/RESULTS.md). Objects are still freed as soon as nothing
+    refers to them; only garbage in cycles waits the few seconds a result takes.
     """
     global _paused, _resume
     with _PAUSE:
