@@ -45,7 +45,10 @@ T = TypeVar("T")
 
 WINDOW_MS = 10_000  # how long a Neo4j write may take between its number and its commit
 NEO4J_WINDOW = (WINDOW_MS << 13) << 10  # in event numbers (graph/neo4j_store.py)
-GRAPHS = 6  # snapshots and histories kept at once (a region's is ~100 MB at 10,000 actors)
+GRAPHS = 6  # the whole store's snapshots and histories kept at once (~100 MB each at 10,000
+#: actors), apart from those of one neighbourhood (a few MB each), so that the teams' pages never
+#: push out the region's graphs every coordinator page is made from
+NEIGHBOURHOOD_GRAPHS = 48
 MOST_EVENTS = 2_000  # more new events than this at once (an import): every neighbourhood
 TICKS_KEPT = 64  # changes remembered by the actors they name (a whole-store graph refreshed)
 MOST_REFRESHED = 500  # more actors named than this since a graph was read: read it again
@@ -350,9 +353,16 @@ class Kept:
             nx.freeze(graph)
         with self.lock:
             self.graphs[key] = (version, graph)
-            while len(self.graphs) > GRAPHS:
-                self.graphs.popitem(last=False)
+            self._make_room(key[2] is None)
         return graph
+
+    def _make_room(self, whole: bool) -> None:
+        """The least recently used graphs of the whole store (``whole``) or of one
+        neighbourhood forgotten beyond their number (under the lock)."""
+        most = GRAPHS if whole else NEIGHBOURHOOD_GRAPHS
+        alike = [key for key in self.graphs if (key[2] is None) == whole]
+        for key in alike[: max(0, len(alike) - most)]:
+            del self.graphs[key]
 
     def forget(self) -> None:
         with self.lock:
