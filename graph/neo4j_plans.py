@@ -25,6 +25,7 @@ log = logging.getLogger("maillage.neo4j")
 
 MOST = 300  # statements remembered; the oldest noted are forgotten first
 EVERY = 5.0  # seconds between two writes of newly seen statements by one process
+AFTER_A_FAILURE = 300.0  # seconds before trying again (a Neo4j user without write rights)
 
 
 def shape(value: Any) -> Any:
@@ -112,8 +113,11 @@ class Plans:
         return taken
 
     def give_back(self, taken: dict[str, Any]) -> None:
+        """What :meth:`take` gave, after its write failed: tried again in
+        :data:`AFTER_A_FAILURE` seconds, not at every read's turn."""
         with self._lock:
             self._new = {**taken, **self._new}
+            self._written = time.monotonic() + AFTER_A_FAILURE - EVERY
 
 
 def merged(stored: str | None, new: dict[str, Any]) -> str:

@@ -119,3 +119,9 @@ def test_the_note_keeps_the_latest_statements_only() -> None:
         "MATCH (n) RETURN n LIMIT $limit": {"m": {"limit": "i"}}
     }
     assert not plans.waiting() and not plans.due()
+    plans.note("MATCH (n) RETURN n SKIP $skip", {"skip": 1})
+    taken = plans.take()
+    plans.give_back(taken)  # its write failed (a Neo4j user without write rights)
+    assert plans.waiting() and not plans.due()  # tried again minutes later, not at every read
+    plans._written -= neo4j_plans.AFTER_A_FAILURE
+    assert plans.due() and plans.take() == taken
