@@ -28,42 +28,33 @@ EVERY = 5.0  # seconds between two writes of newly seen statements by one proces
 AFTER_A_FAILURE = 300.0  # seconds before trying again (a Neo4j user without write rights)
 
 
+#: each scalar type a parameter may have (subclasses first: bool before int, datetime before
+#: date), its tag in the note, and a value of it to plan with
+_SCALARS: tuple[tuple[type, str, Any], ...] = (
+    (bool, "b", False),
+    (int, "i", 0),
+    (float, "f", 0.0),
+    (str, "s", ""),
+    (datetime, "t", datetime(2000, 1, 1)),
+    (date, "d", date(2000, 1, 1)),
+)
+_DUMMIES: dict[str, Any] = {"n": None} | {tag: value for _, tag, value in _SCALARS}
+
+
 def shape(value: Any) -> Any:
     """A JSON stand-in for a parameter's type, without its value.
 
-    >>> shape({"ids": ["a1", "a2"], "day": date(2026, 1, 5), "limit": 50})
-    {'m': {'ids': ['l', 's'], 'day': 'd', 'limit': 'i'}}
+    >>> shape({"ids": ["a1", "a2"], "day": date(2026, 1, 5), "limit": 50, "on": True})
+    {'m': {'ids': ['l', 's'], 'day': 'd', 'limit': 'i', 'on': 'b'}}
     """
-    if value is None:
-        return "n"
-    if isinstance(value, bool):
-        return "b"
-    if isinstance(value, int):
-        return "i"
-    if isinstance(value, float):
-        return "f"
-    if isinstance(value, str):
-        return "s"
-    if isinstance(value, datetime):
-        return "t"
-    if isinstance(value, date):
-        return "d"
     if isinstance(value, list | tuple):
         return ["l", shape(value[0]) if value else "n"]
     if isinstance(value, dict):
         return {"m": {str(k): shape(v) for k, v in value.items()}}
-    return "n"
-
-
-_DUMMIES: dict[str, Any] = {
-    "n": None,
-    "b": False,
-    "i": 0,
-    "f": 0.0,
-    "s": "",
-    "t": datetime(2000, 1, 1),
-    "d": date(2000, 1, 1),
-}
+    for kind, tag, _ in _SCALARS:
+        if isinstance(value, kind):
+            return tag
+    return "n"  # None, or a type Maillage never sends
 
 
 def dummy(kind: Any) -> Any:
